@@ -1,0 +1,137 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+export interface ConnectOptions {
+  /** Embedded chDB data directory (default engine). */
+  dataDir?: string;
+  /** A ClickHouse server (or cluster entry point) instead of the embedded engine. */
+  url?: string;
+}
+
+type EmbeddedConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+export type QueryParams = Record<string, unknown>;
+
+export interface QueryLimits {
+  /** Hard cap on rows returned; the SQL should also carry a LIMIT. */
+  maxRows?: number;
+  maxExecutionSeconds?: number;
+  maxMemoryBytes?: number;
+}
+
+const DEFAULT_LIMITS: Required<QueryLimits> = {
+  maxRows: 100_000,
+  maxExecutionSeconds: 30,
+  maxMemoryBytes: 1024 ** 3,
+};
+
+/** A query failed because it hit one of its limits (answered 503/422, never a crash). */
+export class QueryLimitError extends Error {
+  override readonly name = 'QueryLimitError';
+}
+
+/**
+ * The only way tracehouse talks to ClickHouse: `@clickhouse/client` over either chDB
+ * in-process or HTTP to a server, so there is one SQL code path.
+ *
+ * Settings are put in each statement's SETTINGS clause, never in `clickhouse_settings`:
+ * the chDB connection turns those into session-wide `SET`s that would leak into later
+ * queries. Queries are bounded in number (chDB materialises each result whole in the
+ * Node heap), in rows, time and memory.
+ */
+export class Sql {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  private constructor(
+    readonly client: ClickHouseClient,
+    readonly engine: 'embedded' | 'server',
+    private readonly maxConcurrentQueries: number,
+  ) {}
+
+  static connect(opts: ConnectOptions, maxConcurrentQueries = 4): Sql {
+    if (opts.url) {
+      return new Sql(createClient({ url: opts.url, request_timeout: 60_000 }), 'server', maxConcurrentQueries);
+    }
+    const dir = resolve(opts.dataDir ?? './data');
+    mkdirSync(dir, { recursive: true });
+    // chdb bundles its own copy of @clickhouse/client-common; the interface is the same.
+    const connection = createChdbConnection({ path: dir }) as unknown as EmbeddedConnection;
+    return new Sql(createClient({ connection }), 'embedded', maxConcurrentQueries);
+  }
+
+  /** Runs a SELECT with bound parameters and returns its rows (JSONEachRow). */
+  async query<T>(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<T[]> {
+    const l = { ...DEFAULT_LIMITS, ...limits };
+    const settings = [
+      `max_result_rows = ${l.maxRows}`,
+      `result_overflow_mode = 'throw'`,
+      `max_execution_time = ${l.maxExecutionSeconds}`,
+      `max_memory_usage = ${l.maxMemoryBytes}`,
+      // NaN and infinities in Float64 columns come back as strings instead of null.
+      'output_format_json_quote_denormals = 1',
+      // Readers alias converted columns to their own names (toString(...) AS Timestamp);
+      // WHERE and ORDER BY must still see the real column.
+      'prefer_column_name_to_alias = 1',
+    ].join(', ');
+    await this.acquire();
+    try {
+      const rs = await this.client.query({
+        query: `${sql}\nSETTINGS ${settings}`,
+        query_params: params,
+        format: 'JSONEachRow',
+      });
+      return await rs.json<T>();
+    } catch (err) {
+      throw classify(err);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** DDL and other statements that return nothing. */
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
+    await this.client.command({ query: sql, query_params: params });
+  }
+
+  /**
+   * Inserts pre-serialised JSONEachRow lines. Sent as one statement with the data inline,
+   * which both chDB and the HTTP interface accept; it keeps the serialisation ours.
+   */
+  async insertJsonEachRow(table: string, body: string): Promise<void> {
+    // An insert spanning many days of late logs must not fail the whole group commit.
+    await this.client.command({
+      query: `INSERT INTO ${table} SETTINGS throw_on_max_partitions_per_insert_block = 0 FORMAT JSONEachRow\n${body}`,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.running < this.maxConcurrentQueries) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}
+
+const LIMIT_CODES = new Set(['158', '159', '241', '396', '160']);
+
+function classify(err: unknown): unknown {
+  const code = (err as { code?: string })?.code;
+  if (code && LIMIT_CODES.has(String(code))) {
+    return new QueryLimitError(`query exceeded its limits: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return err;
+}

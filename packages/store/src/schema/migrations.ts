@@ -1,0 +1,27 @@
+import { createTableSql, dataTables, traceIndexSql } from './tables';
+
+/**
+ * Numbered, append-only schema migrations. A migration runs once per database and is
+ * recorded in `schema_migrations`; its statements are idempotent (IF NOT EXISTS) so a
+ * crash between a statement and the record is harmless. Never edit a released migration:
+ * add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'spans_recent, trace_index, logs, metrics_*',
+    statements: [...dataTables.map(createTableSql), ...traceIndexSql],
+  },
+];
+
+export const migrationsTableSql = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version UInt32,
+  name String,
+  applied_at DateTime64(3) DEFAULT now64(3)
+) ENGINE = ReplacingMergeTree ORDER BY version`;

@@ -1,0 +1,151 @@
+import {
+  type Column,
+  expHistogramColumns,
+  gaugeColumns,
+  histogramColumns,
+  logColumns,
+  spanColumns,
+  sumColumns,
+  summaryColumns,
+} from './columns';
+
+/** Retention per table family, in seconds. */
+export interface Retention {
+  spansRecent: number;
+  spans: number;
+  logs: number;
+  metrics: number;
+}
+
+export interface TableDef {
+  name: string;
+  columns: Column[];
+  /** Extra columns that are not part of the record (defaults, materialised). */
+  extraColumns: string[];
+  indexes: string[];
+  engine: string;
+  partitionBy: string;
+  orderBy: string;
+  /** TTL expression without the interval, e.g. `toDateTime(IngestTime)`. */
+  ttlColumn: string;
+  retention: keyof Retention;
+}
+
+const INGEST_TIME = 'IngestTime DateTime64(3) DEFAULT now64(3) CODEC(Delta(8), ZSTD(1))';
+
+/**
+ * Every span lands here first, whatever the sampling decision will be. Partitioned and
+ * expired by ingest time, not span time: an insert block then always touches one
+ * partition (late or skewed span clocks cannot explode the partition count), and the
+ * TTL drops whole parts. Sorted by trace id, because this table serves trace-by-id and
+ * the per-trace sampling decision.
+ */
+export const spansRecent: TableDef = {
+  name: 'spans_recent',
+  columns: spanColumns,
+  extraColumns: [INGEST_TIME],
+  indexes: [],
+  engine: 'MergeTree',
+  partitionBy: 'toStartOfFifteenMinutes(IngestTime)',
+  orderBy: '(TraceId, Timestamp)',
+  ttlColumn: 'toDateTime(IngestTime)',
+  retention: 'spansRecent',
+};
+
+export const logs: TableDef = {
+  name: 'logs',
+  columns: logColumns,
+  extraColumns: [
+    // A log record may leave time_unix_nano unset; it is then placed by its observed time.
+    'TimestampTime DateTime DEFAULT toDateTime(if(Timestamp = 0, ObservedTimestamp, Timestamp))',
+    INGEST_TIME,
+  ],
+  indexes: [
+    'INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1',
+    'INDEX idx_body lower(Body) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8',
+    'INDEX idx_attr_keys mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+    'INDEX idx_attr_values mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1',
+  ],
+  engine: 'MergeTree',
+  partitionBy: 'toDate(TimestampTime)',
+  orderBy: '(ServiceName, TimestampTime)',
+  ttlColumn: 'TimestampTime',
+  retention: 'logs',
+};
+
+function metricTable(name: string, columns: Column[]): TableDef {
+  return {
+    name,
+    columns,
+    extraColumns: [INGEST_TIME],
+    indexes: ['INDEX idx_attr_keys mapKeys(Attributes) TYPE bloom_filter(0.01) GRANULARITY 1'],
+    engine: 'MergeTree',
+    partitionBy: 'toDate(TimeUnix)',
+    orderBy: '(ServiceName, MetricName, toDateTime(TimeUnix))',
+    ttlColumn: 'toDateTime(TimeUnix)',
+    retention: 'metrics',
+  };
+}
+
+export const metricsGauge = metricTable('metrics_gauge', gaugeColumns);
+export const metricsSum = metricTable('metrics_sum', sumColumns);
+export const metricsHistogram = metricTable('metrics_histogram', histogramColumns);
+export const metricsExpHistogram = metricTable('metrics_exp_histogram', expHistogramColumns);
+export const metricsSummary = metricTable('metrics_summary', summaryColumns);
+
+export const metricTables = {
+  gauge: metricsGauge,
+  sum: metricsSum,
+  histogram: metricsHistogram,
+  expHistogram: metricsExpHistogram,
+  summary: metricsSummary,
+} as const;
+
+export const dataTables: TableDef[] = [spansRecent, logs, ...Object.values(metricTables)];
+
+export function createTableSql(t: TableDef): string {
+  const cols = [...t.columns.map((c) => `\`${c.name}\` ${c.type}`), ...t.extraColumns, ...t.indexes];
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.name} (\n  ${cols.join(',\n  ')}\n)`,
+    `ENGINE = ${t.engine}`,
+    `PARTITION BY ${t.partitionBy}`,
+    `ORDER BY ${t.orderBy}`,
+    // ttl_only_drop_parts: expiry drops whole parts instead of rewriting them.
+    'SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1',
+  ].join('\n');
+}
+
+export function modifyTtlSql(t: TableDef, seconds: number): string {
+  return `ALTER TABLE ${t.name} MODIFY TTL ${t.ttlColumn} + toIntervalSecond(${Math.max(1, Math.round(seconds))})`;
+}
+
+/**
+ * trace id -> ingest and span time range, so trace-by-id reads only the partitions that
+ * hold the trace. The view aggregates per insert block, so a trace written in N batches
+ * has up to N rows until merges fold them: readers take min/max.
+ */
+export const traceIndexSql = [
+  `CREATE TABLE IF NOT EXISTS trace_index (
+  TraceId String CODEC(ZSTD(1)),
+  Start SimpleAggregateFunction(min, DateTime64(9)),
+  End SimpleAggregateFunction(max, DateTime64(9)),
+  IngestStart SimpleAggregateFunction(min, DateTime64(3)),
+  IngestEnd SimpleAggregateFunction(max, DateTime64(3)),
+  SpanCount SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+ORDER BY TraceId`,
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO trace_index AS
+SELECT
+  TraceId,
+  min(Timestamp) AS Start,
+  max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
+  min(IngestTime) AS IngestStart,
+  max(IngestTime) AS IngestEnd,
+  count() AS SpanCount
+FROM spans_recent
+GROUP BY TraceId`,
+];
+
+export const traceIndexTtlSql = (seconds: number): string =>
+  `ALTER TABLE trace_index MODIFY TTL toDateTime(IngestEnd) + toIntervalSecond(${Math.max(1, Math.round(seconds))})`;

@@ -1,0 +1,132 @@
+import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
+import { type ConnectOptions, Sql } from './client';
+import { type LogQuery, queryLogs } from './read/logs';
+import { type MetricQuery, queryMetrics } from './read/metrics';
+import { getTrace } from './read/traces';
+import { migrate } from './schema/migrate';
+import {
+  dataTables,
+  logs,
+  metricTables,
+  modifyTtlSql,
+  type Retention,
+  spansRecent,
+  traceIndexTtlSql,
+} from './schema/tables';
+import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
+
+export interface StoreOptions extends ConnectOptions {
+  retention: Retention;
+  writer: BatchWriterOptions;
+  onInsert?: (o: InsertObservation) => void;
+}
+
+export interface TableStats {
+  table: string;
+  rows: number;
+  bytesOnDisk: number;
+  uncompressedBytes: number;
+  activeParts: number;
+}
+
+type MetricType = keyof MetricBatch;
+
+/** The storage of tracehouse: schema, group-committed writers and readers. */
+export class Store {
+  private constructor(
+    readonly sql: Sql,
+    private readonly spanWriter: BatchWriter,
+    private readonly logWriter: BatchWriter,
+    private readonly metricWriters: Record<MetricType, BatchWriter>,
+  ) {}
+
+  static async open(opts: StoreOptions): Promise<Store> {
+    const sql = Sql.connect(opts);
+    await migrate(sql);
+    await applyRetention(sql, opts.retention);
+    const writer = (t: { name: string; columns: import('./schema/columns').Column[] }) =>
+      new BatchWriter(sql, t.name, t.columns, opts.writer, opts.onInsert);
+    const metricWriters = Object.fromEntries(
+      Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),
+    ) as Record<MetricType, BatchWriter>;
+    return new Store(sql, writer(spansRecent), writer(logs), metricWriters);
+  }
+
+  get engine(): 'embedded' | 'server' {
+    return this.sql.engine;
+  }
+
+  writeSpans(spans: readonly SpanRecord[]): Promise<void> {
+    return this.spanWriter.write(spans);
+  }
+
+  writeLogs(records: readonly LogRecord[]): Promise<void> {
+    return this.logWriter.write(records);
+  }
+
+  /** All or nothing at the queue: refused whole when any metric type's queue is full. */
+  async writeMetrics(batch: MetricBatch): Promise<void> {
+    const types = (Object.keys(this.metricWriters) as MetricType[]).filter((t) => batch[t].length > 0);
+    const full = types.find((t) => this.metricWriters[t].isFull);
+    if (full) throw new QueueFullError(`write queue for ${this.metricWriters[full].table} is full`);
+    await Promise.all(types.map((t) => this.metricWriters[t].write(batch[t])));
+  }
+
+  /** Serialised bytes waiting to be inserted, per table. */
+  queueBytes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const w of this.writers()) out[w.table] = w.queueBytes;
+    return out;
+  }
+
+  getTrace(traceId: string): Promise<SpanRecord[]> {
+    return getTrace(this.sql, traceId);
+  }
+
+  queryLogs(q: LogQuery): Promise<LogRecord[]> {
+    return queryLogs(this.sql, q);
+  }
+
+  queryMetrics(q: MetricQuery): Promise<MetricBatch> {
+    return queryMetrics(this.sql, q);
+  }
+
+  async tableStats(): Promise<TableStats[]> {
+    const rows = await this.sql.query<Record<string, string | number>>(
+      `SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytesOnDisk,
+  sum(data_uncompressed_bytes) AS uncompressedBytes, count() AS activeParts
+FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table ORDER BY table`,
+    );
+    return rows.map((r) => ({
+      table: String(r.table),
+      rows: Number(r.rows),
+      bytesOnDisk: Number(r.bytesOnDisk),
+      uncompressedBytes: Number(r.uncompressedBytes),
+      activeParts: Number(r.activeParts),
+    }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.sql.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Flushes everything acknowledged-to-be and closes the connection. */
+  async close(): Promise<void> {
+    await Promise.all(this.writers().map((w) => w.close()));
+    await this.sql.close();
+  }
+
+  private writers(): BatchWriter[] {
+    return [this.spanWriter, this.logWriter, ...Object.values(this.metricWriters)];
+  }
+}
+
+async function applyRetention(sql: Sql, retention: Retention): Promise<void> {
+  for (const t of dataTables) await sql.command(modifyTtlSql(t, retention[t.retention]));
+  await sql.command(traceIndexTtlSql(Math.max(retention.spansRecent, retention.spans)));
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GaugePoint, HistogramPoint, LogRecord, ResourceScopeColumns, SpanRecord } from '@tracehouse/otlp';
+import type { StoreOptions } from '../src/index';
+
+export const tempDir = (prefix = 'tracehouse-store-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+export function storeOptions(dataDir: string, over: Partial<StoreOptions['writer']> = {}): StoreOptions {
+  return {
+    dataDir,
+    retention: { spansRecent: 3600, spans: 14 * 86400, logs: 30 * 86400, metrics: 30 * 86400 },
+    writer: { batchRows: 5000, flushIntervalMs: 20, maxQueuedBytes: 64 * 1024 * 1024, maxInsertRows: 50_000, ...over },
+  };
+}
+
+export const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+const resourceScope = (service: string): ResourceScopeColumns => ({
+  ServiceName: service,
+  ResourceAttributes: { 'service.name': service, 'host.pid': '42' },
+  ResourceAttributeTypes: { 'host.pid': 'int' },
+  ResourceDroppedAttributesCount: 0,
+  ResourceSchemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
+  ScopeName: 'test-scope',
+  ScopeVersion: '1.0.0',
+  ScopeAttributes: {},
+  ScopeAttributeTypes: {},
+  ScopeDroppedAttributesCount: 0,
+  ScopeSchemaUrl: '',
+});
+
+export function span(traceId: string, over: Partial<SpanRecord> = {}): SpanRecord {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return {
+    ...resourceScope('checkout'),
+    Timestamp: String(now),
+    Duration: '1500000',
+    TraceId: traceId,
+    SpanId: hex(8),
+    ParentSpanId: '',
+    TraceState: 'ot=th:0',
+    Flags: 1,
+    SpanName: 'GET /cart',
+    SpanKind: 'Server',
+    SpanAttributes: { 'http.response.status_code': '200', 'big.int': '9223372036854775807', ratio: '0.25', ok: 'true' },
+    SpanAttributeTypes: { 'http.response.status_code': 'int', 'big.int': 'int', ratio: 'double', ok: 'bool' },
+    DroppedAttributesCount: 1,
+    StatusCode: 'Error',
+    StatusMessage: 'boom "quoted"\nline',
+    'Events.Timestamp': [String(now + 1000n)],
+    'Events.Name': ['exception'],
+    'Events.Attributes': [{ 'exception.message': 'bad' }],
+    'Events.AttributeTypes': [{}],
+    'Events.DroppedAttributesCount': [0],
+    DroppedEventsCount: 0,
+    'Links.TraceId': [hex(16)],
+    'Links.SpanId': [hex(8)],
+    'Links.TraceState': [''],
+    'Links.Flags': [0],
+    'Links.Attributes': [{ 'link.kind': 'follows' }],
+    'Links.AttributeTypes': [{}],
+    'Links.DroppedAttributesCount': [2],
+    DroppedLinksCount: 0,
+    ...over,
+  };
+}
+
+export function logRecord(over: Partial<LogRecord> = {}): LogRecord {
+  return {
+    ...resourceScope('checkout'),
+    Timestamp: String(BigInt(Date.now()) * 1_000_000n),
+    ObservedTimestamp: String(BigInt(Date.now()) * 1_000_000n + 5n),
+    TraceId: hex(16),
+    SpanId: hex(8),
+    TraceFlags: 1,
+    SeverityText: 'ERROR',
+    SeverityNumber: 17,
+    Body: 'payment declined for order 42',
+    BodyType: '',
+    EventName: '',
+    LogAttributes: { 'order.id': '42' },
+    LogAttributeTypes: { 'order.id': 'int' },
+    DroppedAttributesCount: 0,
+    ...over,
+  };
+}
+
+export function gaugePoint(over: Partial<GaugePoint> = {}): GaugePoint {
+  const now = String(BigInt(Date.now()) * 1_000_000n);
+  return {
+    ...resourceScope('checkout'),
+    MetricName: 'queue.depth',
+    MetricDescription: 'items waiting',
+    MetricUnit: '{item}',
+    MetricMetadata: {},
+    MetricMetadataTypes: {},
+    Attributes: { queue: 'orders' },
+    AttributeTypes: {},
+    StartTimeUnix: '0',
+    TimeUnix: now,
+    Flags: 0,
+    'Exemplars.FilteredAttributes': [],
+    'Exemplars.FilteredAttributeTypes': [],
+    'Exemplars.TimeUnix': [],
+    'Exemplars.Value': [],
+    'Exemplars.IntValue': [],
+    'Exemplars.SpanId': [],
+    'Exemplars.TraceId': [],
+    Value: 9223372036854775807,
+    IntValue: '9223372036854775807',
+    ...over,
+  };
+}
+
+export function histogramPoint(over: Partial<HistogramPoint> = {}): HistogramPoint {
+  const {
+    Value: _v,
+    IntValue: _i,
+    ...common
+  } = gaugePoint({ MetricName: 'http.server.request.duration', MetricUnit: 's' });
+  return {
+    ...common,
+    Count: '3',
+    Sum: Number.NaN,
+    BucketCounts: ['1', '2', '0'],
+    ExplicitBounds: [0.005, 0.01],
+    Min: null,
+    Max: Number.POSITIVE_INFINITY,
+    AggregationTemporality: 2,
+    'Exemplars.FilteredAttributes': [{ 'http.route': '/x' }],
+    'Exemplars.FilteredAttributeTypes': [{}],
+    'Exemplars.TimeUnix': [common.TimeUnix],
+    'Exemplars.Value': [0.007],
+    'Exemplars.IntValue': [null],
+    'Exemplars.SpanId': [hex(8)],
+    'Exemplars.TraceId': [hex(16)],
+    ...over,
+  };
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import { QueueFullError, Store } from '../../src/index';
+import { gaugePoint, hex, histogramPoint, logRecord, span, storeOptions, tempDir } from '../fixtures';
+
+const emptyMetrics = { gauge: [], sum: [], histogram: [], expHistogram: [], summary: [] };
+
+describe('store (embedded chDB)', () => {
+  const dir = tempDir();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('spans, logs and metrics read back exactly as written, also after a restart', async () => {
+    const traceId = hex(16);
+    const root = span(traceId);
+    const child = span(traceId, {
+      ParentSpanId: root.SpanId,
+      Duration: '-5',
+      SpanKind: 'Client',
+      'Links.TraceId': [],
+      'Links.SpanId': [],
+      'Links.TraceState': [],
+      'Links.Flags': [],
+      'Links.Attributes': [],
+      'Links.AttributeTypes': [],
+      'Links.DroppedAttributesCount': [],
+    });
+    const log = logRecord({ TraceId: traceId, SpanId: root.SpanId, Timestamp: '0' });
+    const gauge = gaugePoint();
+    const histogram = histogramPoint();
+
+    let store = await Store.open(storeOptions(dir));
+    await Promise.all([
+      store.writeSpans([root]),
+      store.writeSpans([child]),
+      store.writeLogs([log]),
+      store.writeMetrics({ ...emptyMetrics, gauge: [gauge], histogram: [histogram] }),
+    ]);
+    await store.close();
+
+    store = await Store.open(storeOptions(dir));
+    try {
+      const trace = await store.getTrace(traceId);
+      assert.deepEqual(
+        [...trace].sort((a, b) => a.SpanId.localeCompare(b.SpanId)),
+        [root, child].sort((a, b) => a.SpanId.localeCompare(b.SpanId)),
+      );
+      assert.deepEqual(await store.getTrace(hex(16)), []);
+
+      const now = Date.now() / 1000;
+      const logs = await store.queryLogs({ traceId, start: now - 60, end: now + 60, limit: 10 });
+      assert.deepEqual(logs, [log]);
+      assert.deepEqual(await store.queryLogs({ text: 'DECLINED', start: now - 60, end: now + 60, limit: 10 }), [log]);
+      assert.deepEqual(await store.queryLogs({ severityMin: 18, start: now - 60, end: now + 60, limit: 10 }), []);
+
+      const metrics = await store.queryMetrics({ start: now - 60, end: now + 60, limit: 100 });
+      assert.deepEqual(metrics.gauge, [gauge]);
+      assert.deepEqual(metrics.histogram, [histogram]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('migrations are idempotent and recorded once', async () => {
+    const store = await Store.open(storeOptions(dir));
+    try {
+      const rows = await store.sql.query<{ n: string }>('SELECT toString(count()) AS n FROM schema_migrations FINAL');
+      assert.equal(rows[0]!.n, '1');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a full write queue refuses at once instead of growing', async () => {
+    const store = await Store.open(storeOptions(tempDir(), { maxQueuedBytes: 1, flushIntervalMs: 50 }));
+    try {
+      const first = store.writeSpans([span(hex(16))]);
+      await assert.rejects(store.writeSpans([span(hex(16))]), QueueFullError);
+      await first;
+      await store.writeSpans([span(hex(16))]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('many concurrent writes are group-committed into few inserts', async () => {
+    const inserts: number[] = [];
+    const opts = storeOptions(tempDir(), { flushIntervalMs: 100 });
+    const store = await Store.open({ ...opts, onInsert: (o) => inserts.push(o.rows) });
+    try {
+      await Promise.all(Array.from({ length: 200 }, () => store.writeSpans([span(hex(16)), span(hex(16))])));
+      assert.equal(
+        inserts.reduce((a, b) => a + b, 0),
+        400,
+      );
+      assert.ok(inserts.length <= 3, `expected group commit, got ${inserts.length} inserts`);
+    } finally {
+      await store.close();
+    }
+  });
+});
