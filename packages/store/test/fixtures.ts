@@ -108,7 +108,7 @@ export function gaugePoint(over: Partial<GaugePoint> = {}): GaugePoint {
     'Exemplars.IntValue': [],
     'Exemplars.SpanId': [],
     'Exemplars.TraceId': [],
-    Value: 9223372036854775807,
+    Value: 2 ** 63,
     IntValue: '9223372036854775807',
     ...over,
   };
