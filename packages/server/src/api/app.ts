@@ -1,0 +1,67 @@
+import swagger from '@fastify/swagger';
+import { QueryLimitError, type Store } from '@tracehouse/store';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { SelfMetrics } from '../telemetry/selfMetrics';
+import { logRoutes } from './logs';
+import { metricRoutes } from './metrics';
+import { traceRoutes } from './traces';
+
+export interface ApiDeps {
+  store: Store;
+  metrics: SelfMetrics;
+  /** False while starting or shutting down: /readyz answers 503. */
+  isReady: () => boolean;
+  version: string;
+}
+
+/** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
+export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, maxParamLength: 200 });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'tracehouse API',
+        version: deps.version,
+        description:
+          'Native API. IDs are lowercase hex; nanosecond times are decimal strings; start/end are Unix seconds.',
+      },
+    },
+  });
+
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof QueryLimitError) return reply.code(503).send({ error: err.message });
+    const { statusCode: status, message } = err as { statusCode?: number; message?: string };
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: message });
+    // Never a stack trace or engine message to the client.
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }),
+  );
+
+  app.get('/livez', { schema: { summary: 'The process is alive', tags: ['health'] } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Ready to accept data and queries', tags: ['health'] } },
+    async (_req, reply) => {
+      const ok = deps.isReady() && (await deps.store.ping());
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'not ready' });
+    },
+  );
+  app.get(
+    '/metrics',
+    { schema: { summary: "tracehouse's own metrics (Prometheus text)", tags: ['health'] } },
+    async (_req, reply) => {
+      const body = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(body);
+    },
+  );
+
+  traceRoutes(app, deps);
+  logRoutes(app, deps);
+  metricRoutes(app, deps);
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

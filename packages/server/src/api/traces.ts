@@ -1,0 +1,28 @@
+import { spansToTracesData } from '@tracehouse/otlp';
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from './app';
+import { traceIdParam } from './params';
+
+export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
+  app.get(
+    '/api/v1/traces/:traceId',
+    {
+      schema: {
+        summary: 'A trace as OTLP/JSON TracesData',
+        description: 'Kept or still in the recent full-fidelity window. 404 when unknown.',
+        tags: ['traces'],
+        params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex characters' } } },
+        response: {
+          200: { type: 'object', additionalProperties: true, properties: { resourceSpans: { type: 'array' } } },
+          404: { type: 'object', properties: { error: { type: 'string' } } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const traceId = traceIdParam((req.params as { traceId: string }).traceId);
+      const spans = await store.getTrace(traceId);
+      if (spans.length === 0) return reply.code(404).send({ error: `trace ${traceId} not found` });
+      return spansToTracesData(spans);
+    },
+  );
+}

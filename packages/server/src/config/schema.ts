@@ -1,0 +1,94 @@
+import { parseBytes, parseDuration } from './units';
+
+/** How a configuration value is written and parsed. */
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'duration' | 'bytes';
+
+interface KeyDef {
+  kind: Kind;
+  default: string | number | boolean;
+  doc: string;
+}
+
+/**
+ * Every configuration key, its default and meaning. docs/configuration.md is the
+ * reader's copy of this table; keep them together.
+ */
+export const configKeys = {
+  'server.host': { kind: 'string', default: '127.0.0.1', doc: 'interface the UI/API and OTLP listeners bind to' },
+  'server.port': { kind: 'port', default: 3200, doc: 'UI + API port' },
+  'otlp.httpPort': { kind: 'port', default: 4318, doc: 'OTLP/HTTP port' },
+  'otlp.grpcPort': { kind: 'port', default: 4317, doc: 'OTLP/gRPC port' },
+  'storage.dataDir': { kind: 'string', default: './data', doc: 'embedded store directory' },
+  'storage.clickhouseUrl': { kind: 'string', default: '', doc: 'ClickHouse server URL; empty = embedded chDB' },
+  'ingest.maxBodyBytes': {
+    kind: 'bytes',
+    default: 16 * 1024 ** 2,
+    doc: 'request body limit after decompression (413)',
+  },
+  'ingest.maxInflightBytes': {
+    kind: 'bytes',
+    default: 256 * 1024 ** 2,
+    doc: 'request bodies held at once (429 past it)',
+  },
+  'ingest.maxQueuedBytes': {
+    kind: 'bytes',
+    default: 128 * 1024 ** 2,
+    doc: 'serialised rows waiting per table (429 past it)',
+  },
+  'ingest.batchRows': { kind: 'int', default: 5000, doc: 'insert once this many rows wait' },
+  'ingest.flushInterval': { kind: 'duration', default: 200, doc: 'or once the oldest row waited this long' },
+  'ingest.maxInsertRows': { kind: 'int', default: 100_000, doc: 'largest single insert' },
+  'retention.spansRecent': { kind: 'duration', default: 3_600_000, doc: 'all spans, full fidelity' },
+  'retention.spans': { kind: 'duration', default: 14 * 86_400_000, doc: 'kept traces' },
+  'retention.logs': { kind: 'duration', default: 30 * 86_400_000, doc: 'log records' },
+  'retention.metrics': { kind: 'duration', default: 30 * 86_400_000, doc: 'metric data points' },
+} satisfies Record<string, KeyDef>;
+
+export type ConfigKey = keyof typeof configKeys;
+export type ConfigValue<K extends ConfigKey> = (typeof configKeys)[K]['default'] extends number
+  ? number
+  : (typeof configKeys)[K]['default'] extends boolean
+    ? boolean
+    : string;
+export type Config = { [K in ConfigKey]: ConfigValue<K> };
+
+export function isConfigKey(key: string): key is ConfigKey {
+  return Object.hasOwn(configKeys, key);
+}
+
+/** Parses one value for a key; throws with the key name on a bad value. */
+export function parseValue(key: ConfigKey, raw: unknown): string | number | boolean {
+  const def: KeyDef = configKeys[key];
+  try {
+    switch (def.kind) {
+      case 'string':
+        if (typeof raw === 'object') throw new Error('expected a string');
+        return String(raw);
+      case 'duration':
+        return parseDuration(raw as string | number);
+      case 'bytes':
+        return parseBytes(raw as string | number);
+      case 'bool':
+        if (raw === true || raw === 'true' || raw === '1') return true;
+        if (raw === false || raw === 'false' || raw === '0') return false;
+        throw new Error('expected true or false');
+      case 'port':
+      case 'int': {
+        const n = Number(raw);
+        const max = def.kind === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;
+        if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`expected an integer 0..${max}`);
+        return n;
+      }
+    }
+  } catch (err) {
+    throw new Error(`config ${key}: ${(err as Error).message} (got ${JSON.stringify(raw)})`);
+  }
+}
+
+/** TRACEHOUSE_<KEY>: dots and camelCase boundaries become '_', upper case. */
+export function envName(key: string): string {
+  return `TRACEHOUSE_${key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase()}`;
+}

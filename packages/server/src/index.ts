@@ -1,0 +1,6 @@
+// Public surface of @tracehouse/server.
+export { main } from './cli';
+export { type ConfigSources, loadConfig } from './config/load';
+export { type Config, type ConfigKey, configKeys, envName } from './config/schema';
+export { parseBytes, parseDuration } from './config/units';
+export { type RunningServer, startServer } from './server';

@@ -1,0 +1,83 @@
+import {
+  decodeLogs,
+  decodeMetrics,
+  decodeTraces,
+  encodeExportResponse,
+  OtlpDecodeError,
+  type Signal,
+  type WireFormat,
+} from '@tracehouse/otlp';
+import { QueueFullError, type Store } from '@tracehouse/store';
+import type { SelfMetrics } from '../telemetry/selfMetrics';
+
+/** What became of one export request; the HTTP and gRPC receivers map it to their statuses. */
+export type ExportOutcome =
+  | { kind: 'ok'; response: Uint8Array; accepted: number; rejected: number }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'busy'; message: string }
+  | { kind: 'unavailable'; message: string };
+
+/**
+ * The receive path shared by every protocol: decode, validate, write, and answer only once
+ * the rows are durable. Never throws: every failure is an outcome.
+ */
+export class Exporter {
+  private closing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly metrics: SelfMetrics,
+  ) {}
+
+  /** Refuse new exports (during shutdown) while acknowledged ones finish. */
+  stop(): void {
+    this.closing = true;
+  }
+
+  async export(signal: Signal, body: Uint8Array, format: WireFormat, protocol: string): Promise<ExportOutcome> {
+    const outcome = await this.run(signal, body, format);
+    this.metrics.requests.inc({ signal, protocol, outcome: outcome.kind });
+    if (outcome.kind === 'ok') {
+      this.metrics.received.inc({ signal, protocol }, outcome.accepted);
+      if (outcome.rejected > 0) this.metrics.rejected.inc({ signal }, outcome.rejected);
+    }
+    return outcome;
+  }
+
+  private async run(signal: Signal, body: Uint8Array, format: WireFormat): Promise<ExportOutcome> {
+    if (this.closing) return { kind: 'unavailable', message: 'tracehouse is shutting down' };
+    let accepted: number;
+    let rejected: number;
+    let message: string;
+    let write: () => Promise<void>;
+    try {
+      if (signal === 'traces') {
+        const d = decodeTraces(body, format);
+        accepted = d.records.length;
+        ({ rejected, rejectionMessage: message } = d);
+        write = () => this.store.writeSpans(d.records);
+      } else if (signal === 'logs') {
+        const d = decodeLogs(body, format);
+        accepted = d.records.length;
+        ({ rejected, rejectionMessage: message } = d);
+        write = () => this.store.writeLogs(d.records);
+      } else {
+        const d = decodeMetrics(body, format);
+        const r = d.records;
+        accepted = r.gauge.length + r.sum.length + r.histogram.length + r.expHistogram.length + r.summary.length;
+        ({ rejected, rejectionMessage: message } = d);
+        write = () => this.store.writeMetrics(r);
+      }
+    } catch (err) {
+      if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
+      return { kind: 'invalid', message: `undecodable ${signal} request` };
+    }
+    try {
+      if (accepted > 0) await write();
+    } catch (err) {
+      if (err instanceof QueueFullError) return { kind: 'busy', message: `${err.message}; retry later` };
+      return { kind: 'unavailable', message: 'the store could not write this batch; retry later' };
+    }
+    return { kind: 'ok', response: encodeExportResponse(signal, format, rejected, message), accepted, rejected };
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  type handleUnaryCall,
+  Metadata,
+  Server,
+  type ServerCredentials,
+  type ServiceDefinition,
+  status,
+} from '@grpc/grpc-js';
+import type { Signal } from '@tracehouse/otlp';
+import type { Exporter } from './exporter';
+
+const SERVICES: Record<Signal, string> = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+};
+
+const raw = (b: Buffer) => b;
+
+/**
+ * The three OTLP services with pass-through (de)serialisers: grpc-js hands over the raw
+ * message bytes and our own decoder does the rest, exactly as for OTLP/HTTP protobuf.
+ */
+function serviceDefinition(signal: Signal): ServiceDefinition {
+  return {
+    Export: {
+      path: SERVICES[signal],
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: raw,
+      requestDeserialize: raw,
+      responseSerialize: raw,
+      responseDeserialize: raw,
+    },
+  };
+}
+
+export function createOtlpGrpcServer(exporter: Exporter, maxBodyBytes: number): Server {
+  // grpc-js enforces the receive limit on the decompressed message too.
+  const server = new Server({
+    'grpc.max_receive_message_length': maxBodyBytes,
+    'grpc.max_send_message_length': 4 * 1024 * 1024,
+  });
+  for (const signal of Object.keys(SERVICES) as Signal[]) {
+    const Export: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+      exporter.export(signal, call.request, 'protobuf', 'grpc').then((outcome) => {
+        switch (outcome.kind) {
+          case 'ok':
+            return callback(null, Buffer.from(outcome.response));
+          case 'invalid':
+            return callback({ code: status.INVALID_ARGUMENT, details: outcome.message });
+          case 'busy':
+            return callback({ code: status.RESOURCE_EXHAUSTED, details: outcome.message, metadata: retryAfter() });
+          case 'unavailable':
+            return callback({ code: status.UNAVAILABLE, details: outcome.message, metadata: retryAfter() });
+        }
+      });
+    };
+    server.addService(serviceDefinition(signal), { Export });
+  }
+  return server;
+}
+
+function retryAfter(): Metadata {
+  const m = new Metadata();
+  m.set('retry-after', '1');
+  return m;
+}
+
+export function bindGrpc(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port)));
+  });
+}

@@ -1,0 +1,99 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
+import { Store } from '@tracehouse/store';
+import type { FastifyInstance } from 'fastify';
+import { createApi } from './api/app';
+import type { Config } from './config/schema';
+import { Exporter } from './ingest/exporter';
+import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
+import { createOtlpHttpServer } from './ingest/http';
+import { SelfMetrics } from './telemetry/selfMetrics';
+import { VERSION } from './version';
+
+export interface RunningServer {
+  store: Store;
+  urls: { api: string; otlpHttp: string; otlpGrpc: string };
+  /** Stop accepting, flush what was acknowledged, close the store. */
+  close(): Promise<void>;
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+/** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const metrics = new SelfMetrics();
+  const store = await Store.open({
+    dataDir: config['storage.dataDir'],
+    url: config['storage.clickhouseUrl'] || undefined,
+    retention: {
+      spansRecent: seconds(config['retention.spansRecent']),
+      spans: seconds(config['retention.spans']),
+      logs: seconds(config['retention.logs']),
+      metrics: seconds(config['retention.metrics']),
+    },
+    writer: {
+      batchRows: config['ingest.batchRows'],
+      flushIntervalMs: config['ingest.flushInterval'],
+      maxQueuedBytes: config['ingest.maxQueuedBytes'],
+      maxInsertRows: config['ingest.maxInsertRows'],
+    },
+    onInsert: metrics.observeInsert,
+  });
+  metrics.watchStore(store);
+
+  const exporter = new Exporter(store, metrics);
+  let ready = false;
+  const host = config['server.host'];
+  let api: FastifyInstance | undefined;
+  let otlpHttp: HttpServer | undefined;
+  let grpc: GrpcServer | undefined;
+  try {
+    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION });
+    await api.listen({ host, port: config['server.port'] });
+    otlpHttp = createOtlpHttpServer(exporter, metrics, {
+      maxBodyBytes: config['ingest.maxBodyBytes'],
+      maxInflightBytes: config['ingest.maxInflightBytes'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      otlpHttp!.once('error', reject);
+      otlpHttp!.listen(config['otlp.httpPort'], host, () => resolve());
+    });
+    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes']);
+    const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, ServerCredentials.createInsecure());
+    ready = true;
+
+    const apiPort = (api.server.address() as AddressInfo).port;
+    const httpPort = (otlpHttp.address() as AddressInfo).port;
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    let closing: Promise<void> | undefined;
+    return {
+      store,
+      urls: {
+        api: `http://${urlHost}:${apiPort}`,
+        otlpHttp: `http://${urlHost}:${httpPort}`,
+        otlpGrpc: `${urlHost}:${grpcPort}`,
+      },
+      close() {
+        closing ??= (async () => {
+          ready = false;
+          exporter.stop();
+          // Requests already being written finish (and are answered) before the store closes.
+          await Promise.all([
+            new Promise<void>((r) => otlpHttp!.close(() => r())),
+            new Promise<void>((r) => grpc!.tryShutdown(() => r())),
+            api!.close(),
+          ]);
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    otlpHttp?.close();
+    grpc?.forceShutdown();
+    await api?.close();
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/load';
+import { type RunningServer, startServer } from '../src/server';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  /** GET on the API, parsed JSON with the status. Tests assert on the shape. */
+  // biome-ignore lint/suspicious/noExplicitAny: a test reads arbitrary JSON documents
+  get(path: string): Promise<{ status: number; body: any }>;
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+/** A real tracehouse on free loopback ports with its own embedded store. */
+export async function startTestServer(opts: { dataDir?: string; sets?: string[] } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tracehouse-it-'));
+  const config = loadConfig({
+    flags: {
+      'storage.dataDir': dataDir,
+      'server.port': 0,
+      'otlp.httpPort': 0,
+      'otlp.grpcPort': 0,
+      'ingest.flushInterval': '20ms',
+    },
+    sets: opts.sets,
+  });
+  const server = await startServer(config);
+  return {
+    ...server,
+    dataDir,
+    async get(path) {
+      const res = await fetch(server.urls.api + path);
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      return { status: res.status, body };
+    },
+    async stop({ keepData = false } = {}) {
+      await server.close();
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
