@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { formatSummary, loadgenUsage, parseLoadgenArgs, runLoadgen } from '@tracehouse/loadgen';
 import { loadConfig } from './config/load';
 import type { ConfigKey } from './config/schema';
 import { startServer } from './server';
@@ -122,7 +123,22 @@ function redactUrl(url: string): string {
   }
 }
 
-async function loadgen(_args: string[]): Promise<number> {
-  console.error('tracehouse loadgen: not wired yet');
-  return 2;
+async function loadgen(args: string[]): Promise<number> {
+  let options: ReturnType<typeof parseLoadgenArgs>;
+  try {
+    options = parseLoadgenArgs(args);
+  } catch (err) {
+    console.error(`tracehouse loadgen: ${(err as Error).message}\n\n${loadgenUsage()}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(loadgenUsage());
+    return 0;
+  }
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  process.once('SIGTERM', () => abort.abort());
+  const summary = await runLoadgen({ ...options, signal: abort.signal });
+  console.log(options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+  return summary.failures > 0 ? 1 : 0;
 }

@@ -29,15 +29,10 @@ function uint(v: unknown): string {
 }
 
 function map(v: unknown): string {
-  if (v === null || typeof v !== 'object') return '{}';
-  let out = '{';
-  let first = true;
-  for (const k in v as Record<string, unknown>) {
-    const value = (v as Record<string, unknown>)[k];
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(typeof value === 'string' ? value : String(value))}`;
-    first = false;
-  }
-  return `${out}}`;
+  // Map values are strings by the record contract; ClickHouse also reads JSON numbers and
+  // booleans into String, so native JSON.stringify (an order of magnitude faster than a
+  // hand-written loop) is safe here. Anything else becomes an empty map.
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : '{}';
 }
 
 function string(v: unknown): string {
@@ -76,11 +71,11 @@ export function rowSerializer(columns: readonly Column[]): RowSerializer {
   const parts = columns.map((c) => ({ key: c.name, prefix: `${JSON.stringify(c.name)}:`, encode: encoderFor(c.kind) }));
   return (record) => {
     const r = record as Record<string, unknown>;
-    let out = '{';
+    const values = new Array<string>(parts.length);
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      out += (i ? ',' : '') + p.prefix + p.encode(r[p.key]);
+      values[i] = p.prefix + p.encode(r[p.key]);
     }
-    return `${out}}\n`;
+    return `{${values.join(',')}}\n`;
   };
 }

@@ -1,0 +1,48 @@
+// The storage ceiling: the same span records written straight into the embedded store, no
+// HTTP and no decoding. Runs in its own process (chDB binds one data directory per process)
+// and prints one JSON line for bench/ingest.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWorkload } from '@tracehouse/loadgen';
+import type { SpanRecord } from '@tracehouse/otlp';
+import { Store } from '@tracehouse/store';
+
+const seconds = Number(process.argv[2] ?? 30);
+const dir = mkdtempSync(join(tmpdir(), 'tracehouse-ceiling-'));
+const store = await Store.open({
+  dataDir: dir,
+  retention: { spansRecent: 3600, spans: 86400, logs: 86400, metrics: 86400 },
+  writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 256 * 1024 ** 2, maxInsertRows: 100_000 },
+});
+
+// A pool of realistic records, generated before the clock starts and written repeatedly.
+const workload = createWorkload({ seed: 7 });
+const pool: SpanRecord[] = [];
+while (pool.length < 100_000) pool.push(...workload.nextTrace(BigInt(Date.now()) * 1_000_000n).spans);
+const batches: SpanRecord[][] = [];
+for (let i = 0; i + 500 <= pool.length; i += 500) batches.push(pool.slice(i, i + 500));
+
+let written = 0;
+let next = 0;
+const deadline = performance.now() + seconds * 1000;
+const started = performance.now();
+async function worker(): Promise<void> {
+  while (performance.now() < deadline) {
+    const batch = batches[next++ % batches.length]!;
+    await store.writeSpans(batch);
+    written += batch.length;
+  }
+}
+await Promise.all(Array.from({ length: 16 }, worker));
+const elapsed = (performance.now() - started) / 1000;
+await store.close();
+const reopened = await Store.open({
+  dataDir: dir,
+  retention: { spansRecent: 3600, spans: 86400, logs: 86400, metrics: 86400 },
+  writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 1024, maxInsertRows: 1000 },
+});
+const stats = (await reopened.tableStats()).find((t) => t.table === 'spans_recent')!;
+await reopened.close();
+rmSync(dir, { recursive: true, force: true });
+console.log(JSON.stringify({ spansPerSecond: written / elapsed, bytesPerSpan: stats.bytesOnDisk / stats.rows, rows: stats.rows }));
