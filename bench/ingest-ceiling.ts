@@ -45,4 +45,6 @@ const reopened = await Store.open({
 const stats = (await reopened.tableStats()).find((t) => t.table === 'spans_recent')!;
 await reopened.close();
 rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ spansPerSecond: written / elapsed, bytesPerSpan: stats.bytesOnDisk / stats.rows, rows: stats.rows }));
+console.log(
+  JSON.stringify({ spansPerSecond: written / elapsed, bytesPerSpan: stats.bytesOnDisk / stats.rows, rows: stats.rows }),
+);

@@ -14,21 +14,37 @@ const TARGET_RSS_BYTES = 1.5 * 1024 ** 3;
 const root = join(import.meta.dirname, '..');
 
 function ceiling(): { spansPerSecond: number; bytesPerSpan: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/ingest-ceiling.ts'), String(CEILING_SECONDS)], {
-    encoding: 'utf8',
-    cwd: root,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench/ingest-ceiling.ts'), String(CEILING_SECONDS)],
+    {
+      encoding: 'utf8',
+      cwd: root,
+    },
+  );
   if (r.status !== 0) throw new Error(`ceiling run failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
 
 /** Peak resident set of a process (VmHWM), in bytes. */
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 async function server(dataDir: string) {
   const child = spawn(
     process.execPath,
-    [join(root, 'bin/tracehouse.js'), 'start', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
+    [
+      join(root, 'bin/tracehouse.js'),
+      'start',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
   );
   let out = '';
@@ -70,7 +86,8 @@ try {
 
   const spansPerS = summary.spans.acknowledged / (summary.elapsedMs / 1000);
   const ratio = spansPerS / storage.spansPerSecond;
-  const ok = spansPerS >= TARGET_SPANS_PER_S && ratio >= TARGET_RATIO && rss <= TARGET_RSS_BYTES && summary.failures === 0;
+  const ok =
+    spansPerS >= TARGET_SPANS_PER_S && ratio >= TARGET_RATIO && rss <= TARGET_RSS_BYTES && summary.failures === 0;
   console.log(
     `bench ingest seconds=${SECONDS} spans_per_s=${Math.round(spansPerS)} p99_ms=${summary.latencyMs.p99.toFixed(1)} ` +
       `peak_rss_mb=${Math.round(rss / 1024 ** 2)} bytes_per_span=${(bytes / rows).toFixed(1)} ` +

@@ -1,14 +1,15 @@
 // Public surface of @tracehouse/otlp. The implementations live in their own modules.
-export * from './model';
-export { OtlpDecodeError } from './errors';
-export { decodeTraces, decodeLogs, decodeMetrics } from './decode';
-export { encodeExportResponse } from './response';
+
+export { decodeLogs, decodeMetrics, decodeTraces } from './decode';
 export {
-  spansToTracesData,
+  encodeLogsData,
+  encodeMetricsData,
   encodeTracesData,
   logsToLogsData,
-  encodeLogsData,
   metricsToMetricsData,
-  encodeMetricsData,
+  spansToTracesData,
 } from './encode';
-export { attributeToJson, attributesToJson } from './values';
+export { OtlpDecodeError } from './errors';
+export * from './model';
+export { encodeExportResponse } from './response';
+export { attributesToJson, attributeToJson } from './values';

@@ -35,7 +35,11 @@ export type AttributeTypes = Record<string, ValueType>;
 export type SpanKindName = 'Unspecified' | 'Internal' | 'Server' | 'Client' | 'Producer' | 'Consumer';
 export type StatusCodeName = 'Unset' | 'Ok' | 'Error';
 
-/** Resource and instrumentation scope, copied onto every record of the batch. */
+/**
+ * Resource and instrumentation scope, copied onto every record of the batch. The decoders
+ * give all records of one resource and scope the same attribute objects (no per-record copy
+ * on the hot path): treat them as read-only, or copy before changing one record's.
+ */
 export interface ResourceScopeColumns {
   /** `service.name` of the resource, or 'unknown_service' when absent. */
   ServiceName: string;
@@ -58,6 +62,7 @@ export interface SpanRecord extends ResourceScopeColumns {
   Duration: string;
   TraceId: string;
   SpanId: string;
+  /** '' for a root span; an all-zero parent id is decoded as ''. */
   ParentSpanId: string;
   TraceState: string;
   /** fixed32 flags (W3C trace flags in the low byte). */
@@ -90,13 +95,14 @@ export interface LogRecord extends ResourceScopeColumns {
   /** time_unix_nano; '0' when the producer did not set it. */
   Timestamp: string;
   ObservedTimestamp: string;
+  /** '' when absent; an all-zero id is decoded as ''. */
   TraceId: string;
   SpanId: string;
   /** The log record's `flags` field. */
   TraceFlags: number;
   SeverityText: string;
   SeverityNumber: number;
-  /** Encoded like an attribute value; `BodyType` is '' for a string body. */
+  /** Encoded like an attribute value; `BodyType` is '' for a string body, 'empty' when there is no body. */
   Body: string;
   BodyType: ValueType | '';
   EventName: string;
