@@ -1,0 +1,51 @@
+// Publishing to and consuming from the demo broker, with the messaging spans of @tracehouse/node:
+// the same two calls would wrap a NATS publish/subscription or a Redis XADD/XREADGROUP.
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { consumerSpan, type MessagingDestination, producerSpan } from '@tracehouse/node';
+import { callJson, sleep } from './http-json.js';
+import { urlOf } from './settings.js';
+
+export interface Message<T> {
+  id: string;
+  headers: Record<string, string>;
+  payload: T;
+}
+
+const destinationOf = (topic: string): MessagingDestination => ({ system: 'tracehouse_queue', name: topic });
+
+/** Publishes inside a PRODUCER span whose context (and the caller's baggage) travels in the headers. */
+export function publish(topic: string, payload: unknown): Promise<string> {
+  const headers: Record<string, string> = {};
+  return producerSpan(destinationOf(topic), headers, async (span) => {
+    const { id } = await callJson<{ id: string }>(`${urlOf('broker')}/topics/${topic}/messages`, {
+      body: { headers, payload },
+    });
+    span.setAttribute('messaging.message.id', id);
+    return id;
+  });
+}
+
+/**
+ * Long-polls `topic` forever and runs `handle` for each message inside a CONSUMER span that
+ * continues the producer's trace. A failing handler fails its span; the loop goes on.
+ */
+export async function consume<T>(topic: string, handle: (message: Message<T>) => Promise<void>): Promise<never> {
+  for (;;) {
+    let messages: Message<T>[];
+    try {
+      // Polling is plumbing: without suppression every empty poll would become a trace of its own.
+      messages = await context.with(suppressTracing(context.active()), () =>
+        callJson<Message<T>[]>(`${urlOf('broker')}/topics/${topic}/messages?waitMs=1000&max=10`),
+      );
+    } catch {
+      await sleep(500);
+      continue;
+    }
+    for (const message of messages) {
+      await consumerSpan({ ...destinationOf(topic), messageId: message.id }, message.headers, () =>
+        handle(message),
+      ).catch(() => undefined);
+    }
+  }
+}
