@@ -10,11 +10,12 @@ import { Store } from '@tracehouse/store';
 
 const seconds = Number(process.argv[2] ?? 30);
 const dir = mkdtempSync(join(tmpdir(), 'tracehouse-ceiling-'));
-const store = await Store.open({
+const options = {
   dataDir: dir,
   retention: { spansRecent: 3600, spans: 86400, logs: 86400, metrics: 86400 },
   writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 256 * 1024 ** 2, maxInsertRows: 100_000 },
-});
+};
+const store = await Store.open(options);
 
 // A pool of realistic records, generated before the clock starts and written repeatedly.
 const workload = createWorkload({ seed: 7 });
@@ -37,11 +38,7 @@ async function worker(): Promise<void> {
 await Promise.all(Array.from({ length: 16 }, worker));
 const elapsed = (performance.now() - started) / 1000;
 await store.close();
-const reopened = await Store.open({
-  dataDir: dir,
-  retention: { spansRecent: 3600, spans: 86400, logs: 86400, metrics: 86400 },
-  writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 1024, maxInsertRows: 1000 },
-});
+const reopened = await Store.open(options);
 const stats = (await reopened.tableStats()).find((t) => t.table === 'spans_recent')!;
 await reopened.close();
 rmSync(dir, { recursive: true, force: true });

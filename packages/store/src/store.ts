@@ -11,6 +11,7 @@ import {
   modifyTtlSql,
   type Retention,
   spansRecent,
+  type TableDef,
   traceIndexTtlSql,
 } from './schema/tables';
 import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
@@ -44,8 +45,7 @@ export class Store {
     const sql = Sql.connect(opts);
     await migrate(sql);
     await applyRetention(sql, opts.retention);
-    const writer = (t: { name: string; columns: import('./schema/columns').Column[] }) =>
-      new BatchWriter(sql, t.name, t.columns, opts.writer, opts.onInsert);
+    const writer = (t: TableDef) => new BatchWriter(sql, t.name, t.columns, opts.writer, opts.onInsert);
     const metricWriters = Object.fromEntries(
       Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),
     ) as Record<MetricType, BatchWriter>;
