@@ -1,0 +1,3 @@
+// Public surface of @tracehouse/pipeline: pure logic shared by the server and the store.
+// Each area (sampling, redaction, span metrics, service graph) exports from its own folder.
+export {};
