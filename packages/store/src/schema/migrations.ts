@@ -1,4 +1,4 @@
-import { createTableSql, dataTables, traceIndexSql } from './tables';
+import { createTableSql, firstTables, processorStateSql, samplingDecisionsSql, spans, traceIndexSql } from './tables';
 
 /**
  * Numbered, append-only schema migrations. A migration runs once per database and is
@@ -16,7 +16,12 @@ export const migrations: Migration[] = [
   {
     version: 1,
     name: 'spans_recent, trace_index, logs, metrics_*',
-    statements: [...dataTables.map(createTableSql), ...traceIndexSql],
+    statements: [...firstTables.map(createTableSql), ...traceIndexSql],
+  },
+  {
+    version: 2,
+    name: 'spans (kept traces), sampling_decisions, processor_state',
+    statements: [createTableSql(spans), samplingDecisionsSql, processorStateSql],
   },
 ];
 

@@ -101,7 +101,62 @@ export const metricTables = {
   summary: metricsSummary,
 } as const;
 
-export const dataTables: TableDef[] = [spansRecent, logs, ...Object.values(metricTables)];
+/**
+ * Kept traces (the sampling decision copies their spans here), long retention. Sorted for
+ * search by service and span name over time; trace-by-id finds the time range in
+ * `trace_index` and the granules through the trace id bloom filter.
+ * AdjustedCount is how many traces this one stands for (1 / keep probability).
+ */
+export const spans: TableDef = {
+  name: 'spans',
+  columns: spanColumns,
+  extraColumns: ['AdjustedCount Float64 DEFAULT 1', "SamplingRule LowCardinality(String) DEFAULT ''", INGEST_TIME],
+  indexes: [
+    'INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1',
+    'INDEX idx_duration Duration TYPE minmax GRANULARITY 1',
+  ],
+  engine: 'MergeTree',
+  partitionBy: 'toDate(Timestamp)',
+  orderBy: '(ServiceName, SpanName, toDateTime(Timestamp))',
+  ttlColumn: 'toDateTime(Timestamp)',
+  retention: 'spans',
+};
+
+/** The tables of migration 1 (do not change: released). */
+export const firstTables: TableDef[] = [spansRecent, logs, ...Object.values(metricTables)];
+
+/** Every table whose TTL follows a retention setting. */
+export const dataTables: TableDef[] = [...firstTables, spans];
+
+/**
+ * One row per decided trace. A decision never changes: the processor inserts a trace's
+ * decision once, and a re-run window after a crash inserts the same row again, which the
+ * ReplacingMergeTree folds (readers use FINAL or argMin on DecidedAt).
+ */
+export const samplingDecisionsSql = `CREATE TABLE IF NOT EXISTS sampling_decisions (
+  TraceId String CODEC(ZSTD(1)),
+  Decision LowCardinality(String),
+  Rule LowCardinality(String),
+  Reason String CODEC(ZSTD(1)),
+  DecidedAt DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+  AdjustedCount Float64,
+  SpanCount UInt32,
+  RootServiceName LowCardinality(String),
+  RootSpanName LowCardinality(String),
+  TraceStart DateTime64(9),
+  TraceEnd DateTime64(9)
+)
+ENGINE = ReplacingMergeTree
+ORDER BY TraceId`;
+
+/** Named watermarks of the background processors (sampling, forwarding, span metrics...). */
+export const processorStateSql = `CREATE TABLE IF NOT EXISTS processor_state (
+  Name LowCardinality(String),
+  Watermark DateTime64(9),
+  UpdatedAt DateTime64(3) DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY Name`;
 
 export function createTableSql(t: TableDef): string {
   const cols = [...t.columns.map((c) => `\`${c.name}\` ${c.type}`), ...t.extraColumns, ...t.indexes];
