@@ -1,3 +1,11 @@
 // Public surface of @tracehouse/pipeline: pure logic shared by the server and the store.
 // Each area (sampling, redaction, span metrics, service graph) exports from its own folder.
-export {};
+export {
+  adjustedCount,
+  decodeThreshold,
+  encodeThreshold,
+  isKeptAt,
+  MAX_THRESHOLD,
+  randomnessOf,
+  thresholdFor,
+} from './sampling/probability';

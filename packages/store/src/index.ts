@@ -2,6 +2,7 @@
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
 export type { LogQuery } from './read/logs';
 export type { MetricQuery } from './read/metrics';
+export { keptAtSql, traceRandomnessSql } from './sampling/probability';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
 export { Store, type StoreOptions, type TableStats } from './store';
