@@ -5,6 +5,7 @@ import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { traceRoutes } from './traces';
+import { uiRoutes } from './ui';
 
 export interface ApiDeps {
   store: Store;
@@ -63,5 +64,6 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   metricRoutes(app, deps);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  uiRoutes(app);
   return app;
 }
