@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type Decision, getJson, type LogLine } from '../api';
 import { Loading, Problem } from '../components';
 import { fmtDurNs, fmtTime } from '../format';
@@ -222,6 +222,10 @@ function Waterfall({
     else n.add(i);
     saveCollapsed(n);
   };
+  const selectRef = useRef(select);
+  selectRef.current = select;
+  const toggleRef = useRef(toggle);
+  toggleRef.current = toggle;
   const collapseToDepth = (d: number) => {
     const n = new Set<number>();
     for (const s of trace.spans) if (s.depth === d && s.children.length) n.add(s.index);
@@ -237,74 +241,20 @@ function Waterfall({
   const items = [];
   for (let r = first; r < last; r++) {
     const i = rows[r];
-    const s = trace.spans[i];
-    const left = trace.duration ? (s.start / trace.duration) * 100 : 0;
-    const width = trace.duration ? Math.max((s.duration / trace.duration) * 100, 0.15) : 100;
-    const spanLogs = logsBySpan.get(s.spanId);
-    const cls = [
-      'wf-row',
-      i === selected ? 'selected' : '',
-      matchSet.has(i) ? 'match' : '',
-      cp && !cp.has(i) ? 'dim' : '',
-      cp?.has(i) ? 'critical' : '',
-      s.error ? 'error' : '',
-    ].join(' ');
     items.push(
-      // biome-ignore lint/a11y/useKeyWithClickEvents: rows are also reachable through find and n/N
-      // biome-ignore lint/a11y/noStaticElementInteractions: a virtualised row; see above
-      <div
+      <Row
         key={i}
-        className={cls}
-        style={{ transform: `translateY(${r * ROW_H}px)` }}
-        data-span-id={s.spanId}
-        onClick={() => select(i)}
-      >
-        <div className="wf-name" style={{ paddingLeft: 6 + Math.min(s.depth, 40) * 12 }}>
-          {s.children.length ? (
-            <button
-              type="button"
-              className="wf-toggle"
-              aria-label={collapsed.has(i) ? 'expand' : 'collapse'}
-              onClick={(e) => {
-                e.stopPropagation();
-                toggle(i);
-              }}
-            >
-              {collapsed.has(i) ? '▸' : '▾'}
-            </button>
-          ) : (
-            <span className="wf-toggle" />
-          )}
-          <span className="svc-dot" style={{ background: serviceColor(s.service) }} />
-          <span className="wf-svc">{s.service}</span> <span className="wf-op">{s.name}</span>
-          {collapsed.has(i) ? <span className="wf-hidden">+{countDescendants(trace, i)}</span> : null}
-        </div>
-        <div className="wf-timeline">
-          <div
-            className="wf-bar"
-            style={{
-              left: `${left}%`,
-              width: `${width}%`,
-              background: s.error ? 'var(--error)' : serviceColor(s.service),
-            }}
-          />
-          {spanLogs?.map((l, k) => {
-            const at = trace.duration ? (Number(BigInt(l.timeUnixNano) - trace.startNs) / trace.duration) * 100 : left;
-            return (
-              <span
-                // biome-ignore lint/suspicious/noArrayIndexKey: markers have no identity of their own
-                key={k}
-                className={`wf-log sev-${l.severityNumber >= 17 ? 'error' : l.severityNumber >= 13 ? 'warn' : 'info'}`}
-                style={{ left: `${Math.min(Math.max(at, 0), 100)}%` }}
-                title={`log: ${typeof l.body === 'string' ? l.body : ''}`}
-              />
-            );
-          })}
-          <span className="wf-dur" style={{ left: `${Math.min(left + width, 92)}%` }}>
-            {fmtDurNs(s.duration)}
-          </span>
-        </div>
-      </div>,
+        trace={trace}
+        i={i}
+        r={r}
+        selected={i === selected}
+        match={matchSet.has(i)}
+        cp={cp ? (cp.has(i) ? 1 : -1) : 0}
+        collapsed={collapsed.has(i)}
+        logs={logsBySpan.get(trace.spans[i].spanId)}
+        onSelect={selectRef}
+        onToggle={toggleRef}
+      />,
     );
   }
 
@@ -417,6 +367,91 @@ function Waterfall({
     </div>
   );
 }
+
+interface RowProps {
+  trace: Trace;
+  i: number;
+  r: number;
+  selected: boolean;
+  match: boolean;
+  /** 1 on the critical path, -1 off it, 0 when the overlay is off. */
+  cp: number;
+  collapsed: boolean;
+  logs: LogLine[] | undefined;
+  onSelect: { current: (i: number) => void };
+  onToggle: { current: (i: number) => void };
+}
+
+/** One waterfall row; memoised so scrolling re-renders only the rows that enter the window. */
+const Row = memo(function Row({ trace, i, r, selected, match, cp, collapsed, logs, onSelect, onToggle }: RowProps) {
+  const s = trace.spans[i];
+  const left = trace.duration ? (s.start / trace.duration) * 100 : 0;
+  const width = trace.duration ? Math.max((s.duration / trace.duration) * 100, 0.15) : 100;
+  const cls = [
+    'wf-row',
+    selected ? 'selected' : '',
+    match ? 'match' : '',
+    cp === -1 ? 'dim' : '',
+    cp === 1 ? 'critical' : '',
+    s.error ? 'error' : '',
+  ].join(' ');
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: rows are also reachable through find and n/N
+    // biome-ignore lint/a11y/noStaticElementInteractions: a virtualised row; see above
+    <div
+      className={cls}
+      style={{ transform: `translateY(${r * ROW_H}px)` }}
+      data-span-id={s.spanId}
+      onClick={() => onSelect.current(i)}
+    >
+      <div className="wf-name" style={{ paddingLeft: 6 + Math.min(s.depth, 40) * 12 }}>
+        {s.children.length ? (
+          <button
+            type="button"
+            className="wf-toggle"
+            aria-label={collapsed ? 'expand' : 'collapse'}
+            onClick={(e) => {
+              e.stopPropagation();
+              onToggle.current(i);
+            }}
+          >
+            {collapsed ? '▸' : '▾'}
+          </button>
+        ) : (
+          <span className="wf-toggle" />
+        )}
+        <span className="svc-dot" style={{ background: serviceColor(s.service) }} />
+        <span className="wf-svc">{s.service}</span> <span className="wf-op">{s.name}</span>
+        {collapsed ? <span className="wf-hidden">+{countDescendants(trace, i)}</span> : null}
+      </div>
+      <div className="wf-timeline">
+        <div
+          className="wf-bar"
+          style={{
+            left: `${left}%`,
+            width: `${width}%`,
+            background: s.error ? 'var(--error)' : serviceColor(s.service),
+          }}
+        />
+        {logs?.map((l, k) => {
+          const at = trace.duration ? (Number(BigInt(l.timeUnixNano) - trace.startNs) / trace.duration) * 100 : left;
+          return (
+            <span
+              // biome-ignore lint/suspicious/noArrayIndexKey: markers have no identity of their own
+              key={k}
+              className={`wf-log sev-${l.severityNumber >= 17 ? 'error' : l.severityNumber >= 13 ? 'warn' : 'info'}`}
+              style={{ left: `${Math.min(Math.max(at, 0), 100)}%` }}
+              title={`log: ${typeof l.body === 'string' ? l.body : ''}`}
+            />
+          );
+        })}
+        <span className="wf-dur" style={{ left: `${Math.min(left + width, 92)}%` }}>
+          {fmtDurNs(s.duration)}
+        </span>
+      </div>
+    </div>
+  );
+});
 
 function countDescendants(trace: Trace, i: number): number {
   const d = trace.spans[i].depth;

@@ -36,10 +36,11 @@ export async function post(server: TestServer, path: string, body: Uint8Array): 
 /** Sends generated traces (spans + correlated logs) and returns them. */
 export async function seed(
   server: TestServer,
-  opts: { seed: number | string; traces: number; spreadMs?: number; big?: number },
+  opts: { seed: number | string; traces: number; spreadMs?: number; big?: number; logsPerSpan?: number },
 ): Promise<GeneratedTrace[]> {
   const w = createWorkload({
     seed: opts.seed,
+    ...(opts.logsPerSpan !== undefined ? { logsPerSpan: opts.logsPerSpan } : {}),
     ...(opts.big ? { bigTraceFraction: 1, bigTraceSpans: [opts.big, opts.big] as [number, number] } : {}),
   });
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -49,13 +50,13 @@ export async function seed(
     const start = now - spread + (spread * BigInt(i)) / BigInt(Math.max(1, opts.traces)) - 5_000_000_000n;
     out.push(w.nextTrace(start));
   }
-  const batch = 20;
-  for (let i = 0; i < out.length; i += batch) {
-    const part = out.slice(i, i + batch);
-    await post(server, '/v1/traces', encodeTracesData(part.flatMap((t) => t.spans)));
-    const logs = part.flatMap((t) => t.logs);
-    if (logs.length) await post(server, '/v1/logs', encodeLogsData(logs));
-  }
+  // Requests of at most 5,000 spans / logs stay far below ingest.maxBodyBytes.
+  const CHUNK = 5000;
+  const spans = out.flatMap((t) => t.spans);
+  const logs = out.flatMap((t) => t.logs);
+  for (let i = 0; i < spans.length; i += CHUNK)
+    await post(server, '/v1/traces', encodeTracesData(spans.slice(i, i + CHUNK)));
+  for (let i = 0; i < logs.length; i += CHUNK) await post(server, '/v1/logs', encodeLogsData(logs.slice(i, i + CHUNK)));
   return out;
 }
 
