@@ -1,5 +1,5 @@
 // Small hand-written SVG charts: a scatter, a line chart with brushing, stacked bars.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { fmtTime } from '../format';
 
 export interface Pt {
@@ -11,7 +11,19 @@ export interface Pt {
   title?: string;
 }
 
-const W = 800;
+/** The drawn width in CSS pixels, so text and dots keep their size at any width. */
+function useWidth(): [React.RefObject<SVGSVGElement | null>, number] {
+  const ref = useRef<SVGSVGElement>(null);
+  const [w, setW] = useState(800);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setW(Math.max(200, el.clientWidth)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, w];
+}
 const PAD = { l: 48, r: 8, t: 8, b: 20 };
 
 function ticks(min: number, max: number, n = 4): number[] {
@@ -32,6 +44,7 @@ export function Scatter({
   onPoint: (p: Pt) => void;
   testid?: string;
 }) {
+  const [ref, W] = useWidth();
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
   const x0 = Math.min(...xs);
@@ -41,6 +54,7 @@ export function Scatter({
   const sy = (y: number) => height - PAD.b - (y / y1) * (height - PAD.t - PAD.b);
   return (
     <svg
+      ref={ref}
       role="img"
       aria-label={testid ?? 'chart'}
       className="chart"
@@ -105,7 +119,7 @@ export function LineChart({
   selection?: [number, number] | null;
   testid?: string;
 }) {
-  const ref = useRef<SVGSVGElement>(null);
+  const [ref, W] = useWidth();
   const [drag, setDrag] = useState<[number, number] | null>(null);
   const n = times.length;
   const step = n > 1 ? times[1] - times[0] : 60_000;
@@ -230,6 +244,7 @@ export function StackedBars({
   height?: number;
   testid?: string;
 }) {
+  const [ref, W] = useWidth();
   const n = times.length;
   let max = 1;
   for (let i = 0; i < n; i++) {
@@ -240,6 +255,7 @@ export function StackedBars({
   const bw = (W - PAD.l - PAD.r) / Math.max(n, 1);
   return (
     <svg
+      ref={ref}
       role="img"
       aria-label={testid ?? 'chart'}
       className="chart"
