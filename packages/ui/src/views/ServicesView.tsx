@@ -5,6 +5,7 @@ import {
   type GraphEdge,
   type GraphNode,
   getJson,
+  type RedPoint,
   type RedSeries,
   type TraceSummary,
 } from '../api';
@@ -72,7 +73,6 @@ export function ServicesView({ params }: { params: URLSearchParams }) {
               key={`${s.service}|${s.spanName}`}
               s={s}
               step={red.step}
-              start={start}
               selection={
                 selRange && params.get('selService') === s.service && (params.get('selSpan') ?? null) === s.spanName
                   ? selRange
@@ -86,8 +86,8 @@ export function ServicesView({ params }: { params: URLSearchParams }) {
         <BehindTraces
           service={params.get('selService') ?? ''}
           spanName={params.get('selSpan') ?? ''}
-          fromMs={selRange[0]}
-          toMs={selRange[1]}
+          fromMs={selRange[0] * 1000}
+          toMs={selRange[1] * 1000}
         />
       ) : null}
       <ServiceMap start={start} end={end} />
@@ -95,32 +95,23 @@ export function ServicesView({ params }: { params: URLSearchParams }) {
   );
 }
 
-function RedPanel({
-  s,
-  step,
-  start,
-  selection,
-}: {
-  s: RedSeries;
-  step: number;
-  start: number;
-  selection: [number, number] | null;
-}) {
-  // Fill empty buckets so the time axis is regular.
-  const byT = new Map(s.points.map((p) => [p.t, p]));
-  const t0 = s.points.length ? Math.min(...s.points.map((p) => p.t)) : start;
-  const t1 = s.points.length ? Math.max(...s.points.map((p) => p.t)) : start;
-  const times: number[] = [];
-  for (let t = t0; t <= t1 && times.length < 2000; t += step || 60) times.push(t);
-  const pts = times.map((t) => byT.get(t) ?? null);
-  const onSelect = (from: number, to: number) =>
+function RedPanel({ s, step, selection }: { s: RedSeries; step: number; selection: [number, number] | null }) {
+  // The API answers one point per step (empty steps with rate 0 and null latencies).
+  const sorted = [...s.points].sort((a, b) => a.t - b.t);
+  const times = sorted.map((p) => p.t);
+  const pts: (RedPoint | null)[] = sorted;
+  const onSelect = (fromMs: number, toMs: number) =>
     setParams(
-      { sel: `${Math.floor(from)}-${Math.ceil(to)}`, selService: s.service, selSpan: s.spanName ?? undefined },
+      {
+        sel: `${Math.floor(fromMs / 1000)}-${Math.ceil(toMs / 1000)}`,
+        selService: s.service,
+        selSpan: s.spanName ?? undefined,
+      },
       false,
     );
-  const last = s.points[s.points.length - 1];
   const total = s.points.reduce((a, p) => a + p.rate * step, 0);
   const errs = s.points.reduce((a, p) => a + p.errorRate * step, 0);
+  const lastP95 = [...sorted].reverse().find((p) => p.p95 !== null)?.p95;
   const ms = times.map((t) => t * 1000);
   return (
     <div className="panel" data-testid="red-panel" data-service={s.service} data-span-name={s.spanName ?? ''}>
@@ -135,7 +126,7 @@ function RedPanel({
         )}{' '}
         <span className="muted small">
           {fmtNum(total, 0)} calls · {fmtPct(total ? errs / total : 0)} errors
-          {last ? ` · p95 ${fmtSec(last.p95)}` : ''}
+          {lastP95 != null ? ` · p95 ${fmtSec(lastP95)}` : ''}
         </span>
       </h4>
       <LineChart
