@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { GeneratedTrace } from '@tracehouse/loadgen';
+import { encodeLogsData } from '@tracehouse/otlp';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, launch, seed, shot, startTestServer, type TestServer, waitForTrace } from './harness';
+import { assertBuilt, launch, post, seed, shot, startTestServer, type TestServer, waitForTrace } from './harness';
 
 describe('trace and logs views in a browser', () => {
   let server: TestServer;
@@ -75,6 +76,51 @@ describe('trace and logs views in a browser', () => {
     assert.equal(await page.textContent('[data-testid="selected-span-id"]'), log.SpanId);
     // The selected row is mounted (scrolled into view).
     assert.equal(await page.locator(`.wf-row.selected[data-span-id="${log.SpanId}"]`).count(), 1);
+  });
+
+  test('logs: text and severity filters, histogram, context lines, live tail with pause', async () => {
+    const warn = traces.flatMap((t) => t.logs).find((l) => l.SeverityNumber >= 13 && typeof l.Body === 'string')!;
+    assert.ok(warn, 'the workload has warnings');
+    const word =
+      String(warn.Body)
+        .split(/\s+/)
+        .find((w) => /^[a-z]{4,}$/i.test(w)) ?? String(warn.Body).slice(0, 6);
+    await page.goto(`${server.urls.api}/logs?since=24h`);
+    await page.waitForSelector('[data-testid="severity-histogram"] rect');
+    await page.fill('[data-testid="logs-q"]', word);
+    await page.selectOption('select[aria-label="minimum severity"]', 'warn');
+    await page.click('text=Search');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('q') !== null);
+    await page.waitForSelector('[data-testid="log-row"]');
+    const rows = await page.locator('[data-testid="log-row"] .body').allTextContents();
+    assert.ok(rows.length > 0);
+    for (const r of rows) assert.ok(r.toLowerCase().includes(word.toLowerCase()), `${r} contains ${word}`);
+    const sevs = await page.locator('[data-testid="log-row"] .sevtag').allTextContents();
+    for (const sv of sevs) assert.match(sv, /warn|error|fatal/i);
+    // The URL holds the filters: a reload shows the same lines.
+    await page.reload();
+    await page.waitForSelector('[data-testid="log-row"]');
+    assert.equal(await page.locator('[data-testid="log-row"]').count(), rows.length);
+    // Context: the lines around one, from the same service, the line itself marked.
+    await page.locator('[data-testid="log-row"] button:has-text("context")').first().click();
+    await page.waitForSelector('[data-testid="log-context"] .log-row.anchor');
+    // Live tail: a line sent now appears without a reload; paused, the next one does not.
+    await page.click('[data-testid="live"]');
+    await page.fill('[data-testid="logs-q"]', '');
+    await page.click('text=Search');
+    const send = async (body: string) => {
+      const now = String(BigInt(Date.now()) * 1_000_000n);
+      const log = { ...warn, Body: body, Timestamp: now, ObservedTimestamp: now, TraceId: '', SpanId: '' };
+      await post(server, '/v1/logs', encodeLogsData([log]));
+    };
+    await send('live-tail-line-one');
+    await page.waitForSelector('text=live-tail-line-one', { timeout: 15_000 });
+    await page.click('[data-testid="pause"]');
+    await send('live-tail-line-two');
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.equal(await page.locator('text=live-tail-line-two').count(), 0);
+    await page.click('[data-testid="pause"]');
+    await page.waitForSelector('text=live-tail-line-two', { timeout: 15_000 });
   });
 
   test('a deep link restores find, match position, critical path and collapsed state', async () => {
