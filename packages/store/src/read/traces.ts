@@ -8,9 +8,9 @@ import { selectList } from './rows';
 export const MAX_TRACE_SPANS = 100_000;
 
 /**
- * All stored spans of one trace, ordered by start time: the kept copy in `spans` (with its
- * `ot=th` and adjusted count) and whatever is still in the recent full-fidelity window,
- * one row per span id, the kept copy first. The trace index narrows the recent read to the
+ * All stored spans of one trace, ordered by start time, one row per span id: as received
+ * while the recent full-fidelity window still holds it, else the kept copy in `spans`
+ * (which carries `ot=th` and `sampling.adjusted_count`). The trace index narrows the recent read to the
  * ingest-time partitions that hold the trace; `spans` is read through its trace id bloom
  * filter.
  */
@@ -21,9 +21,9 @@ export async function getTrace(sql: Sql, traceId: string): Promise<SpanRecord[]>
     `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId = {traceId:String}) AS range
 SELECT ${selectList(spanColumns)}
 FROM (
-  SELECT ${names}, 0 AS Source FROM ${spans.name} WHERE TraceId = {traceId:String}
+  SELECT ${names}, 1 AS Source FROM ${spans.name} WHERE TraceId = {traceId:String}
   UNION ALL
-  SELECT ${names}, 1 AS Source FROM ${spansRecent.name}
+  SELECT ${names}, 0 AS Source FROM ${spansRecent.name}
   WHERE TraceId = {traceId:String} AND IngestTime >= range.1 AND IngestTime <= range.2
 )
 ORDER BY SpanId, Source

@@ -109,6 +109,17 @@ export class TraceSampler {
     }
   }
 
+  /** Traces with a span in the last decisionWait and no decision yet (a gauge, not a step). */
+  async undecided(nowMs: number): Promise<number> {
+    const active = `SELECT TraceId FROM trace_index WHERE IngestEnd > ${ms('from')} GROUP BY TraceId`;
+    const [row] = await this.sql.query<{ n: string }>(
+      `SELECT count() AS n FROM (${active})
+WHERE TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${active}))`,
+      { from: Math.floor(nowMs - this.options.decisionWaitMs - this.lagMs) },
+    );
+    return Number(row?.n ?? 0);
+  }
+
   private async load(): Promise<Watermarks> {
     if (this.watermarks) return this.watermarks;
     const wm = await readWatermarks(this.sql, Object.values(WATERMARKS));

@@ -37,6 +37,13 @@ describe('store-first tail sampling (TraceSampler over chDB)', () => {
   };
   const count = async (q: string, params = {}) => Number((await store.sql.query<{ n: string }>(q, params))[0]!.n);
 
+  const keptCopy = (traceId: string) =>
+    store.sql.query<{ TraceState: string; AdjustedCount: number; SamplingRule: string; adj: string }>(
+      `SELECT TraceState, AdjustedCount, SamplingRule, SpanAttributes['sampling.adjusted_count'] AS adj
+FROM spans WHERE TraceId = {t:String}`,
+      { t: traceId },
+    );
+
   before(async () => {
     store = await Store.open(storeOptions(dir));
     sampler = new TraceSampler(store.sql, { rules, rootGraceMs: 2000, decisionWaitMs: 30_000, maxSpans: 500 });
@@ -79,18 +86,26 @@ describe('store-first tail sampling (TraceSampler over chDB)', () => {
     const kept = all.filter((t) => byId.get(t[0]!.TraceId)!.decision === 'keep');
     const keptSpans = kept.reduce((n, t) => n + t.length, 0);
     assert.equal(await count('SELECT count() AS n FROM spans'), keptSpans);
-    const errorTrace = await store.getTrace(error[0]!.TraceId);
+    // An upstream tracestate keeps its other members and ot sub-keys; th is replaced.
+    const upstream = trace(1, () => ({ TraceState: 'vendor=a,ot=th:8;rv:abcdef01234567', StatusCode: 'Error' }));
+    await store.writeSpans(upstream);
+    await tick(2500);
+    assert.equal((await keptCopy(upstream[0]!.TraceId))[0]!.TraceState, 'ot=th:0;rv:abcdef01234567,vendor=a');
+    const errorTrace = await keptCopy(error[0]!.TraceId);
     assert.equal(errorTrace.length, 5);
-    assert.ok(errorTrace.every((s) => s.TraceState === 'ot=th:0'));
-    assert.equal(errorTrace[0]!.SpanAttributes['sampling.adjusted_count'], '1');
+    assert.ok(
+      errorTrace.every((s) => s.TraceState === 'ot=th:0' && s.AdjustedCount === 1 && s.SamplingRule === 'errors'),
+    );
+    assert.equal(errorTrace[0]!.adj, '1');
+    assert.equal((await store.getTrace(error[0]!.TraceId)).length, 5, 'one row per span id across both tables');
     const sampled = kept.find((t) => byId.get(t[0]!.TraceId)!.rule === 'baseline');
     if (sampled) {
-      const spans = await store.getTrace(sampled[0]!.TraceId);
+      const spans = await keptCopy(sampled[0]!.TraceId);
       assert.ok(
         spans.every((s) => s.TraceState === `ot=th:${encodeThreshold(thresholdFor(5))}`),
         spans[0]!.TraceState,
       );
-      assert.equal(Math.round(Number(spans[0]!.SpanAttributes['sampling.adjusted_count'])), 20);
+      assert.equal(Math.round(Number(spans[0]!.adj)), 20);
     }
     const decision = await traceDecision(store.sql, health[0]!.TraceId);
     assert.equal(decision?.decision, 'drop');
