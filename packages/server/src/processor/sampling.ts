@@ -30,8 +30,8 @@ export class SamplingProcessor implements Processor {
   private backlogAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly store: Store,
-    private readonly options: SamplerOptions,
+    store: Store,
+    options: SamplerOptions,
     private readonly metrics: SamplingMetrics,
   ) {
     this.sampler = new TraceSampler(store.sql, options);
