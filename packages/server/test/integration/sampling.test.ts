@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { encodeTracesData, type SpanRecord } from '@tracehouse/otlp';
 import { evaluate, samplingPolicy } from '@tracehouse/pipeline';
@@ -176,8 +176,30 @@ describe('a giant trace', () => {
 });
 
 describe('the baseline share', () => {
-  const N = Number(process.env.SAMPLING_TEST_TRACES ?? 100_000);
-  const ids = Array.from({ length: N }, () => hex(16));
+  // 100k (the issue's figure) takes minutes on a shared 2-core machine: set
+  // SAMPLING_TEST_TRACES=100000 for it. The ids are fixed (hashes of a counter), so the
+  // share is the same on every run and the test cannot flake.
+  const N = Number(process.env.SAMPLING_TEST_TRACES ?? 20_000);
+  const ids = Array.from({ length: N }, (_, i) =>
+    createHash('sha256').update(`sampling-share-${i}`).digest('hex').slice(0, 32),
+  );
+  const lean = (traceId: string): SpanRecord =>
+    ok(traceId, {
+      SpanAttributes: {},
+      SpanAttributeTypes: {},
+      'Events.Timestamp': [],
+      'Events.Name': [],
+      'Events.Attributes': [],
+      'Events.AttributeTypes': [],
+      'Events.DroppedAttributesCount': [],
+      'Links.TraceId': [],
+      'Links.SpanId': [],
+      'Links.TraceState': [],
+      'Links.Flags': [],
+      'Links.Attributes': [],
+      'Links.AttributeTypes': [],
+      'Links.DroppedAttributesCount': [],
+    });
   const rules = samplingPolicy({ latencyThresholdMs: 1000, baselinePercent: 5 });
 
   async function run(order: string[]): Promise<Set<string>> {
@@ -185,7 +207,7 @@ describe('the baseline share', () => {
     try {
       await send(
         s.server,
-        order.map((id) => ok(id)),
+        order.map((id) => lean(id)),
       );
       await s.tick(2500);
       const rows = await s.server.store.sql.query<{ TraceId: string; Decision: string }>(

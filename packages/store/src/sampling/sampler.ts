@@ -16,6 +16,8 @@ export interface SamplerOptions {
    * IngestTime overlap by this much and trail the clock by it.
    */
   visibilityLagMs?: number;
+  /** Fault injection for tests: fail right after this step's insert, before its watermark. */
+  failAfterInsert?: 'decide' | 'copy' | 'late';
 }
 
 export interface DecidedTrace {
@@ -118,6 +120,10 @@ WHERE TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN ($
       { from: Math.floor(nowMs - this.options.decisionWaitMs - this.lagMs) },
     );
     return Number(row?.n ?? 0);
+  }
+
+  private fault(step: SamplerOptions['failAfterInsert']): void {
+    if (this.options.failAfterInsert === step) throw new Error(`injected failure after the ${step} insert`);
   }
 
   private async load(): Promise<Watermarks> {
@@ -224,6 +230,7 @@ FROM (
         .join('\n');
       await this.sql.insertJsonEachRow('sampling_decisions', body);
       this.lastDecidedAtNs = decidedAt;
+      this.fault('decide');
       decided = rows.map((r) => ({
         traceId: r.TraceId,
         decision: r.Decision,
@@ -262,6 +269,7 @@ WHERE s.TraceId IN (${kept}) AND s.IngestTime <= d.Last${this.recovering ? `\n  
 LIMIT 1 BY s.TraceId, s.SpanId`,
       { from: from.toString(), to: to.toString() },
     );
+    this.fault('copy');
     wm[WATERMARKS.copy] = to;
     await writeWatermarks(this.sql, wm, [WATERMARKS.copy]);
   }
@@ -310,6 +318,7 @@ WHERE ${window} AND s.TraceId IN (${kept})
 LIMIT 1 BY s.TraceId, s.SpanId`,
       params,
     );
+    this.fault('late');
     wm[WATERMARKS.late] = to;
     await writeWatermarks(this.sql, wm, [WATERMARKS.late]);
     return counts;

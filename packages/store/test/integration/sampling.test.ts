@@ -164,4 +164,33 @@ FROM spans WHERE TraceId = {t:String}`,
     const distinct = await count('SELECT uniqExact(SpanId) AS n FROM spans');
     assert.equal(await count('SELECT count() AS n FROM spans'), distinct, 'no span copied twice');
   });
+
+  for (const step of ['decide', 'copy', 'late'] as const) {
+    test(`a crash right after the ${step} insert, then a restart: every span of a kept trace copied exactly once`, async () => {
+      const opts = { rules, rootGraceMs: 2000, decisionWaitMs: 30_000, maxSpans: 500 };
+      const traces = Array.from({ length: 20 }, () => trace(4, (i) => (i === 2 ? { StatusCode: 'Error' } : {})));
+      await store.writeSpans(traces.flat());
+      sampler = new TraceSampler(store.sql, step === 'late' ? opts : { ...opts, failAfterInsert: step });
+      if (step === 'late') {
+        await tick(2500);
+        const late = traces.map((t) => ok(t[0]!.TraceId, { ParentSpanId: t[0]!.SpanId }));
+        await store.writeSpans(late);
+        await new Promise((r) => setTimeout(r, 2100));
+        sampler = new TraceSampler(store.sql, { ...opts, failAfterInsert: step });
+      }
+      await assert.rejects(tick(2500), /injected failure/);
+      sampler = new TraceSampler(store.sql, opts);
+      await tick(100);
+      for (const t of traces) {
+        const n = await count('SELECT count() AS n FROM spans WHERE TraceId = {t:String}', { t: t[0]!.TraceId });
+        assert.equal(n, step === 'late' ? 5 : 4);
+        const d = await count('SELECT count() AS n FROM sampling_decisions WHERE TraceId = {t:String}', {
+          t: t[0]!.TraceId,
+        });
+        assert.equal(d, 1);
+      }
+      const distinct = await count('SELECT uniqExact(TraceId, SpanId) AS n FROM spans');
+      assert.equal(await count('SELECT count() AS n FROM spans'), distinct, 'no span copied twice');
+    });
+  }
 });
