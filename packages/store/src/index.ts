@@ -7,3 +7,13 @@ export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
 export { Store, type StoreOptions, type TableStats } from './store';
 export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';
+export {
+  type DecisionName,
+  decisionsOf,
+  findTracesSql,
+  type MatchedSpan,
+  searchTraces,
+  type TraceSearch,
+  type TraceSource,
+  type TraceSummary,
+} from './search/search';
