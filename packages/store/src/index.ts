@@ -5,8 +5,6 @@ export type { MetricQuery } from './read/metrics';
 export { keptAtSql, traceRandomnessSql } from './sampling/probability';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
-export { Store, type StoreOptions, type TableStats } from './store';
-export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';
 export {
   type DecisionName,
   decisionsOf,
@@ -17,3 +15,6 @@ export {
   type TraceSource,
   type TraceSummary,
 } from './search/search';
+export { INTRINSIC_TAGS, searchTags, type TagScope, type TagValue, tagValues } from './search/tags';
+export { Store, type StoreOptions, type TableStats } from './store';
+export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';

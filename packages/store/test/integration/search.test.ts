@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { SpanRecord } from '@tracehouse/otlp';
 import { parse } from '@tracehouse/traceql';
-import { findTracesSql, Store, searchTraces } from '../../src/index';
+import { findTracesSql, Store, searchTags, searchTraces, tagValues } from '../../src/index';
 import { hex, span, storeOptions, tempDir } from '../fixtures';
 import { keepTraces } from '../kept';
 
@@ -208,6 +208,37 @@ describe('TraceQL search over kept and recent spans', () => {
       'resource.deployment.environment': ['prod', ''],
       '.enduser.id': ['u-42', ''],
     });
+  });
+
+  test('tag names and values come from the rollup', async () => {
+    const range = { start: Number(now / 1_000_000_000n) - 86400, end: Number(now / 1_000_000_000n) + 60 };
+    const scopes = await searchTags(store.sql, range);
+    const byName = Object.fromEntries(scopes.map((s) => [s.name, s.tags]));
+    assert.ok(byName.span!.includes('db.system') && byName.span!.includes('http.response.status_code'));
+    assert.ok(byName.resource!.includes('service.name') && byName.resource!.includes('deployment.environment'));
+    assert.ok(byName.intrinsic!.includes('duration'));
+    assert.deepEqual(await searchTags(store.sql, { ...range, scope: 'intrinsic' }), [
+      { name: 'intrinsic', tags: byName.intrinsic },
+    ]);
+    const values = (tag: string, prefix?: string) => tagValues(store.sql, { ...range, tag, prefix });
+    assert.deepEqual(await values('resource.service.name'), [
+      { type: 'string', value: 'frontend' },
+      { type: 'string', value: 'checkout' },
+    ]);
+    assert.deepEqual(await values('span.http.response.status_code'), [
+      { type: 'string', value: '500' },
+      { type: 'int', value: '500' },
+    ]);
+    assert.deepEqual(await values('.ratio'), [{ type: 'float', value: '0.75' }]);
+    assert.deepEqual(await values('name', 'GET'), [
+      { type: 'string', value: 'GET /cart' },
+      { type: 'string', value: 'GET /home' },
+    ]);
+    assert.deepEqual(
+      await values('status'),
+      ['error', 'ok', 'unset'].map((value) => ({ type: 'keyword', value })),
+    );
+    assert.deepEqual(await values('nope'), []);
   });
 
   test('user input never reaches the SQL text', () => {
