@@ -1,10 +1,20 @@
 // Public surface of @tracehouse/store.
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
-export type { LogQuery } from './read/logs';
+export {
+  CursorError,
+  type LogBucket,
+  type LogPage,
+  type LogQuery,
+  logContext,
+  logHistogram,
+  queryLogsPage,
+  textTokens,
+} from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { keptAtSql, traceRandomnessSql } from './sampling/probability';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
+export { AggregateFieldError } from './search/compile';
 export {
   type DecisionName,
   decisionsOf,
