@@ -16,9 +16,9 @@ export function goDurationNanos(text: string, name: string): number {
 export function logfmt(text: string): [string, string][] {
   const out: [string, string][] = [];
   const re = /\s*([^\s=]+)=("((?:[^"\\]|\\.)*)"|\S*)/gy;
-  let m: RegExpExecArray | null;
   let end = 0;
-  while ((m = re.exec(text)) !== null) {
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0] === '') break;
     out.push([m[1]!, m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2]!]);
     end = re.lastIndex;
   }

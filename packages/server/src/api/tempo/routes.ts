@@ -1,5 +1,6 @@
 import { encodeTracesData, spansToTracesData } from '@tracehouse/otlp';
 import { searchTags, type TraceSummary, tagValues } from '@tracehouse/store';
+import type { Query } from '@tracehouse/traceql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../app';
 import { BadRequest, timeRange, traceIdParam } from '../params';
@@ -175,7 +176,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (req, reply) => {
       const q = req.query as Record<string, string | undefined>;
-      let query;
+      let query: Query;
       try {
         query = q.q?.trim() ? parseTraceQL(q.q) : tagsQuery(logfmt(q.tags ?? ''));
       } catch (e) {
