@@ -75,7 +75,7 @@ try {
       // A string, so tsx's helpers (__name) never reach the page.
       // The same loop on the same page with nothing to scroll: what this machine's headless
       // compositor manages at all, to read the figure against.
-      const idle = (await page.evaluate(SCROLL_SCRIPT.replace("'[data-testid=\"waterfall\"]'", "'#none'"))) as {
+      const idle = (await page.evaluate(SCROLL_SCRIPT.replace('\'[data-testid="waterfall"]\'', "'#none'"))) as {
         fps: number;
       };
       fields.push(`idle_fps=${idle.fps.toFixed(0)}`);
