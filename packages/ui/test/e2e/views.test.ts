@@ -73,6 +73,16 @@ describe('search, services and users views in a browser', () => {
     );
   });
 
+  test('an invalid TraceQL query shows the error at its position; no data shows how to send it', async (t) => {
+    if (!(await has('/api/v1/search?q=%7B%7D'))) return t.skip('GET /api/v1/search is not on this server');
+    await page.goto(`${server.urls.api}/traces?q=${encodeURIComponent('{ name = }')}`);
+    await page.waitForSelector('[data-testid="query-error"]');
+    assert.match((await page.textContent('.problem pre'))!, /\^/);
+    await page.goto(`${server.urls.api}/traces?start=1000&end=2000`);
+    await page.waitForSelector('[data-testid="empty-state"]');
+    assert.match((await page.textContent('[data-testid="empty-state"]'))!, /OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   test('a RED point lists the traces behind it, exemplars first', async (t) => {
     if (!(await has('/api/v1/red'))) return t.skip('GET /api/v1/red is not on this server');
     // Derived metrics are computed by a background processor: wait for the first series.
