@@ -445,13 +445,20 @@ const Row = memo(function Row({ trace, i, r, selected, match, cp, collapsed, log
             />
           );
         })}
-        <span className="wf-dur" style={{ left: `${Math.min(left + width, 92)}%` }}>
+        <span className="wf-dur" style={durStyle(left, width)}>
           {fmtDurNs(s.duration)}
         </span>
       </div>
     </div>
   );
 });
+
+/** The duration label goes after the bar, before it when the bar ends near the edge, else inside. */
+function durStyle(left: number, width: number): React.CSSProperties {
+  if (left + width <= 85) return { left: `${left + width}%` };
+  if (left >= 15) return { right: `${100 - left}%`, marginRight: 4 };
+  return { left: `${left}%`, color: '#fff', textShadow: '0 0 2px #000' };
+}
 
 function countDescendants(trace: Trace, i: number): number {
   const d = trace.spans[i].depth;

@@ -180,6 +180,17 @@ function QueryBox({ q }: { q: string }) {
   const [sugg, setSugg] = useState<{ items: string[]; from: number; to: number } | null>(null);
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  const tagsRef = useRef<string[]>([]);
+  tagsRef.current = tags;
+  // Only the answer to the latest keystroke may set the suggestions.
+  const seq = useRef(0);
+  const suggestRef = useRef<(value: string, caret: number) => void>(() => {});
+  useEffect(() => {
+    // When the tag names arrive after the user started typing, suggest at once.
+    const el = input.current;
+    if (tags.length && el && document.activeElement === el)
+      suggestRef.current(el.value, el.selectionStart ?? el.value.length);
+  }, [tags]);
   useEffect(() => {
     getJson<TagScopes>('/api/v1/search/tags').then(
       (r) => {
@@ -196,6 +207,7 @@ function QueryBox({ q }: { q: string }) {
   }, []);
 
   const suggestAt = async (value: string, caret: number) => {
+    const mine = ++seq.current;
     const before = value.slice(0, caret);
     const valueMatch = /([\w.]+)\s*(=|!=|=~)\s*"?([^"&|}]*)$/.exec(before);
     if (valueMatch) {
@@ -210,9 +222,9 @@ function QueryBox({ q }: { q: string }) {
           .filter((v) => v.replace(/"/g, '').startsWith(prefix))
           .slice(0, 50);
         const from = caret - prefix.length - (before.endsWith(`"${prefix}`) ? 1 : 0);
-        setSugg(items.length ? { items, from, to: caret } : null);
+        if (mine === seq.current) setSugg(items.length ? { items, from, to: caret } : null);
       } catch {
-        setSugg(null);
+        if (mine === seq.current) setSugg(null);
       }
       setActive(0);
       return;
@@ -220,13 +232,14 @@ function QueryBox({ q }: { q: string }) {
     const tagMatch = /(?:^|[{&|(]\s*)([\w.]*)$/.exec(before);
     if (tagMatch && before.includes('{')) {
       const prefix = tagMatch[1];
-      const items = tags.filter((t) => t.startsWith(prefix) && t !== prefix).slice(0, 50);
+      const items = tagsRef.current.filter((t) => t.startsWith(prefix) && t !== prefix).slice(0, 50);
       setSugg(items.length ? { items, from: caret - prefix.length, to: caret } : null);
       setActive(0);
       return;
     }
     setSugg(null);
   };
+  suggestRef.current = suggestAt;
   const accept = (item: string) => {
     if (!sugg) return;
     const v = text.slice(0, sugg.from) + item + text.slice(sugg.to);

@@ -50,6 +50,14 @@ describe('trace and logs views in a browser', () => {
     );
     const body = typeof log.Body === 'string' ? log.Body : '';
     if (body) assert.ok((await page.textContent('[data-testid="span-logs"]'))!.includes(body.slice(0, 20)));
+    // The sampling decision and its reason, as the API has it.
+    const d = await server.get(`/api/v1/traces/${withLogs.traceId}/decision`);
+    const shown = (await page.textContent('[data-testid="decision"]'))!;
+    // (The page asked first: a decision the API has now may still have been pending then.)
+    if (d.status === 200 && !/pending/.test(shown)) {
+      assert.match(shown, { keep: /kept/, drop: /dropped/, pending: /pending/ }[d.body.decision as string]!);
+      if (d.body.reason) assert.ok(shown.includes(d.body.reason), `${shown} shows ${d.body.reason}`);
+    } else if (d.status !== 200) assert.match(shown, /no sampling decision/);
     await shot(page, 'trace-view');
 
     await page.click('[data-testid="open-span-logs"]');
