@@ -8,12 +8,16 @@ import type { Config } from './config/schema';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
+import { createDerived } from './processor/derived';
+import { type Processor, ProcessorLoop } from './processor/loop';
 import { SelfMetrics } from './telemetry/selfMetrics';
 import { VERSION } from './version';
 
 export interface RunningServer {
   store: Store;
   urls: { api: string; otlpHttp: string; otlpGrpc: string };
+  /** The one loop of background processors (tests call `runOnce`). */
+  processors: ProcessorLoop;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
 }
@@ -42,6 +46,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   metrics.watchStore(store);
 
+  const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
+  const processors: Processor[] = [...(derived?.processors ?? [])];
+  const loop = new ProcessorLoop({
+    processors,
+    intervalMs: config['processor.interval'],
+    onError: (name, err) => console.error(`processor ${name}: ${(err as Error).message ?? err}`),
+  });
+
   const exporter = new Exporter(store, metrics);
   let ready = false;
   const host = config['server.host'];
@@ -49,7 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
   try {
-    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION });
+    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION, derived });
     await api.listen({ host, port: config['server.port'] });
     otlpHttp = createOtlpHttpServer(exporter, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
@@ -62,6 +74,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes']);
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, ServerCredentials.createInsecure());
     ready = true;
+    loop.start();
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
@@ -69,6 +82,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     let closing: Promise<void> | undefined;
     return {
       store,
+      processors: loop,
       urls: {
         api: `http://${urlHost}:${apiPort}`,
         otlpHttp: `http://${urlHost}:${httpPort}`,
@@ -84,12 +98,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
             new Promise<void>((r) => grpc!.tryShutdown(() => r())),
             api!.close(),
           ]);
+          await loop.stop();
           await store.close();
         })();
         return closing;
       },
     };
   } catch (err) {
+    await loop.stop();
     otlpHttp?.close();
     grpc?.forceShutdown();
     await api?.close();

@@ -1,5 +1,6 @@
 // Public surface of @tracehouse/store.
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
+export * from './derived/index';
 export type { LogQuery } from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { keptAtSql, traceRandomnessSql } from './sampling/probability';

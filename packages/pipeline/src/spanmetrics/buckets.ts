@@ -10,7 +10,7 @@ export const LATENCY_BUCKETS = LATENCY_BOUNDS_NS.length + 1;
 
 /** A span whose end is before its start (clock skew) lasted 0 s, and still counts. */
 export function clampDurationNs(durationNs: number): number {
-  return durationNs > 0 ? durationNs : 0;
+  return Math.max(durationNs, 0);
 }
 
 /** Index of the (non-cumulative) bucket holding a duration; the last index is +Inf. */

@@ -42,6 +42,32 @@ export const configKeys = {
   'retention.spans': { kind: 'duration', default: 14 * 86_400_000, doc: 'kept traces' },
   'retention.logs': { kind: 'duration', default: 30 * 86_400_000, doc: 'log records' },
   'retention.metrics': { kind: 'duration', default: 30 * 86_400_000, doc: 'metric data points' },
+  'processor.interval': {
+    kind: 'duration',
+    default: 1000,
+    doc: 'how often the background processors (sampling, derived metrics) run',
+  },
+  'derived.enabled': { kind: 'bool', default: true, doc: 'compute span metrics and the service graph' },
+  'derived.interval': {
+    kind: 'duration',
+    default: 15_000,
+    doc: 'one interval of the derived metrics (stored rows, finest API step, exemplars)',
+  },
+  'derived.lag': {
+    kind: 'duration',
+    default: 5000,
+    doc: 'an interval is computed this long after it ends, so inserts in flight land first',
+  },
+  'derived.dimensions': {
+    kind: 'string',
+    default: '',
+    doc: 'extra span-metric labels from resource/span attributes, comma separated',
+  },
+  'derived.cardinalityLimit': {
+    kind: 'int',
+    default: 2000,
+    doc: 'label sets per derived metric; new ones past it fold into otel_metric_overflow="true"',
+  },
 } satisfies Record<string, KeyDef>;
 
 export type ConfigKey = keyof typeof configKeys;
