@@ -52,6 +52,9 @@ export async function createDerived(store: Store, config: Config, registry: Regi
     cardinalityLimit: limit,
     onUnpaired: (n) => unpaired.inc(n),
   });
+  // Counters continue from the stored intervals before the first scrape can see them.
+  await spanMetrics.restore();
+  await serviceGraph.restore();
   new Gauge({
     name: 'tracehouse_derived_computed_until_seconds',
     help: 'End of the last interval each derived-metrics processor has computed (Unix seconds)',

@@ -47,6 +47,11 @@ export class ServiceGraphProcessor implements Processor {
     private readonly options: ServiceGraphOptions,
   ) {}
 
+  /** Restores the watermark and the cumulative totals, before /metrics is first served. */
+  async restore(): Promise<void> {
+    this.limiter ??= await this.init();
+  }
+
   private async init(): Promise<SeriesLimiter> {
     this.watermark = await this.store.readWatermark(this.name);
     const totals = this.watermark === null ? [] : await this.store.edgeTotals({ endMs: this.watermark });

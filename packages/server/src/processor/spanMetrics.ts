@@ -47,7 +47,11 @@ export class SpanMetricsProcessor implements Processor {
     private readonly options: SpanMetricsOptions,
   ) {}
 
-  /** Restores the watermark and the cumulative totals (the first tick calls it). */
+  /** Restores the watermark and the cumulative totals, before /metrics is first served. */
+  async restore(): Promise<void> {
+    this.limiter ??= await this.init();
+  }
+
   private async init(): Promise<SeriesLimiter> {
     this.watermark = await this.store.readWatermark(this.name);
     const totals = this.watermark === null ? [] : await this.store.spanMetricTotals(this.watermark);
