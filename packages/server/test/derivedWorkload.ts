@@ -1,7 +1,16 @@
 // Ground truth for the derived-metrics tests: a small shop sent with the official
 // OpenTelemetry JS SDK (one provider per service), with exact span times so the expected
 // latency buckets are known, and the sampling decisions the contract's rules give.
-import { type Context, context, type HrTime, type Link, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  type HrTime,
+  type Link,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -159,7 +168,8 @@ export function parseExposition(text: string) {
     exemplar?: { labels: Record<string, string>; value: number };
   }[] = [];
   const labelRe = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-  const labelsOf = (s: string | undefined) => Object.fromEntries([...(s ?? '').matchAll(labelRe)].map((m) => [m[1]!, m[2]!]));
+  const labelsOf = (s: string | undefined) =>
+    Object.fromEntries([...(s ?? '').matchAll(labelRe)].map((m) => [m[1]!, m[2]!]));
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*?)\})? (\S+)(?: \S+)?(?: # \{(.*?)\} (\S+)(?: \S+)?)?$/.exec(line);

@@ -70,7 +70,9 @@ export class SpanMetricsProcessor implements Processor {
   async tick(nowMs: number): Promise<void> {
     this.limiter ??= await this.init();
     const { intervalMs, lagMs } = this.options;
-    const ready = floorTo(nowMs - lagMs, intervalMs);
+    // Ingest time is the database's clock: never close an interval it has not reached,
+    // whatever the injected clock says (a server's clock may lag Node's).
+    const ready = floorTo(Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
     let from = this.watermark;
     if (from === null) {
       const oldest = await this.store.oldestIngestMs();

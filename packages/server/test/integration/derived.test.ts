@@ -86,7 +86,10 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
     }
     assert.equal(requests.size, truth.edges.size);
     const serverCount = edgeOf('traces_service_graph_request_server_seconds_count');
-    assert.equal(serverCount.get(JSON.stringify(['web', 'api', ''])), truth.edges.get(JSON.stringify(['web', 'api', '']))!.requests);
+    assert.equal(
+      serverCount.get(JSON.stringify(['web', 'api', ''])),
+      truth.edges.get(JSON.stringify(['web', 'api', '']))!.requests,
+    );
   });
 
   test('OpenMetrics carries exemplars of kept traces only, and every one opens a stored trace', async () => {

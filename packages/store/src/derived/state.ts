@@ -10,6 +10,12 @@ WHERE Name = {name:String} HAVING count() > 0`,
   return rows.length ? Number(rows[0]!.ms) : null;
 }
 
+/** The database's clock (Unix ms): IngestTime is stamped by it, not by Node's. */
+export async function databaseNowMs(sql: Sql): Promise<number> {
+  const rows = await sql.query<{ ms: number | string }>('SELECT toUnixTimestamp64Milli(now64(3)) AS ms');
+  return Number(rows[0]!.ms);
+}
+
 export async function writeWatermark(sql: Sql, name: string, ms: number): Promise<void> {
   await sql.command(
     `INSERT INTO processor_state (Name, Watermark, UpdatedAt)

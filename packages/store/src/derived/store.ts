@@ -19,7 +19,7 @@ import {
   spanMetricCells,
   spanMetricTotals,
 } from './spanMetrics';
-import { readWatermark, writeWatermark } from './state';
+import { databaseNowMs, readWatermark, writeWatermark } from './state';
 import { derivedTables, derivedTtlSql } from './tables';
 
 /**
@@ -35,6 +35,7 @@ export class DerivedStore {
 
   readWatermark = (name: string) => readWatermark(this.sql, name);
   writeWatermark = (name: string, ms: number) => writeWatermark(this.sql, name, ms);
+  databaseNowMs = () => databaseNowMs(this.sql);
 
   spanMetricCells = (q: SpanMetricCellQuery) => spanMetricCells(this.sql, q);
   insertSpanMetrics = (rows: readonly SpanMetricRow[]) => insertSpanMetrics(this.sql, rows);

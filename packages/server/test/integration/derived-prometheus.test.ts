@@ -1,0 +1,200 @@
+// A real Prometheus (Debian's `prometheus`, exemplar storage on) scrapes tracehouse: the
+// RED and service-graph PromQL of Tempo's docs agree with the ground truth, and every
+// exemplar Prometheus stored opens a trace tracehouse serves.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { quantile } from '@tracehouse/pipeline';
+import { recordDecisions, sendShop, type Truth } from '../derivedWorkload';
+import { startTestServer, type TestServer } from '../helpers';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('Prometheus scrapes tracehouse', () => {
+  let server: TestServer;
+  let prometheus: ChildProcess;
+  let promUrl: string;
+  let dir: string;
+  let truth: Truth;
+  let stderr = '';
+
+  // biome-ignore lint/suspicious/noExplicitAny: Prometheus API JSON
+  const query = async (q: string): Promise<any[]> => {
+    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as { status: string; data: { result: unknown[] }; error?: string };
+    if (body.status !== 'success') throw new Error(`${q}: ${body.error}`);
+    return body.data.result;
+  };
+  const byLabel = (rows: { metric: Record<string, string>; value: [number, string] }[], label: string) =>
+    Object.fromEntries(rows.map((r) => [r.metric[label], Number(r.value[1])]));
+
+  before(async () => {
+    assert.equal(
+      spawnSync('prometheus', ['--version']).status,
+      0,
+      'the prometheus binary is needed (apt-get install -y prometheus; .ci/run does it)',
+    );
+    server = await startTestServer({
+      sets: ['derived.interval=1s', 'derived.lag=300ms', 'processor.interval=200ms'],
+    });
+    dir = mkdtempSync(join(tmpdir(), 'tracehouse-prom-'));
+    const target = new URL(server.urls.api).host;
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: tracehouse\n    static_configs:\n      - targets: ['${target}']\n`,
+    );
+    const port = await freePort();
+    promUrl = `http://127.0.0.1:${port}`;
+    prometheus = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--enable-feature=exemplar-storage',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    prometheus.stderr!.on('data', (d) => {
+      stderr = (stderr + d).slice(-4000);
+    });
+    await until('prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), 30_000);
+    await until('a first scrape', async () => ((await query('up == 1')).length ? true : undefined));
+    truth = await sendShop(server, 40);
+    await recordDecisions(server, truth);
+    const edges = [...truth.edges.values()].reduce((a, e) => a + e.requests, 0);
+    await until('Prometheus to see every span and edge', async () => {
+      const [calls] = await query('sum(traces_spanmetrics_calls_total)');
+      const [requests] = await query('sum(traces_service_graph_request_total)');
+      return Number(calls?.value[1]) === truth.spans && Number(requests?.value[1]) === edges ? true : undefined;
+    });
+    // Two more scrapes so rate() has points after the last increment.
+    await new Promise((r) => setTimeout(r, 2500));
+  });
+  after(async () => {
+    prometheus?.kill('SIGTERM');
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the scrape is healthy (OpenMetrics negotiated)', async () => {
+    const res = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { health: string; lastError: string }[] };
+    };
+    const [t] = res.data.activeTargets;
+    assert.equal(t!.health, 'up', `${t!.lastError}\n${stderr}`);
+  });
+
+  test('counters equal the spans sent, per service and kind', async () => {
+    const expected: Record<string, number> = {};
+    for (const [key, s] of truth.series) {
+      const [service, , kind] = JSON.parse(key) as string[];
+      if (kind === 'SPAN_KIND_SERVER') expected[service!] = (expected[service!] ?? 0) + s.calls;
+    }
+    const rows = await query('sum by (service) (traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"})');
+    assert.deepEqual(byLabel(rows, 'service'), expected);
+  });
+
+  test("the reference notes' RED queries agree with the ground truth", async () => {
+    const serverSeries = [...truth.series].filter(([k]) => k.includes('SPAN_KIND_SERVER'));
+    const sum = (service: string, pick: (k: string, s: { calls: number }) => number) =>
+      serverSeries.filter(([k]) => JSON.parse(k)[0] === service).reduce((a, [k, s]) => a + pick(k, s), 0);
+
+    const rates = byLabel(
+      await query('sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[5m]))'),
+      'service',
+    );
+    assert.ok(rates.web! > 0 && rates.api! > 0);
+    // Same traffic into web and api: the rates agree whatever the extrapolation.
+    assert.ok(Math.abs(rates.api! / rates.web! - sum('api', (_, s) => s.calls) / sum('web', (_, s) => s.calls)) < 0.05);
+
+    const ratio = byLabel(
+      await query(
+        'sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_ERROR"}[5m])) / sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[5m]))',
+      ),
+      'service',
+    );
+    const truthRatio = sum('api', (k, s) => (k.includes('ERROR') ? s.calls : 0)) / sum('api', (_, s) => s.calls);
+    assert.ok(Math.abs(ratio.api! - truthRatio) < 0.05, `error ratio ${ratio.api} vs ${truthRatio}`);
+
+    const p99 = byLabel(
+      await query(
+        'histogram_quantile(0.99, sum by (service, le) (rate(traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER"}[5m])))',
+      ),
+      'service',
+    );
+    const buckets = serverSeries
+      .filter(([k]) => JSON.parse(k)[0] === 'api')
+      .reduce((acc, [, s]) => acc.map((b, i) => b + s.buckets[i]!), new Array<number>(15).fill(0));
+    const truthP99 = quantile(0.99, buckets)!;
+    assert.ok(Math.abs(p99.api! - truthP99) / truthP99 < 0.1, `p99 ${p99.api} vs ${truthP99}`);
+
+    const mean = byLabel(
+      await query(
+        'sum by (service) (rate(traces_spanmetrics_latency_sum[5m])) / sum by (service) (rate(traces_spanmetrics_latency_count[5m]))',
+      ),
+      'service',
+    );
+    assert.ok(mean.api! > 0);
+  });
+
+  test('the service-graph queries show the expected edges', async () => {
+    const rows = await query('sum by (client, server, connection_type) (traces_service_graph_request_total)');
+    const got = new Map(
+      rows.map((r) => [
+        JSON.stringify([r.metric.client, r.metric.server, r.metric.connection_type ?? '']),
+        Number(r.value[1]),
+      ]),
+    );
+    assert.deepEqual(
+      new Map([...got].sort()),
+      new Map([...truth.edges].map(([k, e]) => [k, e.requests] as [string, number]).sort()),
+    );
+    const failed = await query(
+      'sum by (client, server) (rate(traces_service_graph_request_failed_total[5m])) / sum by (client, server) (rate(traces_service_graph_request_total[5m]))',
+    );
+    const webApi = failed.find((r) => r.metric.client === 'web' && r.metric.server === 'api');
+    const t = truth.edges.get(JSON.stringify(['web', 'api', '']))!;
+    assert.ok(Math.abs(Number(webApi.value[1]) - t.failed / t.requests) < 0.05);
+    const p90 = await query(
+      'histogram_quantile(.9, sum(rate(traces_service_graph_request_server_seconds_bucket{client="web"}[5m])) by (server, le))',
+    );
+    assert.ok(Number(p90[0].value[1]) > 0);
+  });
+
+  test('query_exemplars returns trace ids that tracehouse serves (all of them)', async () => {
+    const end = Date.now() / 1000 + 5;
+    const res = (await (
+      await fetch(
+        `${promUrl}/api/v1/query_exemplars?query=${encodeURIComponent('traces_spanmetrics_latency_bucket')}&start=${end - 600}&end=${end}`,
+      )
+    ).json()) as { data: { exemplars: { labels: Record<string, string>; value: string }[] }[] };
+    const exemplars = res.data.flatMap((s) => s.exemplars);
+    assert.ok(exemplars.length > 0, 'Prometheus stored exemplars');
+    for (const e of exemplars) {
+      const traceId = e.labels.trace_id!;
+      assert.equal(truth.traces.get(traceId)?.kept, true, `exemplar ${traceId} is of a kept trace`);
+      assert.equal((await server.get(`/api/v1/traces/${traceId}`)).status, 200, `trace ${traceId} resolves`);
+    }
+  });
+});
