@@ -4,6 +4,9 @@ import { cumulative } from '@tracehouse/pipeline';
 import { parseExposition, recordDecisions, sendShop, type Truth } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON documents
+type Json = any;
+
 const SETS = ['derived.interval=1s', 'derived.lag=300ms', 'processor.interval=200ms'];
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -97,7 +100,7 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
     assert.match(contentType, /^application\/openmetrics-text; version=1.0.0/);
     assert.ok(text.endsWith('# EOF\n'));
     const withExemplars = parseExposition(text).filter((s) => s.exemplar);
-    // Exemplars were handed out by the wait loop's scrapes? No: those asked for 0.0.4.
+    // The wait loop scraped 0.0.4, which hands out no exemplars.
     assert.ok(withExemplars.length > 0, 'some exemplars');
     for (const s of withExemplars) {
       assert.ok(s.name.endsWith('_bucket'));
@@ -107,8 +110,8 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
       assert.ok(s.exemplar!.value <= le, 'value inside its bucket');
       const res = await server.get(`/api/v1/traces/${traceId}`);
       assert.equal(res.status, 200, `trace ${traceId} resolves`);
-      const spanIds = res.body.resourceSpans.flatMap((rs: any) =>
-        rs.scopeSpans.flatMap((ss: any) => ss.spans.map((sp: any) => sp.spanId)),
+      const spanIds = res.body.resourceSpans.flatMap((rs: Json) =>
+        rs.scopeSpans.flatMap((ss: Json) => ss.spans.map((sp: Json) => sp.spanId)),
       );
       assert.ok(spanIds.includes(s.exemplar!.labels.span_id), 'the exemplar span is in the trace');
     }
@@ -126,16 +129,16 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
       const [service, spanName] = JSON.parse(key) as string[];
       const errors = key.includes('STATUS_CODE_ERROR');
       if (errors) continue;
-      const s = red.body.series.find((x: any) => x.service === service && x.spanName === spanName);
+      const s = red.body.series.find((x: Json) => x.service === service && x.spanName === spanName);
       assert.ok(s, `series ${service} ${spanName}`);
-      const calls = s.points.reduce((a: number, p: any) => a + p.rate * 60, 0);
+      const calls = s.points.reduce((a: number, p: Json) => a + p.rate * 60, 0);
       const errorKey = JSON.stringify([...JSON.parse(key).slice(0, 3), 'STATUS_CODE_ERROR']);
       const expected = t.calls + (truth.series.get(errorKey)?.calls ?? 0);
       assert.ok(Math.abs(calls - expected) < 1e-6, `${service} ${spanName}: ${calls} vs ${expected}`);
     }
     const byService = await server.get(`/api/v1/red?start=${start}&end=${end}`);
-    const api = byService.body.series.find((x: any) => x.service === 'api');
-    const point = api.points.find((p: any) => p.rate > 0);
+    const api = byService.body.series.find((x: Json) => x.service === 'api');
+    const point = api.points.find((p: Json) => p.rate > 0);
     assert.ok(point.errorRatio > 0 && point.errorRatio < 1);
     assert.ok(point.p50 > 0 && point.p50 <= point.p95 && point.p95 <= point.p99);
 
@@ -153,7 +156,7 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
     const end = Math.ceil(Date.now() / 1000) + 1;
     const g = await server.get(`/api/v1/service-graph?start=${end - 600}&end=${end}`);
     assert.equal(g.status, 200);
-    const kinds = Object.fromEntries(g.body.nodes.map((n: any) => [n.id, n.kind]));
+    const kinds = Object.fromEntries(g.body.nodes.map((n: Json) => [n.id, n.kind]));
     assert.deepEqual(kinds, {
       api: 'service',
       mailer: 'service',
@@ -163,7 +166,7 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
       web: 'service',
       worker: 'service',
     });
-    const webApi = g.body.edges.find((e: any) => e.client === 'web' && e.server === 'api');
+    const webApi = g.body.edges.find((e: Json) => e.client === 'web' && e.server === 'api');
     const t = truth.edges.get(JSON.stringify(['web', 'api', '']))!;
     assert.equal(webApi.requests, t.requests);
     assert.equal(webApi.failed, t.failed);
