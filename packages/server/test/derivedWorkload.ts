@@ -152,11 +152,23 @@ export async function sendShop(server: TestServer, traces: number): Promise<Trut
  */
 export async function recordDecisions(server: TestServer, truth: Truth): Promise<void> {
   const decidedAt = BigInt(Date.now()) * 1_000_000n;
+  const columns = [
+    'TraceId',
+    'Decision',
+    'Rule',
+    'Reason',
+    'DecidedAt',
+    'AdjustedCount',
+    'SpanCount',
+    'RootServiceName',
+    'RootSpanName',
+    'TraceStart',
+    'TraceEnd',
+  ];
   const lines = [...truth.traces].map(
-    ([traceId, t]) =>
-      `{"TraceId":"${traceId}","Decision":"${t.kept ? 'keep' : 'drop'}","Rule":"test","Reason":"","DecidedAt":${decidedAt},"AdjustedCount":1,"SpanCount":${t.spans},"RootServiceName":"","RootSpanName":"","TraceStart":0,"TraceEnd":0}`,
+    ([traceId, t]) => `["${traceId}","${t.kept ? 'keep' : 'drop'}","test","",${decidedAt},1,${t.spans},"","",0,0]`,
   );
-  await server.store.sql.insertJsonEachRow('sampling_decisions', lines.join('\n'));
+  await server.store.sql.insertRows('sampling_decisions', columns, lines.join('\n'));
 }
 
 /** Parses a Prometheus/OpenMetrics exposition into samples (and their exemplars). */

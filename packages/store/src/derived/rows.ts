@@ -1,6 +1,21 @@
-/** Serialises derived rows for JSONEachRow: ns times as bare integers (DateTime64 ticks). */
-export function jsonLine(row: Record<string, unknown>): string {
-  return JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? `@@${v}@@` : v)).replace(/"@@(-?\d+)@@"/g, '$1');
+import type { Sql } from '../client';
+
+/**
+ * Inserts derived rows (column name -> value) through the store's row format (one JSON array
+ * per row, in column order); bigints (ns times) become bare integers, DateTime64 ticks.
+ */
+export async function insertObjects(sql: Sql, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const body = rows
+    .map((r) =>
+      JSON.stringify(
+        columns.map((c) => r[c]),
+        (_k, v) => (typeof v === 'bigint' ? `@@${v}@@` : v),
+      ).replace(/"@@(-?\d+)@@"/g, '$1'),
+    )
+    .join('\n');
+  await sql.insertRows(table, columns, body);
 }
 
 export interface StoredExemplar {

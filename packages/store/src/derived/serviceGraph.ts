@@ -1,5 +1,5 @@
 import type { Sql } from '../client';
-import { defined, type ExemplarCells, exemplarColumns, exemplarsOf, jsonLine, type StoredExemplar } from './rows';
+import { defined, type ExemplarCells, exemplarColumns, exemplarsOf, insertObjects, type StoredExemplar } from './rows';
 
 /** A trace whose sampling decision was first made inside a window. */
 export interface DecidedTrace {
@@ -143,28 +143,26 @@ export interface EdgeRow {
 }
 
 export async function insertEdges(sql: Sql, rows: readonly EdgeRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const body = rows
-    .map((r) =>
-      jsonLine({
-        WindowStart: r.windowStartMs,
-        WindowEnd: r.windowEndMs,
-        Client: r.client,
-        Server: r.server,
-        ConnectionType: r.connectionType,
-        VirtualNode: r.virtualNode,
-        Overflow: r.overflow,
-        Requests: r.requests,
-        Failed: r.failed,
-        ServerLatencySum: r.serverLatencySum,
-        ServerLatencyBuckets: r.serverLatencyBuckets,
-        ClientLatencySum: r.clientLatencySum,
-        ClientLatencyBuckets: r.clientLatencyBuckets,
-        ...exemplarColumns(r.exemplars),
-      }),
-    )
-    .join('\n');
-  await sql.insertJsonEachRow('service_graph_edges', body);
+  await insertObjects(
+    sql,
+    'service_graph_edges',
+    rows.map((r) => ({
+      WindowStart: r.windowStartMs,
+      WindowEnd: r.windowEndMs,
+      Client: r.client,
+      Server: r.server,
+      ConnectionType: r.connectionType,
+      VirtualNode: r.virtualNode,
+      Overflow: r.overflow,
+      Requests: r.requests,
+      Failed: r.failed,
+      ServerLatencySum: r.serverLatencySum,
+      ServerLatencyBuckets: r.serverLatencyBuckets,
+      ClientLatencySum: r.clientLatencySum,
+      ClientLatencyBuckets: r.clientLatencyBuckets,
+      ...exemplarColumns(r.exemplars),
+    })),
+  );
 }
 
 const EDGE_LIMIT = 100_000;

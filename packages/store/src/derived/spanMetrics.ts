@@ -6,7 +6,7 @@ import {
   type ExemplarCells,
   exemplarColumns,
   exemplarsOf,
-  jsonLine,
+  insertObjects,
   type StoredExemplar,
 } from './rows';
 
@@ -125,27 +125,25 @@ export interface SpanMetricRow {
 }
 
 export async function insertSpanMetrics(sql: Sql, rows: readonly SpanMetricRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const body = rows
-    .map((r) =>
-      jsonLine({
-        WindowStart: r.windowStartMs,
-        WindowEnd: r.windowEndMs,
-        SeriesKey: r.seriesKey,
-        ServiceName: r.service,
-        SpanName: r.spanName,
-        SpanKind: r.spanKind,
-        StatusCode: r.statusCode,
-        Dimensions: r.dimensions,
-        Overflow: r.overflow,
-        Calls: r.calls,
-        LatencySum: r.latencySum,
-        LatencyBuckets: r.latencyBuckets,
-        ...exemplarColumns(r.exemplars),
-      }),
-    )
-    .join('\n');
-  await sql.insertJsonEachRow('span_metrics', body);
+  await insertObjects(
+    sql,
+    'span_metrics',
+    rows.map((r) => ({
+      WindowStart: r.windowStartMs,
+      WindowEnd: r.windowEndMs,
+      SeriesKey: r.seriesKey,
+      ServiceName: r.service,
+      SpanName: r.spanName,
+      SpanKind: r.spanKind,
+      StatusCode: r.statusCode,
+      Dimensions: r.dimensions,
+      Overflow: r.overflow,
+      Calls: r.calls,
+      LatencySum: r.latencySum,
+      LatencyBuckets: r.latencyBuckets,
+      ...exemplarColumns(r.exemplars),
+    })),
+  );
 }
 
 const SERIES_TOTALS_LIMIT = 200_000;
@@ -285,6 +283,21 @@ LIMIT {limit:UInt32}`,
   for (const r of rows)
     for (const e of exemplarsOf(r))
       out.push({ ...e, service: String(r.service), spanName: String(r.spanName), statusCode: String(r.statusCode) });
-  out.sort((a, b) => (BigInt(b.timeUnixNano) > BigInt(a.timeUnixNano) ? 1 : -1));
-  return out.slice(0, q.limit);
+  // Sampling rules beyond the defaults can drop a trace the exemplar rule expected to keep:
+  // once such a decision is recorded, its exemplars are no longer offered.
+  const dropped = new Set(
+    out.length === 0
+      ? []
+      : (
+          await sql.query<{ TraceId: string }>(
+            `SELECT TraceId FROM sampling_decisions WHERE TraceId IN {ids:Array(String)}
+GROUP BY TraceId HAVING argMin(Decision, DecidedAt) = 'drop'`,
+            { ids: [...new Set(out.map((e) => e.traceId))] },
+          )
+        ).map((r) => r.TraceId),
+  );
+  return out
+    .filter((e) => !dropped.has(e.traceId))
+    .sort((a, b) => (BigInt(b.timeUnixNano) > BigInt(a.timeUnixNano) ? 1 : -1))
+    .slice(0, q.limit);
 }
