@@ -70,15 +70,16 @@ export class SpanMetricsProcessor implements Processor {
   async tick(nowMs: number): Promise<void> {
     this.limiter ??= await this.init();
     const { intervalMs, lagMs } = this.options;
-    // Ingest time is the database's clock: never close an interval it has not reached,
-    // whatever the injected clock says (a server's clock may lag Node's).
-    const ready = floorTo(Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
     let from = this.watermark;
     if (from === null) {
       const oldest = await this.store.oldestIngestMs();
       if (oldest === null) return;
       from = floorTo(oldest, intervalMs);
     }
+    if (from >= floorTo(nowMs - lagMs, intervalMs)) return;
+    // Ingest time is the database's clock: never close an interval it has not reached,
+    // whatever the injected clock says (a server's clock may lag Node's).
+    const ready = floorTo(Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
     if (from >= ready) return;
     const to = Math.min(ready, from + intervalMs * (this.options.maxIntervalsPerTick ?? 8));
     const cells = await this.store.spanMetricCells({

@@ -150,6 +150,9 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
       assert.equal((await server.get(`/api/v1/traces/${e.traceId}`)).status, 200);
     }
     assert.equal((await server.get('/api/v1/red?step=banana')).status, 400);
+    const openapi = await server.get('/api/v1/openapi.json');
+    for (const path of ['/api/v1/red', '/api/v1/red/exemplars', '/api/v1/service-graph'])
+      assert.ok(openapi.body.paths[path]?.get?.responses?.['200'], `${path} in the OpenAPI document`);
   });
 
   test('GET /api/v1/service-graph: nodes and edges with rates, error ratios and latencies', async () => {
