@@ -77,6 +77,7 @@ async function phase(derived: boolean, seed: number) {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    console.error(`phase derived=${derived} seed=${seed} spans_per_s=${Math.round(spansPerS)} counted=${counted}`);
     return { spansPerS, failures: summary.failures, counted };
   } finally {
     th.child.kill('SIGTERM');

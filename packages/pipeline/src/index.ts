@@ -56,3 +56,4 @@ export {
   storedSpanKind,
 } from './spanmetrics/labels';
 export { OVERFLOW_KEY, OVERFLOW_LABELS, SeriesLimiter, seriesKey } from './spanmetrics/overflow';
+export { encodeWriteRequest, type RemoteWriteSeries, snappyLiteralBlock } from './spanmetrics/remoteWrite';

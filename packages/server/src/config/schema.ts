@@ -63,6 +63,11 @@ export const configKeys = {
     default: '',
     doc: 'extra span-metric labels from resource/span attributes, comma separated',
   },
+  'derived.remoteWriteUrl': {
+    kind: 'string',
+    default: '',
+    doc: 'push the derived metrics with exemplars to this Prometheus remote-write URL every interval',
+  },
   'derived.cardinalityLimit': {
     kind: 'int',
     default: 2000,

@@ -1,8 +1,9 @@
 import { parseDimensions, thresholdFor } from '@tracehouse/pipeline';
 import { DerivedStore, type Store } from '@tracehouse/store';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Config } from '../config/schema';
 import type { DerivedSeries } from '../telemetry/exposition';
+import { RemoteWriteProcessor } from '../telemetry/remoteWrite';
 import type { Processor } from './loop';
 import { ServiceGraphProcessor } from './serviceGraph';
 import { SpanMetricsProcessor } from './spanMetrics';
@@ -65,10 +66,29 @@ export async function createDerived(store: Store, config: Config, registry: Regi
         if (p.computedUntilMs !== null) this.set({ processor: p.name }, p.computedUntilMs / 1000);
     },
   });
-  return {
-    store: derivedStore,
-    intervalMs,
-    series: { spanMetrics: spanMetrics.series, serviceGraph: serviceGraph.series },
-    processors: [spanMetrics, serviceGraph],
-  };
+  const series = { spanMetrics: spanMetrics.series, serviceGraph: serviceGraph.series };
+  const processors: Processor[] = [spanMetrics, serviceGraph];
+  const remoteWriteUrl = config['derived.remoteWriteUrl'];
+  if (remoteWriteUrl) processors.push(new RemoteWriteProcessor(remoteWriteUrl, series, intervalMs));
+  const tickSeconds = new Histogram({
+    name: 'tracehouse_derived_tick_seconds',
+    help: 'Time of one tick of a derived-metrics processor',
+    labelNames: ['processor'],
+    buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const timed = processors.map(
+    (p): Processor => ({
+      name: p.name,
+      async tick(nowMs) {
+        const end = tickSeconds.startTimer({ processor: p.name });
+        try {
+          await p.tick(nowMs);
+        } finally {
+          end();
+        }
+      },
+    }),
+  );
+  return { store: derivedStore, intervalMs, series, processors: timed };
 }

@@ -76,9 +76,11 @@ export class ServiceGraphProcessor implements Processor {
     const ready = floorTo(nowMs - lagMs, intervalMs);
     let from = this.watermark;
     if (from === null) {
+      // First run: start at the oldest decision, or (none yet) at the current interval.
       const oldest = await this.store.oldestDecisionMs();
-      if (oldest === null) return;
-      from = floorTo(oldest, intervalMs);
+      from = floorTo(oldest ?? nowMs - lagMs, intervalMs);
+      await this.store.writeWatermark(this.name, from);
+      this.watermark = from;
     }
     if (from >= ready) return;
     const to = Math.min(ready, from + intervalMs * (this.options.maxIntervalsPerTick ?? 8));

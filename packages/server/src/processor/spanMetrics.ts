@@ -72,9 +72,12 @@ export class SpanMetricsProcessor implements Processor {
     const { intervalMs, lagMs } = this.options;
     let from = this.watermark;
     if (from === null) {
+      // First run on this database: start at the oldest span, or (none yet) at the current
+      // interval, recorded so that later ticks need no query until an interval is ready.
       const oldest = await this.store.oldestIngestMs();
-      if (oldest === null) return;
-      from = floorTo(oldest, intervalMs);
+      from = floorTo(oldest ?? Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
+      await this.store.writeWatermark(this.name, from);
+      this.watermark = from;
     }
     if (from >= floorTo(nowMs - lagMs, intervalMs)) return;
     // Ingest time is the database's clock: never close an interval it has not reached,

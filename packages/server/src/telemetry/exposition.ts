@@ -80,6 +80,14 @@ function serviceGraphFamilies(series: CumulativeSeries, openMetrics: boolean): F
   ];
 }
 
+/** The derived families, one scrape of their cumulative series (exemplars handed out once). */
+export function derivedFamilies(derived: DerivedSeries, withExemplars: boolean): Family[] {
+  return [
+    ...(derived.spanMetrics ? spanMetricFamilies(derived.spanMetrics, withExemplars) : []),
+    ...(derived.serviceGraph ? serviceGraphFamilies(derived.serviceGraph, withExemplars) : []),
+  ];
+}
+
 /**
  * /metrics: tracehouse's own metrics plus the derived ones, as OpenMetrics 1.0 (with
  * exemplars) when the scraper asks for it, Prometheus text 0.0.4 otherwise.
@@ -89,9 +97,7 @@ export async function renderMetrics(
   derived: DerivedSeries,
   openMetrics: boolean,
 ): Promise<{ contentType: string; body: string }> {
-  const families: Family[] = await selfFamilies(registry);
-  if (derived.spanMetrics) families.push(...spanMetricFamilies(derived.spanMetrics, openMetrics));
-  if (derived.serviceGraph) families.push(...serviceGraphFamilies(derived.serviceGraph, openMetrics));
+  const families: Family[] = [...(await selfFamilies(registry)), ...derivedFamilies(derived, openMetrics)];
   return {
     contentType: openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
     body: formatExposition(families, openMetrics),

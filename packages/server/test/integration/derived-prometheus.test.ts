@@ -30,21 +30,53 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
+/** Starts Debian's Prometheus on a free port with exemplar storage (and `extra` flags). */
+async function startPrometheus(dir: string, config: string, extra: string[] = []) {
+  writeFileSync(join(dir, 'prometheus.yml'), config);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--enable-feature=exemplar-storage',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  await until('prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000);
+  // biome-ignore lint/suspicious/noExplicitAny: Prometheus API JSON
+  const query = async (q: string): Promise<any[]> => {
+    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as { status: string; data: { result: unknown[] }; error?: string };
+    if (body.status !== 'success') throw new Error(`${q}: ${body.error}`);
+    return body.data.result;
+  };
+  return { child, url, query, stderr: () => stderr };
+}
+
+async function exemplarTraceIds(promUrl: string, metric: string): Promise<string[]> {
+  const end = Date.now() / 1000 + 5;
+  const res = (await (
+    await fetch(`${promUrl}/api/v1/query_exemplars?query=${encodeURIComponent(metric)}&start=${end - 600}&end=${end}`)
+  ).json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] };
+  return res.data.flatMap((s) => s.exemplars.map((e) => e.labels.trace_id!));
+}
+
 describe('Prometheus scrapes tracehouse', () => {
   let server: TestServer;
   let prometheus: ChildProcess;
   let promUrl: string;
   let dir: string;
   let truth: Truth;
-  let stderr = '';
-
-  // biome-ignore lint/suspicious/noExplicitAny: Prometheus API JSON
-  const query = async (q: string): Promise<any[]> => {
-    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
-    const body = (await res.json()) as { status: string; data: { result: unknown[] }; error?: string };
-    if (body.status !== 'success') throw new Error(`${q}: ${body.error}`);
-    return body.data.result;
-  };
+  let stderr: () => string;
+  let query: Awaited<ReturnType<typeof startPrometheus>>['query'];
   const byLabel = (rows: { metric: Record<string, string>; value: [number, string] }[], label: string) =>
     Object.fromEntries(rows.map((r) => [r.metric[label], Number(r.value[1])]));
 
@@ -59,26 +91,14 @@ describe('Prometheus scrapes tracehouse', () => {
     });
     dir = mkdtempSync(join(tmpdir(), 'tracehouse-prom-'));
     const target = new URL(server.urls.api).host;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
+    const prom = await startPrometheus(
+      dir,
       `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: tracehouse\n    static_configs:\n      - targets: ['${target}']\n`,
     );
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn(
-      'prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--enable-feature=exemplar-storage',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr!.on('data', (d) => {
-      stderr = (stderr + d).slice(-4000);
-    });
-    await until('prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), 30_000);
+    prometheus = prom.child;
+    promUrl = prom.url;
+    query = prom.query;
+    stderr = prom.stderr;
     await until('a first scrape', async () => ((await query('up == 1')).length ? true : undefined));
     truth = await sendShop(server, 40);
     await recordDecisions(server, truth);
@@ -102,7 +122,7 @@ describe('Prometheus scrapes tracehouse', () => {
       data: { activeTargets: { health: string; lastError: string }[] };
     };
     const [t] = res.data.activeTargets;
-    assert.equal(t!.health, 'up', `${t!.lastError}\n${stderr}`);
+    assert.equal(t!.health, 'up', `${t!.lastError}\n${stderr()}`);
   });
 
   test('counters equal the spans sent, per service and kind', async () => {
@@ -183,18 +203,52 @@ describe('Prometheus scrapes tracehouse', () => {
   });
 
   test('query_exemplars returns trace ids that tracehouse serves (all of them)', async () => {
-    const end = Date.now() / 1000 + 5;
-    const res = (await (
-      await fetch(
-        `${promUrl}/api/v1/query_exemplars?query=${encodeURIComponent('traces_spanmetrics_latency_bucket')}&start=${end - 600}&end=${end}`,
-      )
-    ).json()) as { data: { exemplars: { labels: Record<string, string>; value: string }[] }[] };
-    const exemplars = res.data.flatMap((s) => s.exemplars);
+    const exemplars = await exemplarTraceIds(promUrl, 'traces_spanmetrics_latency_bucket');
     assert.ok(exemplars.length > 0, 'Prometheus stored exemplars');
-    for (const e of exemplars) {
-      const traceId = e.labels.trace_id!;
+    for (const traceId of exemplars) {
       assert.equal(truth.traces.get(traceId)?.kept, true, `exemplar ${traceId} is of a kept trace`);
       assert.equal((await server.get(`/api/v1/traces/${traceId}`)).status, 200, `trace ${traceId} resolves`);
+    }
+  });
+});
+
+describe('remote write to Prometheus (derived.remoteWriteUrl)', () => {
+  let server: TestServer;
+  let prom: Awaited<ReturnType<typeof startPrometheus>>;
+  let dir: string;
+
+  after(async () => {
+    prom?.child.kill('SIGTERM');
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('pushed counters equal the spans sent, and pushed exemplars open stored traces', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tracehouse-prom-rw-'));
+    prom = await startPrometheus(dir, 'global:\n  evaluation_interval: 1s\n', ['--web.enable-remote-write-receiver']);
+    server = await startTestServer({
+      sets: [
+        'derived.interval=1s',
+        'derived.lag=300ms',
+        'processor.interval=200ms',
+        `derived.remoteWriteUrl=${prom.url}/api/v1/write`,
+      ],
+    });
+    const truth = await sendShop(server, 20);
+    await recordDecisions(server, truth);
+    await until('pushed span metrics', async () => {
+      const [calls] = await prom.query('sum(traces_spanmetrics_calls_total)');
+      return Number(calls?.value[1]) === truth.spans ? true : undefined;
+    });
+    const rows = await prom.query('sum by (client, server) (traces_service_graph_request_total)');
+    assert.ok(rows.some((r) => r.metric.client === 'web' && r.metric.server === 'api'));
+    const traceIds = await until('pushed exemplars', async () => {
+      const ids = await exemplarTraceIds(prom.url, 'traces_spanmetrics_latency_bucket');
+      return ids.length ? ids : undefined;
+    });
+    for (const traceId of traceIds) {
+      assert.equal(truth.traces.get(traceId)?.kept, true);
+      assert.equal((await server.get(`/api/v1/traces/${traceId}`)).status, 200);
     }
   });
 });
