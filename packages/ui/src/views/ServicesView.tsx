@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   ApiError,
   type Exemplar,
@@ -18,7 +18,9 @@ import { TimeRangePicker } from './TimeRange';
 
 export function ServicesView({ params }: { params: URLSearchParams }) {
   const service = params.get('service') ?? '';
-  const { start, end } = timeRange(params);
+  const rangeKey = `${params.get('since')}|${params.get('start')}|${params.get('end')}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the range changes only with its URL parameters
+  const { start, end } = useMemo(() => timeRange(params), [rangeKey]);
   const [red, setRed] = useState<{ step: number; series: RedSeries[] } | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const sel = params.get('sel');
@@ -192,7 +194,7 @@ function BehindTraces({
       () => setEx([]),
     );
     const q = `{ resource.service.name = ${JSON.stringify(service)}${spanName ? ` && name = ${JSON.stringify(spanName)}` : ''} }`;
-    getJson<{ traces: TraceSummary[] }>('/api/v1/search', { q, start, end, limit: 20 }, ac.signal).then(
+    getJson<{ traces: TraceSummary[] }>('/api/v1/search', { q, start, end, limit: 20, recent: 'true' }, ac.signal).then(
       (r) => setFound(r.traces),
       () => setFound([]),
     );

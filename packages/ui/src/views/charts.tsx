@@ -26,6 +26,11 @@ function useWidth(): [React.RefObject<SVGSVGElement | null>, number] {
 }
 const PAD = { l: 48, r: 8, t: 8, b: 20 };
 
+/** Axis labels: the first starts at its tick, the last ends at it, the others are centred. */
+function anchor(k: number, n: number): 'start' | 'middle' | 'end' {
+  return k === 0 ? 'start' : k === n - 1 ? 'end' : 'middle';
+}
+
 function ticks(min: number, max: number, n = 4): number[] {
   if (max <= min) return [min];
   return Array.from({ length: n + 1 }, (_, i) => min + ((max - min) * i) / n);
@@ -71,8 +76,8 @@ export function Scatter({
           </text>
         </g>
       ))}
-      {ticks(x0, x1, 3).map((v) => (
-        <text key={v} x={Math.min(sx(v), W - 70)} y={height - 5}>
+      {ticks(x0, x1, 3).map((v, k) => (
+        <text key={v} x={sx(v)} y={height - 5} textAnchor={anchor(k, 4)}>
           {fmtTime(v)}
         </text>
       ))}
@@ -170,8 +175,8 @@ export function LineChart({
         </g>
       ))}
       {n
-        ? ticks(x0, x1, 3).map((v) => (
-            <text key={v} x={Math.min(sx(v), W - 70)} y={height - 5}>
+        ? ticks(x0, x1, 3).map((v, k) => (
+            <text key={v} x={sx(v)} y={height - 5} textAnchor={anchor(k, 4)}>
               {fmtTime(v).slice(0, 5)}
             </text>
           ))
@@ -206,7 +211,7 @@ export function LineChart({
           <g key={l.name}>
             <path d={d} fill="none" stroke={l.color} strokeWidth={1.5} />
             {l.values.map((v, i) =>
-              v === null ? null : (
+              v === null || v === 0 ? null : (
                 <circle
                   // biome-ignore lint/suspicious/noArrayIndexKey: one point per bucket
                   key={i}
