@@ -43,11 +43,21 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
       .catch((e) => {
         if (!ac.signal.aborted) setError(e);
       });
-    getJson<Decision>(`/api/v1/traces/${encodeURIComponent(traceId)}/decision`, {}, ac.signal).then(
-      (d) => setDecision(d),
-      () => setDecision('none'),
-    );
-    return () => ac.abort();
+    // A pending decision is asked again every 5 s (a decision, once made, never changes).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const askDecision = (left: number) =>
+      getJson<Decision>(`/api/v1/traces/${encodeURIComponent(traceId)}/decision`, {}, ac.signal).then(
+        (d) => {
+          setDecision(d);
+          if (d.decision === 'pending' && left > 0) timer = setTimeout(() => askDecision(left - 1), 5000);
+        },
+        () => !ac.signal.aborted && setDecision('none'),
+      );
+    askDecision(24);
+    return () => {
+      clearTimeout(timer);
+      ac.abort();
+    };
   }, [traceId]);
 
   if (error) {

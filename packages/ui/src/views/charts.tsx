@@ -136,8 +136,13 @@ export function LineChart({
   const sx = (x: number) => PAD.l + ((x - x0) / (x1 - x0 || 1)) * (W - PAD.l - PAD.r);
   const sy = (y: number) => height - PAD.b - (y / ymax) * (height - PAD.t - PAD.b);
   const toBucket = (clientX: number) => {
-    const r = ref.current!.getBoundingClientRect();
-    const vx = ((clientX - r.left) / r.width) * W;
+    // Screen -> viewBox coordinates through the SVG's own transform (borders, scaling).
+    const svg = ref.current!;
+    const pt = svg.createSVGPoint();
+    pt.x = clientX;
+    pt.y = 0;
+    const m = svg.getScreenCTM();
+    const vx = m ? pt.matrixTransform(m.inverse()).x : clientX - svg.getBoundingClientRect().left;
     const t = x0 + ((vx - PAD.l) / (W - PAD.l - PAD.r)) * (x1 - x0);
     return Math.max(0, Math.min(n - 1, Math.floor((t - x0) / step)));
   };

@@ -112,6 +112,19 @@ describe('search, services and users views in a browser', () => {
     await page.mouse.up();
     await page.waitForSelector('[data-testid="behind-traces"] a.trace-link', { timeout: 30_000 });
     assert.match(page.url(), /sel=\d+-\d+/);
+    // Exemplars of the selected range, when the API has any, are listed first.
+    const u = new URL(page.url()).searchParams;
+    const [from, to] = u.get('sel')!.split('-');
+    const ex = await server.get(`/api/v1/red/exemplars?service=${u.get('selService')}&start=${from}&end=${to}`);
+    if (ex.body.exemplars.length) {
+      await page.waitForSelector('[data-testid="behind-traces"] .badge:text("exemplar")');
+      assert.match((await page.locator('[data-testid="behind-traces"] tr').first().textContent())!, /exemplar/);
+      assert.ok(
+        (await page.locator('[data-testid="behind-traces"] tr').first().innerHTML()).includes(
+          ex.body.exemplars[0].traceId,
+        ),
+      );
+    }
     await shot(page, 'services-behind-traces');
     await page.locator('[data-testid="behind-traces"] a.trace-link').first().click();
     await page.waitForSelector('.wf-row');
