@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, getJson, type TraceSummary } from '../api';
 import { HowToSend, Loading, Problem } from '../components';
 import { fmtDurNs, fmtTime, nsToMs, timeRange } from '../format';
@@ -181,6 +181,16 @@ function QueryBox({ q }: { q: string }) {
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const tagsRef = useRef<string[]>([]);
+  // Where the caret goes after an accepted suggestion: set before the next keystroke lands.
+  const caretAfter = useRef(-1);
+  useLayoutEffect(() => {
+    const el = input.current;
+    if (el && caretAfter.current >= 0) {
+      el.focus();
+      el.setSelectionRange(caretAfter.current, caretAfter.current);
+      caretAfter.current = -1;
+    }
+  });
   tagsRef.current = tags;
   // Only the answer to the latest keystroke may set the suggestions.
   const seq = useRef(0);
@@ -245,11 +255,7 @@ function QueryBox({ q }: { q: string }) {
     const v = text.slice(0, sugg.from) + item + text.slice(sugg.to);
     setText(v);
     setSugg(null);
-    const pos = sugg.from + item.length;
-    requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(pos, pos);
-    });
+    caretAfter.current = sugg.from + item.length;
   };
   const run = (v = text) => {
     setSugg(null);

@@ -58,6 +58,10 @@ describe('search, services and users views in a browser', () => {
     await page.waitForSelector('[data-testid="suggestions"] div');
     assert.ok((await page.textContent('[data-testid="suggestions"]'))!.includes('resource.service.name'));
     await box.press('Tab');
+    await page.waitForFunction(() => {
+      const el = document.querySelector<HTMLInputElement>('[data-testid="traceql"]')!;
+      return el.value === '{ resource.service.name' && el.selectionStart === el.value.length;
+    });
     await box.pressSequentially(' = "');
     await page.waitForFunction(
       (svc) => document.querySelector('[data-testid="suggestions"]')?.textContent?.includes(svc),
