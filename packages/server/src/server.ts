@@ -5,6 +5,7 @@ import { Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
 import type { Config } from './config/schema';
+import { ForwardProcessor } from './forward/forwarder';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
@@ -57,6 +58,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const samplingMetrics = new SamplingMetrics(metrics.registry);
   if (config['sampling.enabled']) {
     processors.push(new SamplingProcessor(store, samplerOptions(config), samplingMetrics));
+  }
+  if (config['forward.otlpEndpoint']) {
+    processors.push(new ForwardProcessor(store, { endpoint: config['forward.otlpEndpoint'] }, samplingMetrics));
   }
   const loop = new ProcessorLoop({
     processors,

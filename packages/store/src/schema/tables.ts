@@ -218,3 +218,7 @@ export const traceIndexTtlSql = (seconds: number): string =>
  */
 export const traceIndexIngestEndIndexSql =
   'ALTER TABLE trace_index ADD INDEX IF NOT EXISTS idx_ingest_end IngestEnd TYPE minmax GRANULARITY 1';
+
+/** Gateway mode exports what was copied into `spans` since its watermark (by IngestTime). */
+export const spansIngestTimeIndexSql =
+  'ALTER TABLE spans ADD INDEX IF NOT EXISTS idx_ingest_time IngestTime TYPE minmax GRANULARITY 1';
