@@ -4,7 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { searchRoutes } from './search';
+import { tagRoutes } from './tags';
+import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
+import { userRoutes } from './users';
 
 export interface ApiDeps {
   store: Store;
@@ -16,7 +20,7 @@ export interface ApiDeps {
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, maxParamLength: 200 });
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 200 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -61,6 +65,10 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   traceRoutes(app, deps);
   logRoutes(app, deps);
   metricRoutes(app, deps);
+  searchRoutes(app, deps);
+  tagRoutes(app, deps);
+  userRoutes(app, deps);
+  tempoRoutes(app, deps);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

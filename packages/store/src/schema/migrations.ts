@@ -1,3 +1,4 @@
+import { queryMigrationStatements } from '../search/schema';
 import {
   createTableSql,
   firstTables,
@@ -31,6 +32,11 @@ export const migrations: Migration[] = [
     version: 2,
     name: 'spans (kept traces), sampling_decisions, processor_state',
     statements: [createTableSql(spans), samplingDecisionsSql, processorStateSql],
+  },
+  {
+    version: 4,
+    name: 'query: search_tag_values rollup for autocomplete',
+    statements: queryMigrationStatements,
   },
   {
     version: 6,
