@@ -303,6 +303,8 @@ GROUP BY d.Decision`,
     // Spans up to LastIngest - lag were visible to the decision copy; spans between that
     // and LastIngest may not have been (an insert in flight), so those are checked.
     const kept = `SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${inWindow}) AND Decision = 'keep'`;
+    // A copy has its span's Timestamp: the check reads only the days of the window's spans.
+    const spanTimes = `SELECT (min(Timestamp), max(Timestamp)) FROM spans_recent AS s WHERE ${window}`;
     await this.sql.command(
       `${insertKeptSpans}
 FROM spans_recent AS s
@@ -314,7 +316,7 @@ INNER JOIN (
 ) AS d ON s.TraceId = d.TraceId
 WHERE ${window} AND s.TraceId IN (${kept})
   AND s.IngestTime > d.Last - toIntervalMillisecond({lag:UInt32})
-  AND (${this.recovering ? '0' : 's.IngestTime > d.Last'} OR ${notCopied(kept)})
+  AND (${this.recovering ? '0' : 's.IngestTime > d.Last'} OR ${notCopied(kept, spanTimes)})
 LIMIT 1 BY s.TraceId, s.SpanId`,
       params,
     );
@@ -336,8 +338,9 @@ const TRIGGERS = {
   maxSpans: 'reached maxSpans',
 } as const;
 
-function notCopied(traceIds: string): string {
-  return `(s.TraceId, s.SpanId) NOT IN (SELECT TraceId, SpanId FROM spans WHERE TraceId IN (${traceIds}))`;
+function notCopied(traceIds: string, timeRange?: string): string {
+  const time = timeRange ? ` AND Timestamp BETWEEN (${timeRange}).1 AND (${timeRange}).2` : '';
+  return `(s.TraceId, s.SpanId) NOT IN (SELECT TraceId, SpanId FROM spans WHERE TraceId IN (${traceIds})${time})`;
 }
 
 /**
