@@ -26,12 +26,12 @@ export interface RunningServer {
 
 const seconds = (ms: number) => ms / 1000;
 
-/** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API. */
 export interface ServerOptions {
   /** The processors' clock (default Date.now). */
   clock?: Clock;
 }
 
+/** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API, background processors. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const metrics = new SelfMetrics();
   const store = await Store.open({
