@@ -66,7 +66,7 @@ describe('gateway mode (forward.otlpEndpoint)', () => {
     downstream = await downstreamBackend();
     gateway = await startTestServer({
       clock: () => now,
-      sets: ['sampling.tickInterval=0', `forward.otlpEndpoint=${downstream.url}`],
+      sets: ['processor.interval=0', `forward.otlpEndpoint=${downstream.url}`],
     });
   });
   after(async () => {
