@@ -16,6 +16,8 @@ export interface SamplerOptions {
    * IngestTime overlap by this much and trail the clock by it.
    */
   visibilityLagMs?: number;
+  /** Decisions per tick at most (default 100,000): bounds a tick working off a backlog. */
+  maxDecisionsPerTick?: number;
   /** Fault injection for tests: fail right after this step's insert, before its watermark. */
   failAfterInsert?: 'decide' | 'copy' | 'late';
 }
@@ -82,6 +84,7 @@ export class TraceSampler {
   private recovering = true;
   private readonly compiled;
   private readonly lagMs: number;
+  private readonly maxDecisions: number;
 
   constructor(
     private readonly sql: Sql,
@@ -89,6 +92,7 @@ export class TraceSampler {
   ) {
     this.compiled = compileRules(options.rules);
     this.lagMs = options.visibilityLagMs ?? 2000;
+    this.maxDecisions = options.maxDecisionsPerTick ?? 100_000;
   }
 
   async tick(nowMs: number): Promise<SamplingTick> {
@@ -202,9 +206,10 @@ FROM (
     AND TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (SELECT TraceId FROM candidates))
   GROUP BY TraceId
   HAVING (Roots > 0 AND Newest <= ${ms('rootCut')}) OR Newest <= ${ms('waitCut')} OR Spans >= {maxSpans:UInt64}
-)`,
-      params,
-      { maxRows: 1_000_000, maxExecutionSeconds: 120, maxMemoryBytes: 2 * 1024 ** 3 },
+)
+LIMIT {maxDecisions:UInt32}`,
+      { ...params, maxDecisions: this.maxDecisions },
+      { maxRows: this.maxDecisions, maxExecutionSeconds: 120, maxMemoryBytes: 2 * 1024 ** 3 },
     );
 
     let decided: DecidedTrace[] = [];
@@ -243,9 +248,13 @@ FROM (
     // The next scan starts `lag` before these, so it sees every row that was not visible
     // yet (IngestTime > dbNow - lag) and every trace too fresh for this tick. A clock ahead
     // of the database's must not push them past rows the database has not written yet.
-    advance(wm, WATERMARKS.root, Math.min(rootCut, dbNowMs));
-    advance(wm, WATERMARKS.wait, Math.min(waitCut, dbNowMs));
-    await writeWatermarks(this.sql, wm, [WATERMARKS.root, WATERMARKS.wait]);
+    // A full batch (a backlog after downtime) leaves the windows where they are: the next
+    // tick finds the rest, the traces decided now no longer being candidates.
+    if (rows.length < this.maxDecisions) {
+      advance(wm, WATERMARKS.root, Math.min(rootCut, dbNowMs));
+      advance(wm, WATERMARKS.wait, Math.min(waitCut, dbNowMs));
+      await writeWatermarks(this.sql, wm, [WATERMARKS.root, WATERMARKS.wait]);
+    }
     return decided;
   }
 

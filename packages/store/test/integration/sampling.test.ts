@@ -193,4 +193,20 @@ FROM spans WHERE TraceId = {t:String}`,
       assert.equal(await count('SELECT count() AS n FROM spans'), distinct, 'no span copied twice');
     });
   }
+
+  test('a backlog larger than one tick is worked off over several ticks, nothing skipped', async () => {
+    const traces = Array.from({ length: 25 }, () => trace(2));
+    await store.writeSpans(traces.flat());
+    sampler = new TraceSampler(store.sql, {
+      rules,
+      rootGraceMs: 2000,
+      decisionWaitMs: 30_000,
+      maxSpans: 500,
+      maxDecisionsPerTick: 10,
+    });
+    const sizes: number[] = [];
+    for (let i = 0; i < 4; i++) sizes.push((await tick(2500)).decided.length);
+    assert.deepEqual(sizes, [10, 10, 5, 0]);
+    for (const t of traces) assert.notEqual((await traceDecision(store.sql, t[0]!.TraceId))?.decision, 'pending');
+  });
 });
