@@ -352,6 +352,20 @@ function notCopied(traceIds: string, timeRange?: string): string {
   return `(s.TraceId, s.SpanId) NOT IN (SELECT TraceId, SpanId FROM spans WHERE TraceId IN (${traceIds})${time})`;
 }
 
+/** A `th` hex string (1-14 digits, trailing zeros removed) as the threshold UInt64. */
+const thresholdOf = (th: string) => `reinterpretAsUInt64(reverse(unhex(rightPad(${th}, 14, '0'))))`;
+/** An upstream sampler's `th` in the span's tracestate (`ot=...;th:<hex>`), '' when none. */
+const upstreamTh = `regexpExtract(s.TraceState, '(^|,) *ot=([^,;]*;)*th:([0-9a-f]{1,14})', 3)`;
+/**
+ * The span's effective threshold: the stricter of ours and the upstream one. Consistent
+ * sampling composes by the larger threshold (R >= both), so a span head-sampled at 50%
+ * upstream and kept by an error rule here still stands for 2.
+ */
+const effectiveT = `greatest(if(${upstreamTh} = '', toUInt64(0), ${thresholdOf(upstreamTh)}), ${thresholdOf('d.Th')})`;
+const effectiveTh = `if(${effectiveT} = 0, '0', replaceRegexpOne(leftPad(lower(hex(${effectiveT})), 14, '0'), '0+$', ''))`;
+const effectiveAdjusted = `if(${effectiveT} = ${thresholdOf('d.Th')}, d.Adjusted,
+    72057594037927936. / toFloat64(toUInt64(72057594037927936) - ${effectiveT}))`;
+
 /**
  * INSERT ... SELECT head shared by the copy steps: the span as stored, with `ot=th:<th>`
  * merged into TraceState (the ot member first, its other sub-keys and other vendors'
@@ -363,12 +377,12 @@ const insertKeptSpans = (() => {
     switch (c.name) {
       case 'TraceState':
         return `arrayStringConcat(arrayConcat(
-    [concat('ot=', arrayStringConcat(arrayConcat([concat('th:', d.Th)],
+    [concat('ot=', arrayStringConcat(arrayConcat([concat('th:', ${effectiveTh})],
       arrayFilter(kv -> kv != '' AND NOT startsWith(kv, 'th:'),
         splitByChar(';', substring(arrayFirst(m -> startsWith(m, 'ot='), arrayMap(m -> trimBoth(m), splitByChar(',', s.TraceState))), 4)))), ';'))],
     arrayFilter(m -> m != '' AND NOT startsWith(m, 'ot='), arrayMap(m -> trimBoth(m), splitByChar(',', s.TraceState)))), ',') AS \`TraceState\``;
       case 'SpanAttributes':
-        return `mapUpdate(s.SpanAttributes, map('sampling.adjusted_count', toString(d.Adjusted))) AS \`SpanAttributes\``;
+        return `mapUpdate(s.SpanAttributes, map('sampling.adjusted_count', toString(${effectiveAdjusted}))) AS \`SpanAttributes\``;
       case 'SpanAttributeTypes':
         return `mapUpdate(s.SpanAttributeTypes, map('sampling.adjusted_count', 'double')) AS \`SpanAttributeTypes\``;
       default:
@@ -377,5 +391,5 @@ const insertKeptSpans = (() => {
   });
   return `INSERT INTO spans (${names.join(', ')}, AdjustedCount, SamplingRule)
 SELECT ${select.join(',\n  ')},
-  d.Adjusted AS AdjustedCount, d.RuleName AS SamplingRule`;
+  ${effectiveAdjusted} AS AdjustedCount, d.RuleName AS SamplingRule`;
 })();
