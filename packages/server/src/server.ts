@@ -60,6 +60,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const samplingMetrics = new SamplingMetrics(metrics.registry);
   if (config['sampling.enabled']) {
     processors.push(new SamplingProcessor(store, samplerOptions(config), samplingMetrics));
+    for (const w of SamplingProcessor.warnings(config)) console.warn(`warning: ${w}`);
   }
   if (config['forward.otlpEndpoint']) {
     processors.push(new ForwardProcessor(store, { endpoint: config['forward.otlpEndpoint'] }, samplingMetrics));
