@@ -41,7 +41,8 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
   const range = `start=${start}&end=${end}`;
 
   before(async () => {
-    server = await startTestServer();
+    // This suite keeps traces itself (keepTraces below); the real sampler would copy them again.
+    server = await startTestServer({ sets: ['sampling.enabled=false'] });
     const url = server.urls.otlpHttp;
     const providers = ['shop-frontend', 'shop-payments'].map(
       (service) =>
