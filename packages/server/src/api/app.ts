@@ -8,8 +8,12 @@ import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { redRoutes } from './red';
+import { searchRoutes } from './search';
 import { serviceGraphRoutes } from './serviceGraph';
+import { tagRoutes } from './tags';
+import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
+import { userRoutes } from './users';
 
 export interface ApiDeps {
   store: Store;
@@ -23,7 +27,7 @@ export interface ApiDeps {
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, maxParamLength: 200 });
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 200 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -78,6 +82,10 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   traceRoutes(app, deps);
   logRoutes(app, deps);
   metricRoutes(app, deps);
+  searchRoutes(app, deps);
+  tagRoutes(app, deps);
+  userRoutes(app, deps);
+  tempoRoutes(app, deps);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
