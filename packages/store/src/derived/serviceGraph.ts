@@ -174,7 +174,7 @@ const EDGE_LIMIT = 100_000;
 export async function edgeTotals(
   sql: Sql,
   q: { startMs?: number; endMs: number },
-): Promise<Omit<EdgeRow, 'windowStartMs' | 'windowEndMs'>[]> {
+): Promise<(Omit<EdgeRow, 'windowStartMs' | 'windowEndMs'> & { lastWindowEndMs: number })[]> {
   const where = ['WindowStart < fromUnixTimestamp64Milli({endMs:Int64})'];
   if (q.startMs !== undefined) where.push('WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})');
   const rows = await sql.query<Record<string, unknown> & ExemplarCells>(
@@ -182,6 +182,7 @@ export async function edgeTotals(
   any(Overflow) AS overflow, sum(Requests) AS requests, sum(Failed) AS failed,
   sum(ServerLatencySum) AS serverLatencySum, sumForEach(ServerLatencyBuckets) AS serverLatencyBuckets,
   sum(ClientLatencySum) AS clientLatencySum, sumForEach(ClientLatencyBuckets) AS clientLatencyBuckets,
+  toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs,
   CAST([] AS Array(UInt8)) AS exBucket, CAST([] AS Array(String)) AS exTraceId, CAST([] AS Array(String)) AS exSpanId,
   CAST([] AS Array(Float64)) AS exValue, CAST([] AS Array(String)) AS exTime
 FROM service_graph_edges FINAL
@@ -205,5 +206,6 @@ LIMIT ${EDGE_LIMIT}`,
     clientLatencySum: Number(r.clientLatencySum),
     clientLatencyBuckets: (r.clientLatencyBuckets as unknown[]).map(Number),
     exemplars: exemplarsOf(r),
+    lastWindowEndMs: Number(r.lastWindowEndMs),
   }));
 }
