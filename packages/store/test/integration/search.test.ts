@@ -192,6 +192,16 @@ describe('TraceQL search over kept and recent spans', () => {
     );
   });
 
+  test('a trace without its trace index row is still summarised (bounded fallback)', async () => {
+    await store.sql.command('ALTER TABLE trace_index DELETE WHERE TraceId = {id:String} SETTINGS mutations_sync = 2', {
+      id: t3,
+    });
+    const [t] = await run('{ name = "POST /pay" }');
+    assert.equal(t!.traceId, t3);
+    assert.equal(t!.spanCount, 4);
+    assert.equal(t!.rootSpanName, 'POST /pay');
+  });
+
   test('spans per trace and select()', async () => {
     const [t] = await run(
       '{ name = "charge" || name = "POST /pay" } | select(span.ratio, resource.deployment.environment, .enduser.id)',
