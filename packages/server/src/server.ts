@@ -8,12 +8,17 @@ import type { Config } from './config/schema';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
+import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
+import { SamplingProcessor, samplerOptions } from './processor/sampling';
+import { SamplingMetrics } from './processor/samplingMetrics';
 import { SelfMetrics } from './telemetry/selfMetrics';
 import { VERSION } from './version';
 
 export interface RunningServer {
   store: Store;
   urls: { api: string; otlpHttp: string; otlpGrpc: string };
+  /** The background processors (sampling, ...); tests call `runOnce()` with a fake clock. */
+  processors: ProcessorLoop;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
 }
@@ -21,7 +26,12 @@ export interface RunningServer {
 const seconds = (ms: number) => ms / 1000;
 
 /** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface ServerOptions {
+  /** The processors' clock (default Date.now). */
+  clock?: Clock;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const metrics = new SelfMetrics();
   const store = await Store.open({
     dataDir: config['storage.dataDir'],
@@ -43,6 +53,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   metrics.watchStore(store);
 
   const exporter = new Exporter(store, metrics);
+  const processors: Processor[] = [];
+  const samplingMetrics = new SamplingMetrics(metrics.registry);
+  if (config['sampling.enabled']) {
+    processors.push(new SamplingProcessor(store, samplerOptions(config), samplingMetrics));
+  }
+  const loop = new ProcessorLoop({
+    processors,
+    // 0 = no timer: the loop only runs when runOnce() is called (tests).
+    intervalMs: config['sampling.tickInterval'],
+    clock: options.clock,
+    onError: (name, err) => console.error(`processor ${name}: ${(err as Error)?.message ?? err}`),
+  });
   let ready = false;
   const host = config['server.host'];
   let api: FastifyInstance | undefined;
@@ -62,6 +84,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes']);
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, ServerCredentials.createInsecure());
     ready = true;
+    if (config['sampling.tickInterval'] > 0) loop.start();
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
@@ -69,6 +92,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     let closing: Promise<void> | undefined;
     return {
       store,
+      processors: loop,
       urls: {
         api: `http://${urlHost}:${apiPort}`,
         otlpHttp: `http://${urlHost}:${httpPort}`,
@@ -83,6 +107,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
             new Promise<void>((r) => otlpHttp!.close(() => r())),
             new Promise<void>((r) => grpc!.tryShutdown(() => r())),
             api!.close(),
+            loop.stop(),
           ]);
           await store.close();
         })();
@@ -90,6 +115,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       },
     };
   } catch (err) {
+    await loop.stop();
     otlpHttp?.close();
     grpc?.forceShutdown();
     await api?.close();

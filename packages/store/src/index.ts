@@ -11,7 +11,10 @@ export {
   textTokens,
 } from './read/logs';
 export type { MetricQuery } from './read/metrics';
+export { type CompiledRules, compileRules } from './sampling/compile';
+export { type TraceDecision, traceDecision } from './sampling/decisions';
 export { keptAtSql, traceRandomnessSql } from './sampling/probability';
+export { type DecidedTrace, type SamplerOptions, type SamplingTick, TraceSampler } from './sampling/sampler';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
 export { AggregateFieldError } from './search/compile';

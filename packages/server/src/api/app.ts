@@ -20,7 +20,7 @@ export interface ApiDeps {
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, maxParamLength: 200 });
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 200 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
