@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { SpanRecord } from '@tracehouse/otlp';
 import { parse } from '@tracehouse/traceql';
-import { findTracesSql, Store, searchTags, searchTraces, tagValues } from '../../src/index';
+import { findTracesSql, QueryLimitError, Store, searchTags, searchTraces, tagValues } from '../../src/index';
 import { hex, span, storeOptions, tempDir } from '../fixtures';
 import { keepTraces } from '../kept';
 
@@ -249,6 +249,21 @@ describe('TraceQL search over kept and recent spans', () => {
       ['error', 'ok', 'unset'].map((value) => ({ type: 'keyword', value })),
     );
     assert.deepEqual(await values('nope'), []);
+  });
+
+  test('a search over its memory limit fails with QueryLimitError (503 at the API)', async () => {
+    await assert.rejects(
+      searchTraces(store.sql, {
+        query: parse('{}'),
+        start: Number(now / 1_000_000_000n) - 60,
+        end: Number(now / 1_000_000_000n) + 60,
+        limit: 20,
+        spansPerTrace: 3,
+        recent: true,
+        limits: { maxMemoryBytes: 1024 },
+      }),
+      QueryLimitError,
+    );
   });
 
   test('user input never reaches the SQL text', () => {
