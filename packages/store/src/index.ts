@@ -1,5 +1,6 @@
 // Public surface of @tracehouse/store.
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
+export * from './derived/index';
 export {
   CursorError,
   type LogBucket,

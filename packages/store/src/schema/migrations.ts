@@ -1,3 +1,4 @@
+import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
 import {
   createTableSql,
@@ -31,6 +32,11 @@ export const migrations: Migration[] = [
     version: 2,
     name: 'spans (kept traces), sampling_decisions, processor_state',
     statements: [createTableSql(spans), samplingDecisionsSql, processorStateSql],
+  },
+  {
+    version: 3,
+    name: 'span_metrics, service_graph_edges (derived metrics per interval)',
+    statements: [spanMetricsSql, serviceGraphEdgesSql],
   },
   {
     version: 4,
