@@ -45,7 +45,7 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
     let now = Date.now();
     server = await startTestServer({
       clock: () => now,
-      sets: ['sampling.tickInterval=0', 'sampling.baselinePercent=0', 'sampling.latencyThreshold=250ms'],
+      sets: ['processor.interval=0', 'sampling.baselinePercent=0', 'sampling.latencyThreshold=250ms'],
     });
     decide = async () => {
       now = Math.max(now, Date.now()) + 120_000;
