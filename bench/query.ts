@@ -223,6 +223,10 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
 FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('spans', 'logs') GROUP BY table`,
   );
   const spans = parts.find((p) => p.table === 'spans')!;
+  // Included in bytes_on_disk above; reported apart to show what the trace id projection costs.
+  const [projection] = await sql.query<{ bytes: string }>(
+    `SELECT sum(bytes_on_disk) AS bytes FROM system.projection_parts WHERE active AND database = currentDatabase() AND table = 'spans'`,
+  );
   const logs = parts.find((p) => p.table === 'logs')!;
   const explain = findTracesSql('spans', {
     query: parse('{ span.http.response.status_code = 500 }'),
@@ -252,6 +256,7 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
     tag_values_p95_ms: f(tagValueLookup.p95),
     bytes_per_span: f(Number(spans.bytes) / Number(spans.rows)),
     index_bytes_per_span: f(Number(spans.index_bytes) / Number(spans.rows)),
+    projection_bytes_per_span: f(Number(projection?.bytes ?? 0) / Number(spans.rows)),
     bytes_per_log: f(Number(logs.bytes) / Number(logs.rows)),
   };
   console.log(
