@@ -186,6 +186,19 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     if (rows.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${rows.length} spans`);
   });
 
+  // The same trace without the trace id projection (bloom filter only), for the ratio in one run.
+  const byIdNoProjection = await timed(ITERATIONS, async (i) => {
+    const rows = await sql.query(
+      `SELECT * FROM (SELECT * FROM spans WHERE TraceId = {id:String} SETTINGS optimize_use_projections = 0, optimize_use_projection_filtering = 0)`,
+      { id: traceIds[i]! },
+    );
+    if (rows.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${rows.length} spans`);
+  });
+  const byIdWithProjection = await timed(ITERATIONS, async (i) => {
+    const rows = await sql.query('SELECT * FROM spans WHERE TraceId = {id:String}', { id: traceIds[i]! });
+    if (rows.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${rows.length} spans`);
+  });
+
   const search = (q: string) => {
     const query = parse(q);
     return async (i: number) => {
@@ -248,6 +261,10 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
     trace_by_id_p95_ms: f(byId.p95),
     trace_by_id_time_bounded_p50_ms: f(byIdBounded.p50),
     trace_by_id_time_bounded_p95_ms: f(byIdBounded.p95),
+    kept_by_id_projection_p50_ms: f(byIdWithProjection.p50),
+    kept_by_id_projection_p95_ms: f(byIdWithProjection.p95),
+    kept_by_id_bloom_only_p50_ms: f(byIdNoProjection.p50),
+    kept_by_id_bloom_only_p95_ms: f(byIdNoProjection.p95),
     search_service_duration_p95_ms: f(serviceSearch.p95),
     search_attribute_p95_ms: f(attributeSearch.p95),
     search_enduser_p95_ms: f(userSearch.p95),
