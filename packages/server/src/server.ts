@@ -8,12 +8,18 @@ import type { Config } from './config/schema';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
+import { createDerived } from './processor/derived';
+import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
+import { SamplingProcessor, samplerOptions } from './processor/sampling';
+import { SamplingMetrics } from './processor/samplingMetrics';
 import { SelfMetrics } from './telemetry/selfMetrics';
 import { VERSION } from './version';
 
 export interface RunningServer {
   store: Store;
   urls: { api: string; otlpHttp: string; otlpGrpc: string };
+  /** The one loop of background processors (sampling, derived metrics); tests call `runOnce()` with a fake clock. */
+  processors: ProcessorLoop;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
 }
@@ -21,7 +27,12 @@ export interface RunningServer {
 const seconds = (ms: number) => ms / 1000;
 
 /** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface ServerOptions {
+  /** The processors' clock (default Date.now). */
+  clock?: Clock;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const metrics = new SelfMetrics();
   const store = await Store.open({
     dataDir: config['storage.dataDir'],
@@ -43,13 +54,28 @@ export async function startServer(config: Config): Promise<RunningServer> {
   metrics.watchStore(store);
 
   const exporter = new Exporter(store, metrics);
+  // Sampling first: the service graph is built from the traces it has just decided.
+  const processors: Processor[] = [];
+  const samplingMetrics = new SamplingMetrics(metrics.registry);
+  if (config['sampling.enabled']) {
+    processors.push(new SamplingProcessor(store, samplerOptions(config), samplingMetrics));
+  }
+  const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
+  processors.push(...(derived?.processors ?? []));
+  const loop = new ProcessorLoop({
+    processors,
+    // 0 = no timer: the loop only runs when runOnce() is called (tests).
+    intervalMs: config['processor.interval'],
+    clock: options.clock,
+    onError: (name, err) => console.error(`processor ${name}: ${(err as Error)?.message ?? err}`),
+  });
   let ready = false;
   const host = config['server.host'];
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
   try {
-    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION });
+    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION, derived });
     await api.listen({ host, port: config['server.port'] });
     otlpHttp = createOtlpHttpServer(exporter, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
@@ -62,6 +88,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes']);
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, ServerCredentials.createInsecure());
     ready = true;
+    if (config['processor.interval'] > 0) loop.start();
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
@@ -69,6 +96,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     let closing: Promise<void> | undefined;
     return {
       store,
+      processors: loop,
       urls: {
         api: `http://${urlHost}:${apiPort}`,
         otlpHttp: `http://${urlHost}:${httpPort}`,
@@ -83,6 +111,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
             new Promise<void>((r) => otlpHttp!.close(() => r())),
             new Promise<void>((r) => grpc!.tryShutdown(() => r())),
             api!.close(),
+            loop.stop(),
           ]);
           await store.close();
         })();
@@ -90,6 +119,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       },
     };
   } catch (err) {
+    await loop.stop();
     otlpHttp?.close();
     grpc?.forceShutdown();
     await api?.close();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load';
+import type { Clock } from '../src/processor/loop';
 import { type RunningServer, startServer } from '../src/server';
 
 export interface TestServer extends RunningServer {
@@ -13,7 +14,9 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real tracehouse on free loopback ports with its own embedded store. */
-export async function startTestServer(opts: { dataDir?: string; sets?: string[] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { dataDir?: string; sets?: string[]; clock?: Clock } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tracehouse-it-'));
   const config = loadConfig({
     flags: {
@@ -25,7 +28,7 @@ export async function startTestServer(opts: { dataDir?: string; sets?: string[] 
     },
     sets: opts.sets,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, { clock: opts.clock });
   return {
     ...server,
     dataDir,

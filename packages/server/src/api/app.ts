@@ -1,10 +1,19 @@
 import swagger from '@fastify/swagger';
+import { wantsOpenMetrics } from '@tracehouse/pipeline';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Derived } from '../processor/derived';
+import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { redRoutes } from './red';
+import { searchRoutes } from './search';
+import { serviceGraphRoutes } from './serviceGraph';
+import { tagRoutes } from './tags';
+import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
+import { userRoutes } from './users';
 
 export interface ApiDeps {
   store: Store;
@@ -12,11 +21,13 @@ export interface ApiDeps {
   /** False while starting or shutting down: /readyz answers 503. */
   isReady: () => boolean;
   version: string;
+  /** Span metrics and service graph (absent when derived.enabled is false). */
+  derived?: Derived;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, maxParamLength: 200 });
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 200 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -51,16 +62,34 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   app.get(
     '/metrics',
-    { schema: { summary: "tracehouse's own metrics (Prometheus text)", tags: ['health'] } },
-    async (_req, reply) => {
-      const body = await deps.metrics.registry.metrics();
-      return reply.type(deps.metrics.registry.contentType).send(body);
+    {
+      schema: {
+        summary:
+          "tracehouse's own metrics and the derived span metrics and service graph: OpenMetrics 1.0 with exemplars when Accept asks for it, Prometheus text 0.0.4 otherwise",
+        tags: ['health'],
+      },
+    },
+    async (req, reply) => {
+      const { contentType, body } = await renderMetrics(
+        deps.metrics.registry,
+        deps.derived?.series ?? {},
+        wantsOpenMetrics(req.headers.accept),
+      );
+      return reply.type(contentType).send(body);
     },
   );
 
   traceRoutes(app, deps);
   logRoutes(app, deps);
   metricRoutes(app, deps);
+  searchRoutes(app, deps);
+  tagRoutes(app, deps);
+  userRoutes(app, deps);
+  tempoRoutes(app, deps);
+  if (deps.derived) {
+    redRoutes(app, deps.derived);
+    serviceGraphRoutes(app, deps.derived);
+  }
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

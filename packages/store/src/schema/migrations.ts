@@ -1,4 +1,14 @@
-import { createTableSql, firstTables, processorStateSql, samplingDecisionsSql, spans, traceIndexSql } from './tables';
+import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
+import { queryMigrationStatements } from '../search/schema';
+import {
+  createTableSql,
+  firstTables,
+  processorStateSql,
+  samplingDecisionsSql,
+  spans,
+  traceIndexIngestEndIndexSql,
+  traceIndexSql,
+} from './tables';
 
 /**
  * Numbered, append-only schema migrations. A migration runs once per database and is
@@ -22,6 +32,21 @@ export const migrations: Migration[] = [
     version: 2,
     name: 'spans (kept traces), sampling_decisions, processor_state',
     statements: [createTableSql(spans), samplingDecisionsSql, processorStateSql],
+  },
+  {
+    version: 3,
+    name: 'span_metrics, service_graph_edges (derived metrics per interval)',
+    statements: [spanMetricsSql, serviceGraphEdgesSql],
+  },
+  {
+    version: 4,
+    name: 'query: search_tag_values rollup for autocomplete',
+    statements: queryMigrationStatements,
+  },
+  {
+    version: 6,
+    name: 'sampling: minmax index on trace_index.IngestEnd',
+    statements: [traceIndexIngestEndIndexSql],
   },
 ];
 
