@@ -112,5 +112,10 @@ test('no log record written before SIGTERM is lost, and metrics are flushed too'
     assert.deepEqual(missing, [], `${role}: ${missing.length} of ${printed.length} log records lost`);
   }
   // The metric reader's interval (60 s) never elapsed: only the shutdown flush can have sent these.
-  assert.ok(capture.requests.filter((request) => request.path === '/v1/metrics').length >= ROLES.length);
+  const metrics = capture.requests.filter((request) => request.path === '/v1/metrics');
+  assert.ok(metrics.length >= ROLES.length);
+  // Runtime metrics are exported; the HTTP duration histograms are not (tracehouse derives RED from spans).
+  const bodies = metrics.map((request) => request.body.toString('latin1')).join('\n');
+  assert.match(bodies, /nodejs\.eventloop|v8js\./);
+  assert.doesNotMatch(bodies, /http\.(server|client)\.request\.duration/);
 });
