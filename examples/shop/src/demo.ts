@@ -146,7 +146,9 @@ async function stop(code: number): Promise<void> {
   if (traffic) {
     const exited = new Promise((resolve) => traffic.once('exit', resolve));
     traffic.kill('SIGTERM');
+    const timer = setTimeout(() => traffic.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(timer);
   }
   if (children.has('broker') && children.has('worker')) await drainQueue(30_000);
   // Reverse start order, so nothing keeps sending to a service that is already gone.
