@@ -1,19 +1,23 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
-import { Store } from '@tracehouse/store';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import { AuthStore, Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
+import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
 import { SelfMetrics } from './telemetry/selfMetrics';
+import { grpcCredentials, loadTls } from './tls';
 import { VERSION } from './version';
 
 export interface RunningServer {
   store: Store;
   urls: { api: string; otlpHttp: string; otlpGrpc: string };
+  /** How to log in, for the start banner (a one-time link on a first start). */
+  access: string;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
 }
@@ -22,6 +26,10 @@ const seconds = (ms: number) => ms / 1000;
 
 /** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  const host = config['server.host'];
+  if (config['auth.allowAnonymous'] && !isLoopback(host))
+    throw new Error(`--allow-anonymous is refused on a non-loopback bind (server.host=${host})`);
+  const tls = loadTls(config);
   const metrics = new SelfMetrics();
   const store = await Store.open({
     dataDir: config['storage.dataDir'],
@@ -41,43 +49,74 @@ export async function startServer(config: Config): Promise<RunningServer> {
     onInsert: metrics.observeInsert,
   });
   metrics.watchStore(store);
+  let auth: AuthService;
+  try {
+    auth = await AuthService.open(new AuthStore(store.sql), {
+      allowAnonymous: config['auth.allowAnonymous'],
+      adminToken: config['auth.adminToken'],
+      publicMetrics: config['auth.publicMetrics'],
+      sessionTtlMs: config['auth.sessionTtl'],
+      loginMaxFailures: config['auth.loginMaxFailures'],
+      loginWindowMs: config['auth.loginWindow'],
+      refreshIntervalMs: 10_000,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 
   const exporter = new Exporter(store, metrics);
   let ready = false;
-  const host = config['server.host'];
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
   try {
-    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION });
+    const security = {
+      auth,
+      retentionSeconds: {
+        spansRecent: seconds(config['retention.spansRecent']),
+        spans: seconds(config['retention.spans']),
+        logs: seconds(config['retention.logs']),
+        metrics: seconds(config['retention.metrics']),
+      },
+    };
+    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION, security }, tls ?? undefined);
     await api.listen({ host, port: config['server.port'] });
     otlpHttp = createOtlpHttpServer(exporter, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
       maxInflightBytes: config['ingest.maxInflightBytes'],
+      tls: tls ?? undefined,
+      ingestTenant: (authorization) => auth.ingestTenant(authorization),
     });
     await new Promise<void>((resolve, reject) => {
       otlpHttp!.once('error', reject);
       otlpHttp!.listen(config['otlp.httpPort'], host, () => resolve());
     });
-    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes']);
-    const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, ServerCredentials.createInsecure());
+    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes'], (authorization) =>
+      auth.ingestTenant(authorization),
+    );
+    const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
     ready = true;
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    const scheme = tls ? 'https' : 'http';
+    const apiUrl = `${scheme}://${urlHost}:${apiPort}`;
     let closing: Promise<void> | undefined;
     return {
       store,
       urls: {
-        api: `http://${urlHost}:${apiPort}`,
-        otlpHttp: `http://${urlHost}:${httpPort}`,
+        api: apiUrl,
+        otlpHttp: `${scheme}://${urlHost}:${httpPort}`,
         otlpGrpc: `${urlHost}:${grpcPort}`,
       },
+      access: accessLine(auth, apiUrl),
       close() {
         closing ??= (async () => {
           ready = false;
           exporter.stop();
+          auth.close();
           // Requests already being written finish (and are answered) before the store closes.
           await Promise.all([
             new Promise<void>((r) => otlpHttp!.close(() => r())),
@@ -90,10 +129,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
       },
     };
   } catch (err) {
+    auth.close();
     otlpHttp?.close();
     grpc?.forceShutdown();
     await api?.close();
     await store.close();
     throw err;
   }
+}
+
+function accessLine(auth: AuthService, apiUrl: string): string {
+  if (auth.anonymous) return 'anonymous access (--allow-anonymous): no login, loopback only';
+  const link = auth.setupLink();
+  if (link)
+    return `no users yet. Log in once with this link (valid until used or restart), then add users:\n                ${apiUrl}${link}`;
+  return `log in at ${apiUrl}/login, or send Authorization: Bearer <token>`;
 }

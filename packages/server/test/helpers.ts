@@ -13,7 +13,13 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real tracehouse on free loopback ports with its own embedded store. */
-export async function startTestServer(opts: { dataDir?: string; sets?: string[] } = {}): Promise<TestServer> {
+/**
+ * Access control is off (anonymous, loopback) unless `auth: true`: tests of other areas need
+ * no tokens; auth tests opt in and usually set `auth.adminToken`.
+ */
+export async function startTestServer(
+  opts: { dataDir?: string; sets?: string[]; auth?: boolean } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tracehouse-it-'));
   const config = loadConfig({
     flags: {
@@ -23,7 +29,7 @@ export async function startTestServer(opts: { dataDir?: string; sets?: string[] 
       'otlp.grpcPort': 0,
       'ingest.flushInterval': '20ms',
     },
-    sets: opts.sets,
+    sets: [`auth.allowAnonymous=${opts.auth ? 'false' : 'true'}`, ...(opts.sets ?? [])],
   });
   const server = await startServer(config);
   return {

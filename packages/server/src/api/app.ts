@@ -1,6 +1,8 @@
 import swagger from '@fastify/swagger';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type SecurityDeps, securityRoutes } from '../auth/deps';
+import { registerAuth } from '../auth/hook';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
@@ -12,11 +14,17 @@ export interface ApiDeps {
   /** False while starting or shutting down: /readyz answers 503. */
   isReady: () => boolean;
   version: string;
+  /** Access control (auth/): every route is authorized by the hook registered first. */
+  security: SecurityDeps;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
-export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, maxParamLength: 200 });
+export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buffer }): Promise<FastifyInstance> {
+  const app = (
+    https ? Fastify({ logger: false, maxParamLength: 200, https }) : Fastify({ logger: false, maxParamLength: 200 })
+  ) as FastifyInstance;
+  // Before any route, so that its onRoute hook sees and polices every one.
+  const routeTable = registerAuth(app, deps.security.auth);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -40,10 +48,14 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }),
   );
 
-  app.get('/livez', { schema: { summary: 'The process is alive', tags: ['health'] } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/livez',
+    { config: { auth: 'public' }, schema: { summary: 'The process is alive', tags: ['health'] } },
+    async () => ({ status: 'ok' }),
+  );
   app.get(
     '/readyz',
-    { schema: { summary: 'Ready to accept data and queries', tags: ['health'] } },
+    { config: { auth: 'public' }, schema: { summary: 'Ready to accept data and queries', tags: ['health'] } },
     async (_req, reply) => {
       const ok = deps.isReady() && (await deps.store.ping());
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'not ready' });
@@ -51,7 +63,10 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   app.get(
     '/metrics',
-    { schema: { summary: "tracehouse's own metrics (Prometheus text)", tags: ['health'] } },
+    {
+      config: { auth: 'metrics' },
+      schema: { summary: "tracehouse's own metrics (Prometheus text)", tags: ['health'] },
+    },
     async (_req, reply) => {
       const body = await deps.metrics.registry.metrics();
       return reply.type(deps.metrics.registry.contentType).send(body);
@@ -61,6 +76,7 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   traceRoutes(app, deps);
   logRoutes(app, deps);
   metricRoutes(app, deps);
+  securityRoutes(app, deps.security, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

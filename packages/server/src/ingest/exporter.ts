@@ -34,7 +34,18 @@ export class Exporter {
     this.closing = true;
   }
 
-  async export(signal: Signal, body: Uint8Array, format: WireFormat, protocol: string): Promise<ExportOutcome> {
+  /**
+   * `tenant` comes from the ingest token (auth/service.ts ingestTenant). It is not stored
+   * yet: the tenant column on the data tables is the next step, and it will be stamped on
+   * the decoded records here.
+   */
+  async export(
+    signal: Signal,
+    body: Uint8Array,
+    format: WireFormat,
+    protocol: string,
+    _tenant = 'default',
+  ): Promise<ExportOutcome> {
     const outcome = await this.run(signal, body, format);
     this.metrics.requests.inc({ signal, protocol, outcome: outcome.kind });
     if (outcome.kind === 'ok') {

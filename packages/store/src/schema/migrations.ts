@@ -1,3 +1,4 @@
+import { authTablesSql } from '../auth/tables';
 import { createTableSql, firstTables, processorStateSql, samplingDecisionsSql, spans, traceIndexSql } from './tables';
 
 /**
@@ -22,6 +23,11 @@ export const migrations: Migration[] = [
     version: 2,
     name: 'spans (kept traces), sampling_decisions, processor_state',
     statements: [createTableSql(spans), samplingDecisionsSql, processorStateSql],
+  },
+  {
+    version: 5,
+    name: 'users, api_tokens, audit_log (access control)',
+    statements: authTablesSql,
   },
 ];
 
