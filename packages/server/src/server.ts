@@ -116,20 +116,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
         closing ??= (async () => {
           ready = false;
           exporter.stop();
-          auth.close();
           // Requests already being written finish (and are answered) before the store closes.
           await Promise.all([
             new Promise<void>((r) => otlpHttp!.close(() => r())),
             new Promise<void>((r) => grpc!.tryShutdown(() => r())),
             api!.close(),
           ]);
+          await auth.close();
           await store.close();
         })();
         return closing;
       },
     };
   } catch (err) {
-    auth.close();
+    await auth.close();
     otlpHttp?.close();
     grpc?.forceShutdown();
     await api?.close();

@@ -105,7 +105,18 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
 
   // Before the store opens: chDB refuses inserts while stdin is an unread pipe.
   const password = group === 'users' && action === 'add' ? await readPassword(Boolean(values['password-stdin'])) : '';
-  const store = await openStore(values);
+  let store: Store;
+  try {
+    store = await openStore(values);
+  } catch (err) {
+    const msg = (err as Error).message;
+    console.error(
+      /lock file|already running/i.test(msg)
+        ? `tracehouse ${group}: the embedded store is in use by a running server; stop it, or use the admin API`
+        : `tracehouse ${group}: cannot open the store: ${msg.split('\n')[0]}`,
+    );
+    return 1;
+  }
   const auth = new AuthStore(store.sql);
   const actor = `cli:${process.env.USER ?? 'unknown'}`;
   const audit = (action: string, target: string, detail = '') =>

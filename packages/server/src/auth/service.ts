@@ -44,6 +44,8 @@ export class AuthService {
   private hasIngestTokens = false;
   private setupSecret: string | null = null;
   private timer: NodeJS.Timeout | undefined;
+  /** Audit writes and refreshes still running: close() waits for them before the store closes. */
+  private readonly pending = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly store: AuthStore,
@@ -61,7 +63,7 @@ export class AuthService {
     const service = new AuthService(store, options);
     await service.refresh();
     if (options.refreshIntervalMs > 0) {
-      service.timer = setInterval(() => service.refresh().catch(() => {}), options.refreshIntervalMs);
+      service.timer = setInterval(() => service.track(service.refresh()), options.refreshIntervalMs);
       service.timer.unref();
     }
     return service;
@@ -71,8 +73,9 @@ export class AuthService {
     return this.options.allowAnonymous;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.timer);
+    await Promise.all([...this.pending]);
   }
 
   async refresh(): Promise<void> {
@@ -230,7 +233,13 @@ export class AuthService {
 
   /** Audit writes never fail a request; a lost entry is preferable to a refused login. */
   audit(entry: AuditEntry): void {
-    this.store.appendAudit({ ...entry, timeMs: this.clock() }).catch(() => {});
+    this.track(this.store.appendAudit({ ...entry, timeMs: this.clock() }));
+  }
+
+  private track(p: Promise<unknown>): void {
+    const settled = p.catch(() => {});
+    this.pending.add(settled);
+    settled.finally(() => this.pending.delete(settled));
   }
 
   private expired(t: TokenRow): boolean {
