@@ -4,6 +4,7 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { AuthStore, Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
+import { IngestRedaction } from './auth/redaction';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { Exporter } from './ingest/exporter';
@@ -31,6 +32,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     throw new Error(`--allow-anonymous is refused on a non-loopback bind (server.host=${host})`);
   const tls = loadTls(config);
   const metrics = new SelfMetrics();
+  // Before the store opens: a bad pattern fails the start without anything to clean up.
+  const redaction = IngestRedaction.fromConfig(config, metrics.registry);
   const store = await Store.open({
     dataDir: config['storage.dataDir'],
     url: config['storage.clickhouseUrl'] || undefined,
@@ -65,7 +68,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     throw err;
   }
 
-  const exporter = new Exporter(store, metrics);
+  const exporter = new Exporter(store, metrics, redaction);
   let ready = false;
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
