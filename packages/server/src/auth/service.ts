@@ -82,7 +82,8 @@ export class AuthService {
     const [users, tokens] = await Promise.all([this.store.listUsers(), this.store.listTokens()]);
     this.users = new Map(users.map((u) => [u.username, u]));
     this.tokens = new Map(tokens.filter((t) => t.revokedAtMs === null).map((t) => [t.hash, t]));
-    this.hasIngestTokens = [...this.tokens.values()].some((t) => t.kind === 'ingest');
+    // Revoked ones count: revoking the last ingest token must not open ingest to anyone.
+    this.hasIngestTokens = tokens.some((t) => t.kind === 'ingest');
   }
 
   /**
