@@ -76,6 +76,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     const security = {
       auth,
+      redacted: redaction?.counter ?? null,
       retentionSeconds: {
         spansRecent: seconds(config['retention.spansRecent']),
         spans: seconds(config['retention.spans']),

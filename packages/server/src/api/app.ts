@@ -76,7 +76,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   traceRoutes(app, deps);
   logRoutes(app, deps);
   metricRoutes(app, deps);
-  securityRoutes(app, deps.security, routeTable);
+  securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
