@@ -84,13 +84,14 @@ export const VALUE_RULES: ValueRule[] = [
   },
   {
     name: 'url-credentials',
-    trigger: '://[^\\s/@]*:[^\\s/@]*@',
+    // The first part excludes ':' so that a URL without credentials fails without backtracking.
+    trigger: '://[^\\s/@:]*:[^\\s/@]*@',
     regex: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+(?=@)/gi,
     replace: keepPrefix,
   },
   {
     name: 'card-number',
-    trigger: '\\d{4}[ -]?\\d{4}[ -]?\\d{4}',
+    trigger: '[2-6]\\d{3}[ -]?\\d{4}[ -]?\\d{4}',
     // Issuer prefixes 2-6 (Mastercard 2-series, Amex, Visa, Mastercard, Discover): excludes
     // 1xxx, so Unix timestamps in ms and ns never match.
     regex: /\b[2-6]\d{3}(?:[ -]?\d){9,15}\b/g,
