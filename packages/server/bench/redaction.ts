@@ -1,8 +1,9 @@
-// Cost of redaction on the ingest path: decode a realistic OTLP/protobuf batch, with and
-// without redaction, in the same run (the ratio is what matters on a shared machine).
-//   node --import tsx packages/server/bench/redaction.ts [--seconds 3] [--cold]
+// Cost of redaction on the ingest path: decode realistic OTLP/protobuf batches, then redact
+// them, timing both in the same round (the ratio is what matters on a shared machine).
+//   node --import tsx packages/server/bench/redaction.ts [--seconds 3]
 // Prints:
-//   bench redaction signal=traces decode_spans_per_s=... decode_redact_spans_per_s=... ratio=... redact_only_spans_per_s=...
+//   bench redaction signal=traces rounds=... items_per_round=... decode_per_s=... redact_per_s=... decode_redact_per_s=... ratio=...
+// ratio = throughput of decode + redaction / throughput of decode alone.
 import { parseArgs } from 'node:util';
 import { createWorkload } from '@tracehouse/loadgen';
 import {
@@ -15,7 +16,7 @@ import {
 } from '@tracehouse/otlp';
 import { Redactor } from '@tracehouse/pipeline';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, cold: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
 
 // 20 different batches of ~2000 spans (and their logs), cycled: values repeat across batches
@@ -36,49 +37,38 @@ for (let b = 0; b < 20; b++) {
   spanBatches.push(encodeTracesData(spans));
   logBatches.push(encodeLogsData(logs));
 }
-let redactor = new Redactor();
-const cold = values.cold === true;
+const redactor = new Redactor();
 
-function rate(run: () => number): number {
-  const warm = performance.now() + 500;
-  while (performance.now() < warm) run();
-  let items = 0;
-  const start = performance.now();
-  while (performance.now() < start + seconds * 1000) items += run();
-  return items / ((performance.now() - start) / 1000);
-}
-
+/**
+ * Each round decodes every batch (timed), then redacts the fresh records (timed): the two
+ * times come from the same moment of a shared machine. The median round is reported.
+ */
 function bench(
   signal: string,
   bodies: Uint8Array[],
-  decodeOne: (b: Uint8Array) => unknown[],
+  decode: (b: Uint8Array) => unknown[],
   redact: (r: never[]) => void,
 ) {
-  let i = 0;
-  const decode = (_: unknown) => decodeOne(bodies[i++ % bodies.length]!);
-  const body = bodies[0];
-  // Interleave the two so drift on a shared machine hits both alike.
-  const plain: number[] = [];
-  const redacted: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    plain.push(rate(() => decode(body).length));
-    redacted.push(
-      rate(() => {
-        const r = decode(body);
-        // --cold: a fresh redactor per batch, so no value is known clean in advance.
-        if (cold) redactor = new Redactor();
-        redact(r as never[]);
-        return r.length;
-      }),
-    );
+  const rounds: { items: number; decodeS: number; redactS: number }[] = [];
+  const until = performance.now() + seconds * 1000;
+  let warm = true;
+  while (warm || performance.now() < until) {
+    let t0 = performance.now();
+    const decoded = bodies.map(decode);
+    const decodeS = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    for (const records of decoded) redact(records as never[]);
+    const redactS = (performance.now() - t0) / 1000;
+    if (!warm) rounds.push({ items: decoded.reduce((a, r) => a + r.length, 0), decodeS, redactS });
+    warm = false;
   }
-  const best = (xs: number[]) => Math.max(...xs);
-  const p = best(plain);
-  const r = best(redacted);
-  // Time per item of redaction alone = (1/r - 1/p).
-  const redactOnly = 1 / (1 / r - 1 / p);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const items = rounds[0]!.items;
+  const decodeS = median(rounds.map((r) => r.decodeS));
+  const redactS = median(rounds.map((r) => r.redactS));
+  const ratio = median(rounds.map((r) => r.decodeS / (r.decodeS + r.redactS)));
   console.log(
-    `bench redaction signal=${signal} cache=${cold ? 'cold' : 'warm'} items_per_batch=${decode(body).length} decode_per_s=${Math.round(p)} decode_redact_per_s=${Math.round(r)} ratio=${(r / p).toFixed(3)} redact_only_per_s=${Math.round(redactOnly)}`,
+    `bench redaction signal=${signal} rounds=${rounds.length} items_per_round=${items} decode_per_s=${Math.round(items / decodeS)} redact_per_s=${Math.round(items / redactS)} decode_redact_per_s=${Math.round(items / (decodeS + redactS))} ratio=${ratio.toFixed(3)}`,
   );
 }
 
