@@ -9,6 +9,15 @@ export {
   Redactor,
 } from './redaction/index';
 export {
+  type Decision,
+  evaluate,
+  latencyThresholdNs,
+  type SampledSpan,
+  spanMatches,
+  withThreshold,
+} from './sampling/evaluate';
+export { durationMs, parseRules } from './sampling/parse';
+export {
   adjustedCount,
   decodeThreshold,
   encodeThreshold,
@@ -17,3 +26,15 @@ export {
   randomnessOf,
   thresholdFor,
 } from './sampling/probability';
+export {
+  type Action,
+  type AttributeCondition,
+  type AttributeScope,
+  type Condition,
+  describeRule,
+  type ErrorCondition,
+  type LatencyCondition,
+  type Rule,
+  type SamplingPolicyOptions,
+  samplingPolicy,
+} from './sampling/rules';

@@ -10,6 +10,9 @@ import type { Config } from './config/schema';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
+import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
+import { SamplingProcessor, samplerOptions } from './processor/sampling';
+import { SamplingMetrics } from './processor/samplingMetrics';
 import { SelfMetrics } from './telemetry/selfMetrics';
 import { grpcCredentials, loadTls } from './tls';
 import { VERSION } from './version';
@@ -19,6 +22,8 @@ export interface RunningServer {
   urls: { api: string; otlpHttp: string; otlpGrpc: string };
   /** How to log in, for the start banner (a one-time link on a first start). */
   access: string;
+  /** The background processors (sampling, ...); tests call `runOnce()` with a fake clock. */
+  processors: ProcessorLoop;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
 }
@@ -26,7 +31,12 @@ export interface RunningServer {
 const seconds = (ms: number) => ms / 1000;
 
 /** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface ServerOptions {
+  /** The processors' clock (default Date.now). */
+  clock?: Clock;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const host = config['server.host'];
   if (config['auth.allowAnonymous'] && !isLoopback(host))
     throw new Error(`--allow-anonymous is refused on a non-loopback bind (server.host=${host})`);
@@ -69,6 +79,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
 
   const exporter = new Exporter(store, metrics, redaction);
+  const processors: Processor[] = [];
+  const samplingMetrics = new SamplingMetrics(metrics.registry);
+  if (config['sampling.enabled']) {
+    processors.push(new SamplingProcessor(store, samplerOptions(config), samplingMetrics));
+  }
+  const loop = new ProcessorLoop({
+    processors,
+    // 0 = no timer: the loop only runs when runOnce() is called (tests).
+    intervalMs: config['sampling.tickInterval'],
+    clock: options.clock,
+    onError: (name, err) => console.error(`processor ${name}: ${(err as Error)?.message ?? err}`),
+  });
   let ready = false;
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
@@ -101,6 +123,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     );
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
     ready = true;
+    if (config['sampling.tickInterval'] > 0) loop.start();
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
@@ -110,6 +133,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     let closing: Promise<void> | undefined;
     return {
       store,
+      processors: loop,
       urls: {
         api: apiUrl,
         otlpHttp: `${scheme}://${urlHost}:${httpPort}`,
@@ -125,6 +149,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
             new Promise<void>((r) => otlpHttp!.close(() => r())),
             new Promise<void>((r) => grpc!.tryShutdown(() => r())),
             api!.close(),
+            loop.stop(),
           ]);
           await auth.close();
           await store.close();
@@ -133,6 +158,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       },
     };
   } catch (err) {
+    await loop.stop();
     await auth.close();
     otlpHttp?.close();
     grpc?.forceShutdown();

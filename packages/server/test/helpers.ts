@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load';
+import type { Clock } from '../src/processor/loop';
 import { type RunningServer, startServer } from '../src/server';
 
 export interface TestServer extends RunningServer {
@@ -18,7 +19,7 @@ export interface TestServer extends RunningServer {
  * no tokens; auth tests opt in and usually set `auth.adminToken`.
  */
 export async function startTestServer(
-  opts: { dataDir?: string; sets?: string[]; auth?: boolean } = {},
+  opts: { dataDir?: string; sets?: string[]; clock?: Clock; auth?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tracehouse-it-'));
   const config = loadConfig({
@@ -31,7 +32,7 @@ export async function startTestServer(
     },
     sets: [`auth.allowAnonymous=${opts.auth ? 'false' : 'true'}`, ...(opts.sets ?? [])],
   });
-  const server = await startServer(config);
+  const server = await startServer(config, { clock: opts.clock });
   return {
     ...server,
     dataDir,

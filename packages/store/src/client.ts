@@ -2,6 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { ROW_FORMAT } from './write/rowFormat';
+
+type ChdbExtension = ReturnType<typeof createChdbConnection>['chdb'];
+
+/** An insert spanning many days (late logs, skewed clocks) must not fail the whole group commit. */
+const INSERT_SETTINGS = { throw_on_max_partitions_per_insert_block: 0 } as const;
 
 export interface ConnectOptions {
   /** Embedded chDB data directory (default engine). */
@@ -49,6 +55,7 @@ export class Sql {
     readonly client: ClickHouseClient,
     readonly engine: 'embedded' | 'server',
     private readonly maxConcurrentQueries: number,
+    private readonly raw?: ChdbExtension,
   ) {}
 
   static connect(opts: ConnectOptions, maxConcurrentQueries = 4): Sql {
@@ -58,8 +65,9 @@ export class Sql {
     const dir = resolve(opts.dataDir ?? './data');
     mkdirSync(dir, { recursive: true });
     // chdb bundles its own copy of @clickhouse/client-common; the interface is the same.
-    const connection = createChdbConnection({ path: dir }) as unknown as EmbeddedConnection;
-    return new Sql(createClient({ connection }), 'embedded', maxConcurrentQueries);
+    const chdb = createChdbConnection({ path: dir });
+    const connection = chdb as unknown as EmbeddedConnection;
+    return new Sql(createClient({ connection }), 'embedded', maxConcurrentQueries, chdb.chdb);
   }
 
   /** Runs a SELECT with bound parameters and returns its rows (JSONEachRow). */
@@ -97,13 +105,28 @@ export class Sql {
   }
 
   /**
-   * Inserts pre-serialised JSONEachRow lines. Sent as one statement with the data inline,
-   * which both chDB and the HTTP interface accept; it keeps the serialisation ours.
+   * Inserts pre-serialised JSONCompactEachRow lines into the named columns (the others take
+   * their defaults). Embedded, the bytes go to chDB's raw insert: handed over without a copy
+   * into the query text and parsed by ClickHouse's parallel parser, measured about 1.5x
+   * faster than inline data. A server gets the same statement with the data inline.
+   * `table` and `columns` come from the schema, never from input.
    */
-  async insertJsonEachRow(table: string, body: string): Promise<void> {
-    // An insert spanning many days of late logs must not fail the whole group commit.
+  async insertRows(table: string, columns: readonly string[], body: string): Promise<void> {
+    if (this.raw) {
+      await this.raw.rawInsert({
+        table,
+        columns,
+        values: Buffer.from(body),
+        format: ROW_FORMAT,
+        settings: INSERT_SETTINGS,
+      });
+      return;
+    }
+    const settings = Object.entries(INSERT_SETTINGS)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ');
     await this.client.command({
-      query: `INSERT INTO ${table} SETTINGS throw_on_max_partitions_per_insert_block = 0 FORMAT JSONEachRow\n${body}`,
+      query: `INSERT INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) SETTINGS ${settings} FORMAT ${ROW_FORMAT}\n${body}`,
     });
   }
 

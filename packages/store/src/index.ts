@@ -4,7 +4,10 @@ export { type OldestData, OpsQueries, type SamplingRuleStats } from './auth/ops'
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
 export type { LogQuery } from './read/logs';
 export type { MetricQuery } from './read/metrics';
+export { type CompiledRules, compileRules } from './sampling/compile';
+export { type TraceDecision, traceDecision } from './sampling/decisions';
 export { keptAtSql, traceRandomnessSql } from './sampling/probability';
+export { type DecidedTrace, type SamplerOptions, type SamplingTick, TraceSampler } from './sampling/sampler';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
 export { Store, type StoreOptions, type TableStats } from './store';

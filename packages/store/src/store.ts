@@ -3,6 +3,7 @@ import { type ConnectOptions, Sql } from './client';
 import { type LogQuery, queryLogs } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
 import { getTrace } from './read/traces';
+import { type TraceDecision, traceDecision } from './sampling/decisions';
 import { migrate } from './schema/migrate';
 import {
   dataTables,
@@ -81,6 +82,11 @@ export class Store {
 
   getTrace(traceId: string): Promise<SpanRecord[]> {
     return getTrace(this.sql, traceId);
+  }
+
+  /** The sampling decision of a trace; undefined for a trace id never seen. */
+  traceDecision(traceId: string): Promise<TraceDecision | undefined> {
+    return traceDecision(this.sql, traceId);
   }
 
   queryLogs(q: LogQuery): Promise<LogRecord[]> {

@@ -20,8 +20,9 @@ export interface ApiDeps {
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
 export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buffer }): Promise<FastifyInstance> {
+  const routerOptions = { maxParamLength: 200 };
   const app = (
-    https ? Fastify({ logger: false, maxParamLength: 200, https }) : Fastify({ logger: false, maxParamLength: 200 })
+    https ? Fastify({ logger: false, routerOptions, https }) : Fastify({ logger: false, routerOptions })
   ) as FastifyInstance;
   // Before any route, so that its onRoute hook sees and polices every one.
   const routeTable = registerAuth(app, deps.security.auth);

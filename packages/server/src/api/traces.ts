@@ -25,4 +25,40 @@ export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       return spansToTracesData(spans);
     },
   );
+
+  const nullable = (type: string) => ({ type: [type, 'null'] });
+  app.get(
+    '/api/v1/traces/:traceId/decision',
+    {
+      schema: {
+        summary: "A trace's tail-sampling decision and why",
+        description:
+          'keep or drop with the rule that matched and the reason; pending while the trace is undecided. ' +
+          'A decision, once made, never changes. 404 for a trace id never seen.',
+        tags: ['traces'],
+        params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex characters' } } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['traceId', 'decision', 'rule', 'reason', 'decidedAtUnixNano', 'adjustedCount'],
+            properties: {
+              traceId: { type: 'string' },
+              decision: { type: 'string', enum: ['keep', 'drop', 'pending'] },
+              rule: nullable('string'),
+              reason: nullable('string'),
+              decidedAtUnixNano: { ...nullable('string'), description: 'ns since the epoch, decimal string' },
+              adjustedCount: { ...nullable('number'), description: 'traces a kept one stands for (0 when dropped)' },
+            },
+          },
+          404: { type: 'object', properties: { error: { type: 'string' } } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const traceId = traceIdParam((req.params as { traceId: string }).traceId);
+      const decision = await store.traceDecision(traceId);
+      if (!decision) return reply.code(404).send({ error: `trace ${traceId} not seen` });
+      return decision;
+    },
+  );
 }

@@ -1,7 +1,8 @@
+import { parseRules } from '@tracehouse/pipeline';
 import { parseBytes, parseDuration } from './units';
 
 /** How a configuration value is written and parsed. */
-type Kind = 'string' | 'port' | 'int' | 'bool' | 'duration' | 'bytes';
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'duration' | 'bytes' | 'percent' | 'samplingRules';
 
 interface KeyDef {
   kind: Kind;
@@ -42,6 +43,27 @@ export const configKeys = {
   'retention.spans': { kind: 'duration', default: 14 * 86_400_000, doc: 'kept traces' },
   'retention.logs': { kind: 'duration', default: 30 * 86_400_000, doc: 'log records' },
   'retention.metrics': { kind: 'duration', default: 30 * 86_400_000, doc: 'metric data points' },
+  'sampling.enabled': { kind: 'bool', default: true, doc: 'tail sampling: decide traces, copy kept ones to spans' },
+  'sampling.tickInterval': { kind: 'duration', default: 1000, doc: 'how often the background processors run' },
+  'sampling.decisionWait': { kind: 'duration', default: 30_000, doc: 'decide a trace when no span arrived this long' },
+  'sampling.rootGrace': {
+    kind: 'duration',
+    default: 2000,
+    doc: 'once the root span arrived, decide when no span arrived this long',
+  },
+  'sampling.latencyThreshold': { kind: 'duration', default: 1000, doc: 'a trace with a span this long is kept' },
+  'sampling.baselinePercent': { kind: 'percent', default: 5, doc: 'share of the remaining traces kept, by trace id' },
+  'sampling.maxSpans': { kind: 'int', default: 32_000, doc: 'decide at once past this many spans' },
+  'sampling.rules': {
+    kind: 'samplingRules',
+    default: '',
+    doc: 'ordered rules before the defaults (YAML list or JSON; docs/sampling.md)',
+  },
+  'forward.otlpEndpoint': {
+    kind: 'string',
+    default: '',
+    doc: 'gateway mode: also export kept traces to this OTLP/HTTP base URL',
+  },
   'auth.allowAnonymous': {
     kind: 'bool',
     default: false,
@@ -101,6 +123,15 @@ export function parseValue(key: ConfigKey, raw: unknown): string | number | bool
         if (raw === true || raw === 'true' || raw === '1') return true;
         if (raw === false || raw === 'false' || raw === '0') return false;
         throw new Error('expected true or false');
+      case 'percent': {
+        const n = Number(raw);
+        if (raw === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new Error('expected a number 0..100');
+        return n;
+      }
+      case 'samplingRules':
+        // Kept as canonical JSON; parseRules() explains what is wrong, rule by rule.
+        parseRules(raw, key);
+        return raw === '' ? '' : JSON.stringify(typeof raw === 'string' ? JSON.parse(raw) : raw);
       case 'port':
       case 'int': {
         const n = Number(raw);

@@ -1,10 +1,10 @@
 /**
- * Column definitions shared by the tables, as data: the DDL, the JSONEachRow serialiser
+ * Column definitions shared by the tables, as data: the DDL, the row serialiser
  * and the readers are all derived from these lists, so a column is declared once.
  */
 
 /**
- * How a record field is written into JSONEachRow:
+ * How a record field is written into an insert row:
  * - `string`: JSON string
  * - `uint`, `int`: JS number (counts, enums, flags)
  * - `decimal`: a decimal string from the record (ns time, int64, uint64) written as a bare

@@ -1,5 +1,13 @@
 import { authTablesSql } from '../auth/tables';
-import { createTableSql, firstTables, processorStateSql, samplingDecisionsSql, spans, traceIndexSql } from './tables';
+import {
+  createTableSql,
+  firstTables,
+  processorStateSql,
+  samplingDecisionsSql,
+  spans,
+  traceIndexIngestEndIndexSql,
+  traceIndexSql,
+} from './tables';
 
 /**
  * Numbered, append-only schema migrations. A migration runs once per database and is
@@ -28,6 +36,11 @@ export const migrations: Migration[] = [
     version: 5,
     name: 'users, api_tokens, audit_log (access control)',
     statements: authTablesSql,
+  },
+  {
+    version: 6,
+    name: 'sampling: minmax index on trace_index.IngestEnd',
+    statements: [traceIndexIngestEndIndexSql],
   },
 ];
 

@@ -132,6 +132,10 @@ export const dataTables: TableDef[] = [...firstTables, spans];
  * One row per decided trace. A decision never changes: the processor inserts a trace's
  * decision once, and a re-run window after a crash inserts the same row again, which the
  * ReplacingMergeTree folds (readers use FINAL or argMin on DecidedAt).
+ * LastIngest is the newest IngestTime the decision saw: the decision copies the spans up to
+ * it, later ones are late spans. Threshold is the tracestate `th` written on kept spans.
+ * Ticks insert decisions with increasing DecidedAt, so the minmax index lets the copy and
+ * forwarding steps read one tick's decisions without scanning the table.
  */
 export const samplingDecisionsSql = `CREATE TABLE IF NOT EXISTS sampling_decisions (
   TraceId String CODEC(ZSTD(1)),
@@ -144,7 +148,10 @@ export const samplingDecisionsSql = `CREATE TABLE IF NOT EXISTS sampling_decisio
   RootServiceName LowCardinality(String),
   RootSpanName LowCardinality(String),
   TraceStart DateTime64(9),
-  TraceEnd DateTime64(9)
+  TraceEnd DateTime64(9),
+  LastIngest DateTime64(3),
+  Threshold String,
+  INDEX idx_decided_at DecidedAt TYPE minmax GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree
 ORDER BY TraceId`;
@@ -204,3 +211,10 @@ GROUP BY TraceId`,
 
 export const traceIndexTtlSql = (seconds: number): string =>
   `ALTER TABLE trace_index MODIFY TTL toDateTime(IngestEnd) + toIntervalSecond(${Math.max(1, Math.round(seconds))})`;
+
+/**
+ * The sampling processor finds traces that went quiet through their newest IngestEnd; a
+ * minmax index lets it read only the trace_index parts written in the last seconds.
+ */
+export const traceIndexIngestEndIndexSql =
+  'ALTER TABLE trace_index ADD INDEX IF NOT EXISTS idx_ingest_end IngestEnd TYPE minmax GRANULARITY 1';

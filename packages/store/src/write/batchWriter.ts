@@ -1,6 +1,6 @@
 import type { Sql } from '../client';
 import type { Column } from '../schema/columns';
-import { type RowSerializer, rowSerializer } from './jsonEachRow';
+import { type RowSerializer, rowSerializer } from './rowFormat';
 
 export interface BatchWriterOptions {
   /** Insert as soon as this many rows are waiting. */
@@ -63,6 +63,7 @@ export class BatchWriter {
   private due = false;
   private closed = false;
   private readonly serialize: RowSerializer;
+  private readonly columnNames: string[];
 
   constructor(
     private readonly sql: Sql,
@@ -72,6 +73,7 @@ export class BatchWriter {
     private readonly observe: (o: InsertObservation) => void = () => {},
   ) {
     this.serialize = rowSerializer(columns);
+    this.columnNames = columns.map((c) => c.name);
   }
 
   /** Bytes serialised and waiting or being inserted. */
@@ -144,7 +146,7 @@ export class BatchWriter {
     const started = performance.now();
     let ok = false;
     try {
-      await this.sql.insertJsonEachRow(this.table, batch.writes.map((w) => w.body).join(''));
+      await this.sql.insertRows(this.table, this.columnNames, batch.writes.map((w) => w.body).join(''));
       ok = true;
       for (const w of batch.writes) w.resolve();
     } catch (err) {
