@@ -147,7 +147,7 @@ export class Redactor {
 
   private text(value: string, pass: Pass): string {
     // A cache of values known clean was tried: no gain on the loadgen workload.
-    if (!this.trigger || !this.trigger.test(value)) return value;
+    if (!this.trigger?.test(value)) return value;
     let out = value;
     for (const rule of this.valueRules) {
       rule.regex.lastIndex = 0;
