@@ -38,3 +38,51 @@ export {
   type SamplingPolicyOptions,
   samplingPolicy,
 } from './sampling/rules';
+export { aggregateEdges, type EdgeStats, edgeKey } from './servicegraph/aggregate';
+export {
+  type ConnectionType,
+  DATABASE_NAME_ATTRIBUTES,
+  type Edge,
+  GRAPH_ATTRIBUTES,
+  type GraphSpan,
+  type Pairing,
+  PEER_ATTRIBUTES,
+  pairSpans,
+} from './servicegraph/pairing';
+export {
+  addHistogram,
+  bucketIndex,
+  clampDurationNs,
+  cumulative,
+  emptyHistogram,
+  type Histogram,
+  LATENCY_BOUNDS_NS,
+  LATENCY_BOUNDS_SECONDS,
+  LATENCY_BUCKETS,
+  observe,
+  quantile,
+} from './spanmetrics/buckets';
+export { CumulativeSeries, type SeriesDelta } from './spanmetrics/cumulative';
+export {
+  type CounterFamily,
+  type Exemplar,
+  type Family,
+  formatExposition,
+  type HistogramFamily,
+  type LabelPairs,
+  OPENMETRICS_CONTENT_TYPE,
+  type PlainFamily,
+  PROMETHEUS_CONTENT_TYPE,
+  wantsOpenMetrics,
+} from './spanmetrics/exposition';
+export {
+  type Dimension,
+  INTRINSIC_LABELS,
+  parseDimensions,
+  sanitizeLabelName,
+  spanKindLabel,
+  statusCodeLabel,
+  storedSpanKind,
+} from './spanmetrics/labels';
+export { OVERFLOW_KEY, OVERFLOW_LABELS, SeriesLimiter, seriesKey } from './spanmetrics/overflow';
+export { encodeWriteRequest, type RemoteWriteSeries, snappyLiteralBlock } from './spanmetrics/remoteWrite';

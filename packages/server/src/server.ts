@@ -10,6 +10,7 @@ import type { Config } from './config/schema';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
+import { createDerived } from './processor/derived';
 import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
 import { SamplingMetrics } from './processor/samplingMetrics';
@@ -22,7 +23,7 @@ export interface RunningServer {
   urls: { api: string; otlpHttp: string; otlpGrpc: string };
   /** How to log in, for the start banner (a one-time link on a first start). */
   access: string;
-  /** The background processors (sampling, ...); tests call `runOnce()` with a fake clock. */
+  /** The one loop of background processors (sampling, derived metrics); tests call `runOnce()` with a fake clock. */
   processors: ProcessorLoop;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
@@ -79,15 +80,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
 
   const exporter = new Exporter(store, metrics, redaction);
+  // Sampling first: the service graph is built from the traces it has just decided.
   const processors: Processor[] = [];
   const samplingMetrics = new SamplingMetrics(metrics.registry);
   if (config['sampling.enabled']) {
     processors.push(new SamplingProcessor(store, samplerOptions(config), samplingMetrics));
   }
+  const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
+  processors.push(...(derived?.processors ?? []));
   const loop = new ProcessorLoop({
     processors,
     // 0 = no timer: the loop only runs when runOnce() is called (tests).
-    intervalMs: config['sampling.tickInterval'],
+    intervalMs: config['processor.interval'],
     clock: options.clock,
     onError: (name, err) => console.error(`processor ${name}: ${(err as Error)?.message ?? err}`),
   });
@@ -106,7 +110,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         metrics: seconds(config['retention.metrics']),
       },
     };
-    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION, security }, tls ?? undefined);
+    api = await createApi(
+      { store, metrics, isReady: () => ready, version: VERSION, derived, security },
+      tls ?? undefined,
+    );
     await api.listen({ host, port: config['server.port'] });
     otlpHttp = createOtlpHttpServer(exporter, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
@@ -123,7 +130,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     );
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
     ready = true;
-    if (config['sampling.tickInterval'] > 0) loop.start();
+    if (config['processor.interval'] > 0) loop.start();
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;

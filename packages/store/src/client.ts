@@ -130,6 +130,11 @@ export class Sql {
     });
   }
 
+  /** Small keyed inserts (decisions, watermarks): JSONEachRow lines with the data inline. Not the hot path. */
+  async insertJsonEachRow(table: string, body: string): Promise<void> {
+    await this.client.command({ query: `INSERT INTO ${table} FORMAT JSONEachRow\n${body}` });
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

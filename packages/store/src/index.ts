@@ -2,7 +2,17 @@
 export { type AuditEntry, AuthStore, type TokenRow, type UserRow } from './auth/authStore';
 export { type OldestData, OpsQueries, type SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
-export type { LogQuery } from './read/logs';
+export * from './derived/index';
+export {
+  CursorError,
+  type LogBucket,
+  type LogPage,
+  type LogQuery,
+  logContext,
+  logHistogram,
+  queryLogsPage,
+  textTokens,
+} from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { type CompiledRules, compileRules } from './sampling/compile';
 export { type TraceDecision, traceDecision } from './sampling/decisions';
@@ -10,5 +20,17 @@ export { keptAtSql, traceRandomnessSql } from './sampling/probability';
 export { type DecidedTrace, type SamplerOptions, type SamplingTick, TraceSampler } from './sampling/sampler';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
+export { AggregateFieldError } from './search/compile';
+export {
+  type DecisionName,
+  decisionsOf,
+  findTracesSql,
+  type MatchedSpan,
+  searchTraces,
+  type TraceSearch,
+  type TraceSource,
+  type TraceSummary,
+} from './search/search';
+export { INTRINSIC_TAGS, searchTags, type TagScope, type TagValue, tagValues } from './search/tags';
 export { Store, type StoreOptions, type TableStats } from './store';
 export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';

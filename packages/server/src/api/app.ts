@@ -1,12 +1,21 @@
 import swagger from '@fastify/swagger';
+import { wantsOpenMetrics } from '@tracehouse/pipeline';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type SecurityDeps, securityRoutes } from '../auth/deps';
 import { registerAuth } from '../auth/hook';
+import type { Derived } from '../processor/derived';
+import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { redRoutes } from './red';
+import { searchRoutes } from './search';
+import { serviceGraphRoutes } from './serviceGraph';
+import { tagRoutes } from './tags';
+import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
+import { userRoutes } from './users';
 
 export interface ApiDeps {
   store: Store;
@@ -16,6 +25,8 @@ export interface ApiDeps {
   version: string;
   /** Access control (auth/): every route is authorized by the hook registered first. */
   security: SecurityDeps;
+  /** Span metrics and service graph (absent when derived.enabled is false). */
+  derived?: Derived;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -66,17 +77,33 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
     '/metrics',
     {
       config: { auth: 'metrics' },
-      schema: { summary: "tracehouse's own metrics (Prometheus text)", tags: ['health'] },
+      schema: {
+        summary:
+          "tracehouse's own metrics and the derived span metrics and service graph: OpenMetrics 1.0 with exemplars when Accept asks for it, Prometheus text 0.0.4 otherwise",
+        tags: ['health'],
+      },
     },
-    async (_req, reply) => {
-      const body = await deps.metrics.registry.metrics();
-      return reply.type(deps.metrics.registry.contentType).send(body);
+    async (req, reply) => {
+      const { contentType, body } = await renderMetrics(
+        deps.metrics.registry,
+        deps.derived?.series ?? {},
+        wantsOpenMetrics(req.headers.accept),
+      );
+      return reply.type(contentType).send(body);
     },
   );
 
   traceRoutes(app, deps);
   logRoutes(app, deps);
   metricRoutes(app, deps);
+  searchRoutes(app, deps);
+  tagRoutes(app, deps);
+  userRoutes(app, deps);
+  tempoRoutes(app, deps);
+  if (deps.derived) {
+    redRoutes(app, deps.derived);
+    serviceGraphRoutes(app, deps.derived);
+  }
   securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

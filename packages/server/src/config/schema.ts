@@ -44,7 +44,6 @@ export const configKeys = {
   'retention.logs': { kind: 'duration', default: 30 * 86_400_000, doc: 'log records' },
   'retention.metrics': { kind: 'duration', default: 30 * 86_400_000, doc: 'metric data points' },
   'sampling.enabled': { kind: 'bool', default: true, doc: 'tail sampling: decide traces, copy kept ones to spans' },
-  'sampling.tickInterval': { kind: 'duration', default: 1000, doc: 'how often the background processors run' },
   'sampling.decisionWait': { kind: 'duration', default: 30_000, doc: 'decide a trace when no span arrived this long' },
   'sampling.rootGrace': {
     kind: 'duration',
@@ -63,6 +62,37 @@ export const configKeys = {
     kind: 'string',
     default: '',
     doc: 'gateway mode: also export kept traces to this OTLP/HTTP base URL',
+  },
+  'processor.interval': {
+    kind: 'duration',
+    default: 1000,
+    doc: 'how often the background processors (sampling, derived metrics) run',
+  },
+  'derived.enabled': { kind: 'bool', default: true, doc: 'compute span metrics and the service graph' },
+  'derived.interval': {
+    kind: 'duration',
+    default: 15_000,
+    doc: 'one interval of the derived metrics (stored rows, finest API step, exemplars)',
+  },
+  'derived.lag': {
+    kind: 'duration',
+    default: 5000,
+    doc: 'an interval is computed this long after it ends, so inserts in flight land first',
+  },
+  'derived.dimensions': {
+    kind: 'string',
+    default: '',
+    doc: 'extra span-metric labels from resource/span attributes, comma separated',
+  },
+  'derived.remoteWriteUrl': {
+    kind: 'string',
+    default: '',
+    doc: 'push the derived metrics with exemplars to this Prometheus remote-write URL every interval',
+  },
+  'derived.cardinalityLimit': {
+    kind: 'int',
+    default: 2000,
+    doc: 'label sets per derived metric; new ones past it fold into otel_metric_overflow="true"',
   },
   'auth.allowAnonymous': {
     kind: 'bool',

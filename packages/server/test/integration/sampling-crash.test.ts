@@ -26,7 +26,7 @@ async function startProcess(dataDir: string): Promise<Proc> {
     'ingest.flushInterval=50ms',
     'sampling.rootGrace=300ms',
     'sampling.decisionWait=2s',
-    'sampling.tickInterval=100ms',
+    'processor.interval=100ms',
   ];
   const child = spawn(
     process.execPath,

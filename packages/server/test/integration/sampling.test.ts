@@ -34,7 +34,7 @@ async function send(server: TestServer, spans: SpanRecord[]): Promise<void> {
 /** A test server whose processors run only on runOnce(), with a clock the test moves. */
 async function samplingServer(sets: string[] = []) {
   let now = Date.now();
-  const server = await startTestServer({ clock: () => now, sets: ['sampling.tickInterval=0', ...sets] });
+  const server = await startTestServer({ clock: () => now, sets: ['processor.interval=0', ...sets] });
   return {
     server,
     /** Moves the clock forward (never back) and runs one tick. */

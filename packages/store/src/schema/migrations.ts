@@ -1,4 +1,6 @@
 import { authTablesSql } from '../auth/tables';
+import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
+import { queryMigrationStatements } from '../search/schema';
 import {
   createTableSql,
   firstTables,
@@ -31,6 +33,16 @@ export const migrations: Migration[] = [
     version: 2,
     name: 'spans (kept traces), sampling_decisions, processor_state',
     statements: [createTableSql(spans), samplingDecisionsSql, processorStateSql],
+  },
+  {
+    version: 3,
+    name: 'span_metrics, service_graph_edges (derived metrics per interval)',
+    statements: [spanMetricsSql, serviceGraphEdgesSql],
+  },
+  {
+    version: 4,
+    name: 'query: search_tag_values rollup for autocomplete',
+    statements: queryMigrationStatements,
   },
   {
     version: 5,

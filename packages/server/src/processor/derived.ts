@@ -1,0 +1,94 @@
+import { parseDimensions, thresholdFor } from '@tracehouse/pipeline';
+import { DerivedStore, type Store } from '@tracehouse/store';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Config } from '../config/schema';
+import type { DerivedSeries } from '../telemetry/exposition';
+import { RemoteWriteProcessor } from '../telemetry/remoteWrite';
+import type { Processor } from './loop';
+import { ServiceGraphProcessor } from './serviceGraph';
+import { SpanMetricsProcessor } from './spanMetrics';
+
+/** What the API and /metrics need from the derived metrics. */
+export interface Derived {
+  store: DerivedStore;
+  intervalMs: number;
+  series: DerivedSeries;
+  processors: Processor[];
+}
+
+/**
+ * The sampling keys are declared by tail sampling; until it is configured they fall back to
+ * the contract's defaults (1 s, 5 %), which is what the sampler will apply.
+ */
+function samplingSetting(config: Config, key: string, fallback: number): number {
+  const v = (config as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/** Builds the span-metrics and service-graph processors from the configuration. */
+export async function createDerived(store: Store, config: Config, registry: Registry): Promise<Derived> {
+  const derivedStore = new DerivedStore(store.sql);
+  await derivedStore.applyRetention(config['retention.metrics'] / 1000);
+  const intervalMs = Math.max(1, config['derived.interval']);
+  const lagMs = config['derived.lag'];
+  const limit = Math.max(1, config['derived.cardinalityLimit']);
+  const unpaired = new Counter({
+    name: 'tracehouse_service_graph_unpaired_spans_total',
+    help: 'Client, server, producer or consumer spans of complete traces that found no peer (Tempo: expired edges)',
+    registers: [registry],
+  });
+  const spanMetrics = new SpanMetricsProcessor(derivedStore, {
+    intervalMs,
+    lagMs,
+    dimensions: parseDimensions(config['derived.dimensions']),
+    cardinalityLimit: limit,
+    keep: {
+      latencyThresholdNs: samplingSetting(config, 'sampling.latencyThreshold', 1000) * 1e6,
+      baselineThreshold: thresholdFor(samplingSetting(config, 'sampling.baselinePercent', 5)),
+    },
+  });
+  const serviceGraph = new ServiceGraphProcessor(derivedStore, {
+    intervalMs,
+    lagMs,
+    cardinalityLimit: limit,
+    onUnpaired: (n) => unpaired.inc(n),
+  });
+  // Counters continue from the stored intervals before the first scrape can see them.
+  await spanMetrics.restore();
+  await serviceGraph.restore();
+  new Gauge({
+    name: 'tracehouse_derived_computed_until_seconds',
+    help: 'End of the last interval each derived-metrics processor has computed (Unix seconds)',
+    labelNames: ['processor'],
+    registers: [registry],
+    collect() {
+      for (const p of [spanMetrics, serviceGraph])
+        if (p.computedUntilMs !== null) this.set({ processor: p.name }, p.computedUntilMs / 1000);
+    },
+  });
+  const series = { spanMetrics: spanMetrics.series, serviceGraph: serviceGraph.series };
+  const processors: Processor[] = [spanMetrics, serviceGraph];
+  const remoteWriteUrl = config['derived.remoteWriteUrl'];
+  if (remoteWriteUrl) processors.push(new RemoteWriteProcessor(remoteWriteUrl, series, intervalMs));
+  const tickSeconds = new Histogram({
+    name: 'tracehouse_derived_tick_seconds',
+    help: 'Time of one tick of a derived-metrics processor',
+    labelNames: ['processor'],
+    buckets: [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const timed = processors.map(
+    (p): Processor => ({
+      name: p.name,
+      async tick(nowMs) {
+        const end = tickSeconds.startTimer({ processor: p.name });
+        try {
+          await p.tick(nowMs);
+        } finally {
+          end();
+        }
+      },
+    }),
+  );
+  return { store: derivedStore, intervalMs, series, processors: timed };
+}

@@ -1,0 +1,197 @@
+import {
+  aggregateEdges,
+  CumulativeSeries,
+  type EdgeStats,
+  type Exemplar,
+  edgeKey,
+  GRAPH_ATTRIBUTES,
+  type GraphSpan,
+  LATENCY_BUCKETS,
+  type LabelPairs,
+  OVERFLOW_KEY,
+  OVERFLOW_LABELS,
+  pairSpans,
+  SeriesLimiter,
+} from '@tracehouse/pipeline';
+import type { DerivedStore, EdgeRow } from '@tracehouse/store';
+import type { Processor } from './loop';
+import { floorTo } from './spanMetrics';
+
+export interface ServiceGraphOptions {
+  intervalMs: number;
+  lagMs: number;
+  cardinalityLimit: number;
+  maxIntervalsPerTick?: number;
+  /** Spans that could not be paired nor given a virtual peer (a self-metric). */
+  onUnpaired?: (n: number) => void;
+}
+
+/** Traces per span read: bounds the IN list and the rows one query returns. */
+const TRACE_CHUNK = 5000;
+
+/**
+ * Service-graph edges from complete traces. The sampling processor records one decision per
+ * trace when the trace is complete; this processor takes the traces first decided in each
+ * whole interval of decision time (older than `lagMs`), reads their client, server,
+ * producer and consumer spans from spans_recent and pairs them. Exemplars come from kept
+ * traces only, so each one opens a stored trace.
+ */
+export class ServiceGraphProcessor implements Processor {
+  readonly name = 'service_graph';
+  readonly series = new CumulativeSeries({ server: LATENCY_BUCKETS, client: LATENCY_BUCKETS });
+  private limiter: SeriesLimiter | undefined;
+  private watermark: number | null = null;
+
+  constructor(
+    private readonly store: DerivedStore,
+    private readonly options: ServiceGraphOptions,
+  ) {}
+
+  /** Restores the watermark and the cumulative totals, before /metrics is first served. */
+  async restore(): Promise<void> {
+    this.limiter ??= await this.init();
+  }
+
+  private async init(): Promise<SeriesLimiter> {
+    this.watermark = await this.store.readWatermark(this.name);
+    const totals = this.watermark === null ? [] : await this.store.edgeTotals({ endMs: this.watermark });
+    const keys: string[] = [];
+    for (const t of totals) {
+      const key = t.overflow ? OVERFLOW_KEY : edgeKey(t);
+      keys.push(key);
+      this.series.restore(key, labelsOf(t), {
+        counters: { requests: t.requests, failed: t.failed },
+        histograms: {
+          server: { buckets: t.serverLatencyBuckets, sum: t.serverLatencySum },
+          client: { buckets: t.clientLatencyBuckets, sum: t.clientLatencySum },
+        },
+      });
+    }
+    return new SeriesLimiter(this.options.cardinalityLimit, keys);
+  }
+
+  async tick(nowMs: number): Promise<void> {
+    this.limiter ??= await this.init();
+    const { intervalMs, lagMs } = this.options;
+    const ready = floorTo(nowMs - lagMs, intervalMs);
+    let from = this.watermark;
+    if (from === null) {
+      // First run: start at the oldest decision, or (none yet) at the current interval.
+      const oldest = await this.store.oldestDecisionMs();
+      from = floorTo(oldest ?? nowMs - lagMs, intervalMs);
+      await this.store.writeWatermark(this.name, from);
+      this.watermark = from;
+    }
+    if (from >= ready) return;
+    const to = Math.min(ready, from + intervalMs * (this.options.maxIntervalsPerTick ?? 8));
+    const rows: EdgeRow[] = [];
+    let unpaired = 0;
+    for (let w = from; w < to; w += intervalMs) {
+      const r = await this.window(w, w + intervalMs, this.limiter);
+      rows.push(...r.rows);
+      unpaired += r.unpaired;
+    }
+    await this.store.insertEdges(rows);
+    await this.store.writeWatermark(this.name, to);
+    this.watermark = to;
+    if (unpaired) this.options.onUnpaired?.(unpaired);
+    for (const r of rows) {
+      const exemplars = new Array<Exemplar | undefined>(LATENCY_BUCKETS).fill(undefined);
+      for (const e of r.exemplars) exemplars[e.bucket] = e;
+      this.series.add(r.overflow ? OVERFLOW_KEY : edgeKey(r), labelsOf(r), {
+        counters: { requests: r.requests, failed: r.failed },
+        histograms: {
+          server: { buckets: r.serverLatencyBuckets, sum: r.serverLatencySum, exemplars },
+          client: { buckets: r.clientLatencyBuckets, sum: r.clientLatencySum },
+        },
+      });
+    }
+  }
+
+  get computedUntilMs(): number | null {
+    return this.watermark;
+  }
+
+  private async window(
+    fromMs: number,
+    toMs: number,
+    limiter: SeriesLimiter,
+  ): Promise<{ rows: EdgeRow[]; unpaired: number }> {
+    const decided = await this.store.decidedTraces(fromMs, toMs);
+    if (decided.length === 0) return { rows: [], unpaired: 0 };
+    const kept = new Set(decided.filter((d) => d.kept).map((d) => d.traceId));
+    const ids = decided.map((d) => d.traceId).sort();
+    const spans: GraphSpan[] = [];
+    for (let i = 0; i < ids.length; i += TRACE_CHUNK)
+      spans.push(...(await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES)));
+    // Consumers linked to a producer in another trace: fetch those producers too.
+    const have = new Set(spans.map((s) => `${s.traceId}:${s.spanId}`));
+    const refs = spans
+      .filter((s) => s.kind === 'Consumer' && !have.has(`${s.traceId}:${s.parentSpanId}`))
+      .flatMap((s) => s.links ?? [])
+      .filter((l) => !have.has(`${l.traceId}:${l.spanId}`));
+    if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES)));
+    // Deterministic input order, so a re-run interval yields the same rows.
+    spans.sort((a, b) => (a.traceId + a.spanId < b.traceId + b.spanId ? -1 : 1));
+    const { edges, unpaired } = pairSpans(spans);
+    const stats = aggregateEdges(edges, (id) => kept.has(id), (BigInt(toMs) * 1_000_000n).toString());
+    const rows = new Map<string, EdgeRow>();
+    for (const [key, s] of [...stats.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const admitted = limiter.admit(key);
+      let r = rows.get(admitted);
+      if (!r) {
+        r = emptyRow(fromMs, toMs, admitted === OVERFLOW_KEY ? null : s);
+        rows.set(admitted, r);
+      }
+      addStats(r, s);
+    }
+    return { rows: [...rows.values()], unpaired };
+  }
+}
+
+function emptyRow(fromMs: number, toMs: number, s: EdgeStats | null): EdgeRow {
+  return {
+    windowStartMs: fromMs,
+    windowEndMs: toMs,
+    client: s?.client ?? '',
+    server: s?.server ?? '',
+    connectionType: s?.connectionType ?? '',
+    virtualNode: s?.virtualNode ?? '',
+    overflow: s === null,
+    requests: 0,
+    failed: 0,
+    serverLatencySum: 0,
+    serverLatencyBuckets: new Array<number>(LATENCY_BUCKETS).fill(0),
+    clientLatencySum: 0,
+    clientLatencyBuckets: new Array<number>(LATENCY_BUCKETS).fill(0),
+    exemplars: [],
+  };
+}
+
+function addStats(r: EdgeRow, s: EdgeStats): void {
+  r.requests += s.requests;
+  r.failed += s.failed;
+  r.serverLatencySum += s.serverLatency.sum;
+  r.clientLatencySum += s.clientLatency.sum;
+  s.serverLatency.buckets.forEach((n, i) => {
+    r.serverLatencyBuckets[i]! += n;
+  });
+  s.clientLatency.buckets.forEach((n, i) => {
+    r.clientLatencyBuckets[i]! += n;
+  });
+  s.serverExemplars.forEach((e, bucket) => {
+    if (!e) return;
+    const i = r.exemplars.findIndex((x) => x.bucket === bucket);
+    if (i < 0) r.exemplars.push({ bucket, ...e });
+    else r.exemplars[i] = { bucket, ...e };
+  });
+}
+
+function labelsOf(r: { client: string; server: string; connectionType: string; overflow: boolean }): LabelPairs {
+  if (r.overflow) return OVERFLOW_LABELS;
+  return [
+    ['client', r.client],
+    ['server', r.server],
+    ['connection_type', r.connectionType],
+  ];
+}

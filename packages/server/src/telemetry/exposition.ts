@@ -1,0 +1,105 @@
+import {
+  type CumulativeSeries,
+  type Family,
+  formatExposition,
+  LATENCY_BOUNDS_SECONDS,
+  OPENMETRICS_CONTENT_TYPE,
+  type PlainFamily,
+  PROMETHEUS_CONTENT_TYPE,
+} from '@tracehouse/pipeline';
+import type { Registry } from 'prom-client';
+
+/** The derived metrics' cumulative series, as the processors keep them. */
+export interface DerivedSeries {
+  spanMetrics?: CumulativeSeries;
+  serviceGraph?: CumulativeSeries;
+}
+
+/** prom-client's metrics as plain families, so one writer serves both formats. */
+async function selfFamilies(registry: Registry): Promise<PlainFamily[]> {
+  const metrics = await registry.getMetricsAsJSON();
+  return metrics.map((m) => ({
+    type: String(m.type) as PlainFamily['type'],
+    name: m.name,
+    help: m.help,
+    plain: true,
+    samples: m.values.map((v) => {
+      const sample = v as { value: number; labels: Record<string, string | number>; metricName?: string };
+      return {
+        name: sample.metricName ?? m.name,
+        labels: Object.entries(sample.labels).map(([k, l]) => [k, String(l)] as [string, string]),
+        value: sample.value,
+      };
+    }),
+  }));
+}
+
+function spanMetricFamilies(series: CumulativeSeries, openMetrics: boolean): Family[] {
+  const snap = series.scrape(openMetrics);
+  return [
+    {
+      type: 'counter',
+      name: 'traces_spanmetrics_calls',
+      help: 'Spans received (every span, before sampling) per service, span name, kind and status',
+      samples: snap.map((s) => ({ labels: s.state.labels, value: s.state.counters.calls ?? 0 })),
+    },
+    {
+      type: 'histogram',
+      name: 'traces_spanmetrics_latency',
+      help: 'Span duration in seconds (every span, before sampling)',
+      bounds: LATENCY_BOUNDS_SECONDS,
+      samples: snap.map((s) => ({ labels: s.state.labels, ...s.state.histograms.latency! })),
+    },
+  ];
+}
+
+function serviceGraphFamilies(series: CumulativeSeries, openMetrics: boolean): Family[] {
+  const snap = series.scrape(openMetrics);
+  const histogram = (name: string, side: 'server' | 'client', help: string): Family => ({
+    type: 'histogram',
+    name,
+    help,
+    bounds: LATENCY_BOUNDS_SECONDS,
+    samples: snap.map((s) => ({ labels: s.state.labels, ...s.state.histograms[side]! })),
+  });
+  return [
+    {
+      type: 'counter',
+      name: 'traces_service_graph_request',
+      help: 'Requests between two services (or a service and a virtual node) from complete traces',
+      samples: snap.map((s) => ({ labels: s.state.labels, value: s.state.counters.requests ?? 0 })),
+    },
+    {
+      type: 'counter',
+      name: 'traces_service_graph_request_failed',
+      help: 'Requests where the client or the server span has status ERROR',
+      samples: snap.map((s) => ({ labels: s.state.labels, value: s.state.counters.failed ?? 0 })),
+    },
+    histogram('traces_service_graph_request_server_seconds', 'server', 'Server span duration of an edge, in seconds'),
+    histogram('traces_service_graph_request_client_seconds', 'client', 'Client span duration of an edge, in seconds'),
+  ];
+}
+
+/** The derived families, one scrape of their cumulative series (exemplars handed out once). */
+export function derivedFamilies(derived: DerivedSeries, withExemplars: boolean): Family[] {
+  return [
+    ...(derived.spanMetrics ? spanMetricFamilies(derived.spanMetrics, withExemplars) : []),
+    ...(derived.serviceGraph ? serviceGraphFamilies(derived.serviceGraph, withExemplars) : []),
+  ];
+}
+
+/**
+ * /metrics: tracehouse's own metrics plus the derived ones, as OpenMetrics 1.0 (with
+ * exemplars) when the scraper asks for it, Prometheus text 0.0.4 otherwise.
+ */
+export async function renderMetrics(
+  registry: Registry,
+  derived: DerivedSeries,
+  openMetrics: boolean,
+): Promise<{ contentType: string; body: string }> {
+  const families: Family[] = [...(await selfFamilies(registry)), ...derivedFamilies(derived, openMetrics)];
+  return {
+    contentType: openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
+    body: formatExposition(families, openMetrics),
+  };
+}

@@ -1,0 +1,254 @@
+// A real Prometheus (Debian's `prometheus`, exemplar storage on) scrapes tracehouse: the
+// RED and service-graph PromQL of Tempo's docs agree with the ground truth, and every
+// exemplar Prometheus stored opens a trace tracehouse serves.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { quantile } from '@tracehouse/pipeline';
+import { recordDecisions, sendShop, type Truth } from '../derivedWorkload';
+import { startTestServer, type TestServer } from '../helpers';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Starts Debian's Prometheus on a free port with exemplar storage (and `extra` flags). */
+async function startPrometheus(dir: string, config: string, extra: string[] = []) {
+  writeFileSync(join(dir, 'prometheus.yml'), config);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--enable-feature=exemplar-storage',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  await until('prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000);
+  // biome-ignore lint/suspicious/noExplicitAny: Prometheus API JSON
+  const query = async (q: string): Promise<any[]> => {
+    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`);
+    const body = (await res.json()) as { status: string; data: { result: unknown[] }; error?: string };
+    if (body.status !== 'success') throw new Error(`${q}: ${body.error}`);
+    return body.data.result;
+  };
+  return { child, url, query, stderr: () => stderr };
+}
+
+async function exemplarTraceIds(promUrl: string, metric: string): Promise<string[]> {
+  const end = Date.now() / 1000 + 5;
+  const res = (await (
+    await fetch(`${promUrl}/api/v1/query_exemplars?query=${encodeURIComponent(metric)}&start=${end - 600}&end=${end}`)
+  ).json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] };
+  return res.data.flatMap((s) => s.exemplars.map((e) => e.labels.trace_id!));
+}
+
+describe('Prometheus scrapes tracehouse', () => {
+  let server: TestServer;
+  let prometheus: ChildProcess;
+  let promUrl: string;
+  let dir: string;
+  let truth: Truth;
+  let stderr: () => string;
+  let query: Awaited<ReturnType<typeof startPrometheus>>['query'];
+  const byLabel = (rows: { metric: Record<string, string>; value: [number, string] }[], label: string) =>
+    Object.fromEntries(rows.map((r) => [r.metric[label], Number(r.value[1])]));
+
+  before(async () => {
+    assert.equal(
+      spawnSync('prometheus', ['--version']).status,
+      0,
+      'the prometheus binary is needed (apt-get install -y prometheus; .ci/run does it)',
+    );
+    server = await startTestServer({
+      sets: ['derived.interval=1s', 'derived.lag=300ms', 'processor.interval=200ms'],
+    });
+    dir = mkdtempSync(join(tmpdir(), 'tracehouse-prom-'));
+    const target = new URL(server.urls.api).host;
+    const prom = await startPrometheus(
+      dir,
+      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: tracehouse\n    static_configs:\n      - targets: ['${target}']\n`,
+    );
+    prometheus = prom.child;
+    promUrl = prom.url;
+    query = prom.query;
+    stderr = prom.stderr;
+    await until('a first scrape', async () => ((await query('up == 1')).length ? true : undefined));
+    truth = await sendShop(server, 40);
+    await recordDecisions(server, truth);
+    const edges = [...truth.edges.values()].reduce((a, e) => a + e.requests, 0);
+    await until('Prometheus to see every span and edge', async () => {
+      const [calls] = await query('sum(traces_spanmetrics_calls_total)');
+      const [requests] = await query('sum(traces_service_graph_request_total)');
+      return Number(calls?.value[1]) === truth.spans && Number(requests?.value[1]) === edges ? true : undefined;
+    });
+    // Two more scrapes so rate() has points after the last increment.
+    await new Promise((r) => setTimeout(r, 2500));
+  });
+  after(async () => {
+    prometheus?.kill('SIGTERM');
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the scrape is healthy (OpenMetrics negotiated)', async () => {
+    const res = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as {
+      data: { activeTargets: { health: string; lastError: string }[] };
+    };
+    const [t] = res.data.activeTargets;
+    assert.equal(t!.health, 'up', `${t!.lastError}\n${stderr()}`);
+  });
+
+  test('counters equal the spans sent, per service and kind', async () => {
+    const expected: Record<string, number> = {};
+    for (const [key, s] of truth.series) {
+      const [service, , kind] = JSON.parse(key) as string[];
+      if (kind === 'SPAN_KIND_SERVER') expected[service!] = (expected[service!] ?? 0) + s.calls;
+    }
+    const rows = await query('sum by (service) (traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"})');
+    assert.deepEqual(byLabel(rows, 'service'), expected);
+  });
+
+  test("the reference notes' RED queries agree with the ground truth", async () => {
+    const serverSeries = [...truth.series].filter(([k]) => k.includes('SPAN_KIND_SERVER'));
+    const sum = (service: string, pick: (k: string, s: { calls: number }) => number) =>
+      serverSeries.filter(([k]) => JSON.parse(k)[0] === service).reduce((a, [k, s]) => a + pick(k, s), 0);
+
+    const rates = byLabel(
+      await query('sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[5m]))'),
+      'service',
+    );
+    assert.ok(rates.web! > 0 && rates.api! > 0);
+    // Same traffic into web and api: the rates agree whatever the extrapolation.
+    assert.ok(Math.abs(rates.api! / rates.web! - sum('api', (_, s) => s.calls) / sum('web', (_, s) => s.calls)) < 0.05);
+
+    const ratio = byLabel(
+      await query(
+        'sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_ERROR"}[5m])) / sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[5m]))',
+      ),
+      'service',
+    );
+    const truthRatio = sum('api', (k, s) => (k.includes('ERROR') ? s.calls : 0)) / sum('api', (_, s) => s.calls);
+    assert.ok(Math.abs(ratio.api! - truthRatio) < 0.05, `error ratio ${ratio.api} vs ${truthRatio}`);
+
+    const p99 = byLabel(
+      await query(
+        'histogram_quantile(0.99, sum by (service, le) (rate(traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER"}[5m])))',
+      ),
+      'service',
+    );
+    const buckets = serverSeries
+      .filter(([k]) => JSON.parse(k)[0] === 'api')
+      .reduce((acc, [, s]) => acc.map((b, i) => b + s.buckets[i]!), new Array<number>(15).fill(0));
+    const truthP99 = quantile(0.99, buckets)!;
+    assert.ok(Math.abs(p99.api! - truthP99) / truthP99 < 0.1, `p99 ${p99.api} vs ${truthP99}`);
+
+    const mean = byLabel(
+      await query(
+        'sum by (service) (rate(traces_spanmetrics_latency_sum[5m])) / sum by (service) (rate(traces_spanmetrics_latency_count[5m]))',
+      ),
+      'service',
+    );
+    assert.ok(mean.api! > 0);
+  });
+
+  test('the service-graph queries show the expected edges', async () => {
+    const rows = await query('sum by (client, server, connection_type) (traces_service_graph_request_total)');
+    const got = new Map(
+      rows.map((r) => [
+        JSON.stringify([r.metric.client, r.metric.server, r.metric.connection_type ?? '']),
+        Number(r.value[1]),
+      ]),
+    );
+    assert.deepEqual(
+      new Map([...got].sort()),
+      new Map([...truth.edges].map(([k, e]) => [k, e.requests] as [string, number]).sort()),
+    );
+    const failed = await query(
+      'sum by (client, server) (rate(traces_service_graph_request_failed_total[5m])) / sum by (client, server) (rate(traces_service_graph_request_total[5m]))',
+    );
+    const webApi = failed.find((r) => r.metric.client === 'web' && r.metric.server === 'api');
+    const t = truth.edges.get(JSON.stringify(['web', 'api', '']))!;
+    assert.ok(Math.abs(Number(webApi.value[1]) - t.failed / t.requests) < 0.05);
+    const p90 = await query(
+      'histogram_quantile(.9, sum(rate(traces_service_graph_request_server_seconds_bucket{client="web"}[5m])) by (server, le))',
+    );
+    assert.ok(Number(p90[0].value[1]) > 0);
+  });
+
+  test('query_exemplars returns trace ids that tracehouse serves (all of them)', async () => {
+    const exemplars = await exemplarTraceIds(promUrl, 'traces_spanmetrics_latency_bucket');
+    assert.ok(exemplars.length > 0, 'Prometheus stored exemplars');
+    for (const traceId of exemplars) {
+      assert.equal(truth.traces.get(traceId)?.kept, true, `exemplar ${traceId} is of a kept trace`);
+      assert.equal((await server.get(`/api/v1/traces/${traceId}`)).status, 200, `trace ${traceId} resolves`);
+    }
+  });
+});
+
+describe('remote write to Prometheus (derived.remoteWriteUrl)', () => {
+  let server: TestServer;
+  let prom: Awaited<ReturnType<typeof startPrometheus>>;
+  let dir: string;
+
+  after(async () => {
+    prom?.child.kill('SIGTERM');
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('pushed counters equal the spans sent, and pushed exemplars open stored traces', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tracehouse-prom-rw-'));
+    prom = await startPrometheus(dir, 'global:\n  evaluation_interval: 1s\n', ['--web.enable-remote-write-receiver']);
+    server = await startTestServer({
+      sets: [
+        'derived.interval=1s',
+        'derived.lag=300ms',
+        'processor.interval=200ms',
+        `derived.remoteWriteUrl=${prom.url}/api/v1/write`,
+      ],
+    });
+    const truth = await sendShop(server, 20);
+    await recordDecisions(server, truth);
+    await until('pushed span metrics', async () => {
+      const [calls] = await prom.query('sum(traces_spanmetrics_calls_total)');
+      return Number(calls?.value[1]) === truth.spans ? true : undefined;
+    });
+    const rows = await prom.query('sum by (client, server) (traces_service_graph_request_total)');
+    assert.ok(rows.some((r) => r.metric.client === 'web' && r.metric.server === 'api'));
+    const traceIds = await until('pushed exemplars', async () => {
+      const ids = await exemplarTraceIds(prom.url, 'traces_spanmetrics_latency_bucket');
+      return ids.length ? ids : undefined;
+    });
+    for (const traceId of traceIds) {
+      assert.equal(truth.traces.get(traceId)?.kept, true);
+      assert.equal((await server.get(`/api/v1/traces/${traceId}`)).status, 200);
+    }
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Migration 4 (query): the autocomplete rollup. Tag names and values for the search UI and
+ * Grafana come from this small table, filled at ingest by a materialized view over
+ * `spans_recent`, so autocomplete never scans spans (`arrayJoin(mapKeys(...))` over millions
+ * of spans takes seconds). Values that cannot be typed into a query (arrays, maps, bytes)
+ * and long values are left out; counts let readers offer the most frequent values first.
+ */
+export const TAG_VALUES_TABLE = 'search_tag_values';
+
+/** Longest value kept in the rollup; longer ones are ids or payloads nobody autocompletes. */
+const MAX_VALUE_LENGTH = 128;
+
+const tagValuesTableSql = `CREATE TABLE IF NOT EXISTS ${TAG_VALUES_TABLE} (
+  Scope LowCardinality(String),
+  Key LowCardinality(String),
+  Type LowCardinality(String),
+  Value String CODEC(ZSTD(1)),
+  Day Date,
+  Count SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY Day
+ORDER BY (Scope, Key, Type, Value, Day)
+TTL Day + toIntervalDay(30)
+SETTINGS ttl_only_drop_parts = 1`;
+
+const attributeTags = (scope: string, values: string, types: string) =>
+  `arrayMap(k -> ('${scope}', toString(k), toString(${types}[k]), ${values}[k]), mapKeys(${values}))`;
+
+const tagValuesViewSql = `CREATE MATERIALIZED VIEW IF NOT EXISTS ${TAG_VALUES_TABLE}_mv TO ${TAG_VALUES_TABLE} AS
+SELECT tag.1 AS Scope, tag.2 AS Key, tag.3 AS Type, tag.4 AS Value, toDate(IngestTime) AS Day, count() AS Count
+FROM spans_recent
+ARRAY JOIN arrayFilter(
+  t -> t.3 NOT IN ('array', 'kvlist', 'bytes') AND length(t.4) <= ${MAX_VALUE_LENGTH},
+  arrayConcat(
+    ${attributeTags('span', 'SpanAttributes', 'SpanAttributeTypes')},
+    ${attributeTags('resource', 'ResourceAttributes', 'ResourceAttributeTypes')},
+    [('intrinsic', 'name', '', toString(SpanName))]
+  )
+) AS tag
+GROUP BY Scope, Key, Type, Value, Day`;
+
+export const queryMigrationStatements: string[] = [tagValuesTableSql, tagValuesViewSql];

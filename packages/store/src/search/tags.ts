@@ -1,0 +1,117 @@
+import type { Sql } from '../client';
+import { Params } from './params';
+import { TAG_VALUES_TABLE } from './schema';
+
+export type TagScope = 'resource' | 'span' | 'intrinsic';
+
+/** Intrinsics offered for autocomplete (the parser accepts these and their aliases). */
+export const INTRINSIC_TAGS = [
+  'duration',
+  'kind',
+  'name',
+  'status',
+  'statusMessage',
+  'trace:duration',
+  'trace:id',
+  'trace:rootName',
+  'trace:rootService',
+  'span:id',
+];
+
+const KEYWORDS: Record<string, string[]> = {
+  status: ['error', 'ok', 'unset'],
+  kind: ['server', 'client', 'producer', 'consumer', 'internal', 'unspecified'],
+};
+
+/** Tempo's value types: `float` for a double, `keyword` for an enum. */
+const TEMPO_TYPE: Record<string, string> = { '': 'string', int: 'int', double: 'float', bool: 'bool' };
+
+export interface TagRange {
+  /** Unix seconds. */
+  start: number;
+  end: number;
+}
+
+const LIMITS = { maxExecutionSeconds: 5, maxMemoryBytes: 256 * 1024 ** 2 };
+
+function dayFilter(p: Params, r: TagRange): string {
+  return `Day >= toDate(toDateTime(${p.add(Math.floor(r.start), 'Int64')})) AND Day <= toDate(toDateTime(${p.add(Math.ceil(r.end), 'Int64')}))`;
+}
+
+/** Attribute names per scope seen in the range, plus the intrinsics. */
+export async function searchTags(
+  sql: Sql,
+  r: TagRange & { scope?: TagScope; limit?: number },
+): Promise<{ name: TagScope; tags: string[] }[]> {
+  const limit = r.limit ?? 1000;
+  const p = new Params();
+  const rows = await sql.query<{ Scope: TagScope; Key: string }>(
+    `SELECT Scope, Key FROM ${TAG_VALUES_TABLE}
+WHERE Scope IN ('resource', 'span') AND ${dayFilter(p, r)}
+GROUP BY Scope, Key
+ORDER BY Scope, Key
+LIMIT ${p.add(limit * 2, 'UInt32')}`,
+    p.values,
+    { ...LIMITS, maxRows: limit * 2 },
+  );
+  const scopes: { name: TagScope; tags: string[] }[] = [
+    {
+      name: 'resource',
+      tags: rows
+        .filter((x) => x.Scope === 'resource')
+        .map((x) => x.Key)
+        .slice(0, limit),
+    },
+    {
+      name: 'span',
+      tags: rows
+        .filter((x) => x.Scope === 'span')
+        .map((x) => x.Key)
+        .slice(0, limit),
+    },
+    { name: 'intrinsic', tags: INTRINSIC_TAGS },
+  ];
+  return r.scope ? scopes.filter((s) => s.name === r.scope) : scopes;
+}
+
+/** Where a tag's values live in the rollup: `resource.x`, `span.x`, `.x` (both) or an intrinsic. */
+function tagSource(tag: string): { scopes: string[]; key: string } | { keywords: string[] } | null {
+  const m = /^(span|resource)?\.(.+)$/s.exec(tag);
+  if (m) return { scopes: m[1] ? [m[1]] : ['span', 'resource'], key: m[2]! };
+  const name = tag.replace(/^span:/, '');
+  if (KEYWORDS[name]) return { keywords: KEYWORDS[name]! };
+  if (name === 'name' || tag === 'trace:rootName' || tag === 'rootName') return { scopes: ['intrinsic'], key: 'name' };
+  if (tag === 'trace:rootService' || tag === 'rootServiceName') return { scopes: ['resource'], key: 'service.name' };
+  return null;
+}
+
+export interface TagValue {
+  type: string;
+  value: string;
+}
+
+/** The most frequent values of one tag, optionally starting with a prefix. Unknown tags have none. */
+export async function tagValues(
+  sql: Sql,
+  r: TagRange & { tag: string; prefix?: string; limit?: number },
+): Promise<TagValue[]> {
+  const source = tagSource(r.tag);
+  if (!source) return [];
+  if ('keywords' in source) {
+    return source.keywords.filter((v) => v.startsWith(r.prefix ?? '')).map((value) => ({ type: 'keyword', value }));
+  }
+  const limit = r.limit ?? 1000;
+  const p = new Params();
+  const prefix = r.prefix ? ` AND startsWith(Value, ${p.add(r.prefix, 'String')})` : '';
+  const rows = await sql.query<{ Type: string; Value: string }>(
+    `SELECT Type, Value FROM ${TAG_VALUES_TABLE}
+WHERE Scope IN ${p.add(source.scopes, 'Array(String)')} AND Key = ${p.add(source.key, 'String')}
+  AND ${dayFilter(p, r)}${prefix}
+GROUP BY Type, Value
+ORDER BY sum(Count) DESC, Value, Type
+LIMIT ${p.add(limit, 'UInt32')}`,
+    p.values,
+    { ...LIMITS, maxRows: limit },
+  );
+  return rows.map((x) => ({ type: TEMPO_TYPE[x.Type] ?? 'string', value: x.Value }));
+}

@@ -1,0 +1,19 @@
+// Public surface of @tracehouse/traceql: the TraceQL subset's syntax. Pure: no SQL, no I/O.
+export type {
+  AggregateFn,
+  CompareOp,
+  Field,
+  IntrinsicName,
+  KindValue,
+  Literal,
+  Query,
+  Scope,
+  SpanExpr,
+  SpansetExpr,
+  Stage,
+  StatusValue,
+} from './ast';
+export { TraceQLError } from './errors';
+export { type Token, tokenize } from './lexer';
+export { intrinsicNames, parse } from './parser';
+export { filters } from './walk';
