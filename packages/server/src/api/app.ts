@@ -3,7 +3,7 @@ import { wantsOpenMetrics } from '@tracehouse/pipeline';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type SecurityDeps, securityRoutes } from '../auth/deps';
-import { registerAuth } from '../auth/hook';
+import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth } from '../auth/hook';
 import type { Derived } from '../processor/derived';
 import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
@@ -46,6 +46,9 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
         description:
           'Native API. IDs are lowercase hex; nanosecond times are decimal strings; start/end are Unix seconds.',
       },
+      // See docs/security.md: a bearer token or the browser session cookie; public routes need neither.
+      components: { securitySchemes: OPENAPI_SECURITY_SCHEMES },
+      security: OPENAPI_SECURITY,
     },
   });
 

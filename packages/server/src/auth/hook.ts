@@ -15,6 +15,13 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'th_session';
 
+/** How the OpenAPI document describes our credentials. */
+export const OPENAPI_SECURITY_SCHEMES = {
+  bearer: { type: 'http', scheme: 'bearer', description: 'an API token, or TRACEHOUSE_ADMIN_TOKEN' },
+  session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'set by POST /api/v1/auth/login' },
+} as const;
+export const OPENAPI_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
+
 export interface RouteEntry {
   method: string;
   url: string;
@@ -83,6 +90,9 @@ export function registerAuth(app: FastifyInstance, auth: AuthService): RouteEntr
     for (const method of Array.isArray(opts.method) ? opts.method : [opts.method]) {
       routes.push({ method, url: opts.url, ...resolvePolicy(method, opts.url, opts.config?.auth) });
     }
+    // The OpenAPI document says which operations need no credentials.
+    if (opts.config?.auth === 'public' && opts.schema && !('security' in opts.schema))
+      (opts.schema as { security?: unknown[] }).security = [];
   });
   app.addHook('onRequest', async (req, reply) => {
     if (auth.anonymous) {

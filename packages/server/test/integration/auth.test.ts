@@ -44,6 +44,8 @@ describe('access control', () => {
     const routes: { method: string; url: string; policy: string }[] = table.body.routes;
     const openapi = await call(server, 'GET', '/api/v1/openapi.json', { token: viewerToken });
     assert.equal(openapi.status, 200);
+    assert.deepEqual(Object.keys(openapi.body.components.securitySchemes).sort(), ['bearer', 'session']);
+    assert.deepEqual(openapi.body.paths['/livez'].get.security, [], '/livez is documented as public');
     // Every documented operation is a registered route, so the loop below covers it.
     for (const [path, ops] of Object.entries(openapi.body.paths as Record<string, object>)) {
       const url = path.replace(/\{([^}]+)\}/g, ':$1');

@@ -8,19 +8,26 @@ import { after, before, describe, test } from 'node:test';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTestServer, type TestServer } from '../helpers';
+import { ADMIN_TOKEN } from '../support/auth';
 import { exportOnce, otlpExporters, PROTOCOLS } from '../support/otlp';
 
-function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
+function httpsRequest(
+  url: string,
+  ca: Buffer,
+  opts: { method?: string; body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca }, (res) => {
+    const headers: Record<string, string> = opts.body === undefined ? {} : { 'content-type': 'application/json' };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const req = request(url, { ca, method: opts.method ?? 'GET', headers }, (res) => {
       let body = '';
       res.on('data', (c) => {
         body += c;
       });
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(opts.body === undefined ? undefined : JSON.stringify(opts.body));
   });
 }
 
@@ -36,7 +43,10 @@ describe('TLS for the API, OTLP/HTTP and OTLP/gRPC', () => {
       '-x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1';
     execFileSync('openssl', ['req', ...args.split(' '), '-keyout', key, '-out', cert], { stdio: 'ignore' });
     ca = readFileSync(cert);
-    server = await startTestServer({ sets: [`tls.certFile=${cert}`, `tls.keyFile=${key}`] });
+    server = await startTestServer({
+      auth: true,
+      sets: [`tls.certFile=${cert}`, `tls.keyFile=${key}`, `auth.adminToken=${ADMIN_TOKEN}`],
+    });
   });
   after(async () => {
     await server?.stop();
@@ -46,11 +56,29 @@ describe('TLS for the API, OTLP/HTTP and OTLP/gRPC', () => {
   test('the API answers over https only', async () => {
     assert.match(server.urls.api, /^https:/);
     assert.match(server.urls.otlpHttp, /^https:/);
-    const res = await httpsGet(`${server.urls.api}/livez`, ca);
+    const res = await httpsRequest(`${server.urls.api}/livez`, ca);
     assert.equal(res.status, 200);
     await assert.rejects(fetch(server.urls.api.replace('https:', 'http:') + '/livez'));
     // Without trusting our certificate, a client refuses the connection.
     await assert.rejects(fetch(`${server.urls.api}/livez`));
+  });
+
+  test('over https the session cookie is Secure', async () => {
+    const user = { username: 'tess', role: 'viewer', password: 'tess-password-1' };
+    const added = await httpsRequest(`${server.urls.api}/api/v1/admin/users`, ca, {
+      method: 'POST',
+      body: user,
+      token: ADMIN_TOKEN,
+    });
+    assert.equal(added.status, 200, added.body);
+    const res = await httpsRequest(`${server.urls.api}/api/v1/auth/login`, ca, {
+      method: 'POST',
+      body: { username: 'tess', password: 'tess-password-1' },
+    });
+    assert.equal(res.status, 200, res.body);
+    const cookie = String(res.headers['set-cookie']);
+    assert.match(cookie, /; Secure/);
+    assert.match(cookie, /HttpOnly/);
   });
 
   for (const protocol of PROTOCOLS) {
