@@ -27,8 +27,8 @@ interface Pass {
  * Finds secrets in decoded telemetry and replaces them in place, before anything is
  * written. Pure apart from mutating the records it is given (which the caller owns: the
  * decoder's fresh output). Covers resource, scope, span, event, link, log and metric
- * point attributes, span status messages and log bodies, including values nested in
- * array and kvlist attributes.
+ * point attributes, span names, event names, span status messages and log bodies,
+ * including values nested in array and kvlist attributes.
  */
 export class Redactor {
   readonly replacement: string;
@@ -65,8 +65,14 @@ export class Redactor {
       this.resourceScope(s, pass);
       this.attributes(s.SpanAttributes, s.SpanAttributeTypes, pass);
       if (s.StatusMessage.length >= MIN_LENGTH) s.StatusMessage = this.text(s.StatusMessage, pass);
+      // Names sometimes carry a URL with its query string ("GET /reset?token=...").
+      if (s.SpanName.length >= MIN_LENGTH) s.SpanName = this.text(s.SpanName, pass);
       const events = s['Events.Attributes'];
-      for (let i = 0; i < events.length; i++) this.attributes(events[i]!, s['Events.AttributeTypes'][i]!, pass);
+      for (let i = 0; i < events.length; i++) {
+        this.attributes(events[i]!, s['Events.AttributeTypes'][i]!, pass);
+        const name = s['Events.Name'][i]!;
+        if (name.length >= MIN_LENGTH) s['Events.Name'][i] = this.text(name, pass);
+      }
       const links = s['Links.Attributes'];
       for (let i = 0; i < links.length; i++) this.attributes(links[i]!, s['Links.AttributeTypes'][i]!, pass);
     }

@@ -90,6 +90,8 @@ describe('redaction', () => {
       },
       SpanAttributeTypes: { 'http.request.header.authorization': 'array', n: 'int' },
       StatusMessage: SECRETS[14]!.text,
+      SpanName: 'GET /reset?token=abcdef123456',
+      'Events.Name': [`retry with ${SECRETS[11]!.secret}`],
       'Events.Attributes': [{ 'exception.message': SECRETS[7]!.text }],
       'Events.AttributeTypes': [{}],
       'Links.Attributes': [{ 'peer.conn': SECRETS[16]!.text }],
@@ -104,6 +106,8 @@ describe('redaction', () => {
     const all = JSON.stringify(s);
     for (const i of [0, 1, 7, 14, 16]) assert.ok(!all.includes(SECRETS[i]!.secret), SECRETS[i]!.rule);
     assert.equal(counts['sensitive-key'], SECRET_KEYS.length);
+    assert.equal(s.SpanName, 'GET /reset?token=[REDACTED]');
+    assert.equal(s['Events.Name'][0], 'retry with [REDACTED]');
   });
 
   test('a resource shared by many spans is redacted and counted once', () => {

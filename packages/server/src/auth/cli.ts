@@ -6,7 +6,7 @@ import { parseDuration } from '../config/units';
 import * as accounts from './accounts';
 
 export const ACCOUNTS_USAGE = `Users and tokens (run against the store of a stopped server, or a shared ClickHouse server):
-  tracehouse users add NAME --role admin|ops|viewer [--password-stdin]
+  tracehouse users add NAME --role admin|ops|viewer [--password-stdin]   (an existing NAME gets the new role and password)
   tracehouse users list
   tracehouse users remove NAME
   tracehouse tokens create --name NAME (--role admin|ops|viewer | --ingest [--tenant T]) [--expires 90d]

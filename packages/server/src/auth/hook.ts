@@ -110,7 +110,20 @@ export function registerAuth(app: FastifyInstance, auth: AuthService): RouteEntr
     if (viaCookie && isStateChanging(req.method) && !sameOrigin(req))
       return refuse(req, reply, 403, 'cross-origin request refused');
     if (need === 'deny') return refuse(req, reply, 403, 'no access policy is declared for this route');
-    if (!roleAtLeast(principal.role, need)) return refuse(req, reply, 403, `this needs the ${need} role`);
+    if (!roleAtLeast(principal.role, need)) {
+      // Attempts on admin routes by signed-in users are worth a trace; anonymous 401s are not
+      // (they would let anyone fill the audit log).
+      if (need === 'admin')
+        auth.audit({
+          actor: principal.user,
+          action: 'access.denied',
+          target: `${req.method} ${url}`,
+          outcome: 'denied',
+          remoteAddr: req.ip,
+          detail: `role=${principal.role}`,
+        });
+      return refuse(req, reply, 403, `this needs the ${need} role`);
+    }
   });
   return routes;
 }

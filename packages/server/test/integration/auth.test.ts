@@ -175,7 +175,15 @@ describe('access control', () => {
 
     const audit = await call(server, 'GET', '/api/v1/admin/audit', { token: ADMIN_TOKEN });
     const actions = audit.body.entries.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`);
-    for (const a of ['login:ok', 'login:failed', 'login:denied', 'token.create:ok', 'token.revoke:ok', 'user.put:ok'])
+    for (const a of [
+      'login:ok',
+      'login:failed',
+      'login:denied',
+      'token.create:ok',
+      'token.revoke:ok',
+      'user.put:ok',
+      'access.denied:denied',
+    ])
       assert.ok(actions.includes(a), `audit has ${a}`);
   });
 });

@@ -12,7 +12,9 @@ import { otlpExporters, PROTOCOLS } from '../support/otlp';
 
 /** Values planted under secret keys: no value rule would find these, only the key rule. */
 const keyed = (i: number) => `keyed-secret-${i}-zq9x`;
-const planted = [...SECRETS.map((s) => s.secret), ...SECRET_KEYS.map((_, i) => keyed(i))];
+/** Planted in a span name (a URL with its query string). */
+const IN_NAME = 'name-secret-4471zq';
+const planted = [...SECRETS.map((s) => s.secret), ...SECRET_KEYS.map((_, i) => keyed(i)), IN_NAME];
 
 function findSecrets(text: string): string[] {
   return planted.filter((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)));
@@ -41,7 +43,7 @@ describe('redaction at ingest: planted secrets never reach the store or the API'
       const t = tracer.getTracer('secrets');
       const target = t.startSpan('target');
       target.end();
-      const root = t.startSpan('POST /login', {
+      const root = t.startSpan(`GET /reset?token=${IN_NAME}`, {
         attributes: {
           ...keyedAttrs,
           ...textAttrs,
