@@ -125,9 +125,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       otlpHttp!.once('error', reject);
       otlpHttp!.listen(config['otlp.httpPort'], host, () => resolve());
     });
-    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes'], (authorization) =>
-      auth.ingestTenant(authorization),
-    );
+    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes'], (authorization, signal) => {
+      const tenant = auth.ingestTenant(authorization);
+      // OTLP/HTTP counts its refusals itself; gRPC refuses before the exporter sees the call.
+      if (tenant === null) metrics.requests.inc({ signal, protocol: 'grpc', outcome: 'unauthenticated' });
+      return tenant;
+    });
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
     ready = true;
     if (config['processor.interval'] > 0) loop.start();

@@ -39,7 +39,7 @@ export function createOtlpGrpcServer(
   exporter: Exporter,
   maxBodyBytes: number,
   /** The tenant of a call from its `authorization` metadata, or null to refuse it (UNAUTHENTICATED). */
-  ingestTenant: (authorization: string | undefined) => string | null = () => 'default',
+  ingestTenant: (authorization: string | undefined, signal: Signal) => string | null = () => 'default',
 ): Server {
   // grpc-js enforces the receive limit on the decompressed message too.
   const server = new Server({
@@ -49,7 +49,7 @@ export function createOtlpGrpcServer(
   for (const signal of Object.keys(SERVICES) as Signal[]) {
     const Export: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
       const header = call.metadata.get('authorization')[0];
-      const tenant = ingestTenant(typeof header === 'string' ? header : header?.toString());
+      const tenant = ingestTenant(typeof header === 'string' ? header : header?.toString(), signal);
       if (tenant === null) {
         return callback({
           code: status.UNAUTHENTICATED,

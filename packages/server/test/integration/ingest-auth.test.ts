@@ -68,6 +68,17 @@ describe('ingest tokens', () => {
     assert.equal(raw.headers.get('www-authenticate'), 'Bearer');
     assert.equal((await raw.json()).code, 16);
 
+    const metrics = await (
+      await fetch(`${server.urls.api}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).text();
+    for (const protocol of ['http', 'grpc'])
+      assert.match(
+        metrics,
+        new RegExp(
+          `tracehouse_otlp_requests_total\\{[^}]*protocol="${protocol}"[^}]*outcome="unauthenticated"\\} [1-9]`,
+        ),
+      );
+
     // Revoked: refused again.
     assert.equal((await call(server, 'DELETE', `/api/v1/admin/tokens/${id}`, { token: ADMIN_TOKEN })).status, 204);
     const after = await exportOnce(otlpExporters(server, 'grpc', { token: secret }).traces, makeSpans('after-revoke'));
