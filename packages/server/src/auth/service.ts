@@ -62,7 +62,9 @@ export class AuthService {
       throw new Error('TRACEHOUSE_ADMIN_TOKEN must have at least 16 characters');
     const service = new AuthService(store, options);
     await service.refresh();
-    if (options.refreshIntervalMs > 0) {
+    // Anonymous (development, tests) needs no background reads; changes made through the
+    // admin API refresh the copy directly.
+    if (options.refreshIntervalMs > 0 && !options.allowAnonymous) {
       service.timer = setInterval(() => service.track(service.refresh()), options.refreshIntervalMs);
       service.timer.unref();
     }
