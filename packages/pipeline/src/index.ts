@@ -2,6 +2,13 @@
 // Each area (sampling, redaction, span metrics, service graph) exports from its own folder.
 
 export {
+  BUILTIN_RULES as REDACTION_RULES,
+  luhnValid,
+  type RedactionConfig,
+  type RedactionCounts,
+  Redactor,
+} from './redaction/index';
+export {
   type Decision,
   evaluate,
   latencyThresholdNs,
@@ -28,6 +35,7 @@ export {
   type ErrorCondition,
   type LatencyCondition,
   type Rule,
+  ruleWarnings,
   type SamplingPolicyOptions,
   samplingPolicy,
 } from './sampling/rules';

@@ -1,3 +1,4 @@
+import { authTablesSql } from '../auth/tables';
 import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
 import {
@@ -6,6 +7,7 @@ import {
   processorStateSql,
   samplingDecisionsSql,
   spans,
+  spansIngestTimeIndexSql,
   traceIndexIngestEndIndexSql,
   traceIndexSql,
 } from './tables';
@@ -44,9 +46,14 @@ export const migrations: Migration[] = [
     statements: queryMigrationStatements,
   },
   {
+    version: 5,
+    name: 'users, api_tokens, audit_log (access control)',
+    statements: authTablesSql,
+  },
+  {
     version: 6,
-    name: 'sampling: minmax index on trace_index.IngestEnd',
-    statements: [traceIndexIngestEndIndexSql],
+    name: 'sampling: minmax indexes on trace_index.IngestEnd and spans.IngestTime',
+    statements: [traceIndexIngestEndIndexSql, spansIngestTimeIndexSql],
   },
 ];
 
