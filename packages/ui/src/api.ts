@@ -10,9 +10,14 @@ export class ApiError extends Error {
   }
 }
 
+let leaving = false;
 function toLogin(): never {
-  const next = location.pathname + location.search;
-  location.assign(`/login?next=${encodeURIComponent(next)}`);
+  // Several requests may answer 401 at once: navigate only once.
+  if (!leaving) {
+    leaving = true;
+    const next = location.pathname + location.search;
+    location.assign(`/login?next=${encodeURIComponent(next)}`);
+  }
   throw new ApiError(401, 'login required');
 }
 

@@ -30,7 +30,7 @@ describe('the UI under access control', {
     const page = await browser.newPage();
     const path = `/traces?q=${encodeURIComponent('{ status = error }')}&since=6h`;
     await page.goto(server.urls.api + path);
-    await page.waitForURL(/\/login\?/, { timeout: 15_000 });
+    await page.waitForURL(/\/login\?/, { timeout: 15_000, waitUntil: 'commit' });
     const url = new URL(page.url());
     assert.equal(url.pathname, '/login');
     assert.equal(url.searchParams.get('next'), path);
