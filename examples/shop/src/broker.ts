@@ -3,7 +3,11 @@
 // only inside the message headers written by producerSpan() and read by consumerSpan().
 //   POST /topics/:topic/messages  {"headers": {...}, "payload": ...}  -> 202 {"id"}
 //   GET  /topics/:topic/messages?waitMs=1000&max=10                 -> 200 [{"id","headers","payload"}]
-import { createServer } from 'node:http';
+//   POST /topics/:topic/acks      {"ids": [...]}                    -> 204 (the consumer is done with them)
+//   GET  /topics/:topic/stats                                       -> 200 {"queued","inFlight","polls"}
+// The stats let the demo wait on conditions instead of time: a consumer is attached once `polls` > 0,
+// and the topic is drained once nothing is queued or delivered-but-unacknowledged.
+import { createServer, type ServerResponse } from 'node:http';
 import { HOST, PORTS } from './lib/settings.js';
 
 interface Message {
@@ -12,43 +16,79 @@ interface Message {
   payload: unknown;
 }
 
-const topics = new Map<string, Message[]>();
-const waiters = new Map<string, (() => void)[]>();
+interface Topic {
+  queue: Message[];
+  /** Delivered to a consumer, not acknowledged yet. */
+  inFlight: Set<string>;
+  polls: number;
+  waiters: (() => void)[];
+}
+
+const topics = new Map<string, Topic>();
 let nextId = 1;
+
+function topicOf(name: string): Topic {
+  let topic = topics.get(name);
+  if (!topic) {
+    topic = { queue: [], inFlight: new Set(), polls: 0, waiters: [] };
+    topics.set(name, topic);
+  }
+  return topic;
+}
+
+async function readBody(request: AsyncIterable<unknown>): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
 
 const server = createServer(async (request, response) => {
   const url = new URL(request.url ?? '/', `http://${HOST}`);
   if (url.pathname === '/livez' || url.pathname === '/readyz') return void response.end('{"status":"ok"}');
-  const match = /^\/topics\/([^/]+)\/messages$/.exec(url.pathname);
+  const match = /^\/topics\/([^/]+)\/(messages|acks|stats)$/.exec(url.pathname);
   if (!match) return void response.writeHead(404).end();
-  const topic = decodeURIComponent(match[1]);
-  const queue = topics.get(topic) ?? [];
-  topics.set(topic, queue);
+  const topic = topicOf(decodeURIComponent(match[1]));
+  const [, , resource] = match;
+
+  if (resource === 'stats') {
+    return sendJson(response, 200, { queued: topic.queue.length, inFlight: topic.inFlight.size, polls: topic.polls });
+  }
+  if (resource === 'acks' && request.method === 'POST') {
+    const { ids = [] } = (await readBody(request)) as { ids?: string[] };
+    for (const id of ids) topic.inFlight.delete(id);
+    return void response.writeHead(204).end();
+  }
+  if (resource !== 'messages') return void response.writeHead(405).end();
 
   if (request.method === 'POST') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const { headers = {}, payload } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const { headers = {}, payload } = (await readBody(request)) as {
+      headers?: Record<string, string>;
+      payload: unknown;
+    };
     const message = { id: `m-${nextId++}`, headers, payload };
-    queue.push(message);
-    for (const wake of waiters.get(topic)?.splice(0) ?? []) wake();
-    return void response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: message.id }));
+    topic.queue.push(message);
+    for (const wake of topic.waiters.splice(0)) wake();
+    return sendJson(response, 202, { id: message.id });
   }
 
+  topic.polls++;
   const waitMs = Math.min(Number(url.searchParams.get('waitMs') ?? 0), 30_000);
-  if (queue.length === 0 && waitMs > 0) {
+  if (topic.queue.length === 0 && waitMs > 0) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, waitMs);
-      const list = waiters.get(topic) ?? [];
-      list.push(() => {
+      topic.waiters.push(() => {
         clearTimeout(timer);
         resolve();
       });
-      waiters.set(topic, list);
     });
   }
-  const batch = queue.splice(0, Number(url.searchParams.get('max') ?? 10));
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(batch));
+  const batch = topic.queue.splice(0, Number(url.searchParams.get('max') ?? 10));
+  for (const message of batch) topic.inFlight.add(message.id);
+  sendJson(response, 200, batch);
 });
 
 server.listen(PORTS.broker, HOST, () => console.log(`broker listening on http://${HOST}:${PORTS.broker}`));

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sleep } from './lib/http-json.js';
-import { PORTS, urlOf } from './lib/settings.js';
+import { ORDERS_CREATED, PORTS, urlOf } from './lib/settings.js';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string' },
     rps: { type: 'string', default: '8' },
     users: { type: 'string', default: '4' },
+    'min-checkouts': { type: 'string', default: '0' },
   },
 });
 
@@ -28,16 +29,34 @@ mkdirSync(logDir, { recursive: true });
 interface Service {
   name: 'broker' | 'auth' | 'orders' | 'worker' | 'gateway';
   instrumented: boolean;
-  readyUrl?: string;
+  ready: () => Promise<boolean>;
 }
 
-// Start order: dependencies first, the public gateway last.
+interface TopicStats {
+  queued: number;
+  inFlight: number;
+  polls: number;
+}
+
+const httpOk = (url: string) => () =>
+  fetch(url).then(
+    (response) => response.ok,
+    () => false,
+  );
+const topicStats = (): Promise<TopicStats | undefined> =>
+  fetch(`${urlOf('broker')}/topics/${ORDERS_CREATED}/stats`).then(
+    (response) => (response.ok ? (response.json() as Promise<TopicStats>) : undefined),
+    () => undefined,
+  );
+
+// Start order: dependencies first, the public gateway last. Each is started once the previous one is
+// ready; the worker has no HTTP port, it is ready once the broker has seen it poll.
 const SERVICES: Service[] = [
-  { name: 'broker', instrumented: false, readyUrl: `${urlOf('broker')}/readyz` },
-  { name: 'auth', instrumented: true, readyUrl: `${urlOf('auth')}/readyz` },
-  { name: 'orders', instrumented: true, readyUrl: `${urlOf('orders')}/readyz` },
-  { name: 'worker', instrumented: true },
-  { name: 'gateway', instrumented: true, readyUrl: `${urlOf('gateway')}/readyz` },
+  { name: 'broker', instrumented: false, ready: httpOk(`${urlOf('broker')}/readyz`) },
+  { name: 'auth', instrumented: true, ready: httpOk(`${urlOf('auth')}/readyz`) },
+  { name: 'orders', instrumented: true, ready: httpOk(`${urlOf('orders')}/readyz`) },
+  { name: 'worker', instrumented: true, ready: async () => ((await topicStats())?.polls ?? 0) > 0 },
+  { name: 'gateway', instrumented: true, ready: httpOk(`${urlOf('gateway')}/readyz`) },
 ];
 
 const children = new Map<string, ChildProcess>();
@@ -80,19 +99,26 @@ function start(service: Service): ChildProcess {
   return child;
 }
 
-async function waitUntilReady(url: string, timeoutMillis = 20_000): Promise<void> {
+/** Polls `condition` until it holds; false when `timeoutMillis` passed first. */
+async function waitFor(condition: () => Promise<boolean>, timeoutMillis: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMillis;
   while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      return;
+    if (await condition()) return true;
     await sleep(100);
   }
-  throw new Error(`${url} not ready after ${timeoutMillis} ms`);
+  return false;
+}
+
+/**
+ * Waits until every order message has been consumed and acknowledged, so that stopping the services
+ * interrupts no request and no message: every span and log line of the run has ended by then.
+ */
+async function drainQueue(timeoutMillis: number): Promise<void> {
+  const drained = await waitFor(async () => {
+    const stats = await topicStats();
+    return stats === undefined || (stats.queued === 0 && stats.inFlight === 0);
+  }, timeoutMillis);
+  if (!drained) console.warn(`! ${ORDERS_CREATED} not drained after ${timeoutMillis} ms; stopping anyway`);
 }
 
 /** Any HTTP answer means something listens there; only a refused connection is worth a warning. */
@@ -114,8 +140,17 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping: services flush their telemetry before exiting...');
+  // First no new requests, then no message left in flight, then the services: nothing they were
+  // doing is cut off, so every trace of the run is complete.
   const traffic = children.get('traffic');
-  traffic?.kill('SIGTERM');
+  if (traffic) {
+    const exited = new Promise((resolve) => traffic.once('exit', resolve));
+    traffic.kill('SIGTERM');
+    const timer = setTimeout(() => traffic.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (children.has('broker') && children.has('worker')) await drainQueue(30_000);
   // Reverse start order, so nothing keeps sending to a service that is already gone.
   for (const service of [...SERVICES].reverse()) {
     const child = children.get(service.name);
@@ -135,7 +170,10 @@ process.on('SIGTERM', () => void stop(0));
 await checkEndpoint();
 for (const service of SERVICES) {
   start(service);
-  if (service.readyUrl) await waitUntilReady(service.readyUrl);
+  if (!(await waitFor(service.ready, 30_000))) {
+    console.error(`${service.name} not ready after 30 s; see ${join(logDir, `${service.name}.log`)}`);
+    await stop(1);
+  }
 }
 
 console.log(
@@ -152,6 +190,8 @@ const trafficArgs = [
   '--rps',
   values.rps,
   ...(values.duration ? ['--duration', values.duration] : []),
+  '--min-checkouts',
+  values['min-checkouts'],
 ];
 const traffic = spawn(process.execPath, ['--import', 'tsx', 'src/traffic.ts', ...trafficArgs], {
   cwd: shopDir,

@@ -11,17 +11,26 @@ const { values } = parseArgs({
     users: { type: 'string', default: '4' },
     rps: { type: 'string', default: '8' },
     duration: { type: 'string' },
+    // With --duration: keep going past it until this many checkouts succeeded (a short run is random
+    // enough to place none on a slow machine), for at most two more minutes.
+    'min-checkouts': { type: 'string', default: '0' },
   },
 });
 const users = Number(values.users);
 const pauseMillis = (1000 * users) / Number(values.rps);
+const minCheckouts = Number(values['min-checkouts']);
 const deadline = values.duration ? Date.now() + Number(values.duration) * 1000 : Number.POSITIVE_INFINITY;
+const hardDeadline = deadline + 120_000;
 
 const TOKENS = ['tok-alice', 'tok-bob', 'tok-carol', 'tok-dave', 'tok-u42', 'tok-expired'];
 const ITEMS = ['book', 'book', 'mug', 'poster', 'limited-vinyl'];
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)];
 
 const counts = new Map<string, number>();
+const done = () => {
+  const now = Date.now();
+  return now >= hardDeadline || (now >= deadline && (counts.get('checkout 201') ?? 0) >= minCheckouts);
+};
 let stopping = false;
 process.on('SIGTERM', () => {
   stopping = true;
@@ -33,7 +42,7 @@ process.on('SIGINT', () => {
 async function virtualUser(index: number): Promise<void> {
   const placed: string[] = [];
   await sleep(index * (pauseMillis / users));
-  while (!stopping && Date.now() < deadline) {
+  while (!stopping && !done()) {
     const token = pick(TOKENS);
     const headers = {
       authorization: `Bearer ${token}`,

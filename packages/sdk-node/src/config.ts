@@ -60,6 +60,8 @@ export interface ResolvedConfig {
   spanBatch: BatchConfig;
   logBatch: BatchConfig;
   metricExportIntervalMillis: number;
+  /** Whether the HTTP instrumentations record their duration histograms (see TracehouseOptions.httpMetrics). */
+  httpMetrics: boolean;
   handleSignals: boolean;
   shutdownTimeoutMillis: number;
   warnings: string[];
@@ -108,6 +110,7 @@ export function resolveConfig(options: TracehouseOptions, env: Env, newInstanceI
     logBatch: batchFromEnv(env, 'OTEL_BLRP'),
     metricExportIntervalMillis:
       options.metricExportIntervalMillis ?? envNumber(env, 'OTEL_METRIC_EXPORT_INTERVAL') ?? 60_000,
+    httpMetrics: options.httpMetrics ?? envBoolean(env, 'TRACEHOUSE_HTTP_METRICS'),
     handleSignals: options.handleSignals ?? true,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 5_000,
     warnings,

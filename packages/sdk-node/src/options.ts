@@ -50,6 +50,12 @@ export interface TracehouseOptions {
   /** Log record processors to add after ours. */
   logRecordProcessors?: readonly LogRecordProcessor[];
 
+  /**
+   * Record the HTTP instrumentations' request-duration histograms (`http.server.request.duration`,
+   * `http.client.request.duration`). Default false: tracehouse derives RED metrics from 100% of spans,
+   * so these would only repeat them, at a cost on every request. Env: TRACEHOUSE_HTTP_METRICS=true.
+   */
+  httpMetrics?: boolean;
   /** OTEL_METRIC_EXPORT_INTERVAL; default 60000. */
   metricExportIntervalMillis?: number;
   /** Flush and exit on SIGTERM/SIGINT (exit code 128 + signal). Default true. */

@@ -41,6 +41,11 @@ const SECRET_KEY_PAIRS: ReadonlyArray<readonly [string, string]> = [
 interface ValuePattern {
   pattern: RegExp;
   replacement: string;
+  /**
+   * A cheap regex that every match of `pattern` contains (a literal prefix or keyword). The union of
+   * the triggers is the pre-filter run on every value; the full patterns run only when it hits.
+   */
+  trigger: string;
 }
 
 const KEY_VALUE_WORDS = 'password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth';
@@ -50,20 +55,29 @@ const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   {
     pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
     replacement: REDACTED,
+    trigger: '-----BEGIN ',
   },
   // JWTs: a base64url JSON header always starts with `eyJ` ('{"').
-  { pattern: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, replacement: REDACTED },
+  { pattern: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, replacement: REDACTED, trigger: 'eyJ' },
   // AWS access key ids (long-term AKIA, temporary ASIA, and the rarer prefixes).
-  { pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g, replacement: REDACTED },
+  { pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g, replacement: REDACTED, trigger: 'A[KSB]IA|ACCA' },
   // Well-known token formats: GitHub, Slack, Stripe, Google API keys.
-  { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g, replacement: REDACTED },
-  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replacement: REDACTED },
-  { pattern: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g, replacement: REDACTED },
-  { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replacement: REDACTED },
+  {
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g,
+    replacement: REDACTED,
+    trigger: 'gh[pousr]_|github_pat_',
+  },
+  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replacement: REDACTED, trigger: 'xox[abposr]-' },
+  { pattern: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g, replacement: REDACTED, trigger: '[sr]k_(?:live|test)_' },
+  { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replacement: REDACTED, trigger: 'AIza' },
   // `Bearer <token>` anywhere in text; the scheme stays so the message still reads.
-  { pattern: /\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, replacement: `$1 ${REDACTED}` },
+  { pattern: /\b(Bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, replacement: `$1 ${REDACTED}`, trigger: 'bearer' },
   // Credentials in URLs: scheme://user:password@host.
-  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, replacement: `$1${REDACTED}@` },
+  {
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi,
+    replacement: `$1${REDACTED}@`,
+    trigger: ':\\/\\/[^\\s/@]+@',
+  },
   // key=value / key: value / "key":"value" in free text and query strings.
   {
     pattern: new RegExp(
@@ -71,28 +85,39 @@ const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
       'gi',
     ),
     replacement: `$1$2${REDACTED}`,
+    trigger: `(?:${KEY_VALUE_WORDS})[\\w-]*["']?\\s*[:=]`,
   },
 ];
 
 /** Stop memoising key decisions past this many distinct keys, so hostile cardinality cannot grow memory. */
 const KEY_CACHE_LIMIT = 10_000;
+/**
+ * Values known to be clean. Most attribute values repeat (methods, hosts, routes, user agents,
+ * parameterised queries), so a hit skips the scan. Only short values are remembered, and the cache
+ * starts over when full, so unbounded cardinality costs a bounded amount of memory.
+ */
+const CLEAN_CACHE_LIMIT = 4_096;
+const CLEAN_CACHE_MAX_LENGTH = 512;
 
 export class Redactor {
   private readonly extraKeys: ReadonlyArray<string | RegExp>;
   private readonly valuePatterns: readonly ValuePattern[];
   /** One pass over the text decides whether any pattern can match; most values contain no secret. */
-  private readonly anyPattern: RegExp;
+  private readonly anyTrigger: RegExp;
   private readonly keyCache = new Map<string, boolean>();
+  private readonly cleanValues = new Set<string>();
 
   constructor(options: RedactionOptions = {}) {
     this.extraKeys = (options.keys ?? []).map((key) => (typeof key === 'string' ? key.toLowerCase() : key));
     const extraValues = (options.values ?? []).map((pattern) => ({
       pattern: pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`),
       replacement: REDACTED,
+      // A user pattern has no known literal part: the whole pattern is its own trigger.
+      trigger: pattern.source,
     }));
     this.valuePatterns = [...DEFAULT_VALUE_PATTERNS, ...extraValues];
-    // The union is only a pre-filter, so making it case-insensitive can only cause extra (harmless) checks.
-    this.anyPattern = new RegExp(this.valuePatterns.map(({ pattern }) => `(?:${pattern.source})`).join('|'), 'i');
+    // Only a pre-filter, so being case-insensitive can only cause extra (harmless) checks.
+    this.anyTrigger = new RegExp(this.valuePatterns.map(({ trigger }) => `(?:${trigger})`).join('|'), 'i');
   }
 
   isSecretKey(key: string): boolean {
@@ -105,7 +130,15 @@ export class Redactor {
 
   /** The text with every secret-looking part replaced; the same string when nothing matched. */
   redactString(text: string): string {
-    if (!this.anyPattern.test(text)) return text;
+    const cacheable = text.length <= CLEAN_CACHE_MAX_LENGTH;
+    if (cacheable && this.cleanValues.has(text)) return text;
+    if (!this.anyTrigger.test(text)) {
+      if (cacheable) {
+        if (this.cleanValues.size >= CLEAN_CACHE_LIMIT) this.cleanValues.clear();
+        this.cleanValues.add(text);
+      }
+      return text;
+    }
     let result = text;
     for (const { pattern, replacement } of this.valuePatterns) {
       pattern.lastIndex = 0;

@@ -1,5 +1,7 @@
 // Wires the enabled SDK: exporters behind batch processors, our baggage and redaction processors in
 // front of them, the sampler, the resource, W3C propagation and the instrumentations.
+import { createNoopMeter } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -71,6 +73,7 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
     metricReaders.push(reader);
   }
 
+  const instrumentations = createInstrumentations(config, options, modules);
   const sdk = new sdkNode.NodeSDK({
     resource: buildResource(config.resourceAttributes, modules),
     autoDetectResources: false,
@@ -83,9 +86,11 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
     spanProcessors,
     logRecordProcessors,
     metricReaders,
-    instrumentations: createInstrumentations(config, options, modules),
+    instrumentations,
   });
   sdk.start();
+  // start() hands every instrumentation the SDK's meter provider; this takes it back from the HTTP ones.
+  if (!config.httpMetrics) withoutHttpMetrics(instrumentations);
 
   return {
     ready: waitForEsmHooks(),
@@ -97,4 +102,23 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
     },
     shutdown: () => sdk.shutdown(),
   };
+}
+
+/**
+ * Instrumentations whose only metrics are request-duration histograms. tracehouse computes the same
+ * RED metrics from 100% of spans before sampling, so by default these histograms would repeat them,
+ * at a cost on every request (attribute hashing and a histogram update on the request path).
+ */
+const HTTP_METRIC_INSTRUMENTATIONS = new Set([
+  '@opentelemetry/instrumentation-http',
+  '@opentelemetry/instrumentation-undici',
+]);
+const NOOP_METER_PROVIDER = { getMeter: () => createNoopMeter() };
+
+function withoutHttpMetrics(instrumentations: readonly Instrumentation[]): void {
+  for (const instrumentation of instrumentations) {
+    if (HTTP_METRIC_INSTRUMENTATIONS.has(instrumentation.instrumentationName)) {
+      instrumentation.setMeterProvider(NOOP_METER_PROVIDER);
+    }
+  }
 }

@@ -28,14 +28,15 @@ export function publish(topic: string, payload: unknown): Promise<string> {
 
 /**
  * Long-polls `topic` forever and runs `handle` for each message inside a CONSUMER span that
- * continues the producer's trace. A failing handler fails its span; the loop goes on.
+ * continues the producer's trace. A failing handler fails its span; the loop goes on. A message is
+ * acknowledged once its handler has settled (and its span has ended), as with NATS JetStream or
+ * Redis XACK, so the broker knows when the topic is drained.
  */
 export async function consume<T>(topic: string, handle: (message: Message<T>) => Promise<void>): Promise<never> {
   for (;;) {
     let messages: Message<T>[];
     try {
-      // Polling is plumbing: without suppression every empty poll would become a trace of its own.
-      messages = await context.with(suppressTracing(context.active()), () =>
+      messages = await plumbing(() =>
         callJson<Message<T>[]>(`${urlOf('broker')}/topics/${topic}/messages?waitMs=1000&max=10`),
       );
     } catch {
@@ -46,6 +47,14 @@ export async function consume<T>(topic: string, handle: (message: Message<T>) =>
       await consumerSpan({ ...destinationOf(topic), messageId: message.id }, message.headers, () =>
         handle(message),
       ).catch(() => undefined);
+      await plumbing(() =>
+        callJson(`${urlOf('broker')}/topics/${topic}/acks`, { body: { ids: [message.id] } }).catch(() => undefined),
+      );
     }
   }
+}
+
+/** Polls and acks are plumbing: without suppression, each would become a trace of its own. */
+function plumbing<T>(call: () => Promise<T>): Promise<T> {
+  return context.with(suppressTracing(context.active()), call);
 }

@@ -42,23 +42,40 @@ before(async () => {
   });
   assert.equal(response.status, 201);
 
+  // Wait on what the processes report, not on time: the fixtures print the id of every span they
+  // end (stderr) and every log line (stdout, numbered). Once the worker's consumer span is in, and
+  // every span and log line any service has ended or printed so far has reached the receiver, the
+  // trace is complete, however slow the machine.
   await eventually(
-    () => capture.spans.some((span) => span.service === 'fixture-worker' && span.name === 'charge card'),
-    15_000,
-    'the worker to export its spans',
-  );
-  const entry = capture.spans.find((span) => span.service === 'fixture-gateway' && span.kind === SPAN_KIND.SERVER);
-  assert.ok(entry, 'the gateway exported its server span');
-  traceId = entry.traceId;
-  // Logs are batched separately from spans: wait for the last log line of the flow too.
-  await eventually(
-    () => capture.logs.some((log) => log.traceId === traceId && log.body === 'payment failed'),
-    10_000,
-    "the worker's logs",
+    () => {
+      const entry = capture.spans.find((span) => span.service === 'fixture-gateway' && span.kind === SPAN_KIND.SERVER);
+      if (!entry) return false;
+      traceId = entry.traceId;
+      const consumed = capture.spans.some(
+        (span) => span.traceId === traceId && span.service === 'fixture-worker' && span.kind === SPAN_KIND.CONSUMER,
+      );
+      return consumed && everythingEndedWasExported();
+    },
+    30_000,
+    'the whole trace, with every ended span and printed log line, at the receiver',
   );
   traceSpans = capture.spans.filter((span) => span.traceId === traceId);
   traceLogs = capture.logs.filter((log) => log.traceId === traceId);
 });
+
+function everythingEndedWasExported(): boolean {
+  const spanIds = new Set(capture.spans.map((span) => span.spanId));
+  for (const [role, service] of Object.entries(shop.services)) {
+    const ended = service.stderr.filter((line) => line.startsWith('span-ended '));
+    if (!ended.every((line) => spanIds.has(line.slice('span-ended '.length)))) return false;
+    const seqs = new Set(
+      capture.logs.filter((log) => log.service === `fixture-${role}`).map((log) => log.attributes.seq),
+    );
+    const printed = service.stdout.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line).seq);
+    if (!printed.every((seq) => seqs.has(seq))) return false;
+  }
+  return true;
+}
 
 after(async () => {
   await killAll();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type FixtureShop, type Role, startFixtureShop } from '../support/fixture-shop.js';
 import { type OtlpCapture, startOtlpCapture } from '../support/otlp-capture.js';
-import { killAll } from '../support/processes.js';
+import { eventually, killAll } from '../support/processes.js';
 import { type QueueBroker, startQueueBroker } from '../support/queue-broker.js';
 
 const ROLES: Role[] = ['gateway', 'orders', 'worker'];
@@ -44,7 +44,21 @@ before(async () => {
     }
   };
   const clients = Array.from({ length: 6 }, client);
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // Signal mid-load once there is enough finished work to lose: a condition, not a duration, so a
+  // slow machine only makes this take longer.
+  await eventually(
+    () =>
+      completedRequests >= 20 &&
+      ROLES.every((role) => {
+        const { stdout, stderr } = shop.services[role];
+        return (
+          stderr.filter((line) => line.startsWith('span-ended ')).length >= 10 &&
+          stdout.filter((line) => line.startsWith('{')).length >= 10
+        );
+      }),
+    60_000,
+    'every service to have ended 10 spans and logged 10 lines under load',
+  );
   for (const role of ROLES) shop.services[role].child.kill('SIGTERM');
   exits = await Promise.all(ROLES.map((role) => shop.services[role].exited));
   loading = false;
@@ -98,5 +112,10 @@ test('no log record written before SIGTERM is lost, and metrics are flushed too'
     assert.deepEqual(missing, [], `${role}: ${missing.length} of ${printed.length} log records lost`);
   }
   // The metric reader's interval (60 s) never elapsed: only the shutdown flush can have sent these.
-  assert.ok(capture.requests.filter((request) => request.path === '/v1/metrics').length >= ROLES.length);
+  const metrics = capture.requests.filter((request) => request.path === '/v1/metrics');
+  assert.ok(metrics.length >= ROLES.length);
+  // Runtime metrics are exported; the HTTP duration histograms are not (tracehouse derives RED from spans).
+  const bodies = metrics.map((request) => request.body.toString('latin1')).join('\n');
+  assert.match(bodies, /nodejs\.eventloop|v8js\./);
+  assert.doesNotMatch(bodies, /http\.(server|client)\.request\.duration/);
 });

@@ -151,3 +151,10 @@ test('batch settings come from OTEL_BSP_* and OTEL_BLRP_*; invalid numbers fall 
   assert.equal(config.logBatch.maxExportBatchSize, 64);
   assert.equal(resolve({ OTEL_METRIC_EXPORT_INTERVAL: '15000' }).metricExportIntervalMillis, 15_000);
 });
+
+test('HTTP duration histograms: off by default, TRACEHOUSE_HTTP_METRICS=true or the option turns them on', () => {
+  assert.equal(resolve({}).httpMetrics, false);
+  assert.equal(resolve({ TRACEHOUSE_HTTP_METRICS: 'true' }).httpMetrics, true);
+  assert.equal(resolve({ TRACEHOUSE_HTTP_METRICS: 'true' }, { httpMetrics: false }).httpMetrics, false);
+  assert.equal(resolve({}, { httpMetrics: true }).httpMetrics, true);
+});

@@ -99,3 +99,30 @@ test('extra key and value patterns are configurable', () => {
   // Defaults still apply alongside the extras.
   assert.equal(custom.redactString('password=1'), `password=${REDACTED}`);
 });
+
+test('the cheap pre-filter lets every built-in pattern through, and clean values are remembered, never secrets', () => {
+  const fresh = new Redactor();
+  const secrets = [
+    '-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----',
+    'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl',
+    'key AKIAABCDEFGHIJKLMNOP',
+    'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    'xoxb-1234567890-abcdef',
+    'sk_live_abcdefghij1234',
+    'AIzaSyA1234567890abcdefghijklmnopqrstuv',
+    'Authorization: Bearer abc.def.ghi',
+    'postgres://app:hunter2@db:5432/shop',
+    'retry with api_key=abc123 later',
+  ];
+  for (const secret of secrets) {
+    // Twice: a secret must be redacted every time, not remembered as clean after the first.
+    assert.notEqual(fresh.redactString(secret), secret, secret);
+    assert.notEqual(fresh.redactString(secret), secret, `${secret} (second time)`);
+  }
+  const clean = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36';
+  assert.equal(fresh.redactString(clean), clean);
+  assert.equal(fresh.redactString(clean), clean);
+  // A user pattern has no trigger of its own: it must still reach the full check.
+  const custom = new Redactor({ values: [/\bCARD-\d{4}\b/] });
+  assert.equal(custom.redactString('paid with CARD-1234'), `paid with ${REDACTED}`);
+});
