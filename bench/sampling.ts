@@ -24,6 +24,8 @@ async function server(dataDir: string, decisionWait: string) {
     [
       join(root, 'bin/tracehouse.js'),
       'start',
+      // Loopback only, like bench:ingest: no tokens to manage in a benchmark.
+      '--allow-anonymous',
       '--data-dir',
       dataDir,
       '--port',
