@@ -61,6 +61,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       maxQueuedBytes: config['ingest.maxQueuedBytes'],
       maxInsertRows: config['ingest.maxInsertRows'],
     },
+    tagSampleRate: config['search.tagSampleRate'],
     onInsert: metrics.observeInsert,
   });
   metrics.watchStore(store);

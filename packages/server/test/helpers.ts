@@ -30,7 +30,7 @@ export async function startTestServer(
       'otlp.grpcPort': 0,
       'ingest.flushInterval': '20ms',
     },
-    sets: [`auth.allowAnonymous=${opts.auth ? 'false' : 'true'}`, ...(opts.sets ?? [])],
+    sets: [`auth.allowAnonymous=${opts.auth ? 'false' : 'true'}`, 'search.tagSampleRate=1', ...(opts.sets ?? [])],
   });
   const server = await startServer(config, { clock: opts.clock });
   return {

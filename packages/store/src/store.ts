@@ -16,11 +16,14 @@ import {
   type TableDef,
   traceIndexTtlSql,
 } from './schema/tables';
+import { tagValuesViewSql } from './search/schema';
 import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
 
 export interface StoreOptions extends ConnectOptions {
   retention: Retention;
   writer: BatchWriterOptions;
+  /** One span in this many feeds the autocomplete rollup (default 16; 1 = every span). */
+  tagSampleRate?: number;
   onInsert?: (o: InsertObservation) => void;
 }
 
@@ -47,6 +50,7 @@ export class Store {
     const sql = Sql.connect(opts);
     await migrate(sql);
     await applyRetention(sql, opts.retention);
+    for (const statement of tagValuesViewSql(opts.tagSampleRate ?? 16)) await sql.command(statement);
     const writer = (t: TableDef) => new BatchWriter(sql, t.name, t.columns, opts.writer, opts.onInsert);
     const metricWriters = Object.fromEntries(
       Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),

@@ -63,6 +63,11 @@ export const configKeys = {
     default: '',
     doc: 'gateway mode: also export kept traces to this OTLP/HTTP base URL',
   },
+  'search.tagSampleRate': {
+    kind: 'int',
+    default: 16,
+    doc: 'one span in this many feeds tag autocomplete (1 = every span; costs ingest throughput)',
+  },
   'processor.interval': {
     kind: 'duration',
     default: 1000,
