@@ -28,6 +28,7 @@ export {
   type ErrorCondition,
   type LatencyCondition,
   type Rule,
+  ruleWarnings,
   type SamplingPolicyOptions,
   samplingPolicy,
 } from './sampling/rules';

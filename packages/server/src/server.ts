@@ -5,6 +5,7 @@ import { Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
 import type { Config } from './config/schema';
+import { ForwardProcessor } from './forward/forwarder';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
@@ -26,12 +27,12 @@ export interface RunningServer {
 
 const seconds = (ms: number) => ms / 1000;
 
-/** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API. */
 export interface ServerOptions {
   /** The processors' clock (default Date.now). */
   clock?: Clock;
 }
 
+/** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API, background processors. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const metrics = new SelfMetrics();
   const store = await Store.open({
@@ -59,6 +60,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const samplingMetrics = new SamplingMetrics(metrics.registry);
   if (config['sampling.enabled']) {
     processors.push(new SamplingProcessor(store, samplerOptions(config), samplingMetrics));
+    for (const w of SamplingProcessor.warnings(config)) console.warn(`warning: ${w}`);
+  }
+  if (config['forward.otlpEndpoint']) {
+    processors.push(new ForwardProcessor(store, { endpoint: config['forward.otlpEndpoint'] }, samplingMetrics));
   }
   const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
   processors.push(...(derived?.processors ?? []));

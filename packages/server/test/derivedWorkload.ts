@@ -1,6 +1,6 @@
 // Ground truth for the derived-metrics tests: a small shop sent with the official
 // OpenTelemetry JS SDK (one provider per service), with exact span times so the expected
-// latency buckets are known, and the sampling decisions the contract's rules give.
+// latency buckets are known, and which traces the contract's sampling rules keep.
 import {
   type Context,
   context,
@@ -144,31 +144,6 @@ export async function sendShop(server: TestServer, traces: number): Promise<Trut
   for (const [traceId, t] of traceSpans)
     truth.traces.set(traceId, { kept: t.error || t.slow || isKeptAt(traceId, BASELINE), spans: t.spans });
   return truth;
-}
-
-/**
- * Records the sampling decisions the contract's rules give (error, latency, 5 % baseline),
- * as the sampling processor does once a trace is complete.
- */
-export async function recordDecisions(server: TestServer, truth: Truth): Promise<void> {
-  const decidedAt = BigInt(Date.now()) * 1_000_000n;
-  const columns = [
-    'TraceId',
-    'Decision',
-    'Rule',
-    'Reason',
-    'DecidedAt',
-    'AdjustedCount',
-    'SpanCount',
-    'RootServiceName',
-    'RootSpanName',
-    'TraceStart',
-    'TraceEnd',
-  ];
-  const lines = [...truth.traces].map(
-    ([traceId, t]) => `["${traceId}","${t.kept ? 'keep' : 'drop'}","test","",${decidedAt},1,${t.spans},"","",0,0]`,
-  );
-  await server.store.sql.insertRows('sampling_decisions', columns, lines.join('\n'));
 }
 
 /** Parses a Prometheus/OpenMetrics exposition into samples (and their exemplars). */

@@ -11,6 +11,7 @@ import {
   metricTables,
   modifyTtlSql,
   type Retention,
+  samplingDecisionsTtlSql,
   spansRecent,
   type TableDef,
   traceIndexTtlSql,
@@ -135,4 +136,5 @@ FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table O
 async function applyRetention(sql: Sql, retention: Retention): Promise<void> {
   for (const t of dataTables) await sql.command(modifyTtlSql(t, retention[t.retention]));
   await sql.command(traceIndexTtlSql(Math.max(retention.spansRecent, retention.spans)));
+  await sql.command(samplingDecisionsTtlSql(Math.max(retention.spansRecent, retention.spans)));
 }

@@ -103,3 +103,14 @@ function describeCondition(c: Condition): string {
     }
   }
 }
+
+/**
+ * Warnings for a rule list: a rule after a catch-all (no conditions) never matches, nor do
+ * the defaults after a user catch-all.
+ */
+export function ruleWarnings(userRules: readonly Rule[]): string[] {
+  const i = userRules.findIndex((r) => r.when.length === 0);
+  if (i < 0) return [];
+  const shadowed = [...userRules.slice(i + 1).map((r) => `"${r.name}"`), 'the defaults (errors, latency, baseline)'];
+  return [`sampling.rules: rule "${userRules[i]!.name}" matches every trace, so ${shadowed.join(', ')} never apply`];
+}

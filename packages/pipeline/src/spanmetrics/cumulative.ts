@@ -15,6 +15,8 @@ interface SeriesState {
   histograms: Record<string, { buckets: number[]; sum: number; exemplars: (Exemplar | undefined)[] }>;
   /** Increments held back until the series has been scraped once at 0. */
   pending: SeriesDelta[] | null;
+  /** When data last arrived for the series (ms; the interval's end). */
+  updatedMs: number;
 }
 
 /**
@@ -26,22 +28,36 @@ interface SeriesState {
  */
 export class CumulativeSeries {
   private readonly series = new Map<string, SeriesState>();
+  /** Totals of expired series: a series that comes back continues from them. */
+  private readonly retired = new Map<string, SeriesDelta>();
 
   constructor(private readonly bucketsOf: Record<string, number>) {}
 
   /** Totals restored at start: exposed at once, with no zero-first step. */
-  restore(key: string, labels: LabelPairs, delta: SeriesDelta): void {
+  restore(key: string, labels: LabelPairs, delta: SeriesDelta, updatedMs = 0): void {
     const s = this.ensure(key, labels);
+    s.updatedMs = Math.max(s.updatedMs, updatedMs);
     this.apply(s, { ...delta, histograms: mapValues(delta.histograms, (h) => ({ ...h, exemplars: undefined })) });
   }
 
-  add(key: string, labels: LabelPairs, delta: SeriesDelta): void {
+  add(key: string, labels: LabelPairs, delta: SeriesDelta, updatedMs = 0): void {
     const existing = this.series.get(key);
+    const retired = this.retired.get(key);
+    if (!existing && retired) {
+      // Back after going stale: it continues from its totals (as a restart would restore
+      // them), so rate() across the gap sees only the new increments.
+      this.retired.delete(key);
+      this.restore(key, labels, retired, updatedMs);
+      this.apply(this.series.get(key)!, delta);
+      return;
+    }
     if (!existing) {
       const s = this.ensure(key, labels);
       s.pending = [delta];
+      s.updatedMs = updatedMs;
       return;
     }
+    existing.updatedMs = Math.max(existing.updatedMs, updatedMs);
     if (existing.pending) existing.pending.push(delta);
     else this.apply(existing, delta);
   }
@@ -64,6 +80,7 @@ export class CumulativeSeries {
             exemplars: withExemplars ? [...h.exemplars] : [],
           })),
           pending: null,
+          updatedMs: s.updatedMs,
         },
       }));
     for (const s of this.series.values()) {
@@ -75,6 +92,23 @@ export class CumulativeSeries {
       }
     }
     return snapshot;
+  }
+
+  /**
+   * Drops series with no data for `staleMs` (Tempo's stale_duration, 15 min): a label set
+   * that stopped (a deploy's old pod, a renamed route) stops costing a series. Returns the
+   * dropped keys, so the cardinality limiter can free them.
+   */
+  expire(nowMs: number, staleMs: number): string[] {
+    const dropped: string[] = [];
+    for (const [key, s] of this.series)
+      if (nowMs - s.updatedMs > staleMs) {
+        for (const d of s.pending ?? []) this.apply(s, d);
+        this.retired.set(key, { counters: s.counters, histograms: s.histograms });
+        this.series.delete(key);
+        dropped.push(key);
+      }
+    return dropped;
   }
 
   get size(): number {
@@ -93,6 +127,7 @@ export class CumulativeSeries {
           exemplars: new Array<Exemplar | undefined>(n).fill(undefined),
         })),
         pending: null,
+        updatedMs: 0,
       };
       this.series.set(key, s);
     }

@@ -26,6 +26,11 @@ export class SeriesLimiter {
     return key;
   }
 
+  /** Frees a label set (its series expired). */
+  forget(key: string): void {
+    this.known.delete(key);
+  }
+
   get size(): number {
     return this.known.size;
   }

@@ -5,6 +5,7 @@ import {
   encodeThreshold,
   evaluate,
   parseRules,
+  ruleWarnings,
   type SampledSpan,
   samplingPolicy,
   thresholdFor,
@@ -129,4 +130,17 @@ test('th is merged into tracestate: ot first, its other sub-keys and other membe
   assert.equal(withThreshold('', '0'), 'ot=th:0');
   assert.equal(withThreshold('vendor=a', 'c'), 'ot=th:c,vendor=a');
   assert.equal(withThreshold('vendor=a, ot=th:8;rv:0123456789abcd', 'f'), 'ot=th:f;rv:0123456789abcd,vendor=a');
+});
+
+test('a catch-all before other rules is warned about', () => {
+  assert.deepEqual(ruleWarnings(parseRules([{ name: 'a', when: 'error', action: 'keep' }])), []);
+  assert.deepEqual(
+    ruleWarnings(
+      parseRules([
+        { name: 'all', action: 'sample 1' },
+        { name: 'b', action: 'keep' },
+      ]),
+    ),
+    ['sampling.rules: rule "all" matches every trace, so "b", the defaults (errors, latency, baseline) never apply'],
+  );
 });

@@ -137,6 +137,23 @@ describe('cumulative series for /metrics', () => {
     assert.deepEqual(second[0]!.state.histograms.latency!.buckets, [2, 1, 0]);
   });
 
+  test('a series idle for the stale duration leaves, and its label set is freed', () => {
+    const c = new CumulativeSeries({ latency: 3 });
+    const limiter = new SeriesLimiter(1);
+    c.add(limiter.admit('old'), [['service', 'old']], delta(1, [1, 0, 0]), 1_000);
+    assert.equal(limiter.admit('new'), OVERFLOW_KEY, 'limit reached');
+    assert.deepEqual(c.expire(1_000 + 15 * 60_000, 15 * 60_000), [], 'not yet');
+    c.add('old', [['service', 'old']], delta(1, [1, 0, 0]), 2_000);
+    const dropped = c.expire(2_001 + 15 * 60_000, 15 * 60_000);
+    assert.deepEqual(dropped, ['old']);
+    for (const k of dropped) limiter.forget(k);
+    assert.equal(c.size, 0);
+    assert.equal(limiter.admit('new'), 'new');
+    // Back later: it continues from its totals, with no drop to 0 in between.
+    c.add('old', [['service', 'old']], delta(1, [1, 0, 0]), 3_000_000);
+    assert.equal(c.scrape(false)[0]!.state.counters.calls, 3);
+  });
+
   test('restored totals are exposed at once; exemplars are handed out once', () => {
     const c = new CumulativeSeries({ latency: 3 });
     c.restore('k', [['service', 'api']], delta(5, [5, 0, 0]));

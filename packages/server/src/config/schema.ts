@@ -84,6 +84,11 @@ export const configKeys = {
     default: '',
     doc: 'extra span-metric labels from resource/span attributes, comma separated',
   },
+  'derived.staleAfter': {
+    kind: 'duration',
+    default: 15 * 60_000,
+    doc: 'a derived series with no data this long leaves /metrics (0 = never)',
+  },
   'derived.remoteWriteUrl': {
     kind: 'string',
     default: '',

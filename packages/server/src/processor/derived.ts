@@ -42,6 +42,7 @@ export async function createDerived(store: Store, config: Config, registry: Regi
     lagMs,
     dimensions: parseDimensions(config['derived.dimensions']),
     cardinalityLimit: limit,
+    staleMs: config['derived.staleAfter'],
     keep: {
       latencyThresholdNs: samplingSetting(config, 'sampling.latencyThreshold', 1000) * 1e6,
       baselineThreshold: thresholdFor(samplingSetting(config, 'sampling.baselinePercent', 5)),
@@ -51,6 +52,7 @@ export async function createDerived(store: Store, config: Config, registry: Regi
     intervalMs,
     lagMs,
     cardinalityLimit: limit,
+    staleMs: config['derived.staleAfter'],
     onUnpaired: (n) => unpaired.inc(n),
   });
   // Counters continue from the stored intervals before the first scrape can see them.

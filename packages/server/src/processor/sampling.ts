@@ -1,4 +1,4 @@
-import { parseRules, samplingPolicy } from '@tracehouse/pipeline';
+import { parseRules, ruleWarnings, samplingPolicy } from '@tracehouse/pipeline';
 import { type SamplerOptions, type Store, TraceSampler } from '@tracehouse/store';
 import type { Config } from '../config/schema';
 import type { Processor } from './loop';
@@ -35,6 +35,11 @@ export class SamplingProcessor implements Processor {
     private readonly metrics: SamplingMetrics,
   ) {
     this.sampler = new TraceSampler(store.sql, options);
+  }
+
+  /** Rule-list warnings, for the log at start (a catch-all shadowing later rules). */
+  static warnings(config: Config): string[] {
+    return ruleWarnings(parseRules(config['sampling.rules']));
   }
 
   async tick(nowMs: number): Promise<void> {

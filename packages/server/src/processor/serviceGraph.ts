@@ -21,6 +21,8 @@ export interface ServiceGraphOptions {
   intervalMs: number;
   lagMs: number;
   cardinalityLimit: number;
+  /** A series with no data this long is dropped from /metrics (0 = never). */
+  staleMs?: number;
   maxIntervalsPerTick?: number;
   /** Spans that could not be paired nor given a virtual peer (a self-metric). */
   onUnpaired?: (n: number) => void;
@@ -59,13 +61,18 @@ export class ServiceGraphProcessor implements Processor {
     for (const t of totals) {
       const key = t.overflow ? OVERFLOW_KEY : edgeKey(t);
       keys.push(key);
-      this.series.restore(key, labelsOf(t), {
-        counters: { requests: t.requests, failed: t.failed },
-        histograms: {
-          server: { buckets: t.serverLatencyBuckets, sum: t.serverLatencySum },
-          client: { buckets: t.clientLatencyBuckets, sum: t.clientLatencySum },
+      this.series.restore(
+        key,
+        labelsOf(t),
+        {
+          counters: { requests: t.requests, failed: t.failed },
+          histograms: {
+            server: { buckets: t.serverLatencyBuckets, sum: t.serverLatencySum },
+            client: { buckets: t.clientLatencyBuckets, sum: t.clientLatencySum },
+          },
         },
-      });
+        t.lastWindowEndMs,
+      );
     }
     return new SeriesLimiter(this.options.cardinalityLimit, keys);
   }
@@ -82,7 +89,7 @@ export class ServiceGraphProcessor implements Processor {
       await this.store.writeWatermark(this.name, from);
       this.watermark = from;
     }
-    if (from >= ready) return;
+    if (from >= ready) return this.expire(nowMs);
     const to = Math.min(ready, from + intervalMs * (this.options.maxIntervalsPerTick ?? 8));
     const rows: EdgeRow[] = [];
     let unpaired = 0;
@@ -98,14 +105,25 @@ export class ServiceGraphProcessor implements Processor {
     for (const r of rows) {
       const exemplars = new Array<Exemplar | undefined>(LATENCY_BUCKETS).fill(undefined);
       for (const e of r.exemplars) exemplars[e.bucket] = e;
-      this.series.add(r.overflow ? OVERFLOW_KEY : edgeKey(r), labelsOf(r), {
-        counters: { requests: r.requests, failed: r.failed },
-        histograms: {
-          server: { buckets: r.serverLatencyBuckets, sum: r.serverLatencySum, exemplars },
-          client: { buckets: r.clientLatencyBuckets, sum: r.clientLatencySum },
+      this.series.add(
+        r.overflow ? OVERFLOW_KEY : edgeKey(r),
+        labelsOf(r),
+        {
+          counters: { requests: r.requests, failed: r.failed },
+          histograms: {
+            server: { buckets: r.serverLatencyBuckets, sum: r.serverLatencySum, exemplars },
+            client: { buckets: r.clientLatencyBuckets, sum: r.clientLatencySum },
+          },
         },
-      });
+        r.windowEndMs,
+      );
     }
+    this.expire(nowMs);
+  }
+
+  private expire(nowMs: number): void {
+    if (!this.options.staleMs) return;
+    for (const key of this.series.expire(nowMs, this.options.staleMs)) this.limiter?.forget(key);
   }
 
   get computedUntilMs(): number | null {

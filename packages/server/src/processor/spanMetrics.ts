@@ -20,6 +20,8 @@ export interface SpanMetricsOptions {
   lagMs: number;
   dimensions: readonly Dimension[];
   cardinalityLimit: number;
+  /** A series with no data this long is dropped from /metrics (0 = never). */
+  staleMs?: number;
   keep: KeepRule;
   /** Intervals computed per tick at most (catching up after downtime goes in steps). */
   maxIntervalsPerTick?: number;
@@ -56,10 +58,15 @@ export class SpanMetricsProcessor implements Processor {
     this.watermark = await this.store.readWatermark(this.name);
     const totals = this.watermark === null ? [] : await this.store.spanMetricTotals(this.watermark);
     for (const t of totals) {
-      this.series.restore(t.seriesKey, this.labelsOf(t), {
-        counters: { calls: t.calls },
-        histograms: { latency: { buckets: t.latencyBuckets, sum: t.latencySum } },
-      });
+      this.series.restore(
+        t.seriesKey,
+        this.labelsOf(t),
+        {
+          counters: { calls: t.calls },
+          histograms: { latency: { buckets: t.latencyBuckets, sum: t.latencySum } },
+        },
+        t.lastWindowEndMs,
+      );
     }
     return new SeriesLimiter(
       this.options.cardinalityLimit,
@@ -79,11 +86,11 @@ export class SpanMetricsProcessor implements Processor {
       await this.store.writeWatermark(this.name, from);
       this.watermark = from;
     }
-    if (from >= floorTo(nowMs - lagMs, intervalMs)) return;
+    if (from >= floorTo(nowMs - lagMs, intervalMs)) return this.expire(nowMs);
     // Ingest time is the database's clock: never close an interval it has not reached,
     // whatever the injected clock says (a server's clock may lag Node's).
     const ready = floorTo(Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
-    if (from >= ready) return;
+    if (from >= ready) return this.expire(nowMs);
     const to = Math.min(ready, from + intervalMs * (this.options.maxIntervalsPerTick ?? 8));
     const cells = await this.store.spanMetricCells({
       fromMs: from,
@@ -100,11 +107,22 @@ export class SpanMetricsProcessor implements Processor {
     for (const r of rows) {
       const exemplars = new Array<Exemplar | undefined>(LATENCY_BUCKETS).fill(undefined);
       for (const e of r.exemplars) exemplars[e.bucket] = e;
-      this.series.add(r.seriesKey, this.labelsOf(r), {
-        counters: { calls: r.calls },
-        histograms: { latency: { buckets: r.latencyBuckets, sum: r.latencySum, exemplars } },
-      });
+      this.series.add(
+        r.seriesKey,
+        this.labelsOf(r),
+        {
+          counters: { calls: r.calls },
+          histograms: { latency: { buckets: r.latencyBuckets, sum: r.latencySum, exemplars } },
+        },
+        r.windowEndMs,
+      );
     }
+    this.expire(nowMs);
+  }
+
+  private expire(nowMs: number): void {
+    if (!this.options.staleMs) return;
+    for (const key of this.series.expire(nowMs, this.options.staleMs)) this.limiter?.forget(key);
   }
 
   /** The end of the last interval computed, or null before the first. */

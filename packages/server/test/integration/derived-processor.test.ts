@@ -125,6 +125,14 @@ describe('span-metrics processor on the embedded store', () => {
       6,
     );
   });
+
+  test('restored series leave /metrics once idle for the stale duration', async () => {
+    const p = new SpanMetricsProcessor(derived, { ...options(), staleMs: 15 * 60_000 });
+    await p.restore();
+    assert.ok(p.series.size > 0);
+    await p.tick(Date.now() + 16 * 60_000);
+    assert.equal(p.series.size, 0);
+  });
 });
 
 describe('cardinality limit on the embedded store', () => {

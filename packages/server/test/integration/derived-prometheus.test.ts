@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { quantile } from '@tracehouse/pipeline';
-import { recordDecisions, sendShop, type Truth } from '../derivedWorkload';
+import { sendShop, type Truth } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 
 const freePort = () =>
@@ -87,7 +87,13 @@ describe('Prometheus scrapes tracehouse', () => {
       'the prometheus binary is needed (apt-get install -y prometheus; .ci/run does it)',
     );
     server = await startTestServer({
-      sets: ['derived.interval=1s', 'derived.lag=300ms', 'processor.interval=200ms'],
+      sets: [
+        'derived.interval=1s',
+        'derived.lag=300ms',
+        'processor.interval=200ms',
+        'sampling.rootGrace=300ms',
+        'sampling.decisionWait=2s',
+      ],
     });
     dir = mkdtempSync(join(tmpdir(), 'tracehouse-prom-'));
     const target = new URL(server.urls.api).host;
@@ -101,7 +107,6 @@ describe('Prometheus scrapes tracehouse', () => {
     stderr = prom.stderr;
     await until('a first scrape', async () => ((await query('up == 1')).length ? true : undefined));
     truth = await sendShop(server, 40);
-    await recordDecisions(server, truth);
     const edges = [...truth.edges.values()].reduce((a, e) => a + e.requests, 0);
     await until('Prometheus to see every span and edge', async () => {
       const [calls] = await query('sum(traces_spanmetrics_calls_total)');
@@ -231,11 +236,12 @@ describe('remote write to Prometheus (derived.remoteWriteUrl)', () => {
         'derived.interval=1s',
         'derived.lag=300ms',
         'processor.interval=200ms',
+        'sampling.rootGrace=300ms',
+        'sampling.decisionWait=2s',
         `derived.remoteWriteUrl=${prom.url}/api/v1/write`,
       ],
     });
     const truth = await sendShop(server, 20);
-    await recordDecisions(server, truth);
     await until('pushed span metrics', async () => {
       const [calls] = await prom.query('sum(traces_spanmetrics_calls_total)');
       return Number(calls?.value[1]) === truth.spans ? true : undefined;

@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cumulative } from '@tracehouse/pipeline';
-import { parseExposition, recordDecisions, sendShop, type Truth } from '../derivedWorkload';
+import { parseExposition, sendShop, type Truth } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 
 // biome-ignore lint/suspicious/noExplicitAny: the API's JSON documents
 type Json = any;
 
-const SETS = ['derived.interval=1s', 'derived.lag=300ms', 'processor.interval=200ms'];
+// The real tail sampler decides each trace once it is quiet; the service graph follows.
+const SETS = [
+  'derived.interval=1s',
+  'derived.lag=300ms',
+  'processor.interval=200ms',
+  'sampling.rootGrace=300ms',
+  'sampling.decisionWait=2s',
+];
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -34,7 +41,6 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
   before(async () => {
     server = await startTestServer({ sets: SETS });
     truth = await sendShop(server, 60);
-    await recordDecisions(server, truth);
     // Every span is counted once the interval holding it has been computed.
     await waitFor('span metrics', async () => {
       const calls = parseExposition((await scrape(server, false)).text)
@@ -108,6 +114,8 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
       assert.equal(truth.traces.get(traceId)?.kept, true, `exemplar trace ${traceId} is kept`);
       const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
       assert.ok(s.exemplar!.value <= le, 'value inside its bucket');
+      const decision = await server.get(`/api/v1/traces/${traceId}/decision`);
+      assert.equal(decision.body.decision, 'keep', `the sampler kept ${traceId}`);
       const res = await server.get(`/api/v1/traces/${traceId}`);
       assert.equal(res.status, 200, `trace ${traceId} resolves`);
       const spanIds = res.body.resourceSpans.flatMap((rs: Json) =>

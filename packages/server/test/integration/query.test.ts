@@ -8,7 +8,6 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import protobuf from 'protobufjs';
-import { keepTraces } from '../../../store/test/kept';
 import { startTestServer, type TestServer } from '../helpers';
 
 // A small shop, sent with the official OTLP/HTTP protobuf exporters at fixed times, then
@@ -33,6 +32,7 @@ const TraceByIDResponse = root.lookupType('TraceByIDResponse');
 
 describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () => {
   let server: TestServer;
+  let decide: () => Promise<void>;
   const ids: Record<'a' | 'b' | 'c' | 'd', string> = { a: '', b: '', c: '', d: '' };
   let aRoot: Span;
   let aDb: Span;
@@ -41,7 +41,16 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
   const range = `start=${start}&end=${end}`;
 
   before(async () => {
-    server = await startTestServer();
+    // Sampling keeps the slow and failed traces (a, b, c) and drops d; it runs when the test ticks.
+    let now = Date.now();
+    server = await startTestServer({
+      clock: () => now,
+      sets: ['processor.interval=0', 'sampling.baselinePercent=0', 'sampling.latencyThreshold=250ms'],
+    });
+    decide = async () => {
+      now = Math.max(now, Date.now()) + 120_000;
+      await server.processors.runOnce();
+    };
     const url = server.urls.otlpHttp;
     const providers = ['shop-frontend', 'shop-payments'].map(
       (service) =>
@@ -85,7 +94,7 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
       startTime: at(1000),
       attributes: { 'http.route': '/', 'http.response.status_code': 200, 'enduser.id': 'u-42' },
     });
-    bRoot.end(at(1020));
+    bRoot.end(at(1260));
 
     const cRoot = payments.startSpan('POST /pay', {
       kind: SpanKind.SERVER,
@@ -124,7 +133,7 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
     });
     await logs.shutdown();
 
-    // Wait until every span is stored, then keep a, b and c as the sampling decision would.
+    // Wait until every span is stored, then let sampling decide.
     for (const id of Object.values(ids)) {
       for (let i = 0; i < 100 && (await server.get(`/api/v1/traces/${id}`)).status !== 200; i++) {
         await new Promise((r) => setTimeout(r, 50));
@@ -133,7 +142,12 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
     for (let i = 0; i < 100 && (await server.get(`/api/v1/logs?${range}`)).body.logs?.length !== 4; i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    await keepTraces(server.store.sql, [ids.a, ids.b, ids.c]);
+    await decide();
+    for (const id of Object.values(ids)) {
+      for (let i = 0; i < 50 && (await server.get(`/api/v1/traces/${id}/decision`)).body.decision === 'pending'; i++) {
+        await decide();
+      }
+    }
   });
   after(() => server.stop());
 
@@ -195,7 +209,7 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
         durationNanos: String(1200n * 1_000_000n),
         spanCount: 3,
         errorCount: 1,
-        decision: 'pending',
+        decision: 'keep',
         source: 'kept',
         matchedSpans: undefined,
       },
@@ -212,9 +226,9 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
       },
     ]);
     const recent = await search('{ name = "GET /checkout" }', '&recent=true');
-    assert.deepEqual(Object.fromEntries(recent.map((r) => [r.traceId, r.source])), {
-      [ids.a]: 'kept',
-      [ids.d]: 'recent',
+    assert.deepEqual(Object.fromEntries(recent.map((r) => [r.traceId, [r.source, r.decision]])), {
+      [ids.a]: ['kept', 'keep'],
+      [ids.d]: ['recent', 'drop'],
     });
   });
 
@@ -434,7 +448,7 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
         slow.body.traces.map((x: { traceID: string }) => x.traceID),
         [ids.a],
       );
-      const fast = await server.get(`/tempo/api/search?${range}&maxDuration=100ms`);
+      const fast = await server.get(`/tempo/api/search?${range}&maxDuration=270ms`);
       assert.deepEqual(fast.body.traces.map((x: { traceID: string }) => x.traceID).sort(), [ids.b, ids.d].sort());
       assert.equal((await server.get(`/tempo/api/search?q=${encodeURIComponent('{ name = ')}`)).status, 400);
       assert.equal((await server.get('/tempo/api/search?minDuration=fast')).status, 400);

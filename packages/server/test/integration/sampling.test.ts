@@ -67,6 +67,8 @@ describe('tail sampling in the running server', () => {
     const kept = trace(20, (i) => (i === 17 ? { StatusCode: 'Error' } : {}));
     const happy = Array.from({ length: 40 }, () => trace(20));
     assert.equal((await s.server.get(`/api/v1/traces/${kept[0]!.TraceId}/decision`)).status, 404);
+    const openapi = (await s.server.get('/api/v1/openapi.json')).body;
+    assert.ok(openapi.paths['/api/v1/traces/{traceId}/decision'].get);
     for (let b = 0; b < 5; b++) {
       await send(
         s.server,

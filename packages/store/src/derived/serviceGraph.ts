@@ -1,5 +1,5 @@
 import type { Sql } from '../client';
-import { defined, type ExemplarCells, exemplarColumns, exemplarsOf, insertObjects, type StoredExemplar } from './rows';
+import { defined, exemplarColumns, insertObjects, type StoredExemplar } from './rows';
 
 /** A trace whose sampling decision was first made inside a window. */
 export interface DecidedTrace {
@@ -174,16 +174,15 @@ const EDGE_LIMIT = 100_000;
 export async function edgeTotals(
   sql: Sql,
   q: { startMs?: number; endMs: number },
-): Promise<Omit<EdgeRow, 'windowStartMs' | 'windowEndMs'>[]> {
+): Promise<(Omit<EdgeRow, 'windowStartMs' | 'windowEndMs' | 'exemplars'> & { lastWindowEndMs: number })[]> {
   const where = ['WindowStart < fromUnixTimestamp64Milli({endMs:Int64})'];
   if (q.startMs !== undefined) where.push('WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})');
-  const rows = await sql.query<Record<string, unknown> & ExemplarCells>(
+  const rows = await sql.query<Record<string, unknown>>(
     `SELECT Client AS client, Server AS server, ConnectionType AS connectionType, any(VirtualNode) AS virtualNode,
   any(Overflow) AS overflow, sum(Requests) AS requests, sum(Failed) AS failed,
   sum(ServerLatencySum) AS serverLatencySum, sumForEach(ServerLatencyBuckets) AS serverLatencyBuckets,
   sum(ClientLatencySum) AS clientLatencySum, sumForEach(ClientLatencyBuckets) AS clientLatencyBuckets,
-  CAST([] AS Array(UInt8)) AS exBucket, CAST([] AS Array(String)) AS exTraceId, CAST([] AS Array(String)) AS exSpanId,
-  CAST([] AS Array(Float64)) AS exValue, CAST([] AS Array(String)) AS exTime
+  toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs
 FROM service_graph_edges FINAL
 WHERE ${where.join(' AND ')}
 GROUP BY client, server, connectionType
@@ -204,6 +203,6 @@ LIMIT ${EDGE_LIMIT}`,
     serverLatencyBuckets: (r.serverLatencyBuckets as unknown[]).map(Number),
     clientLatencySum: Number(r.clientLatencySum),
     clientLatencyBuckets: (r.clientLatencyBuckets as unknown[]).map(Number),
-    exemplars: exemplarsOf(r),
+    lastWindowEndMs: Number(r.lastWindowEndMs),
   }));
 }

@@ -156,11 +156,12 @@ const SERIES_TOTALS_LIMIT = 200_000;
 export async function spanMetricTotals(
   sql: Sql,
   beforeMs: number,
-): Promise<Omit<SpanMetricRow, 'windowStartMs' | 'windowEndMs' | 'exemplars'>[]> {
+): Promise<(Omit<SpanMetricRow, 'windowStartMs' | 'windowEndMs' | 'exemplars'> & { lastWindowEndMs: number })[]> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT SeriesKey, any(ServiceName) AS service, any(SpanName) AS spanName, any(SpanKind) AS spanKind,
   any(StatusCode) AS statusCode, any(Dimensions) AS dimensions, any(Overflow) AS overflow,
-  sum(Calls) AS calls, sum(LatencySum) AS latencySum, sumForEach(LatencyBuckets) AS latencyBuckets
+  sum(Calls) AS calls, sum(LatencySum) AS latencySum, sumForEach(LatencyBuckets) AS latencyBuckets,
+  toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs
 FROM span_metrics FINAL
 WHERE WindowStart < fromUnixTimestamp64Milli({beforeMs:Int64})
 GROUP BY SeriesKey
@@ -179,6 +180,7 @@ LIMIT ${SERIES_TOTALS_LIMIT}`,
     calls: Number(r.calls),
     latencySum: Number(r.latencySum),
     latencyBuckets: (r.latencyBuckets as unknown[]).map(Number),
+    lastWindowEndMs: Number(r.lastWindowEndMs),
   }));
 }
 

@@ -16,6 +16,8 @@ export interface SamplerOptions {
    * IngestTime overlap by this much and trail the clock by it.
    */
   visibilityLagMs?: number;
+  /** Decisions per tick at most (default 100,000): bounds a tick working off a backlog. */
+  maxDecisionsPerTick?: number;
   /** Fault injection for tests: fail right after this step's insert, before its watermark. */
   failAfterInsert?: 'decide' | 'copy' | 'late';
 }
@@ -82,6 +84,7 @@ export class TraceSampler {
   private recovering = true;
   private readonly compiled;
   private readonly lagMs: number;
+  private readonly maxDecisions: number;
 
   constructor(
     private readonly sql: Sql,
@@ -89,6 +92,7 @@ export class TraceSampler {
   ) {
     this.compiled = compileRules(options.rules);
     this.lagMs = options.visibilityLagMs ?? 2000;
+    this.maxDecisions = options.maxDecisionsPerTick ?? 100_000;
   }
 
   async tick(nowMs: number): Promise<SamplingTick> {
@@ -202,9 +206,10 @@ FROM (
     AND TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (SELECT TraceId FROM candidates))
   GROUP BY TraceId
   HAVING (Roots > 0 AND Newest <= ${ms('rootCut')}) OR Newest <= ${ms('waitCut')} OR Spans >= {maxSpans:UInt64}
-)`,
-      params,
-      { maxRows: 1_000_000, maxExecutionSeconds: 120, maxMemoryBytes: 2 * 1024 ** 3 },
+)
+LIMIT {maxDecisions:UInt32}`,
+      { ...params, maxDecisions: this.maxDecisions },
+      { maxRows: this.maxDecisions, maxExecutionSeconds: 120, maxMemoryBytes: 2 * 1024 ** 3 },
     );
 
     let decided: DecidedTrace[] = [];
@@ -243,9 +248,13 @@ FROM (
     // The next scan starts `lag` before these, so it sees every row that was not visible
     // yet (IngestTime > dbNow - lag) and every trace too fresh for this tick. A clock ahead
     // of the database's must not push them past rows the database has not written yet.
-    advance(wm, WATERMARKS.root, Math.min(rootCut, dbNowMs));
-    advance(wm, WATERMARKS.wait, Math.min(waitCut, dbNowMs));
-    await writeWatermarks(this.sql, wm, [WATERMARKS.root, WATERMARKS.wait]);
+    // A full batch (a backlog after downtime) leaves the windows where they are: the next
+    // tick finds the rest, the traces decided now no longer being candidates.
+    if (rows.length < this.maxDecisions) {
+      advance(wm, WATERMARKS.root, Math.min(rootCut, dbNowMs));
+      advance(wm, WATERMARKS.wait, Math.min(waitCut, dbNowMs));
+      await writeWatermarks(this.sql, wm, [WATERMARKS.root, WATERMARKS.wait]);
+    }
     return decided;
   }
 
@@ -303,6 +312,8 @@ GROUP BY d.Decision`,
     // Spans up to LastIngest - lag were visible to the decision copy; spans between that
     // and LastIngest may not have been (an insert in flight), so those are checked.
     const kept = `SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${inWindow}) AND Decision = 'keep'`;
+    // A copy has its span's Timestamp: the check reads only the days of the window's spans.
+    const spanTimes = `SELECT (min(Timestamp), max(Timestamp)) FROM spans_recent AS s WHERE ${window}`;
     await this.sql.command(
       `${insertKeptSpans}
 FROM spans_recent AS s
@@ -314,7 +325,7 @@ INNER JOIN (
 ) AS d ON s.TraceId = d.TraceId
 WHERE ${window} AND s.TraceId IN (${kept})
   AND s.IngestTime > d.Last - toIntervalMillisecond({lag:UInt32})
-  AND (${this.recovering ? '0' : 's.IngestTime > d.Last'} OR ${notCopied(kept)})
+  AND (${this.recovering ? '0' : 's.IngestTime > d.Last'} OR ${notCopied(kept, spanTimes)})
 LIMIT 1 BY s.TraceId, s.SpanId`,
       params,
     );
@@ -336,9 +347,24 @@ const TRIGGERS = {
   maxSpans: 'reached maxSpans',
 } as const;
 
-function notCopied(traceIds: string): string {
-  return `(s.TraceId, s.SpanId) NOT IN (SELECT TraceId, SpanId FROM spans WHERE TraceId IN (${traceIds}))`;
+function notCopied(traceIds: string, timeRange?: string): string {
+  const time = timeRange ? ` AND Timestamp BETWEEN (${timeRange}).1 AND (${timeRange}).2` : '';
+  return `(s.TraceId, s.SpanId) NOT IN (SELECT TraceId, SpanId FROM spans WHERE TraceId IN (${traceIds})${time})`;
 }
+
+/** A `th` hex string (1-14 digits, trailing zeros removed) as the threshold UInt64. */
+const thresholdOf = (th: string) => `reinterpretAsUInt64(reverse(unhex(rightPad(${th}, 14, '0'))))`;
+/** An upstream sampler's `th` in the span's tracestate (`ot=...;th:<hex>`), '' when none. */
+const upstreamTh = `regexpExtract(s.TraceState, '(^|,) *ot=([^,;]*;)*th:([0-9a-f]{1,14})', 3)`;
+/**
+ * The span's effective threshold: the stricter of ours and the upstream one. Consistent
+ * sampling composes by the larger threshold (R >= both), so a span head-sampled at 50%
+ * upstream and kept by an error rule here still stands for 2.
+ */
+const effectiveT = `greatest(if(${upstreamTh} = '', toUInt64(0), ${thresholdOf(upstreamTh)}), ${thresholdOf('d.Th')})`;
+const effectiveTh = `if(${effectiveT} = 0, '0', replaceRegexpOne(leftPad(lower(hex(${effectiveT})), 14, '0'), '0+$', ''))`;
+const effectiveAdjusted = `if(${effectiveT} = ${thresholdOf('d.Th')}, d.Adjusted,
+    72057594037927936. / toFloat64(toUInt64(72057594037927936) - ${effectiveT}))`;
 
 /**
  * INSERT ... SELECT head shared by the copy steps: the span as stored, with `ot=th:<th>`
@@ -351,12 +377,12 @@ const insertKeptSpans = (() => {
     switch (c.name) {
       case 'TraceState':
         return `arrayStringConcat(arrayConcat(
-    [concat('ot=', arrayStringConcat(arrayConcat([concat('th:', d.Th)],
+    [concat('ot=', arrayStringConcat(arrayConcat([concat('th:', ${effectiveTh})],
       arrayFilter(kv -> kv != '' AND NOT startsWith(kv, 'th:'),
         splitByChar(';', substring(arrayFirst(m -> startsWith(m, 'ot='), arrayMap(m -> trimBoth(m), splitByChar(',', s.TraceState))), 4)))), ';'))],
     arrayFilter(m -> m != '' AND NOT startsWith(m, 'ot='), arrayMap(m -> trimBoth(m), splitByChar(',', s.TraceState)))), ',') AS \`TraceState\``;
       case 'SpanAttributes':
-        return `mapUpdate(s.SpanAttributes, map('sampling.adjusted_count', toString(d.Adjusted))) AS \`SpanAttributes\``;
+        return `mapUpdate(s.SpanAttributes, map('sampling.adjusted_count', toString(${effectiveAdjusted}))) AS \`SpanAttributes\``;
       case 'SpanAttributeTypes':
         return `mapUpdate(s.SpanAttributeTypes, map('sampling.adjusted_count', 'double')) AS \`SpanAttributeTypes\``;
       default:
@@ -365,5 +391,5 @@ const insertKeptSpans = (() => {
   });
   return `INSERT INTO spans (${names.join(', ')}, AdjustedCount, SamplingRule)
 SELECT ${select.join(',\n  ')},
-  d.Adjusted AS AdjustedCount, d.RuleName AS SamplingRule`;
+  ${effectiveAdjusted} AS AdjustedCount, d.RuleName AS SamplingRule`;
 })();

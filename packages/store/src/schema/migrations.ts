@@ -6,6 +6,7 @@ import {
   processorStateSql,
   samplingDecisionsSql,
   spans,
+  spansIngestTimeIndexSql,
   traceIndexIngestEndIndexSql,
   traceIndexSql,
 } from './tables';
@@ -45,8 +46,8 @@ export const migrations: Migration[] = [
   },
   {
     version: 6,
-    name: 'sampling: minmax index on trace_index.IngestEnd',
-    statements: [traceIndexIngestEndIndexSql],
+    name: 'sampling: minmax indexes on trace_index.IngestEnd and spans.IngestTime',
+    statements: [traceIndexIngestEndIndexSql, spansIngestTimeIndexSql],
   },
 ];
 

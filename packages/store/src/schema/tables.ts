@@ -218,3 +218,11 @@ export const traceIndexTtlSql = (seconds: number): string =>
  */
 export const traceIndexIngestEndIndexSql =
   'ALTER TABLE trace_index ADD INDEX IF NOT EXISTS idx_ingest_end IngestEnd TYPE minmax GRANULARITY 1';
+
+/** Decisions live as long as the traces they describe (and late spans can still find them). */
+export const samplingDecisionsTtlSql = (seconds: number): string =>
+  `ALTER TABLE sampling_decisions MODIFY TTL toDateTime(DecidedAt) + toIntervalSecond(${Math.max(1, Math.round(seconds))})`;
+
+/** Gateway mode exports what was copied into `spans` since its watermark (by IngestTime). */
+export const spansIngestTimeIndexSql =
+  'ALTER TABLE spans ADD INDEX IF NOT EXISTS idx_ingest_time IngestTime TYPE minmax GRANULARITY 1';

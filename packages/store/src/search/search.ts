@@ -182,14 +182,25 @@ interface SummaryRow {
 async function traceSummaries(sql: Sql, table: string, ids: string[], s: TraceSearch): Promise<SummaryRow[]> {
   const p = new Params();
   const idsParam = p.add(ids, 'Array(String)');
-  // The kept table is partitioned by day: a day either side bounds the read without cutting
-  // traces that straddle the search window.
-  const days =
+  // The kept table is sorted by service, name and time, so the time range of the traces (from
+  // the trace index) is what bounds this read; without an index row for every trace, a day
+  // either side of the search window does, so a trace is never lost to a missing row.
+  const fallbackStart = p.add(Math.floor(s.start) - 86400, 'Int64');
+  const fallbackEnd = p.add(Math.ceil(s.end) + 86400, 'Int64');
+  const bounds =
     table === 'spans'
-      ? ` AND toDate(Timestamp) >= toDate(toDateTime(${p.add(Math.floor(s.start) - 86400, 'Int64')})) AND toDate(Timestamp) <= toDate(toDateTime(${p.add(Math.ceil(s.end) + 86400, 'Int64')}))`
+      ? `WITH (SELECT (min(Start), max(End), uniqExact(TraceId)) FROM trace_index WHERE TraceId IN ${idsParam}) AS indexed,
+  indexed.3 = length(${idsParam}) AS complete,
+  if(complete, indexed.1, toDateTime64(${fallbackStart}, 9)) AS lo,
+  if(complete, indexed.2, toDateTime64(${fallbackEnd}, 9)) AS hi
+`
+      : '';
+  const range =
+    table === 'spans'
+      ? ' AND Timestamp >= lo AND Timestamp <= hi AND toDateTime(Timestamp) >= toDateTime(lo) AND toDateTime(Timestamp) <= toDateTime(hi)'
       : '';
   return sql.query<SummaryRow>(
-    `SELECT TraceId,
+    `${bounds}SELECT TraceId,
   toString(toUnixTimestamp64Nano(min(Timestamp))) AS startNs,
   toString(toUnixTimestamp64Nano(max(addNanoseconds(Timestamp, greatest(Duration, 0)))) - toUnixTimestamp64Nano(min(Timestamp))) AS durationNs,
   count() AS spanCount,
@@ -197,7 +208,7 @@ async function traceSummaries(sql: Sql, table: string, ids: string[], s: TraceSe
   argMinIf(ServiceName, Timestamp, ParentSpanId = '') AS rootService,
   argMinIf(SpanName, Timestamp, ParentSpanId = '') AS rootName
 FROM ${table}
-WHERE TraceId IN ${idsParam}${days}
+WHERE TraceId IN ${idsParam}${range}
 GROUP BY TraceId`,
     p.values,
     { ...SEARCH_LIMITS, ...s.limits, maxRows: ids.length },

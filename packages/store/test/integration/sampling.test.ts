@@ -86,11 +86,26 @@ FROM spans WHERE TraceId = {t:String}`,
     const kept = all.filter((t) => byId.get(t[0]!.TraceId)!.decision === 'keep');
     const keptSpans = kept.reduce((n, t) => n + t.length, 0);
     assert.equal(await count('SELECT count() AS n FROM spans'), keptSpans);
-    // An upstream tracestate keeps its other members and ot sub-keys; th is replaced.
+    // An upstream tracestate keeps its other members and ot sub-keys.
     const upstream = trace(1, () => ({ TraceState: 'vendor=a,ot=th:8;rv:abcdef01234567', StatusCode: 'Error' }));
     await store.writeSpans(upstream);
     await tick(2500);
-    assert.equal((await keptCopy(upstream[0]!.TraceId))[0]!.TraceState, 'ot=th:0;rv:abcdef01234567,vendor=a');
+    const [up] = await keptCopy(upstream[0]!.TraceId);
+    // Kept by the errors rule (th:0), head-sampled at 50% upstream (th:8): the stricter wins.
+    assert.equal(up!.TraceState, 'ot=th:8;rv:abcdef01234567,vendor=a');
+    assert.equal(up!.AdjustedCount, 2);
+    assert.equal(up!.adj, '2');
+    // Sampled here at 5% (th:f333...), but upstream was stricter (th:fc, 1/64): th:fc, 64.
+    const strict = trace(1, () => ({ TraceState: 'ot=th:fc' })).map((x) => ({
+      ...x,
+      TraceId: `${hex(9)}${'f'.repeat(14)}`,
+    }));
+    await store.writeSpans(strict);
+    await tick(2500);
+    const [st] = await keptCopy(strict[0]!.TraceId);
+    assert.equal(st!.SamplingRule, 'baseline');
+    assert.equal(st!.TraceState, 'ot=th:fc');
+    assert.equal(st!.AdjustedCount, 64);
     const errorTrace = await keptCopy(error[0]!.TraceId);
     assert.equal(errorTrace.length, 5);
     assert.ok(
@@ -193,4 +208,20 @@ FROM spans WHERE TraceId = {t:String}`,
       assert.equal(await count('SELECT count() AS n FROM spans'), distinct, 'no span copied twice');
     });
   }
+
+  test('a backlog larger than one tick is worked off over several ticks, nothing skipped', async () => {
+    const traces = Array.from({ length: 25 }, () => trace(2));
+    await store.writeSpans(traces.flat());
+    sampler = new TraceSampler(store.sql, {
+      rules,
+      rootGraceMs: 2000,
+      decisionWaitMs: 30_000,
+      maxSpans: 500,
+      maxDecisionsPerTick: 10,
+    });
+    const sizes: number[] = [];
+    for (let i = 0; i < 4; i++) sizes.push((await tick(2500)).decided.length);
+    assert.deepEqual(sizes, [10, 10, 5, 0]);
+    for (const t of traces) assert.notEqual((await traceDecision(store.sql, t[0]!.TraceId))?.decision, 'pending');
+  });
 });

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { SpanRecord } from '@tracehouse/otlp';
 import { parse } from '@tracehouse/traceql';
-import { findTracesSql, Store, searchTags, searchTraces, tagValues } from '../../src/index';
+import { findTracesSql, QueryLimitError, Store, searchTags, searchTraces, tagValues } from '../../src/index';
 import { hex, span, storeOptions, tempDir } from '../fixtures';
 import { keepTraces } from '../kept';
 
@@ -192,6 +192,16 @@ describe('TraceQL search over kept and recent spans', () => {
     );
   });
 
+  test('a trace without its trace index row is still summarised (bounded fallback)', async () => {
+    await store.sql.command('ALTER TABLE trace_index DELETE WHERE TraceId = {id:String} SETTINGS mutations_sync = 2', {
+      id: t3,
+    });
+    const [t] = await run('{ name = "POST /pay" }');
+    assert.equal(t!.traceId, t3);
+    assert.equal(t!.spanCount, 4);
+    assert.equal(t!.rootSpanName, 'POST /pay');
+  });
+
   test('spans per trace and select()', async () => {
     const [t] = await run(
       '{ name = "charge" || name = "POST /pay" } | select(span.ratio, resource.deployment.environment, .enduser.id)',
@@ -239,6 +249,21 @@ describe('TraceQL search over kept and recent spans', () => {
       ['error', 'ok', 'unset'].map((value) => ({ type: 'keyword', value })),
     );
     assert.deepEqual(await values('nope'), []);
+  });
+
+  test('a search over its memory limit fails with QueryLimitError (503 at the API)', async () => {
+    await assert.rejects(
+      searchTraces(store.sql, {
+        query: parse('{}'),
+        start: Number(now / 1_000_000_000n) - 60,
+        end: Number(now / 1_000_000_000n) + 60,
+        limit: 20,
+        spansPerTrace: 3,
+        recent: true,
+        limits: { maxMemoryBytes: 1024 },
+      }),
+      QueryLimitError,
+    );
   });
 
   test('user input never reaches the SQL text', () => {

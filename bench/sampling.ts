@@ -1,0 +1,128 @@
+// npm run bench:sampling — tail sampling under load: a real `tracehouse start` with sampling on,
+// OTLP/HTTP protobuf from @tracehouse/loadgen at a fixed rate, once with decisionWait 10 s and
+// once with 300 s. Memory must not depend on decisionWait (spans wait in the database, not in
+// the heap). Prints one `bench sampling` line.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLoadgen } from '@tracehouse/loadgen';
+import { Store } from '@tracehouse/store';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const RATE = Number(process.env.BENCH_RATE ?? 5000);
+const WAITS = ['10s', '300s'];
+const root = join(import.meta.dirname, '..');
+
+/** Peak resident set of a process (VmHWM), in bytes. */
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+async function server(dataDir: string, decisionWait: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'bin/tracehouse.js'),
+      'start',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+      '--set',
+      `sampling.decisionWait=${decisionWait}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
+  );
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  while (!/OTLP\/gRPC/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`tracehouse exited:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, otlp: /OTLP\/HTTP\s+(\S+)/.exec(out)![1]! };
+}
+
+interface Run {
+  spansPerS: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  peakRssMb: number;
+  keptShare: number;
+  decided: number;
+  traces: number;
+  failures: number;
+}
+
+async function run(decisionWait: string): Promise<Run> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tracehouse-bench-sampling-'));
+  try {
+    const th = await server(dataDir, decisionWait);
+    const summary = await runLoadgen({
+      endpoint: th.otlp,
+      protocol: 'http/protobuf',
+      rate: RATE,
+      durationMs: SECONDS * 1000,
+      concurrency: 8,
+      batch: 500,
+      signals: ['traces'],
+      seed: 7,
+    });
+    // rootGrace (2 s) and a few ticks for the last traces.
+    await new Promise((r) => setTimeout(r, 6000));
+    const rss = peakRss(th.child.pid!);
+    th.child.kill('SIGTERM');
+    await new Promise((r) => th.child.on('exit', r));
+
+    // The decisions, read from the store the process left behind (one chDB per process).
+    const store = await Store.open({
+      dataDir,
+      retention: { spansRecent: 3600, spans: 14 * 86400, logs: 30 * 86400, metrics: 30 * 86400 },
+      writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 64 * 1024 ** 2, maxInsertRows: 100_000 },
+    });
+    try {
+      const [d] = await store.sql.query<{ n: string; kept: string; p50: number; p99: number; traces: string }>(
+        `SELECT count() AS n, countIf(Decision = 'keep') AS kept,
+  quantileExact(0.5)(toUnixTimestamp64Milli(DecidedAt) - toUnixTimestamp64Milli(LastIngest)) AS p50,
+  quantileExact(0.99)(toUnixTimestamp64Milli(DecidedAt) - toUnixTimestamp64Milli(LastIngest)) AS p99,
+  (SELECT uniqExact(TraceId) FROM trace_index) AS traces
+FROM sampling_decisions`,
+      );
+      return {
+        spansPerS: summary.spans.acknowledged / (summary.elapsedMs / 1000),
+        lagP50Ms: Number(d!.p50),
+        lagP99Ms: Number(d!.p99),
+        peakRssMb: rss / 1024 ** 2,
+        keptShare: Number(d!.kept) / Number(d!.n),
+        decided: Number(d!.n),
+        traces: Number(d!.traces),
+        failures: summary.failures,
+      };
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const results: Record<string, Run> = {};
+for (const w of WAITS) results[w] = await run(w);
+const [short, long] = WAITS.map((w) => results[w]!);
+const rssRatio = long!.peakRssMb / short!.peakRssMb;
+const ok = Math.abs(rssRatio - 1) <= 0.1 && short!.failures === 0 && long!.failures === 0;
+const fields = (w: string, r: Run) => {
+  const s = w.replace('s', '');
+  return (
+    `spans_per_s_w${s}=${Math.round(r.spansPerS)} lag_p50_ms_w${s}=${r.lagP50Ms} lag_p99_ms_w${s}=${r.lagP99Ms} ` +
+    `peak_rss_mb_w${s}=${Math.round(r.peakRssMb)} kept_share_w${s}=${(r.keptShare * 100).toFixed(2)}% ` +
+    `decided_w${s}=${r.decided}/${r.traces}`
+  );
+};
+console.log(
+  `bench sampling seconds=${SECONDS} target_spans_per_s=${RATE} ${fields(WAITS[0]!, short!)} ${fields(WAITS[1]!, long!)} ` +
+    `rss_ratio=${rssRatio.toFixed(3)} target_rss_ratio=1.1 ${ok ? 'PASS' : 'MISS'}`,
+);

@@ -1,0 +1,125 @@
+import { encodeTracesData } from '@tracehouse/otlp';
+import { databaseNowMs, keptSpansBetween, readWatermarks, type Store, writeWatermarks } from '@tracehouse/store';
+import type { Processor } from '../processor/loop';
+import type { SamplingMetrics } from '../processor/samplingMetrics';
+
+export interface ForwarderOptions {
+  /** OTLP/HTTP base URL of the downstream backend (`/v1/traces` is appended). */
+  endpoint: string;
+  /** Spans per export request. */
+  maxSpansPerRequest?: number;
+  /** Trails the database clock like the sampler, so in-flight copies are not skipped. */
+  visibilityLagMs?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const WATERMARK = 'forward.otlp';
+const MAX_ROWS = 50_000;
+const FIRST_WINDOW_MS = 3_600_000;
+
+/**
+ * Gateway mode: exports kept spans (as copied into `spans`, with `ot=th` and the adjusted
+ * count) to another OTLP backend. The watermark over spans.IngestTime advances only after
+ * the downstream accepted the whole window, so an outage delays forwarding and loses
+ * nothing; failures back off exponentially (or as Retry-After says). Delivery is at least
+ * once: a window whose later request failed is sent again whole.
+ */
+export class ForwardProcessor implements Processor {
+  readonly name = 'forward';
+  private watermark: bigint | undefined;
+  private failures = 0;
+  private nextAttemptAt = Number.NEGATIVE_INFINITY;
+  private readonly o: Required<ForwarderOptions>;
+  private readonly url: string;
+
+  constructor(
+    private readonly store: Store,
+    options: ForwarderOptions,
+    private readonly metrics: SamplingMetrics,
+  ) {
+    this.o = {
+      maxSpansPerRequest: 2000,
+      visibilityLagMs: 2000,
+      initialBackoffMs: 1000,
+      maxBackoffMs: 60_000,
+      requestTimeoutMs: 10_000,
+      ...options,
+    };
+    this.url = `${options.endpoint.replace(/\/+$/, '')}/v1/traces`;
+  }
+
+  async tick(nowMs: number): Promise<void> {
+    const sql = this.store.sql;
+    if (nowMs < this.nextAttemptAt) {
+      this.metrics.forwardLag.set(Math.max(0, nowMs - Number((this.watermark ?? 0n) / 1_000_000n)) / 1000);
+      return;
+    }
+    const headMs = Math.min(nowMs, await databaseNowMs(sql)) - this.o.visibilityLagMs;
+    // A gateway turned on later starts with the last hour of kept traces, not all of them.
+    this.watermark ??=
+      (await readWatermarks(sql, [WATERMARK]))[WATERMARK] ?? BigInt(headMs - FIRST_WINDOW_MS) * 1_000_000n;
+    const fromNs = this.watermark;
+    const fromMs = Number(fromNs / 1_000_000n);
+    let toMs = headMs;
+    if (toMs <= fromMs) return;
+    let spans = await keptSpansBetween(sql, fromNs, BigInt(toMs) * 1_000_000n, MAX_ROWS);
+    // A window over the row cap (catching up after an outage) is narrowed; one copy insert
+    // (one IngestTime) larger than the cap is read whole.
+    while (spans.length >= MAX_ROWS && toMs - fromMs > 1) {
+      toMs = fromMs + Math.floor((toMs - fromMs) / 2);
+      spans = await keptSpansBetween(sql, fromNs, BigInt(toMs) * 1_000_000n, MAX_ROWS);
+    }
+    if (spans.length >= MAX_ROWS) spans = await keptSpansBetween(sql, fromNs, BigInt(toMs) * 1_000_000n, 20 * MAX_ROWS);
+    try {
+      for (let i = 0; i < spans.length; i += this.o.maxSpansPerRequest) {
+        const chunk = spans.slice(i, i + this.o.maxSpansPerRequest);
+        await this.post(encodeTracesData(chunk));
+        this.metrics.forwarded.inc({ outcome: 'ok' }, chunk.length);
+      }
+    } catch (err) {
+      this.failures++;
+      const backoff = Math.min(this.o.maxBackoffMs, this.o.initialBackoffMs * 2 ** (this.failures - 1));
+      const retryAfter = (err as ForwardError).retryAfterMs ?? 0;
+      this.nextAttemptAt = nowMs + Math.max(retryAfter, backoff * (0.5 + Math.random() / 2));
+      this.metrics.forwarded.inc({ outcome: 'retry' }, spans.length);
+      this.metrics.forwardLag.set(Math.max(0, nowMs - fromMs) / 1000);
+      throw err;
+    }
+    this.failures = 0;
+    this.watermark = BigInt(toMs) * 1_000_000n;
+    await writeWatermarks(sql, { [WATERMARK]: this.watermark }, [WATERMARK]);
+    this.metrics.forwardLag.set(Math.max(0, headMs - toMs) / 1000);
+  }
+
+  private async post(body: Uint8Array): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(this.url, {
+        method: 'POST',
+        body: body as BodyInit,
+        headers: { 'content-type': 'application/x-protobuf' },
+        signal: AbortSignal.timeout(this.o.requestTimeoutMs),
+      });
+    } catch (err) {
+      throw new ForwardError(`forward to ${this.url} failed: ${(err as Error).message}`);
+    }
+    await res.arrayBuffer();
+    if (res.ok) return;
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ForwardError(
+      `forward to ${this.url}: HTTP ${res.status}`,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    );
+  }
+}
+
+class ForwardError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,28 @@
+import type { SpanRecord } from '@tracehouse/otlp';
+import type { Sql } from '../client';
+import { rowFixer, selectList } from '../read/rows';
+import { spanColumns } from '../schema/columns';
+
+/**
+ * Kept spans copied into `spans` in the IngestTime window (from, to] (ns), as stored: with
+ * `ot=th` and `sampling.adjusted_count`. Gateway mode exports them downstream; the minmax
+ * index on spans.IngestTime keeps the read to the parts written in the window.
+ */
+export async function keptSpansBetween(sql: Sql, fromNs: bigint, toNs: bigint, maxRows: number): Promise<SpanRecord[]> {
+  const rows = await sql.query<SpanRecord>(
+    `SELECT ${selectList(spanColumns)} FROM spans
+WHERE IngestTime > fromUnixTimestamp64Nano({from:Int64}) AND IngestTime <= fromUnixTimestamp64Nano({to:Int64})
+LIMIT {max:UInt32}`,
+    { from: fromNs.toString(), to: toNs.toString(), max: maxRows },
+    { maxRows },
+  );
+  const fix = rowFixer(spanColumns);
+  for (const r of rows) fix(r as unknown as Record<string, unknown>);
+  return rows;
+}
+
+/** The database clock, ms since the epoch (IngestTime comes from it). */
+export async function databaseNowMs(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ t: string }>('SELECT toString(toUnixTimestamp64Milli(now64(3))) AS t');
+  return Number(row!.t);
+}
