@@ -19,6 +19,8 @@ async function start(dataDir: string, derived: boolean) {
     [
       join(root, 'bin/tracehouse.js'),
       'start',
+      // The benchmark reads /metrics without a token.
+      '--allow-anonymous',
       '--data-dir',
       dataDir,
       '--port',

@@ -36,6 +36,8 @@ async function server(dataDir: string) {
     [
       join(root, 'bin/tracehouse.js'),
       'start',
+      // The benchmark reads /metrics without a token.
+      '--allow-anonymous',
       '--data-dir',
       dataDir,
       '--port',

@@ -2,6 +2,13 @@
 // Each area (sampling, redaction, span metrics, service graph) exports from its own folder.
 
 export {
+  BUILTIN_RULES as REDACTION_RULES,
+  luhnValid,
+  type RedactionConfig,
+  type RedactionCounts,
+  Redactor,
+} from './redaction/index';
+export {
   type Decision,
   evaluate,
   latencyThresholdNs,

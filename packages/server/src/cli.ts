@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatSummary, loadgenUsage, parseLoadgenArgs, runLoadgen } from '@tracehouse/loadgen';
+import { accountsCommand } from './auth/cli';
 import { loadConfig } from './config/load';
 import type { ConfigKey } from './config/schema';
 import { startServer } from './server';
@@ -10,6 +11,7 @@ const USAGE = `tracehouse ${VERSION}: trace-first observability on ClickHouse
 Usage:
   tracehouse start [options]     receive OTLP, store it, serve the API and UI
   tracehouse loadgen [options]   drive synthetic OTLP traffic (tracehouse loadgen --help)
+  tracehouse users|tokens ...    manage users and API/ingest tokens (tracehouse users --help)
   tracehouse help | version
 
 start options:
@@ -21,6 +23,9 @@ start options:
   --host ADDR              interface to bind (default 127.0.0.1)
   --config FILE            YAML configuration file
   --set key=value          override any config key (repeatable); durations like 5s, 250ms, 14d
+  --allow-anonymous        no login (local development; loopback binds only)
+Access: TRACEHOUSE_ADMIN_TOKEN=<secret> makes <secret> an admin API token; a first start
+without it, users or --allow-anonymous prints a one-time login link.
 Every key also reads TRACEHOUSE_<KEY> from the environment. Precedence: --set > env > file > default.
 See docs/configuration.md for the keys.`;
 
@@ -40,6 +45,9 @@ export async function main(argv: string[]): Promise<number> {
       return start(rest);
     case 'loadgen':
       return loadgen(rest);
+    case 'users':
+    case 'tokens':
+      return accountsCommand(command, rest);
     case 'version':
     case '--version':
       console.log(VERSION);
@@ -66,6 +74,7 @@ async function start(args: string[]): Promise<number> {
         config: { type: 'string' },
         set: { type: 'string', multiple: true },
         help: { type: 'boolean' },
+        'allow-anonymous': { type: 'boolean' },
       },
       strict: true,
     });
@@ -73,9 +82,13 @@ async function start(args: string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    const flags = Object.fromEntries(
+    const flags: Record<string, unknown> = Object.fromEntries(
       Object.entries(FLAG_KEYS).map(([flag, key]) => [key, (values as Record<string, unknown>)[flag]]),
     );
+    if (values['allow-anonymous']) flags['auth.allowAnonymous'] = true;
+    // The contract's name for the admin token; TRACEHOUSE_AUTH_ADMIN_TOKEN works too.
+    if (process.env.TRACEHOUSE_ADMIN_TOKEN && !process.env.TRACEHOUSE_AUTH_ADMIN_TOKEN)
+      flags['auth.adminToken'] = process.env.TRACEHOUSE_ADMIN_TOKEN;
     config = loadConfig({
       file: values.config as string | undefined,
       env: process.env,
@@ -87,7 +100,13 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
 
-  const server = await startServer(config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    console.error(`tracehouse start: ${(err as Error).message}`);
+    return 1;
+  }
   const where = config['storage.clickhouseUrl']
     ? `ClickHouse at ${redactUrl(config['storage.clickhouseUrl'])}`
     : `embedded store in ${config['storage.dataDir']}`;
@@ -96,7 +115,7 @@ async function start(args: string[]): Promise<number> {
   OTLP/HTTP     ${server.urls.otlpHttp}   (POST /v1/traces, /v1/logs, /v1/metrics)
   OTLP/gRPC     ${server.urls.otlpGrpc}
   Send data:    OTEL_EXPORTER_OTLP_ENDPOINT=${server.urls.otlpHttp}
-  Access:       no login yet: the API is open to anyone who can reach ${config['server.host']}`);
+  Access:       ${server.access}`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

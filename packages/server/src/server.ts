@@ -1,9 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Server as GrpcServer, ServerCredentials } from '@grpc/grpc-js';
-import { Store } from '@tracehouse/store';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import { AuthStore, Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
+import { IngestRedaction } from './auth/redaction';
+import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { ForwardProcessor } from './forward/forwarder';
 import { Exporter } from './ingest/exporter';
@@ -14,11 +16,14 @@ import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
 import { SamplingMetrics } from './processor/samplingMetrics';
 import { SelfMetrics } from './telemetry/selfMetrics';
+import { grpcCredentials, loadTls } from './tls';
 import { VERSION } from './version';
 
 export interface RunningServer {
   store: Store;
   urls: { api: string; otlpHttp: string; otlpGrpc: string };
+  /** How to log in, for the start banner (a one-time link on a first start). */
+  access: string;
   /** The one loop of background processors (sampling, derived metrics); tests call `runOnce()` with a fake clock. */
   processors: ProcessorLoop;
   /** Stop accepting, flush what was acknowledged, close the store. */
@@ -34,7 +39,13 @@ export interface ServerOptions {
 
 /** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API, background processors. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const host = config['server.host'];
+  if (config['auth.allowAnonymous'] && !isLoopback(host))
+    throw new Error(`--allow-anonymous is refused on a non-loopback bind (server.host=${host})`);
+  const tls = loadTls(config);
   const metrics = new SelfMetrics();
+  // Before the store opens: a bad pattern fails the start without anything to clean up.
+  const redaction = IngestRedaction.fromConfig(config, metrics.registry);
   const store = await Store.open({
     dataDir: config['storage.dataDir'],
     url: config['storage.clickhouseUrl'] || undefined,
@@ -53,8 +64,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     onInsert: metrics.observeInsert,
   });
   metrics.watchStore(store);
+  let auth: AuthService;
+  try {
+    auth = await AuthService.open(new AuthStore(store.sql), {
+      allowAnonymous: config['auth.allowAnonymous'],
+      adminToken: config['auth.adminToken'],
+      publicMetrics: config['auth.publicMetrics'],
+      sessionTtlMs: config['auth.sessionTtl'],
+      loginMaxFailures: config['auth.loginMaxFailures'],
+      loginWindowMs: config['auth.loginWindow'],
+      refreshIntervalMs: 10_000,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 
-  const exporter = new Exporter(store, metrics);
+  const exporter = new Exporter(store, metrics, redaction);
   // Sampling first: the service graph is built from the traces it has just decided.
   const processors: Processor[] = [];
   const samplingMetrics = new SamplingMetrics(metrics.registry);
@@ -75,38 +101,60 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     onError: (name, err) => console.error(`processor ${name}: ${(err as Error)?.message ?? err}`),
   });
   let ready = false;
-  const host = config['server.host'];
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
   try {
-    api = await createApi({ store, metrics, isReady: () => ready, version: VERSION, derived });
+    const security = {
+      auth,
+      redacted: redaction?.counter ?? null,
+      retentionSeconds: {
+        spansRecent: seconds(config['retention.spansRecent']),
+        spans: seconds(config['retention.spans']),
+        logs: seconds(config['retention.logs']),
+        metrics: seconds(config['retention.metrics']),
+      },
+    };
+    api = await createApi(
+      { store, metrics, isReady: () => ready, version: VERSION, derived, security },
+      tls ?? undefined,
+    );
     await api.listen({ host, port: config['server.port'] });
     otlpHttp = createOtlpHttpServer(exporter, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
       maxInflightBytes: config['ingest.maxInflightBytes'],
+      tls: tls ?? undefined,
+      ingestTenant: (authorization) => auth.ingestTenant(authorization),
     });
     await new Promise<void>((resolve, reject) => {
       otlpHttp!.once('error', reject);
       otlpHttp!.listen(config['otlp.httpPort'], host, () => resolve());
     });
-    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes']);
-    const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, ServerCredentials.createInsecure());
+    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes'], (authorization, signal) => {
+      const tenant = auth.ingestTenant(authorization);
+      // OTLP/HTTP counts its refusals itself; gRPC refuses before the exporter sees the call.
+      if (tenant === null) metrics.requests.inc({ signal, protocol: 'grpc', outcome: 'unauthenticated' });
+      return tenant;
+    });
+    const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
     ready = true;
     if (config['processor.interval'] > 0) loop.start();
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    const scheme = tls ? 'https' : 'http';
+    const apiUrl = `${scheme}://${urlHost}:${apiPort}`;
     let closing: Promise<void> | undefined;
     return {
       store,
       processors: loop,
       urls: {
-        api: `http://${urlHost}:${apiPort}`,
-        otlpHttp: `http://${urlHost}:${httpPort}`,
+        api: apiUrl,
+        otlpHttp: `${scheme}://${urlHost}:${httpPort}`,
         otlpGrpc: `${urlHost}:${grpcPort}`,
       },
+      access: accessLine(auth, apiUrl),
       close() {
         closing ??= (async () => {
           ready = false;
@@ -118,6 +166,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
             api!.close(),
             loop.stop(),
           ]);
+          await auth.close();
           await store.close();
         })();
         return closing;
@@ -125,10 +174,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     };
   } catch (err) {
     await loop.stop();
+    await auth.close();
     otlpHttp?.close();
     grpc?.forceShutdown();
     await api?.close();
     await store.close();
     throw err;
   }
+}
+
+function accessLine(auth: AuthService, apiUrl: string): string {
+  if (auth.anonymous) return 'anonymous access (--allow-anonymous): no login, loopback only';
+  const link = auth.setupLink();
+  if (link)
+    return `no users yet. Log in once with this link (valid until used or restart), then add users:\n                ${apiUrl}${link}`;
+  return `log in at ${apiUrl}/login, or send Authorization: Bearer <token>`;
 }

@@ -14,8 +14,12 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real tracehouse on free loopback ports with its own embedded store. */
+/**
+ * Access control is off (anonymous, loopback) unless `auth: true`: tests of other areas need
+ * no tokens; auth tests opt in and usually set `auth.adminToken`.
+ */
 export async function startTestServer(
-  opts: { dataDir?: string; sets?: string[]; clock?: Clock } = {},
+  opts: { dataDir?: string; sets?: string[]; clock?: Clock; auth?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tracehouse-it-'));
   const config = loadConfig({
@@ -26,7 +30,7 @@ export async function startTestServer(
       'otlp.grpcPort': 0,
       'ingest.flushInterval': '20ms',
     },
-    sets: opts.sets,
+    sets: [`auth.allowAnonymous=${opts.auth ? 'false' : 'true'}`, ...(opts.sets ?? [])],
   });
   const server = await startServer(config, { clock: opts.clock });
   return {

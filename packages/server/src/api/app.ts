@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import { wantsOpenMetrics } from '@tracehouse/pipeline';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type SecurityDeps, securityRoutes } from '../auth/deps';
+import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth } from '../auth/hook';
 import type { Derived } from '../processor/derived';
 import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
@@ -21,13 +23,20 @@ export interface ApiDeps {
   /** False while starting or shutting down: /readyz answers 503. */
   isReady: () => boolean;
   version: string;
+  /** Access control (auth/): every route is authorized by the hook registered first. */
+  security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
-export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, routerOptions: { maxParamLength: 200 } });
+export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buffer }): Promise<FastifyInstance> {
+  const routerOptions = { maxParamLength: 200 };
+  const app = (
+    https ? Fastify({ logger: false, routerOptions, https }) : Fastify({ logger: false, routerOptions })
+  ) as FastifyInstance;
+  // Before any route, so that its onRoute hook sees and polices every one.
+  const routeTable = registerAuth(app, deps.security.auth);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -37,6 +46,9 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
         description:
           'Native API. IDs are lowercase hex; nanosecond times are decimal strings; start/end are Unix seconds.',
       },
+      // See docs/security.md: a bearer token or the browser session cookie; public routes need neither.
+      components: { securitySchemes: OPENAPI_SECURITY_SCHEMES },
+      security: OPENAPI_SECURITY,
     },
   });
 
@@ -51,10 +63,14 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }),
   );
 
-  app.get('/livez', { schema: { summary: 'The process is alive', tags: ['health'] } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/livez',
+    { config: { auth: 'public' }, schema: { summary: 'The process is alive', tags: ['health'] } },
+    async () => ({ status: 'ok' }),
+  );
   app.get(
     '/readyz',
-    { schema: { summary: 'Ready to accept data and queries', tags: ['health'] } },
+    { config: { auth: 'public' }, schema: { summary: 'Ready to accept data and queries', tags: ['health'] } },
     async (_req, reply) => {
       const ok = deps.isReady() && (await deps.store.ping());
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'not ready' });
@@ -63,6 +79,7 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.get(
     '/metrics',
     {
+      config: { auth: 'metrics' },
       schema: {
         summary:
           "tracehouse's own metrics and the derived span metrics and service graph: OpenMetrics 1.0 with exemplars when Accept asks for it, Prometheus text 0.0.4 otherwise",
@@ -90,6 +107,7 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
   }
+  securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

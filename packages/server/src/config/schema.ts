@@ -99,6 +99,35 @@ export const configKeys = {
     default: 2000,
     doc: 'label sets per derived metric; new ones past it fold into otel_metric_overflow="true"',
   },
+  'auth.allowAnonymous': {
+    kind: 'bool',
+    default: false,
+    doc: 'turn access control off (local development; refused unless server.host is loopback)',
+  },
+  'auth.adminToken': {
+    kind: 'string',
+    default: '',
+    doc: 'an admin API token (also TRACEHOUSE_ADMIN_TOKEN); >= 16 chars',
+  },
+  'auth.publicMetrics': { kind: 'bool', default: false, doc: 'serve /metrics without a token' },
+  'auth.sessionTtl': { kind: 'duration', default: 12 * 3_600_000, doc: 'browser session lifetime' },
+  'auth.loginMaxFailures': { kind: 'int', default: 5, doc: 'failed logins per client address or username...' },
+  'auth.loginWindow': {
+    kind: 'duration',
+    default: 15 * 60_000,
+    doc: '...within this window before logins are refused',
+  },
+  'redaction.enabled': { kind: 'bool', default: true, doc: 'redact secrets at ingest, before anything is written' },
+  'redaction.disabledRules': { kind: 'string', default: '', doc: 'comma-separated built-in rules to turn off' },
+  'redaction.keyPattern': {
+    kind: 'string',
+    default: '',
+    doc: 'extra regex: attributes whose key matches are redacted',
+  },
+  'redaction.valuePattern': { kind: 'string', default: '', doc: 'extra regex: matching parts of values are redacted' },
+  'redaction.replacement': { kind: 'string', default: '[REDACTED]', doc: 'what a redacted value becomes' },
+  'tls.certFile': { kind: 'string', default: '', doc: 'PEM certificate (chain): serve API/UI and OTLP over TLS' },
+  'tls.keyFile': { kind: 'string', default: '', doc: 'PEM private key for tls.certFile' },
 } satisfies Record<string, KeyDef>;
 
 export type ConfigKey = keyof typeof configKeys;

@@ -8,6 +8,7 @@ import {
   type WireFormat,
 } from '@tracehouse/otlp';
 import { QueueFullError, type Store } from '@tracehouse/store';
+import type { IngestRedaction } from '../auth/redaction';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 
 /** What became of one export request; the HTTP and gRPC receivers map it to their statuses. */
@@ -27,6 +28,8 @@ export class Exporter {
   constructor(
     private readonly store: Store,
     private readonly metrics: SelfMetrics,
+    /** Secrets are removed from decoded records before anything is written; null = off. */
+    private readonly redaction: IngestRedaction | null = null,
   ) {}
 
   /** Refuse new exports (during shutdown) while acknowledged ones finish. */
@@ -34,7 +37,18 @@ export class Exporter {
     this.closing = true;
   }
 
-  async export(signal: Signal, body: Uint8Array, format: WireFormat, protocol: string): Promise<ExportOutcome> {
+  /**
+   * `tenant` comes from the ingest token (auth/service.ts ingestTenant). It is not stored
+   * yet: the tenant column on the data tables is the next step, and it will be stamped on
+   * the decoded records here.
+   */
+  async export(
+    signal: Signal,
+    body: Uint8Array,
+    format: WireFormat,
+    protocol: string,
+    _tenant = 'default',
+  ): Promise<ExportOutcome> {
     const outcome = await this.run(signal, body, format);
     this.metrics.requests.inc({ signal, protocol, outcome: outcome.kind });
     if (outcome.kind === 'ok') {
@@ -53,16 +67,19 @@ export class Exporter {
     try {
       if (signal === 'traces') {
         const d = decodeTraces(body, format);
+        this.redaction?.apply('traces', d.records);
         accepted = d.records.length;
         ({ rejected, rejectionMessage: message } = d);
         write = () => this.store.writeSpans(d.records);
       } else if (signal === 'logs') {
         const d = decodeLogs(body, format);
+        this.redaction?.apply('logs', d.records);
         accepted = d.records.length;
         ({ rejected, rejectionMessage: message } = d);
         write = () => this.store.writeLogs(d.records);
       } else {
         const d = decodeMetrics(body, format);
+        this.redaction?.apply('metrics', d.records);
         const r = d.records;
         accepted = r.gauge.length + r.sum.length + r.histogram.length + r.expHistogram.length + r.summary.length;
         ({ rejected, rejectionMessage: message } = d);

@@ -35,7 +35,12 @@ function serviceDefinition(signal: Signal): ServiceDefinition {
   };
 }
 
-export function createOtlpGrpcServer(exporter: Exporter, maxBodyBytes: number): Server {
+export function createOtlpGrpcServer(
+  exporter: Exporter,
+  maxBodyBytes: number,
+  /** The tenant of a call from its `authorization` metadata, or null to refuse it (UNAUTHENTICATED). */
+  ingestTenant: (authorization: string | undefined, signal: Signal) => string | null = () => 'default',
+): Server {
   // grpc-js enforces the receive limit on the decompressed message too.
   const server = new Server({
     'grpc.max_receive_message_length': maxBodyBytes,
@@ -43,7 +48,15 @@ export function createOtlpGrpcServer(exporter: Exporter, maxBodyBytes: number): 
   });
   for (const signal of Object.keys(SERVICES) as Signal[]) {
     const Export: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-      exporter.export(signal, call.request, 'protobuf', 'grpc').then((outcome) => {
+      const header = call.metadata.get('authorization')[0];
+      const tenant = ingestTenant(typeof header === 'string' ? header : header?.toString(), signal);
+      if (tenant === null) {
+        return callback({
+          code: status.UNAUTHENTICATED,
+          details: 'a valid ingest token is required (authorization: Bearer <token>)',
+        });
+      }
+      exporter.export(signal, call.request, 'protobuf', 'grpc', tenant).then((outcome) => {
         switch (outcome.kind) {
           case 'ok':
             return callback(null, Buffer.from(outcome.response));

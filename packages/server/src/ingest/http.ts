@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { gunzip } from 'node:zlib';
 import type { Signal, WireFormat } from '@tracehouse/otlp';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
@@ -9,6 +10,13 @@ export interface OtlpHttpOptions {
   maxBodyBytes: number;
   /** Bytes of request bodies held at once across all requests. */
   maxInflightBytes: number;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: Buffer; cert: Buffer };
+  /**
+   * The tenant of a request from its Authorization header, or null to refuse it (401)
+   * before its body is read. Absent: everything is accepted.
+   */
+  ingestTenant?: (authorization: string | undefined) => string | null;
 }
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
@@ -50,6 +58,11 @@ export function createOtlpHttpServer(exporter: Exporter, metrics: SelfMetrics, o
       res.setHeader('Allow', 'POST');
       throw new HttpError(405, 'OTLP/HTTP accepts POST only', 'method');
     }
+    const tenant = opts.ingestTenant ? opts.ingestTenant(req.headers.authorization) : 'default';
+    if (tenant === null) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw new HttpError(401, 'a valid ingest token is required (Authorization: Bearer <token>)', 'unauthenticated');
+    }
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = CONTENT_TYPES[contentType];
     if (!format) {
@@ -83,14 +96,14 @@ export function createOtlpHttpServer(exporter: Exporter, metrics: SelfMetrics, o
         body = await gunzipBounded(raw, opts.maxBodyBytes);
         hold(body.length);
       }
-      const outcome = await exporter.export(signal, body, format, `http/${format}`);
+      const outcome = await exporter.export(signal, body, format, `http/${format}`, tenant);
       reply(res, format, outcome);
     } finally {
       inflightBytes -= held;
     }
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       const e = err instanceof HttpError ? err : new HttpError(400, 'could not read the request body', 'invalid');
       metrics.requests.inc({
@@ -100,16 +113,12 @@ export function createOtlpHttpServer(exporter: Exporter, metrics: SelfMetrics, o
       });
       const format = CONTENT_TYPES[(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()] ?? 'json';
       if (e.status === 429) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
-      send(
-        res,
-        e.status,
-        format,
-        encodeStatus(format, e.status === 429 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT, e.message),
-      );
+      send(res, e.status, format, encodeStatus(format, rpcCodeOf(e.status), e.message));
       // Stop reading an oversized or refused body; the client gets the answer first.
       if (!req.complete) req.resume();
     });
-  });
+  };
+  const server = opts.tls ? createHttpsServer(opts.tls, onRequest) : createServer(onRequest);
   server.keepAliveTimeout = 65_000;
   return server;
 }
@@ -174,4 +183,10 @@ function gunzipBounded(raw: Buffer, max: number): Promise<Buffer> {
       reject(new HttpError(400, `invalid gzip body: ${err.message}`, 'invalid'));
     });
   });
+}
+
+function rpcCodeOf(status: number): number {
+  if (status === 429) return RpcCode.RESOURCE_EXHAUSTED;
+  if (status === 401) return 16; // UNAUTHENTICATED
+  return RpcCode.INVALID_ARGUMENT;
 }

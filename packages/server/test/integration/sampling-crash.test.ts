@@ -33,6 +33,8 @@ async function startProcess(dataDir: string): Promise<Proc> {
     [
       BIN,
       'start',
+      // No login in these tests (access control is tested in auth.test.ts).
+      '--allow-anonymous',
       '--data-dir',
       dataDir,
       '--port',

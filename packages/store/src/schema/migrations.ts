@@ -1,3 +1,4 @@
+import { authTablesSql } from '../auth/tables';
 import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
 import {
@@ -43,6 +44,11 @@ export const migrations: Migration[] = [
     version: 4,
     name: 'query: search_tag_values rollup for autocomplete',
     statements: queryMigrationStatements,
+  },
+  {
+    version: 5,
+    name: 'users, api_tokens, audit_log (access control)',
+    statements: authTablesSql,
   },
   {
     version: 6,

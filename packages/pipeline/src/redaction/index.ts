@@ -1,0 +1,3 @@
+export { luhnValid } from './luhn';
+export { type RedactionConfig, type RedactionCounts, Redactor } from './redactor';
+export { BUILTIN_RULES } from './rules';

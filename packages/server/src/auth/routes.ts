@@ -1,0 +1,128 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readCookie, SESSION_COOKIE, sameOrigin } from './hook';
+import { loginPage, PAGE_CSP, safeNext } from './pages';
+import type { Principal } from './roles';
+import type { AuthService } from './service';
+
+const errorSchema = { type: 'object', properties: { error: { type: 'string' } } };
+const meSchema = { type: 'object', properties: { user: { type: 'string' }, role: { type: 'string' } } };
+
+function setSession(req: FastifyRequest, reply: FastifyReply, auth: AuthService, principal: Principal): void {
+  const id = auth.sessions.create(principal);
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  const maxAge = Math.floor(auth.options.sessionTtlMs / 1000);
+  reply.header('Set-Cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
+}
+
+/** Login, logout, who-am-i, and the /login page. */
+export function authRoutes(app: FastifyInstance, auth: AuthService): void {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'Log in with a username and password; sets an HttpOnly, SameSite=Strict session cookie',
+        description: 'Failed logins are throttled per client address and per username (429 with Retry-After).',
+        tags: ['auth'],
+        body: {
+          type: 'object',
+          required: ['username', 'password'],
+          properties: { username: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 1024 } },
+        },
+        response: { 200: meSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      // Login CSRF: a browser form on another site must not log the victim into our account.
+      if (req.headers.origin && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin login refused' });
+      if (auth.anonymous)
+        return reply.code(403).send({ error: 'anonymous access is on: there is nothing to log in to' });
+      const { username, password } = req.body as { username: string; password: string };
+      const result = await auth.login(username, password, req.ip);
+      if (!result.ok) {
+        if (result.reason === 'throttled') {
+          reply.header('Retry-After', String(Math.ceil((result.retryAfterMs ?? 1000) / 1000)));
+          return reply.code(429).send({ error: 'too many failed logins; try again later' });
+        }
+        return reply.code(401).send({ error: 'wrong username or password' });
+      }
+      setSession(req, reply, auth, result.principal);
+      return { user: result.principal.user, role: result.principal.role };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'End the browser session and clear its cookie',
+        tags: ['auth'],
+        response: { 204: { type: 'null' } },
+      },
+    },
+    async (req, reply) => {
+      const id = readCookie(req, SESSION_COOKIE);
+      if (id && sameOrigin(req)) {
+        const p = auth.sessions.get(id);
+        auth.sessions.destroy(id);
+        if (p)
+          auth.audit({
+            actor: p.user,
+            action: 'logout',
+            target: p.user,
+            outcome: 'ok',
+            remoteAddr: req.ip,
+            detail: '',
+          });
+      }
+      reply.header('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      config: { auth: 'viewer' },
+      schema: {
+        summary: 'The caller: user name and role',
+        tags: ['auth'],
+        response: { 200: meSchema, 401: errorSchema },
+      },
+    },
+    async (req) => ({ user: req.principal!.user, role: req.principal!.role }),
+  );
+
+  app.get(
+    '/login',
+    {
+      config: { auth: 'public' },
+      schema: {
+        hide: true,
+        querystring: { type: 'object', properties: { next: { type: 'string' }, setup: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as { next?: string; setup?: string };
+      const next = safeNext(q.next);
+      reply.header('Content-Security-Policy', PAGE_CSP).header('Cache-Control', 'no-store');
+      reply.header('Referrer-Policy', 'no-referrer');
+      if (q.setup) {
+        const principal = auth.consumeSetup(q.setup);
+        if (!principal) return reply.code(403).type('text/plain').send('this login link was already used or is wrong');
+        auth.audit({
+          actor: 'setup',
+          action: 'login.setup-link',
+          target: 'setup',
+          outcome: 'ok',
+          remoteAddr: req.ip,
+          detail: '',
+        });
+        setSession(req, reply, auth, principal);
+        return reply.redirect(next, 302);
+      }
+      return reply.type('text/html; charset=utf-8').send(loginPage(next));
+    },
+  );
+}

@@ -1,0 +1,265 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { AuditEntry, AuthStore, TokenRow, UserRow } from '@tracehouse/store';
+import * as accounts from './accounts';
+import { LoginLimiter } from './rateLimit';
+import { isRole, type Principal } from './roles';
+import { DUMMY_PASSWORD_HASH, newSecret, sha256, verifyPassword } from './secrets';
+import { Sessions } from './sessions';
+
+export interface AuthOptions {
+  /** Auth off (local development); only allowed on a loopback bind. */
+  allowAnonymous: boolean;
+  /** TRACEHOUSE_ADMIN_TOKEN: a valid admin API token; '' for none. */
+  adminToken: string;
+  publicMetrics: boolean;
+  sessionTtlMs: number;
+  loginMaxFailures: number;
+  loginWindowMs: number;
+  /** Re-read users and tokens this often (picks up changes made by the CLI). 0 = never. */
+  refreshIntervalMs: number;
+  clock?: () => number;
+}
+
+export type LoginResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'invalid' | 'throttled'; retryAfterMs?: number };
+
+const ANONYMOUS: Principal = { user: 'anonymous', role: 'admin', via: 'anonymous' };
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Who is calling: resolves API tokens, the admin token, browser sessions and ingest tokens
+ * from an in-memory copy of the users and tokens tables, so no request waits on the store.
+ */
+export class AuthService {
+  readonly sessions: Sessions;
+  private readonly limiter: LoginLimiter;
+  private readonly clock: () => number;
+  private readonly adminTokenHash: Buffer | null;
+  private users = new Map<string, UserRow>();
+  private tokens = new Map<string, TokenRow>();
+  private hasIngestTokens = false;
+  private setupSecret: string | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  /** Audit writes and refreshes still running: close() waits for them before the store closes. */
+  private readonly pending = new Set<Promise<unknown>>();
+
+  private constructor(
+    private readonly store: AuthStore,
+    readonly options: AuthOptions,
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.sessions = new Sessions(options.sessionTtlMs, this.clock);
+    this.limiter = new LoginLimiter(options.loginMaxFailures, options.loginWindowMs, this.clock);
+    this.adminTokenHash = options.adminToken ? Buffer.from(sha256(options.adminToken), 'hex') : null;
+  }
+
+  static async open(store: AuthStore, options: AuthOptions): Promise<AuthService> {
+    if (options.adminToken && options.adminToken.length < 16)
+      throw new Error('TRACEHOUSE_ADMIN_TOKEN must have at least 16 characters');
+    const service = new AuthService(store, options);
+    await service.refresh();
+    // Anonymous (development, tests) needs no background reads; changes made through the
+    // admin API refresh the copy directly.
+    if (options.refreshIntervalMs > 0 && !options.allowAnonymous) {
+      service.timer = setInterval(() => service.track(service.refresh()), options.refreshIntervalMs);
+      service.timer.unref();
+    }
+    return service;
+  }
+
+  get anonymous(): boolean {
+    return this.options.allowAnonymous;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.pending]);
+  }
+
+  async refresh(): Promise<void> {
+    const [users, tokens] = await Promise.all([this.store.listUsers(), this.store.listTokens()]);
+    this.users = new Map(users.map((u) => [u.username, u]));
+    this.tokens = new Map(tokens.filter((t) => t.revokedAtMs === null).map((t) => [t.hash, t]));
+    // Revoked ones count: revoking the last ingest token must not open ingest to anyone.
+    this.hasIngestTokens = tokens.some((t) => t.kind === 'ingest');
+  }
+
+  /**
+   * A first start with no way to log in (no users, no admin token or admin API token, not
+   * anonymous) gets a one-time login link instead of a default password.
+   */
+  setupLink(): string | null {
+    if (this.options.allowAnonymous || this.adminTokenHash || this.users.size > 0) return null;
+    if ([...this.tokens.values()].some((t) => t.kind === 'api' && t.role === 'admin')) return null;
+    this.setupSecret ??= newSecret('thl');
+    return `/login?setup=${this.setupSecret}`;
+  }
+
+  /** Spends the one-time link: the caller gets an admin session, the link is dead. */
+  consumeSetup(secret: string): Principal | null {
+    if (!this.setupSecret || !safeEqual(secret, this.setupSecret)) return null;
+    this.setupSecret = null;
+    return { user: 'setup', role: 'admin', via: 'session' };
+  }
+
+  /** Authorization: Bearer <token> on the API. */
+  fromBearer(token: string): Principal | null {
+    const hash = sha256(token);
+    if (this.adminTokenHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash))
+      return { user: 'admin-token', role: 'admin', via: 'admin-token' };
+    const t = this.tokens.get(hash);
+    if (t?.kind !== 'api' || !isRole(t.role) || this.expired(t)) return null;
+    return { user: `token:${t.id}`, role: t.role, via: 'token' };
+  }
+
+  fromSession(sessionId: string): Principal | null {
+    if (!sessionId) return null;
+    const p = this.sessions.get(sessionId);
+    if (!p) return null;
+    // A removed user, or one whose role changed, loses the session (the setup session has no user row).
+    if (p.user !== 'setup') {
+      const u = this.users.get(p.user);
+      if (!u || u.role !== p.role) return null;
+    }
+    return p;
+  }
+
+  /** True when OTLP exports must carry an ingest token. */
+  get ingestTokensRequired(): boolean {
+    return this.hasIngestTokens;
+  }
+
+  /**
+   * The tenant of an OTLP export from its `authorization` header or metadata, or null when
+   * a token is required and this one is missing or wrong. Without ingest tokens every
+   * export belongs to the 'default' tenant.
+   */
+  ingestTenant(authorization: string | undefined): string | null {
+    if (!this.hasIngestTokens) return 'default';
+    const token = bearerToken(authorization);
+    if (!token) return null;
+    const t = this.tokens.get(sha256(token));
+    if (t?.kind !== 'ingest' || this.expired(t)) return null;
+    return t.tenant || 'default';
+  }
+
+  async login(username: string, password: string, remoteAddr: string): Promise<LoginResult> {
+    const keys = [`addr:${remoteAddr}`, `user:${username}`];
+    const wait = this.limiter.retryAfterMs(keys);
+    if (wait > 0) {
+      this.audit({
+        actor: username,
+        action: 'login',
+        target: username,
+        outcome: 'denied',
+        remoteAddr,
+        detail: 'throttled',
+      });
+      return { ok: false, reason: 'throttled', retryAfterMs: wait };
+    }
+    const user = this.users.get(username);
+    // Verify against a dummy hash for unknown users: the answer takes as long either way.
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!ok || !user || !isRole(user.role)) {
+      this.limiter.fail(keys);
+      this.audit({ actor: username, action: 'login', target: username, outcome: 'failed', remoteAddr, detail: '' });
+      return { ok: false, reason: 'invalid' };
+    }
+    this.limiter.succeed(keys);
+    const principal: Principal = { user: user.username, role: user.role, via: 'session' };
+    this.audit({ actor: username, action: 'login', target: username, outcome: 'ok', remoteAddr, detail: '' });
+    return { ok: true, principal };
+  }
+
+  async addUser(actor: Principal, input: { username: string; role: string; password: string }, remoteAddr: string) {
+    const user = await accounts.addUser(this.store, input, this.clock);
+    this.sessions.destroyUser(user.username);
+    await this.refresh();
+    this.audit({
+      actor: actor.user,
+      action: 'user.put',
+      target: user.username,
+      outcome: 'ok',
+      remoteAddr,
+      detail: `role=${user.role}`,
+    });
+    return user;
+  }
+
+  async removeUser(actor: Principal, username: string, remoteAddr: string): Promise<boolean> {
+    const removed = await accounts.removeUser(this.store, username);
+    this.sessions.destroyUser(username);
+    await this.refresh();
+    if (removed)
+      this.audit({ actor: actor.user, action: 'user.remove', target: username, outcome: 'ok', remoteAddr, detail: '' });
+    return removed;
+  }
+
+  listUsers(): accounts.UserInfo[] {
+    return [...this.users.values()].map(accounts.userInfo);
+  }
+
+  async listTokens(): Promise<accounts.TokenInfo[]> {
+    return (await this.store.listTokens()).map(accounts.tokenInfo);
+  }
+
+  async createToken(actor: Principal, input: Omit<accounts.NewToken, 'createdBy'>, remoteAddr: string) {
+    const created = await accounts.createToken(this.store, { ...input, createdBy: actor.user }, this.clock);
+    await this.refresh();
+    const t = created.token;
+    this.audit({
+      actor: actor.user,
+      action: 'token.create',
+      target: t.id,
+      outcome: 'ok',
+      remoteAddr,
+      detail: t.kind === 'api' ? `api role=${t.role}` : `ingest tenant=${t.tenant}`,
+    });
+    return created;
+  }
+
+  async revokeToken(actor: Principal, id: string, remoteAddr: string): Promise<boolean> {
+    const revoked = await accounts.revokeToken(this.store, id, this.clock);
+    await this.refresh();
+    if (revoked)
+      this.audit({ actor: actor.user, action: 'token.revoke', target: id, outcome: 'ok', remoteAddr, detail: '' });
+    return revoked;
+  }
+
+  listAudit(limit: number) {
+    return this.store.listAudit(limit);
+  }
+
+  /** Audit writes never fail a request; a lost entry is preferable to a refused login. */
+  audit(entry: AuditEntry): void {
+    this.track(this.store.appendAudit({ ...entry, timeMs: this.clock() }));
+  }
+
+  private track(p: Promise<unknown>): void {
+    const settled = p.catch(() => {});
+    this.pending.add(settled);
+    settled.finally(() => this.pending.delete(settled));
+  }
+
+  private expired(t: TokenRow): boolean {
+    return t.expiresAtMs !== null && t.expiresAtMs <= this.clock();
+  }
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1]! : null;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(sha256(a), 'hex');
+  const y = Buffer.from(sha256(b), 'hex');
+  return timingSafeEqual(x, y);
+}
+
+export { ANONYMOUS };

@@ -1,0 +1,151 @@
+import type { Sql } from '../client';
+
+export interface UserRow {
+  username: string;
+  role: string;
+  passwordHash: string;
+  createdAtMs: number;
+}
+
+export interface TokenRow {
+  id: string;
+  hash: string;
+  name: string;
+  kind: 'api' | 'ingest';
+  /** Role of an API token; '' for an ingest token. */
+  role: string;
+  /** Tenant of an ingest token ('default' when there is one tenant). */
+  tenant: string;
+  createdBy: string;
+  createdAtMs: number;
+  expiresAtMs: number | null;
+  revokedAtMs: number | null;
+}
+
+export interface AuditEntry {
+  timeMs?: number;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: 'ok' | 'denied' | 'failed';
+  remoteAddr: string;
+  detail: string;
+}
+
+const num = (v: unknown): number => Number(v);
+const maybeNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Users, tokens and the audit log; every statement takes bound parameters. */
+export class AuthStore {
+  constructor(private readonly sql: Sql) {}
+
+  async listUsers(): Promise<UserRow[]> {
+    const rows = await this.sql.query<Record<string, unknown>>(
+      `SELECT Username, Role, PasswordHash, toUnixTimestamp64Milli(CreatedAt) AS CreatedAtMs
+FROM users FINAL WHERE Deleted = 0 ORDER BY Username LIMIT 100000`,
+    );
+    return rows.map((r) => ({
+      username: String(r.Username),
+      role: String(r.Role),
+      passwordHash: String(r.PasswordHash),
+      createdAtMs: num(r.CreatedAtMs),
+    }));
+  }
+
+  async putUser(u: UserRow): Promise<void> {
+    await this.sql.command(
+      `INSERT INTO users (Username, Role, PasswordHash, CreatedAt, Deleted)
+SELECT {username:String}, {role:String}, {hash:String}, fromUnixTimestamp64Milli({created:Int64}), 0`,
+      { username: u.username, role: u.role, hash: u.passwordHash, created: u.createdAtMs },
+    );
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    await this.sql.command(
+      `INSERT INTO users (Username, Role, PasswordHash, CreatedAt, Deleted)
+SELECT {username:String}, '', '', now64(3), 1`,
+      { username },
+    );
+  }
+
+  /** Every token ever created, revoked ones included (the caller filters). */
+  async listTokens(): Promise<TokenRow[]> {
+    const rows = await this.sql.query<Record<string, unknown>>(
+      `SELECT TokenId, TokenHash, Name, Kind, Role, Tenant, CreatedBy,
+  toUnixTimestamp64Milli(CreatedAt) AS CreatedAtMs,
+  toUnixTimestamp64Milli(ExpiresAt) AS ExpiresAtMs,
+  toUnixTimestamp64Milli(RevokedAt) AS RevokedAtMs
+FROM api_tokens FINAL ORDER BY CreatedAt LIMIT 100000`,
+    );
+    return rows.map((r) => ({
+      id: String(r.TokenId),
+      hash: String(r.TokenHash),
+      name: String(r.Name),
+      kind: r.Kind === 'ingest' ? 'ingest' : 'api',
+      role: String(r.Role),
+      tenant: String(r.Tenant),
+      createdBy: String(r.CreatedBy),
+      createdAtMs: num(r.CreatedAtMs),
+      expiresAtMs: maybeNum(r.ExpiresAtMs),
+      revokedAtMs: maybeNum(r.RevokedAtMs),
+    }));
+  }
+
+  async putToken(t: TokenRow): Promise<void> {
+    await this.sql.command(
+      `INSERT INTO api_tokens (TokenId, TokenHash, Name, Kind, Role, Tenant, CreatedBy, CreatedAt, ExpiresAt, RevokedAt)
+SELECT {id:String}, {hash:String}, {name:String}, {kind:String}, {role:String}, {tenant:String}, {createdBy:String},
+  fromUnixTimestamp64Milli({created:Int64}),
+  if({expires:Int64} = 0, NULL, fromUnixTimestamp64Milli({expires:Int64})),
+  if({revoked:Int64} = 0, NULL, fromUnixTimestamp64Milli({revoked:Int64}))`,
+      {
+        id: t.id,
+        hash: t.hash,
+        name: t.name,
+        kind: t.kind,
+        role: t.role,
+        tenant: t.tenant,
+        createdBy: t.createdBy,
+        created: t.createdAtMs,
+        expires: t.expiresAtMs ?? 0,
+        revoked: t.revokedAtMs ?? 0,
+      },
+    );
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    await this.sql.command(
+      `INSERT INTO audit_log (Time, Actor, Action, Target, Outcome, RemoteAddr, Detail)
+SELECT fromUnixTimestamp64Milli({time:Int64}), {actor:String}, {action:String}, {target:String}, {outcome:String},
+  {remote:String}, {detail:String}`,
+      {
+        time: e.timeMs ?? Date.now(),
+        actor: e.actor,
+        action: e.action,
+        target: e.target,
+        outcome: e.outcome,
+        remote: e.remoteAddr,
+        detail: e.detail,
+      },
+    );
+  }
+
+  /** Newest first. */
+  async listAudit(limit: number): Promise<Required<AuditEntry>[]> {
+    const rows = await this.sql.query<Record<string, unknown>>(
+      `SELECT toUnixTimestamp64Milli(Time) AS TimeMs, Actor, Action, Target, Outcome, RemoteAddr, Detail
+FROM audit_log ORDER BY Time DESC LIMIT {limit:UInt32}`,
+      { limit },
+      { maxRows: limit },
+    );
+    return rows.map((r) => ({
+      timeMs: num(r.TimeMs),
+      actor: String(r.Actor),
+      action: String(r.Action),
+      target: String(r.Target),
+      outcome: r.Outcome as AuditEntry['outcome'],
+      remoteAddr: String(r.RemoteAddr),
+      detail: String(r.Detail),
+    }));
+  }
+}
