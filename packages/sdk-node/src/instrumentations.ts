@@ -5,6 +5,7 @@
 import type { InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from './config.js';
+import { HttpClientInstrumentation } from './http-client-instrumentation.js';
 import { HttpServerInstrumentation } from './http-server-instrumentation.js';
 import { isIgnoredPath } from './ignored-paths.js';
 import type { TracehouseOptions } from './options.js';
@@ -29,8 +30,8 @@ export function createInstrumentations(
     '@opentelemetry/instrumentation-http': {
       ...userHttp,
       ignoreIncomingRequestHook: (request) => isIgnoredPath(request.url, paths) || (userIgnore?.(request) ?? false),
-      // In lean mode upstream keeps only the outgoing side; our own instrumentation takes incoming requests.
-      ...(lean ? { disableIncomingRequestInstrumentation: true } : {}),
+      // In lean mode our own instrumentations take both directions (see http-server-instrumentation.ts).
+      ...(lean ? { enabled: false } : {}),
     },
   };
 
@@ -58,6 +59,13 @@ export function createInstrumentations(
           ignoreIncomingRequestHook: userIgnore,
           requestHeaders: userHttp.headersToSpanAttributes?.server?.requestHeaders,
           responseHeaders: userHttp.headersToSpanAttributes?.server?.responseHeaders,
+        },
+        core,
+      ),
+      new HttpClientInstrumentation(
+        {
+          requestHeaders: userHttp.headersToSpanAttributes?.client?.requestHeaders,
+          responseHeaders: userHttp.headersToSpanAttributes?.client?.responseHeaders,
         },
         core,
       ),
