@@ -23,7 +23,6 @@ import {
   context,
   type MeterProvider,
   propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
