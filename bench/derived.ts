@@ -1,49 +1,14 @@
-// npm run bench:derived — OTLP/HTTP ingest throughput with the derived metrics (span metrics
-// + service graph) on and off, against real tracehouse processes, in one run. The phases
-// alternate (off, on, on, off) so drift on a shared machine hits both sides alike. After
-// each "on" phase it waits until traces_spanmetrics_calls_total counts every acknowledged
-// span. Prints one `bench derived` line.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadgen } from '@tracehouse/loadgen';
+import { startTracehouse } from '../packages/server/test/process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const TARGET_LOSS = 0.1;
-const root = join(import.meta.dirname, '..');
 
-async function start(dataDir: string, derived: boolean) {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'bin/tracehouse.js'),
-      'start',
-      // The benchmark reads /metrics without a token.
-      '--allow-anonymous',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--otlp-grpc-port',
-      '0',
-      '--set',
-      `derived.enabled=${derived}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  while (!/OTLP\/gRPC/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`tracehouse exited:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, api: /UI and API\s+(\S+?)\/\s/.exec(out)![1]!, otlp: /OTLP\/HTTP\s+(\S+)/.exec(out)![1]! };
-}
+const start = (dataDir: string, derived: boolean) =>
+  startTracehouse(dataDir, { sets: [`derived.enabled=${derived}`], inheritStderr: true });
 
 async function countedSpans(api: string): Promise<number> {
   const text = await (await fetch(`${api}/metrics`)).text();
@@ -57,7 +22,7 @@ async function phase(derived: boolean, seed: number) {
   const th = await start(dataDir, derived);
   try {
     const summary = await runLoadgen({
-      endpoint: th.otlp,
+      endpoint: th.otlpHttp,
       protocol: 'http/protobuf',
       rate: 0,
       durationMs: SECONDS * 1000,

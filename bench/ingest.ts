@@ -1,10 +1,11 @@
 // npm run bench:ingest — OTLP/HTTP protobuf at full speed against a real tracehouse process,
 // compared with the storage ceiling measured in the same run. Prints one `bench ingest` line.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadgen } from '@tracehouse/loadgen';
+import { startTracehouse } from '../packages/server/test/process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CEILING_SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? 30);
@@ -30,33 +31,7 @@ function ceiling(): { spansPerSecond: number; bytesPerSpan: number } {
 const peakRss = (pid: number) =>
   Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
-async function server(dataDir: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'bin/tracehouse.js'),
-      'start',
-      // The benchmark reads /metrics without a token.
-      '--allow-anonymous',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--otlp-grpc-port',
-      '0',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  while (!/OTLP\/gRPC/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`tracehouse exited:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, api: /UI and API\s+(\S+?)\/\s/.exec(out)![1]!, otlp: /OTLP\/HTTP\s+(\S+)/.exec(out)![1]! };
-}
+const server = (dataDir: string) => startTracehouse(dataDir, { inheritStderr: true });
 
 async function gauge(api: string, name: string, table: string): Promise<number> {
   const text = await (await fetch(`${api}/metrics`)).text();
@@ -69,7 +44,7 @@ try {
   const storage = ceiling();
   const th = await server(dataDir);
   const summary = await runLoadgen({
-    endpoint: th.otlp,
+    endpoint: th.otlpHttp,
     protocol: 'http/protobuf',
     rate: 0,
     durationMs: SECONDS * 1000,

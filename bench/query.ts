@@ -186,19 +186,6 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     if (rows.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${rows.length} spans`);
   });
 
-  // The same trace without the trace id projection (bloom filter only), for the ratio in one run.
-  const byIdNoProjection = await timed(ITERATIONS, async (i) => {
-    const rows = await sql.query(
-      `SELECT * FROM (SELECT * FROM spans WHERE TraceId = {id:String} SETTINGS optimize_use_projections = 0, optimize_use_projection_filtering = 0)`,
-      { id: traceIds[i]! },
-    );
-    if (rows.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${rows.length} spans`);
-  });
-  const byIdWithProjection = await timed(ITERATIONS, async (i) => {
-    const rows = await sql.query('SELECT * FROM spans WHERE TraceId = {id:String}', { id: traceIds[i]! });
-    if (rows.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${rows.length} spans`);
-  });
-
   const search = (q: string) => {
     const query = parse(q);
     return async (i: number) => {
@@ -236,10 +223,6 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
 FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('spans', 'logs') GROUP BY table`,
   );
   const spans = parts.find((p) => p.table === 'spans')!;
-  // Included in bytes_on_disk above; reported apart to show what the trace id projection costs.
-  const [projection] = await sql.query<{ bytes: string }>(
-    `SELECT sum(bytes_on_disk) AS bytes FROM system.projection_parts WHERE active AND database = currentDatabase() AND table = 'spans'`,
-  );
   const logs = parts.find((p) => p.table === 'logs')!;
   const explain = findTracesSql('spans', {
     query: parse('{ span.http.response.status_code = 500 }'),
@@ -261,10 +244,6 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
     trace_by_id_p95_ms: f(byId.p95),
     trace_by_id_time_bounded_p50_ms: f(byIdBounded.p50),
     trace_by_id_time_bounded_p95_ms: f(byIdBounded.p95),
-    kept_by_id_projection_p50_ms: f(byIdWithProjection.p50),
-    kept_by_id_projection_p95_ms: f(byIdWithProjection.p95),
-    kept_by_id_bloom_only_p50_ms: f(byIdNoProjection.p50),
-    kept_by_id_bloom_only_p95_ms: f(byIdNoProjection.p95),
     search_service_duration_p95_ms: f(serviceSearch.p95),
     search_attribute_p95_ms: f(attributeSearch.p95),
     search_enduser_p95_ms: f(userSearch.p95),
@@ -273,7 +252,6 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
     tag_values_p95_ms: f(tagValueLookup.p95),
     bytes_per_span: f(Number(spans.bytes) / Number(spans.rows)),
     index_bytes_per_span: f(Number(spans.index_bytes) / Number(spans.rows)),
-    projection_bytes_per_span: f(Number(projection?.bytes ?? 0) / Number(spans.rows)),
     bytes_per_log: f(Number(logs.bytes) / Number(logs.rows)),
   };
   console.log(

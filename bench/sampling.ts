@@ -1,50 +1,20 @@
-// npm run bench:sampling — tail sampling under load: a real `tracehouse start` with sampling on,
-// OTLP/HTTP protobuf from @tracehouse/loadgen at a fixed rate, once with decisionWait 10 s and
-// once with 300 s. Memory must not depend on decisionWait (spans wait in the database, not in
-// the heap). Prints one `bench sampling` line.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadgen } from '@tracehouse/loadgen';
 import { Store } from '@tracehouse/store';
+import { startTracehouse } from '../packages/server/test/process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const RATE = Number(process.env.BENCH_RATE ?? 5000);
 const WAITS = ['10s', '300s'];
-const root = join(import.meta.dirname, '..');
 
 /** Peak resident set of a process (VmHWM), in bytes. */
 const peakRss = (pid: number) =>
   Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
-async function server(dataDir: string, decisionWait: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'bin/tracehouse.js'),
-      'start',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--otlp-grpc-port',
-      '0',
-      '--set',
-      `sampling.decisionWait=${decisionWait}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  while (!/OTLP\/gRPC/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`tracehouse exited:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, otlp: /OTLP\/HTTP\s+(\S+)/.exec(out)![1]! };
-}
+const server = (dataDir: string, decisionWait: string) =>
+  startTracehouse(dataDir, { sets: [`sampling.decisionWait=${decisionWait}`], inheritStderr: true });
 
 interface Run {
   spansPerS: number;
@@ -62,7 +32,7 @@ async function run(decisionWait: string): Promise<Run> {
   try {
     const th = await server(dataDir, decisionWait);
     const summary = await runLoadgen({
-      endpoint: th.otlp,
+      endpoint: th.otlpHttp,
       protocol: 'http/protobuf',
       rate: RATE,
       durationMs: SECONDS * 1000,

@@ -264,7 +264,8 @@ describe('runLoadgen against a capture server', () => {
         durationMs: 60_000,
         signal: controller.signal,
       });
-      assert.ok(performance.now() - t0 < 3000);
+      // Far below the 60 s duration, with room for a loaded CI machine to finish the requests in flight.
+      assert.ok(performance.now() - t0 < 15_000);
       assert.equal(summary.spans.acknowledged, server.capture.spans.length);
       assert.ok(summary.spans.acknowledged > 0);
     });

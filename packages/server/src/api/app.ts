@@ -15,6 +15,7 @@ import { serviceGraphRoutes } from './serviceGraph';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
+import { uiRoutes } from './ui';
 import { userRoutes } from './users';
 
 export interface ApiDeps {
@@ -110,5 +111,6 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  uiRoutes(app);
   return app;
 }

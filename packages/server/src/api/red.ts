@@ -78,6 +78,7 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
   app.get(
     '/api/v1/red',
     {
+      config: { auth: 'viewer' },
       schema: {
         summary: 'Rate, errors and latency percentiles per service or span name (from every span, before sampling)',
         tags: ['derived'],
@@ -164,6 +165,7 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
   app.get(
     '/api/v1/red/exemplars',
     {
+      config: { auth: 'viewer' },
       schema: {
         summary: 'Exemplars of the span metrics: one span per latency bucket and interval, always of a kept trace',
         tags: ['derived'],

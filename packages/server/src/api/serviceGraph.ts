@@ -39,6 +39,7 @@ export function serviceGraphRoutes(app: FastifyInstance, derived: Derived): void
   app.get(
     '/api/v1/service-graph',
     {
+      config: { auth: 'viewer' },
       schema: {
         summary: 'Services, databases and virtual peers with the requests between them (from complete traces)',
         tags: ['derived'],

@@ -12,7 +12,14 @@ import {
   spanKindLabel,
   statusCodeLabel,
 } from '@tracehouse/pipeline';
-import type { DerivedStore, KeepRule, SpanMetricCell, SpanMetricRow, StoredExemplar } from '@tracehouse/store';
+import {
+  type DerivedStore,
+  type KeepRule,
+  QueryLimitError,
+  type SpanMetricCell,
+  type SpanMetricRow,
+  type StoredExemplar,
+} from '@tracehouse/store';
 import type { Processor } from './loop';
 
 export interface SpanMetricsOptions {
@@ -43,6 +50,7 @@ export class SpanMetricsProcessor implements Processor {
   readonly series = new CumulativeSeries({ latency: LATENCY_BUCKETS });
   private limiter: SeriesLimiter | undefined;
   private watermark: number | null = null;
+  private narrow = false;
 
   constructor(
     private readonly store: DerivedStore,
@@ -91,15 +99,25 @@ export class SpanMetricsProcessor implements Processor {
     // whatever the injected clock says (a server's clock may lag Node's).
     const ready = floorTo(Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
     if (from >= ready) return this.expire(nowMs);
-    const to = Math.min(ready, from + intervalMs * (this.options.maxIntervalsPerTick ?? 8));
-    const cells = await this.store.spanMetricCells({
-      fromMs: from,
-      toMs: to,
-      intervalMs,
-      dimensions: this.options.dimensions.map((d) => d.attribute),
-      boundsNs: LATENCY_BOUNDS_NS,
-      keep: this.options.keep,
-    });
+    // Catching up goes several intervals per query; after a query that hit its limits
+    // (too many label sets), one interval at a time.
+    const intervals = this.narrow ? 1 : (this.options.maxIntervalsPerTick ?? 8);
+    const to = Math.min(ready, from + intervalMs * intervals);
+    let cells: SpanMetricCell[];
+    try {
+      cells = await this.store.spanMetricCells({
+        fromMs: from,
+        toMs: to,
+        intervalMs,
+        dimensions: this.options.dimensions.map((d) => d.attribute),
+        boundsNs: LATENCY_BOUNDS_NS,
+        keep: this.options.keep,
+      });
+    } catch (err) {
+      if (err instanceof QueryLimitError) this.narrow = true;
+      throw err;
+    }
+    if (to >= ready) this.narrow = false;
     const rows = this.fold(cells, this.limiter);
     await this.store.insertSpanMetrics(rows);
     await this.store.writeWatermark(this.name, to);

@@ -52,8 +52,9 @@ async function startPrometheus(dir: string, config: string, extra: string[] = []
   });
   await until('prometheus ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000);
   // biome-ignore lint/suspicious/noExplicitAny: Prometheus API JSON
-  const query = async (q: string): Promise<any[]> => {
-    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`);
+  const query = async (q: string, time?: number): Promise<any[]> => {
+    const at = time === undefined ? '' : `&time=${time}`;
+    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}${at}`);
     const body = (await res.json()) as { status: string; data: { result: unknown[] }; error?: string };
     if (body.status !== 'success') throw new Error(`${q}: ${body.error}`);
     return body.data.result;
@@ -140,31 +141,47 @@ describe('Prometheus scrapes tracehouse', () => {
     assert.deepEqual(byLabel(rows, 'service'), expected);
   });
 
+  /**
+   * Evaluated at the last scrape's timestamp, rate() needs no extrapolation at the end, and
+   * none at the start either since every series was first scraped at 0: rate x 300 s is
+   * exactly the spans counted, so the reference queries can be compared with the truth
+   * exactly instead of within a tolerance.
+   */
+  const lastScrape = async () => Number((await query('max(timestamp(traces_spanmetrics_calls_total))'))[0].value[1]);
+  const close = (a: number, b: number, what: string) =>
+    assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+
   test("the reference notes' RED queries agree with the ground truth", async () => {
+    const t = await lastScrape();
     const serverSeries = [...truth.series].filter(([k]) => k.includes('SPAN_KIND_SERVER'));
     const sum = (service: string, pick: (k: string, s: { calls: number }) => number) =>
       serverSeries.filter(([k]) => JSON.parse(k)[0] === service).reduce((a, [k, s]) => a + pick(k, s), 0);
 
     const rates = byLabel(
-      await query('sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[5m]))'),
+      await query('sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[5m]))', t),
       'service',
     );
-    assert.ok(rates.web! > 0 && rates.api! > 0);
-    // Same traffic into web and api: the rates agree whatever the extrapolation.
-    assert.ok(Math.abs(rates.api! / rates.web! - sum('api', (_, s) => s.calls) / sum('web', (_, s) => s.calls)) < 0.05);
+    for (const service of ['web', 'api'])
+      close(
+        rates[service]! * 300,
+        sum(service, (_, s) => s.calls),
+        `rate of ${service}`,
+      );
 
     const ratio = byLabel(
       await query(
         'sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_ERROR"}[5m])) / sum by (service) (rate(traces_spanmetrics_calls_total{span_kind="SPAN_KIND_SERVER"}[5m]))',
+        t,
       ),
       'service',
     );
     const truthRatio = sum('api', (k, s) => (k.includes('ERROR') ? s.calls : 0)) / sum('api', (_, s) => s.calls);
-    assert.ok(Math.abs(ratio.api! - truthRatio) < 0.05, `error ratio ${ratio.api} vs ${truthRatio}`);
+    close(ratio.api!, truthRatio, 'error ratio of api');
 
     const p99 = byLabel(
       await query(
         'histogram_quantile(0.99, sum by (service, le) (rate(traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER"}[5m])))',
+        t,
       ),
       'service',
     );
@@ -172,11 +189,12 @@ describe('Prometheus scrapes tracehouse', () => {
       .filter(([k]) => JSON.parse(k)[0] === 'api')
       .reduce((acc, [, s]) => acc.map((b, i) => b + s.buckets[i]!), new Array<number>(15).fill(0));
     const truthP99 = quantile(0.99, buckets)!;
-    assert.ok(Math.abs(p99.api! - truthP99) / truthP99 < 0.1, `p99 ${p99.api} vs ${truthP99}`);
+    close(p99.api!, truthP99, 'p99 of api');
 
     const mean = byLabel(
       await query(
         'sum by (service) (rate(traces_spanmetrics_latency_sum[5m])) / sum by (service) (rate(traces_spanmetrics_latency_count[5m]))',
+        t,
       ),
       'service',
     );
@@ -197,10 +215,11 @@ describe('Prometheus scrapes tracehouse', () => {
     );
     const failed = await query(
       'sum by (client, server) (rate(traces_service_graph_request_failed_total[5m])) / sum by (client, server) (rate(traces_service_graph_request_total[5m]))',
+      await lastScrape(),
     );
     const webApi = failed.find((r) => r.metric.client === 'web' && r.metric.server === 'api');
     const t = truth.edges.get(JSON.stringify(['web', 'api', '']))!;
-    assert.ok(Math.abs(Number(webApi.value[1]) - t.failed / t.requests) < 0.05);
+    close(Number(webApi.value[1]), t.failed / t.requests, 'failed ratio web -> api');
     const p90 = await query(
       'histogram_quantile(.9, sum(rate(traces_service_graph_request_server_seconds_bucket{client="web"}[5m])) by (server, le))',
     );
@@ -242,9 +261,11 @@ describe('remote write to Prometheus (derived.remoteWriteUrl)', () => {
       ],
     });
     const truth = await sendShop(server, 20);
-    await until('pushed span metrics', async () => {
+    const edges = [...truth.edges.values()].reduce((a, e) => a + e.requests, 0);
+    await until('pushed span metrics and edges', async () => {
       const [calls] = await prom.query('sum(traces_spanmetrics_calls_total)');
-      return Number(calls?.value[1]) === truth.spans ? true : undefined;
+      const [requests] = await prom.query('sum(traces_service_graph_request_total)');
+      return Number(calls?.value[1]) === truth.spans && Number(requests?.value[1]) === edges ? true : undefined;
     });
     const rows = await prom.query('sum by (client, server) (traces_service_graph_request_total)');
     assert.ok(rows.some((r) => r.metric.client === 'web' && r.metric.server === 'api'));

@@ -1,61 +1,17 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { encodeTracesData } from '@tracehouse/otlp';
 import { hex, span } from '../../../store/test/fixtures';
+import { startTracehouse } from '../process';
 
 const BIN = join(import.meta.dirname, '../../../../bin/tracehouse.js');
 
-interface Proc {
-  child: ChildProcess;
-  api: string;
-  otlpHttp: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the real `tracehouse start` command on free ports and waits for its banner. */
-async function startProcess(dataDir: string): Promise<Proc> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'start',
-      // No login in these tests (access control is tested in auth.test.ts).
-      '--allow-anonymous',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--otlp-grpc-port',
-      '0',
-      '--set',
-      'ingest.flushInterval=50ms',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const deadline = Date.now() + 60_000;
-  while (!/OTLP\/gRPC/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`tracehouse did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    child,
-    api: /UI and API\s+(\S+?)\/\s/.exec(out)![1]!,
-    otlpHttp: /OTLP\/HTTP\s+(\S+)/.exec(out)![1]!,
-    output: () => out,
-    exited,
-  };
-}
+/** The real `tracehouse start` with a short flush interval. */
+const startProcess = (dataDir: string) => startTracehouse(dataDir, { sets: ['ingest.flushInterval=50ms'] });
 
 describe('the tracehouse process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tracehouse-proc-'));

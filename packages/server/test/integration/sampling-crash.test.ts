@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,61 +7,22 @@ import { after, describe, test } from 'node:test';
 import { encodeTracesData, type SpanRecord } from '@tracehouse/otlp';
 import { Store } from '@tracehouse/store';
 import { span, storeOptions } from '../../../store/test/fixtures';
+import { startTracehouse } from '../process';
 
-const BIN = join(import.meta.dirname, '../../../../bin/tracehouse.js');
+const _BIN = join(import.meta.dirname, '../../../../bin/tracehouse.js');
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Proc {
-  child: ChildProcess;
-  api: string;
-  otlpHttp: string;
-  exited: Promise<number | null>;
-}
-
 /** The real `tracehouse start` with short sampling windows and a fast tick. */
-async function startProcess(dataDir: string): Promise<Proc> {
-  const sets = [
-    'ingest.flushInterval=50ms',
-    'sampling.rootGrace=300ms',
-    'sampling.decisionWait=2s',
-    'processor.interval=100ms',
-  ];
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'start',
-      // No login in these tests (access control is tested in auth.test.ts).
-      '--allow-anonymous',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--otlp-http-port',
-      '0',
-      '--otlp-grpc-port',
-      '0',
-      ...sets.flatMap((s) => ['--set', s]),
+const startProcess = (dataDir: string) =>
+  startTracehouse(dataDir, {
+    sets: [
+      'ingest.flushInterval=50ms',
+      'sampling.rootGrace=300ms',
+      'sampling.decisionWait=2s',
+      'processor.interval=100ms',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const deadline = Date.now() + 60_000;
-  while (!/OTLP\/gRPC/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`tracehouse did not start:\n${out}`);
-    await sleep(50);
-  }
-  return {
-    child,
-    api: /UI and API\s+(\S+?)\/\s/.exec(out)![1]!,
-    otlpHttp: /OTLP\/HTTP\s+(\S+)/.exec(out)![1]!,
-    exited,
-  };
-}
+  });
 
 describe('sampling across kill -9', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tracehouse-crash-'));

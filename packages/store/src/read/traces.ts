@@ -11,17 +11,18 @@ export const MAX_TRACE_SPANS = 100_000;
  * All stored spans of one trace, ordered by start time, one row per span id: as received
  * while the recent full-fidelity window still holds it, else the kept copy in `spans`
  * (which carries `ot=th` and `sampling.adjusted_count`). The trace index narrows the recent read to the
- * ingest-time partitions that hold the trace; `spans` is read through its trace id bloom
- * filter.
+ * ingest-time partitions that hold the trace, and the `spans` read to the trace's span-time range
+ * (its day partitions and time-sorted granules) before the trace id bloom filter.
  */
 const names = spanColumns.map((c) => `\`${c.name}\``).join(', ');
 
 export async function getTrace(sql: Sql, traceId: string): Promise<SpanRecord[]> {
   const rows = await sql.query<SpanRecord>(
-    `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId = {traceId:String}) AS range
+    `WITH (SELECT (min(IngestStart), max(IngestEnd), min(Start), max(End)) FROM trace_index WHERE TraceId = {traceId:String}) AS range
 SELECT ${selectList(spanColumns)}
 FROM (
-  SELECT ${names}, 1 AS Source FROM ${spans.name} WHERE TraceId = {traceId:String}
+  SELECT ${names}, 1 AS Source FROM ${spans.name}
+  WHERE TraceId = {traceId:String} AND Timestamp >= range.3 AND Timestamp <= range.4
   UNION ALL
   SELECT ${names}, 0 AS Source FROM ${spansRecent.name}
   WHERE TraceId = {traceId:String} AND IngestTime >= range.1 AND IngestTime <= range.2

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { linkClick, navigate, setParams, useLocation } from './router';
+import { TraceView } from './trace/TraceView';
+import { LogsView } from './views/LogsView';
+import { SearchView } from './views/SearchView';
+import { ServicesView } from './views/ServicesView';
+import { UsersView } from './views/UsersView';
+
+const NAV = [
+  ['/traces', 'Traces'],
+  ['/logs', 'Logs'],
+  ['/services', 'Services'],
+  ['/users', 'Users'],
+] as const;
+
+export function App() {
+  const loc = useLocation();
+  const [theme, setTheme] = useState(() => document.documentElement.dataset.theme ?? 'light');
+  const toggleTheme = () => {
+    const t = theme === 'dark' ? 'light' : 'dark';
+    document.documentElement.dataset.theme = t;
+    try {
+      localStorage.setItem('tracehouse.theme', t);
+    } catch {}
+    setTheme(t);
+    if (new URLSearchParams(location.search).has('theme')) setParams({ theme: undefined });
+  };
+  const path = loc.path;
+  let view: React.ReactNode;
+  const m = /^\/trace\/([^/]+)$/.exec(path);
+  if (m) view = <TraceView traceId={decodeURIComponent(m[1]).toLowerCase()} params={loc.params} />;
+  else if (path === '/logs') view = <LogsView params={loc.params} />;
+  else if (path === '/services') view = <ServicesView params={loc.params} />;
+  else if (path === '/users') view = <UsersView params={loc.params} />;
+  else if (path === '/traces' || path === '/') view = <SearchView params={loc.params} />;
+  else view = <div className="problem">No page at {path}.</div>;
+  return (
+    <div className="app">
+      <header className="top">
+        <a className="brand" href="/traces" onClick={linkClick}>
+          tracehouse
+        </a>
+        <nav>
+          {NAV.map(([href, label]) => (
+            <a
+              key={href}
+              href={href}
+              onClick={linkClick}
+              className={path.startsWith(href) || (href === '/traces' && path.startsWith('/trace/')) ? 'active' : ''}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+        <form
+          className="goto"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const v = new FormData(e.currentTarget).get('id')?.toString().trim().toLowerCase() ?? '';
+            if (/^[0-9a-f]{32}$/.test(v)) navigate(`/trace/${v}`);
+          }}
+        >
+          <input name="id" placeholder="Go to trace id" aria-label="go to trace id" />
+        </form>
+        <button type="button" className="theme" onClick={toggleTheme} data-testid="theme-toggle" title="theme">
+          {theme === 'dark' ? '☀ light' : '☾ dark'}
+        </button>
+      </header>
+      <main>{view}</main>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+// The only door to the tracehouse API. A 401 sends the browser to the server's login page.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let leaving = false;
+function toLogin(): never {
+  // Several requests may answer 401 at once: navigate only once.
+  if (!leaving) {
+    leaving = true;
+    const next = location.pathname + location.search;
+    location.assign(`/login?next=${encodeURIComponent(next)}`);
+  }
+  throw new ApiError(401, 'login required');
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null | string[]>;
+
+export function qs(params: Query): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const x of v) u.append(k, x);
+    else u.set(k, String(v));
+  }
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+export async function getJson<T>(path: string, params: Query = {}, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path + qs(params), { signal, headers: { accept: 'application/json' } });
+  if (res.status === 401) toLogin();
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  if (!res.ok) {
+    const msg = (body as { error?: string } | undefined)?.error ?? `${res.status} ${res.statusText}`;
+    throw new ApiError(res.status, msg, body);
+  }
+  return body as T;
+}
+
+// ---- shapes (docs/api.md) ----
+export interface TraceSummary {
+  traceId: string;
+  rootServiceName: string;
+  rootSpanName: string;
+  startTimeUnixNano: string;
+  durationNanos: string;
+  spanCount: number;
+  errorCount: number;
+  decision?: 'keep' | 'drop' | 'pending';
+  source?: 'kept' | 'recent';
+  matchedSpans?: {
+    spanId: string;
+    serviceName: string;
+    name: string;
+    startTimeUnixNano: string;
+    durationNanos: string;
+    statusCode: string;
+  }[];
+}
+export interface LogLine {
+  timeUnixNano: string;
+  observedTimeUnixNano?: string;
+  severityNumber: number;
+  severityText: string;
+  body: unknown;
+  eventName?: string;
+  traceId: string;
+  spanId: string;
+  serviceName: string;
+  attributes: Record<string, unknown>;
+  resourceAttributes: Record<string, unknown>;
+}
+export interface Decision {
+  traceId: string;
+  decision: 'keep' | 'drop' | 'pending';
+  rule: string;
+  reason: string;
+  decidedAtUnixNano?: string;
+  adjustedCount?: number;
+}
+export interface RedPoint {
+  t: number;
+  rate: number;
+  errorRate: number;
+  errorRatio: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+export interface RedSeries {
+  service: string;
+  spanName: string | null;
+  points: RedPoint[];
+}
+export interface Exemplar {
+  timeUnixNano: string;
+  traceId: string;
+  spanId: string;
+  durationSeconds: number;
+  service: string;
+  spanName: string;
+  statusCode: string;
+}
+export interface GraphNode {
+  id: string;
+  kind: string;
+  requestRate: number;
+  errorRatio: number;
+}
+export interface GraphEdge {
+  client: string;
+  server: string;
+  connectionType: string;
+  requests: number;
+  failed: number;
+  requestRate: number;
+  errorRatio: number;
+  serverP50?: number;
+  serverP95?: number;
+}
+export type TimelineItem =
+  | { kind: 'trace'; timeUnixNano: string; trace: TraceSummary }
+  | { kind: 'log'; timeUnixNano: string; log: LogLine };
+
+export function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body === undefined || body === null) return '';
+  return JSON.stringify(body);
+}

@@ -1,0 +1,46 @@
+import type { ReactNode } from 'react';
+
+export function Loading({ what }: { what: string }) {
+  return <div className="loading">Loading {what}…</div>;
+}
+
+export function Problem({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="problem" role="alert">
+      <h3>{title}</h3>
+      <div>{children}</div>
+    </div>
+  );
+}
+
+function otlpBase(): { http: string; grpc: string } {
+  const host = location.hostname || 'localhost';
+  return { http: `http://${host}:4318`, grpc: `http://${host}:4317` };
+}
+
+/** What to do when there is nothing to show yet: where to send OTLP. */
+export function HowToSend({ what }: { what: string }) {
+  const { http, grpc } = otlpBase();
+  return (
+    <div className="empty" data-testid="empty-state">
+      <h3>No {what} yet</h3>
+      <p>
+        tracehouse receives OpenTelemetry data over OTLP: <code>{http}</code> (HTTP, <code>POST /v1/traces</code>,{' '}
+        <code>/v1/logs</code>, <code>/v1/metrics</code>) and <code>{grpc}</code> (gRPC). The ports are the defaults; see
+        the startup banner if they were changed.
+      </p>
+      <p>Point any OpenTelemetry SDK or Collector at it with environment variables:</p>
+      <pre>
+        {`OTEL_EXPORTER_OTLP_ENDPOINT=${http}
+OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf   # or grpc (use ${grpc}), http/json
+OTEL_SERVICE_NAME=my-service
+OTEL_TRACES_EXPORTER=otlp
+OTEL_LOGS_EXPORTER=otlp`}
+      </pre>
+      <p>
+        Or generate realistic traffic: <code>npx tracehouse loadgen</code>. Widen the time range if you sent data
+        earlier.
+      </p>
+    </div>
+  );
+}
