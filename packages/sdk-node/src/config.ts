@@ -1,7 +1,7 @@
 // Resolves init() options and OTEL_* variables into one plain configuration object.
 // Pure (no I/O, no globals), so every precedence rule is unit-tested without starting an SDK.
 import { type Env, envBoolean, envList, envNumber, envString, parseKeyValueList } from './env.js';
-import type { OtlpProtocol, TracehouseOptions } from './options.js';
+import type { HttpInstrumentationChoice, OtlpProtocol, TracehouseOptions } from './options.js';
 import type { RedactionOptions } from './redaction.js';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
@@ -62,6 +62,8 @@ export interface ResolvedConfig {
   metricExportIntervalMillis: number;
   /** Whether the HTTP instrumentations record their duration histograms (see TracehouseOptions.httpMetrics). */
   httpMetrics: boolean;
+  /** Which instrumentation traces incoming HTTP requests (see TracehouseOptions.httpInstrumentation). */
+  httpInstrumentation: HttpInstrumentationChoice;
   handleSignals: boolean;
   shutdownTimeoutMillis: number;
   warnings: string[];
@@ -111,6 +113,7 @@ export function resolveConfig(options: TracehouseOptions, env: Env, newInstanceI
     metricExportIntervalMillis:
       options.metricExportIntervalMillis ?? envNumber(env, 'OTEL_METRIC_EXPORT_INTERVAL') ?? 60_000,
     httpMetrics: options.httpMetrics ?? envBoolean(env, 'TRACEHOUSE_HTTP_METRICS'),
+    httpInstrumentation: resolveHttpInstrumentation(options, env, warnings),
     handleSignals: options.handleSignals ?? true,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 5_000,
     warnings,
@@ -224,4 +227,19 @@ function optionalList(list: string[]): readonly string[] | undefined {
 
 function listOr(list: string[], fallback: readonly string[]): readonly string[] {
   return list.length > 0 ? list : fallback;
+}
+
+const HTTP_INSTRUMENTATIONS: readonly HttpInstrumentationChoice[] = ['lean', 'upstream'];
+
+function resolveHttpInstrumentation(
+  options: TracehouseOptions,
+  env: Env,
+  warnings: string[],
+): HttpInstrumentationChoice {
+  if (options.httpInstrumentation) return options.httpInstrumentation;
+  const raw = envString(env, 'TRACEHOUSE_HTTP_INSTRUMENTATION')?.toLowerCase();
+  if (raw === undefined) return 'lean';
+  if ((HTTP_INSTRUMENTATIONS as readonly string[]).includes(raw)) return raw as HttpInstrumentationChoice;
+  warnings.push(`TRACEHOUSE_HTTP_INSTRUMENTATION=${raw} is not one of ${HTTP_INSTRUMENTATIONS.join(', ')}; using lean`);
+  return 'lean';
 }

@@ -5,6 +5,8 @@
 import type { InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from './config.js';
+import { HttpClientInstrumentation } from './http-client-instrumentation.js';
+import { HttpServerInstrumentation } from './http-server-instrumentation.js';
 import { isIgnoredPath } from './ignored-paths.js';
 import type { TracehouseOptions } from './options.js';
 import type { OtelModules } from './otel-modules.js';
@@ -16,17 +18,20 @@ const FASTIFY = 'fastify';
 export function createInstrumentations(
   config: ResolvedConfig,
   options: TracehouseOptions,
-  { autoInstrumentations, fastifyOtel }: Pick<OtelModules, 'autoInstrumentations' | 'fastifyOtel'>,
+  { autoInstrumentations, fastifyOtel, core }: Pick<OtelModules, 'autoInstrumentations' | 'fastifyOtel' | 'core'>,
 ): Instrumentation[] {
   const paths = config.ignoredPaths;
   const user = options.instrumentations ?? {};
   const userHttp = user['@opentelemetry/instrumentation-http'] ?? {};
   const userIgnore = userHttp.ignoreIncomingRequestHook;
+  const lean = config.httpInstrumentation === 'lean';
   const map: InstrumentationConfigMap = {
     ...user,
     '@opentelemetry/instrumentation-http': {
       ...userHttp,
       ignoreIncomingRequestHook: (request) => isIgnoredPath(request.url, paths) || (userIgnore?.(request) ?? false),
+      // In lean mode our own instrumentations take both directions (see http-server-instrumentation.ts).
+      ...(lean ? { enabled: false } : {}),
     },
   };
 
@@ -41,6 +46,31 @@ export function createInstrumentations(
 
   // The factory constructs (and thereby enables) each instrumentation; this is the moment patching starts.
   const instrumentations: Instrumentation[] = autoInstrumentations.getNodeAutoInstrumentations(map);
+
+  const httpAllowed =
+    (config.enabledInstrumentations?.includes('http') ?? true) &&
+    !config.disabledInstrumentations.includes('http') &&
+    userHttp.enabled !== false;
+  if (lean && httpAllowed) {
+    instrumentations.push(
+      new HttpServerInstrumentation(
+        {
+          ignoredPaths: paths,
+          ignoreIncomingRequestHook: userIgnore,
+          requestHeaders: userHttp.headersToSpanAttributes?.server?.requestHeaders,
+          responseHeaders: userHttp.headersToSpanAttributes?.server?.responseHeaders,
+        },
+        core,
+      ),
+      new HttpClientInstrumentation(
+        {
+          requestHeaders: userHttp.headersToSpanAttributes?.client?.requestHeaders,
+          responseHeaders: userHttp.headersToSpanAttributes?.client?.responseHeaders,
+        },
+        core,
+      ),
+    );
+  }
 
   const fastifyAllowed = config.enabledInstrumentations?.includes(FASTIFY) ?? true;
   if (fastifyAllowed && !config.disabledInstrumentations.includes(FASTIFY)) {

@@ -6,6 +6,13 @@ import type { RedactionOptions } from './redaction.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
+/**
+ * `lean`: incoming requests are traced by @tracehouse/node's own server instrumentation (much
+ * cheaper per request); outgoing http/https requests and fetch still use the upstream ones.
+ * `upstream`: @opentelemetry/instrumentation-http handles both directions, as in a stock setup.
+ */
+export type HttpInstrumentationChoice = 'lean' | 'upstream';
+
 /** Options for `init()`. Every field is optional; unset fields fall back to the standard OTEL_* variables. */
 export interface TracehouseOptions {
   /** `service.name`; else OTEL_SERVICE_NAME, else `service.name` in OTEL_RESOURCE_ATTRIBUTES. */
@@ -56,6 +63,11 @@ export interface TracehouseOptions {
    * so these would only repeat them, at a cost on every request. Env: TRACEHOUSE_HTTP_METRICS=true.
    */
   httpMetrics?: boolean;
+  /**
+   * Which instrumentation traces incoming HTTP requests: `lean` (default) or `upstream`
+   * (@opentelemetry/instrumentation-http). Env: TRACEHOUSE_HTTP_INSTRUMENTATION.
+   */
+  httpInstrumentation?: HttpInstrumentationChoice;
   /** OTEL_METRIC_EXPORT_INTERVAL; default 60000. */
   metricExportIntervalMillis?: number;
   /** Flush and exit on SIGTERM/SIGINT (exit code 128 + signal). Default true. */

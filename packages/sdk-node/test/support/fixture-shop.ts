@@ -22,6 +22,8 @@ export async function startFixtureShop(options: {
       FIXTURE_ROLE: role,
       BROKER_URL: options.brokerUrl,
       OTEL_SERVICE_NAME: `fixture-${role}`,
+      // SDK_TEST_HTTP_INSTRUMENTATION=upstream runs the same tests against the fallback.
+      TRACEHOUSE_HTTP_INSTRUMENTATION: process.env.SDK_TEST_HTTP_INSTRUMENTATION,
       OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpUrl,
       OTEL_EXPORTER_OTLP_PROTOCOL: options.protocols[role],
       // Short batch delays keep the test fast; shutdown must still flush whatever is queued.

@@ -158,3 +158,16 @@ test('HTTP duration histograms: off by default, TRACEHOUSE_HTTP_METRICS=true or 
   assert.equal(resolve({ TRACEHOUSE_HTTP_METRICS: 'true' }, { httpMetrics: false }).httpMetrics, false);
   assert.equal(resolve({}, { httpMetrics: true }).httpMetrics, true);
 });
+
+test('HTTP instrumentation: lean by default, upstream by option or TRACEHOUSE_HTTP_INSTRUMENTATION, warning on junk', () => {
+  assert.equal(resolve({}).httpInstrumentation, 'lean');
+  assert.equal(resolve({ TRACEHOUSE_HTTP_INSTRUMENTATION: 'Upstream' }).httpInstrumentation, 'upstream');
+  assert.equal(
+    resolve({ TRACEHOUSE_HTTP_INSTRUMENTATION: 'upstream' }, { httpInstrumentation: 'lean' }).httpInstrumentation,
+    'lean',
+  );
+  assert.equal(resolve({}, { httpInstrumentation: 'upstream' }).httpInstrumentation, 'upstream');
+  const junk = resolve({ TRACEHOUSE_HTTP_INSTRUMENTATION: 'fast' });
+  assert.equal(junk.httpInstrumentation, 'lean');
+  assert.ok(junk.warnings.some((warning) => warning.includes('TRACEHOUSE_HTTP_INSTRUMENTATION')));
+});
