@@ -126,6 +126,10 @@ describe('TraceQL search over kept and recent spans', () => {
     ['{ span.http.response.status_code = 500 }', () => expect(t1)],
     ['{ span.http.response.status_code = "500" }', () => expect(t2)],
     ['{ span.http.response.status_code >= 400 && span.http.response.status_code < 600 }', () => expect(t1)],
+    // Unscoped and float literals compare an int attribute numerically.
+    ['{ .http.response.status_code = 500 }', () => expect(t1)],
+    ['{ span.http.response.status_code = 500.0 }', () => expect(t1)],
+    ['{ span.http.response.status_code > 499.5 }', () => expect(t1)],
     ['{ status = error }', () => expect(t1)],
     ['{ status = ok }', () => expect(t2)],
     ['{ status != unset && kind = server }', () => expect(t1, t2)],
