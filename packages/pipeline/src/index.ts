@@ -56,6 +56,7 @@ export {
   clampDurationNs,
   cumulative,
   emptyHistogram,
+  exemplarsByBucket,
   type Histogram,
   LATENCY_BOUNDS_NS,
   LATENCY_BOUNDS_SECONDS,

@@ -1,3 +1,5 @@
+import type { Exemplar } from './exposition';
+
 /**
  * Tempo's default latency buckets: ExponentialBuckets(0.002, 2, 14), i.e. 0.002 s doubling to
  * 16.384 s, plus +Inf. Bounds are inclusive (`le`): a span of exactly 4 ms counts in le="0.004".
@@ -76,4 +78,14 @@ export function quantile(
     below += inBucket;
   }
   return boundsSeconds[boundsSeconds.length - 1]!;
+}
+
+/** One exemplar slot per latency bucket, filled from stored exemplars that name their bucket. */
+export function exemplarsByBucket(
+  exemplars: readonly (Exemplar & { bucket: number })[],
+  size = LATENCY_BUCKETS,
+): (Exemplar | undefined)[] {
+  const slots = new Array<Exemplar | undefined>(size).fill(undefined);
+  for (const e of exemplars) slots[e.bucket] = e;
+  return slots;
 }

@@ -5,6 +5,31 @@ import { BadRequest, limitParam, timeRange } from './params';
 
 const SCOPES = ['resource', 'span', 'intrinsic'];
 
+/** `{"scopes":[{"name","tags":[...]}]}`: the native and the Tempo v2 tag-name answers. */
+export const tagScopesResponse = {
+  type: 'object',
+  properties: {
+    scopes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+  },
+} as const;
+
+/** `{"tagValues":[{"type","value"}]}`: the native and the Tempo v2 tag-value answers. */
+export const typedTagValuesResponse = {
+  type: 'object',
+  properties: {
+    tagValues: {
+      type: 'array',
+      items: { type: 'object', properties: { type: { type: 'string' }, value: { type: 'string' } } },
+    },
+  },
+} as const;
+
 export function scopeParam(v: unknown): TagScope | undefined {
   if (v === undefined || v === '' || v === 'all') return undefined;
   if (!SCOPES.includes(String(v))) throw new BadRequest('scope must be resource, span or intrinsic');
@@ -30,20 +55,7 @@ export function tagRoutes(app: FastifyInstance, { store }: ApiDeps): void {
             limit: { type: 'string', description: 'names per scope, default 1000' },
           },
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              scopes: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
-                },
-              },
-            },
-          },
-        },
+        response: { 200: tagScopesResponse },
       },
     },
     async (req) => {
@@ -73,17 +85,7 @@ export function tagRoutes(app: FastifyInstance, { store }: ApiDeps): void {
             limit: { type: 'string', description: 'default 1000' },
           },
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              tagValues: {
-                type: 'array',
-                items: { type: 'object', properties: { type: { type: 'string' }, value: { type: 'string' } } },
-              },
-            },
-          },
-        },
+        response: { 200: typedTagValuesResponse },
       },
     },
     async (req) => {

@@ -2,8 +2,8 @@ import {
   aggregateEdges,
   CumulativeSeries,
   type EdgeStats,
-  type Exemplar,
   edgeKey,
+  exemplarsByBucket,
   GRAPH_ATTRIBUTES,
   type GraphSpan,
   LATENCY_BUCKETS,
@@ -103,8 +103,7 @@ export class ServiceGraphProcessor implements Processor {
     this.watermark = to;
     if (unpaired) this.options.onUnpaired?.(unpaired);
     for (const r of rows) {
-      const exemplars = new Array<Exemplar | undefined>(LATENCY_BUCKETS).fill(undefined);
-      for (const e of r.exemplars) exemplars[e.bucket] = e;
+      const exemplars = exemplarsByBucket(r.exemplars);
       this.series.add(
         r.overflow ? OVERFLOW_KEY : edgeKey(r),
         labelsOf(r),

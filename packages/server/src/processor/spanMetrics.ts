@@ -1,7 +1,7 @@
 import {
   CumulativeSeries,
   type Dimension,
-  type Exemplar,
+  exemplarsByBucket,
   LATENCY_BOUNDS_NS,
   LATENCY_BUCKETS,
   type LabelPairs,
@@ -123,8 +123,7 @@ export class SpanMetricsProcessor implements Processor {
     await this.store.writeWatermark(this.name, to);
     this.watermark = to;
     for (const r of rows) {
-      const exemplars = new Array<Exemplar | undefined>(LATENCY_BUCKETS).fill(undefined);
-      for (const e of r.exemplars) exemplars[e.bucket] = e;
+      const exemplars = exemplarsByBucket(r.exemplars);
       this.series.add(
         r.seriesKey,
         this.labelsOf(r),

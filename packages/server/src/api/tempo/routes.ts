@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from '../app';
 import { BadRequest, timeRange, traceIdParam } from '../params';
 import { intParam, parseTraceQL, runSearch, TraceQLBadRequest } from '../search';
-import { scopeParam } from '../tags';
+import { scopeParam, tagScopesResponse, typedTagValuesResponse } from '../tags';
 import { goDurationNanos, logfmt, tagsQuery, withTraceDuration } from './params';
 import { traceByIdResponse } from './protobuf';
 
@@ -239,20 +239,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
         summary: 'Tag names per scope (v2)',
         tags: TAG,
         querystring: tagQuery,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              scopes: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
-                },
-              },
-            },
-          },
-        },
+        response: { 200: tagScopesResponse },
       },
     },
     async (req) => {
@@ -289,17 +276,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
         tags: TAG,
         params: tagParams,
         querystring: tagQuery,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              tagValues: {
-                type: 'array',
-                items: { type: 'object', properties: { type: { type: 'string' }, value: { type: 'string' } } },
-              },
-            },
-          },
-        },
+        response: { 200: typedTagValuesResponse },
       },
     },
     async (req) => {
