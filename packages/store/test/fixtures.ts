@@ -33,6 +33,55 @@ const resourceScope = (service: string): ResourceScopeColumns => ({
   ScopeSchemaUrl: '',
 });
 
+/**
+ * A minimal span record (resource `svc`, no events or links) for tests that set only the fields
+ * they look at.
+ */
+export function bareSpan(over: Partial<SpanRecord> = {}): SpanRecord {
+  return {
+    ServiceName: 'svc',
+    ResourceAttributes: { 'service.name': 'svc' },
+    ResourceAttributeTypes: {},
+    ResourceDroppedAttributesCount: 0,
+    ResourceSchemaUrl: '',
+    ScopeName: 's',
+    ScopeVersion: '',
+    ScopeAttributes: {},
+    ScopeAttributeTypes: {},
+    ScopeDroppedAttributesCount: 0,
+    ScopeSchemaUrl: '',
+    Timestamp: '1700000000000000000',
+    Duration: '1000',
+    TraceId: '0af7651916cd43dd8448eb211c80319c',
+    SpanId: 'b7ad6b7169203331',
+    ParentSpanId: '',
+    TraceState: '',
+    Flags: 1,
+    SpanName: 'GET /x',
+    SpanKind: 'Server',
+    SpanAttributes: {},
+    SpanAttributeTypes: {},
+    DroppedAttributesCount: 0,
+    StatusCode: 'Unset',
+    StatusMessage: '',
+    'Events.Timestamp': [],
+    'Events.Name': [],
+    'Events.Attributes': [],
+    'Events.AttributeTypes': [],
+    'Events.DroppedAttributesCount': [],
+    DroppedEventsCount: 0,
+    'Links.TraceId': [],
+    'Links.SpanId': [],
+    'Links.TraceState': [],
+    'Links.Flags': [],
+    'Links.Attributes': [],
+    'Links.AttributeTypes': [],
+    'Links.DroppedAttributesCount': [],
+    DroppedLinksCount: 0,
+    ...over,
+  };
+}
+
 export function span(traceId: string, over: Partial<SpanRecord> = {}): SpanRecord {
   const now = BigInt(Date.now()) * 1_000_000n;
   return {

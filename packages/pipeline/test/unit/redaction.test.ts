@@ -1,55 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LogRecord, SpanRecord } from '@tracehouse/otlp';
+import type { LogRecord } from '@tracehouse/otlp';
+import { bareSpan } from '../../../store/test/fixtures';
 import { luhnValid, REDACTION_RULES, Redactor } from '../../src/index';
 import { LOOKALIKES, PLAIN_KEYS, SECRET_KEYS, SECRETS } from '../support/secret-corpus';
 
 const R = '[REDACTED]';
 
-function span(over: Partial<SpanRecord> = {}): SpanRecord {
-  return {
-    ServiceName: 'svc',
-    ResourceAttributes: { 'service.name': 'svc' },
-    ResourceAttributeTypes: {},
-    ResourceDroppedAttributesCount: 0,
-    ResourceSchemaUrl: '',
-    ScopeName: 's',
-    ScopeVersion: '',
-    ScopeAttributes: {},
-    ScopeAttributeTypes: {},
-    ScopeDroppedAttributesCount: 0,
-    ScopeSchemaUrl: '',
-    Timestamp: '1700000000000000000',
-    Duration: '1000',
-    TraceId: '0af7651916cd43dd8448eb211c80319c',
-    SpanId: 'b7ad6b7169203331',
-    ParentSpanId: '',
-    TraceState: '',
-    Flags: 1,
-    SpanName: 'GET /x',
-    SpanKind: 'Server',
-    SpanAttributes: {},
-    SpanAttributeTypes: {},
-    DroppedAttributesCount: 0,
-    StatusCode: 'Unset',
-    StatusMessage: '',
-    'Events.Timestamp': [],
-    'Events.Name': [],
-    'Events.Attributes': [],
-    'Events.AttributeTypes': [],
-    'Events.DroppedAttributesCount': [],
-    DroppedEventsCount: 0,
-    'Links.TraceId': [],
-    'Links.SpanId': [],
-    'Links.TraceState': [],
-    'Links.Flags': [],
-    'Links.Attributes': [],
-    'Links.AttributeTypes': [],
-    'Links.DroppedAttributesCount': [],
-    DroppedLinksCount: 0,
-    ...over,
-  };
-}
+const span = bareSpan;
 
 describe('redaction', () => {
   const redactor = new Redactor();

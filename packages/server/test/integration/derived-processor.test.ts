@@ -6,54 +6,22 @@ import { after, before, describe, test } from 'node:test';
 import type { SpanRecord } from '@tracehouse/otlp';
 import { cumulative, LATENCY_BOUNDS_SECONDS, parseDimensions, thresholdFor } from '@tracehouse/pipeline';
 import { DerivedStore } from '@tracehouse/store';
+import { bareSpan } from '../../../store/test/fixtures';
 import { SpanMetricsProcessor } from '../../src/processor/spanMetrics';
 import { startTestServer, type TestServer } from '../helpers';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 function span(over: Partial<SpanRecord>): SpanRecord {
-  return {
-    ServiceName: 'svc',
-    ResourceAttributes: { 'service.name': 'svc' },
-    ResourceAttributeTypes: {},
-    ResourceDroppedAttributesCount: 0,
-    ResourceSchemaUrl: '',
-    ScopeName: 's',
-    ScopeVersion: '',
-    ScopeAttributes: {},
-    ScopeAttributeTypes: {},
-    ScopeDroppedAttributesCount: 0,
-    ScopeSchemaUrl: '',
+  return bareSpan({
     Timestamp: String(BigInt(Date.now()) * 1_000_000n),
     Duration: '1000000',
     TraceId: hex(16),
     SpanId: hex(8),
-    ParentSpanId: '',
-    TraceState: '',
-    Flags: 1,
-    SpanName: 'GET /x',
-    SpanKind: 'Server',
     SpanAttributes: { 'http.method': 'GET', status_code: '200' },
-    SpanAttributeTypes: {},
-    DroppedAttributesCount: 0,
     StatusCode: 'Ok',
-    StatusMessage: '',
-    'Events.Timestamp': [],
-    'Events.Name': [],
-    'Events.Attributes': [],
-    'Events.AttributeTypes': [],
-    'Events.DroppedAttributesCount': [],
-    DroppedEventsCount: 0,
-    'Links.TraceId': [],
-    'Links.SpanId': [],
-    'Links.TraceState': [],
-    'Links.Flags': [],
-    'Links.Attributes': [],
-    'Links.AttributeTypes': [],
-    'Links.DroppedAttributesCount': [],
-    DroppedLinksCount: 0,
     ...over,
-  };
+  });
 }
 
 const options = (limit = 2000) => ({
