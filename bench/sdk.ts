@@ -25,9 +25,13 @@
 //   node --import tsx bench/sdk.ts                      orchestrator + OTLP sink + downstream stub
 //   ... bench/sdk.ts --role server                       the service (instrumented via --import)
 //   ... bench/sdk.ts --role load --url U --seconds S     keep-alive load, prints completed requests
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Agent, createServer, type IncomingMessage, request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { withSpan } from '@tracehouse/node';
@@ -46,6 +50,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     orders: { type: 'string', default: '50' },
     target: { type: 'string', default: process.env.BENCH_SDK_TARGET_PCT ?? '5' },
+    sampling: { type: 'string', default: process.env.BENCH_SDK_SAMPLING ?? '' },
   },
 });
 
@@ -77,10 +82,17 @@ async function runServer(): Promise<void> {
   const downstream = args.downstream ?? '';
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let served = 0;
-  const server = createServer((req, res) => {
+  // Main-thread GC pauses (all of the GC with --single-threaded-gc), for the per-round GC figure.
+  let gcMicros = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMicros += entry.duration * 1000;
+  }).observe({ entryTypes: ['gc'] });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === '/metrics') {
       const { user, system } = process.cpuUsage();
-      return void res.end(JSON.stringify({ cpuMicros: user + system, served }));
+      return void res.end(
+        JSON.stringify({ cpuMicros: user + system, mainThreadMicros: mainThreadMicros(), gcMicros, served }),
+      );
     }
     served++;
     if (workload === 'ping') {
@@ -96,11 +108,18 @@ async function runServer(): Promise<void> {
         res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message }));
       },
     );
-  });
+  };
+  // BENCH_SDK_ALS=1 (a variant without the SDK): each request runs inside AsyncLocalStorage.run, which
+  // on Node 20 turns on the async hooks every OpenTelemetry context manager relies on. That is the
+  // floor of any context propagation, measured apart from everything else.
+  const als = process.env.BENCH_SDK_ALS === '1' ? new AsyncLocalStorage<IncomingMessage>() : undefined;
+  const server = createServer(als ? (req, res) => als.run(req, handle, req, res) : handle);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // The SDK flushes and exits on SIGTERM; without it, exit cleanly too, so `--cpu-prof` writes its profile.
   if (process.listenerCount('SIGTERM') === 0) process.once('SIGTERM', () => process.exit(0));
+  // For reading a CPU profile per request (BENCH_SDK_PROFILE).
+  process.once('exit', () => console.error(`served ${served}`));
   console.log(`ready ${(server.address() as AddressInfo).port}`);
 }
 
@@ -186,70 +205,119 @@ async function runLoad(url: string, seconds: number, concurrency: number): Promi
   console.log(JSON.stringify({ rps: completed / elapsed, completed, failed }));
 }
 
+/** One server of the run: the baseline, the instrumented one at 100%, or an extra variant. */
+interface Side {
+  name: string;
+  /** Label in the printed line: `sampling=0.1` or `variant=<name>`; empty for the two main sides. */
+  label: string;
+  url: string;
+  child: ChildProcess;
+  results: RoundResult[];
+}
+
+/** Extra servers for an investigation, e.g. `{"no_traces":{"env":{"OTEL_TRACES_EXPORTER":"none"}}}`. */
+/** `register`: another copy of the SDK's register entry (e.g. another checkout's) for before/after in one run. */
+type VariantSpec = Record<string, { env?: Record<string, string>; sdk?: boolean; flags?: string[]; register?: string }>;
+
 async function runMain(): Promise<void> {
   const target = Number(args.target);
   const sink = await startSink();
   const downstream = await startDownstream(Number(args.orders));
-  const baseline = await startServer({}, downstream.url);
-  const instrumented = await startServer(
-    {
-      OTEL_SERVICE_NAME: 'bench-sdk',
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      OTEL_TRACES_SAMPLER: 'always_on',
-      // Lets an investigation switch parts off (e.g. '{"OTEL_METRICS_EXPORTER":"none"}') without editing.
-      ...JSON.parse(process.env.BENCH_SDK_ENV ?? '{}'),
-    },
-    downstream.url,
-    ['--import', '@tracehouse/node/register'],
-  );
+  const sdkEnv = {
+    OTEL_SERVICE_NAME: 'bench-sdk',
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_TRACES_SAMPLER: 'always_on',
+    // Lets an investigation switch parts off (e.g. '{"OTEL_METRICS_EXPORTER":"none"}') without editing.
+    ...JSON.parse(process.env.BENCH_SDK_ENV ?? '{}'),
+  };
+  const sdkFlags = ['--import', '@tracehouse/node/register'];
+  const sides: Side[] = [];
+  const add = async (name: string, label: string, env: Record<string, string>, flags: string[]) => {
+    const server = await startServer(name, env, downstream.url, flags);
+    sides.push({ name, label, ...server, results: [] });
+  };
 
   try {
+    await add('baseline', '', {}, []);
+    await add('instrumented', '', sdkEnv, sdkFlags);
+    // Realistic head sampling (parent-based, as a root service would run it): extra figures, same run.
+    for (const ratio of args.sampling.split(',').filter(Boolean)) {
+      await add(
+        `sampling_${ratio}`,
+        `sampling=${ratio}`,
+        { ...sdkEnv, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: ratio },
+        sdkFlags,
+      );
+    }
+    const variants = JSON.parse(process.env.BENCH_SDK_VARIANTS ?? '{}') as VariantSpec;
+    for (const [name, spec] of Object.entries(variants)) {
+      const withSdk = spec.sdk ?? true;
+      const register = spec.register ? ['--import', spec.register] : sdkFlags;
+      const flags = [...(spec.flags ?? []), ...(withSdk ? register : [])];
+      await add(name, `variant=${name}`, { ...(withSdk ? sdkEnv : {}), ...spec.env }, flags);
+    }
+
     const seconds = Number(args.seconds);
     // Warm-up: JIT, connection pools, the exporter's first batches. Not counted.
-    await load(baseline.url, 3);
-    await load(instrumented.url, 3);
-    const results = { baseline: [] as RoundResult[], instrumented: [] as RoundResult[] };
+    for (const side of sides) await load(side.url, 3);
     for (let round = 0; round < Number(args.rounds); round++) {
-      // Alternate which side goes first, so a trend over time does not favour one side.
-      const order = round % 2 === 0 ? (['baseline', 'instrumented'] as const) : (['instrumented', 'baseline'] as const);
-      for (const side of order) {
-        const result = await load(side === 'baseline' ? baseline.url : instrumented.url, seconds);
-        results[side].push(result);
+      // Rotate which side goes first, so a trend over time does not favour one side.
+      for (let i = 0; i < sides.length; i++) {
+        const side = sides[(round + i) % sides.length];
+        const result = await load(side.url, seconds);
+        side.results.push(result);
         console.error(
-          `round ${round + 1} ${side.padEnd(12)} ${result.rps.toFixed(0).padStart(6)} req/s ` +
-            `${result.cpuMicrosPerRequest.toFixed(1).padStart(7)} µs CPU/req`,
+          `round ${round + 1} ${side.name.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s ` +
+            `${result.cpuMicrosPerRequest.toFixed(1).padStart(7)} µs CPU/req ` +
+            `(main thread ${result.mainThreadMicrosPerRequest.toFixed(1)}, GC pauses ${result.gcMicrosPerRequest.toFixed(1)})`,
         );
       }
     }
-    const baselineRps = median(results.baseline.map((result) => result.rps));
-    const instrumentedRps = median(results.instrumented.map((result) => result.rps));
-    const rpsOverhead = ((baselineRps - instrumentedRps) / baselineRps) * 100;
-    const baselineCpu = median(results.baseline.map((result) => result.cpuMicrosPerRequest));
-    const instrumentedCpu = median(results.instrumented.map((result) => result.cpuMicrosPerRequest));
-    // Capacity is 1 / CPU per request, so the capacity lost is 1 - baseline / instrumented.
-    const ratio = baselineCpu / instrumentedCpu;
-    const overhead = (1 - ratio) * 100;
+    const [baseline, instrumented, ...extras] = sides;
+    const baselineRps = median(baseline.results.map((result) => result.rps));
+    const baselineCpu = median(baseline.results.map((result) => result.cpuMicrosPerRequest));
+    const figures = (side: Side) => {
+      const rps = median(side.results.map((result) => result.rps));
+      const cpu = median(side.results.map((result) => result.cpuMicrosPerRequest));
+      const mainThread = median(side.results.map((result) => result.mainThreadMicrosPerRequest));
+      const gc = median(side.results.map((result) => result.gcMicrosPerRequest));
+      // Capacity is 1 / CPU per request, so the capacity lost is 1 - baseline / instrumented.
+      const ratio = baselineCpu / cpu;
+      const rpsOverhead = ((baselineRps - rps) / baselineRps) * 100;
+      return { rps, cpu, mainThread, gc, ratio, overhead: (1 - ratio) * 100, rpsOverhead };
+    };
+    const main = figures(instrumented);
     console.error(
-      `server CPU per request: baseline ${baselineCpu.toFixed(1)} µs, instrumented ${instrumentedCpu.toFixed(1)} µs ` +
-        `(+${(instrumentedCpu - baselineCpu).toFixed(1)} µs); sink received ${sink.requests} export requests ` +
-        `(${(sink.tracesBytes / 1e6).toFixed(1)} MB of spans)`,
+      `server CPU per request: baseline ${baselineCpu.toFixed(1)} µs, instrumented ${main.cpu.toFixed(1)} µs ` +
+        `(+${(main.cpu - baselineCpu).toFixed(1)} µs); sink received ${sink.requests} export requests ` +
+        `(${(sink.tracesBytes / 1e6).toFixed(1)} MB of spans); main thread alone: baseline ` +
+        `${figures(baseline).mainThread.toFixed(1)} µs, instrumented ${main.mainThread.toFixed(1)} µs; GC pauses: baseline ` +
+        `${figures(baseline).gc.toFixed(1)} µs, instrumented ${main.gc.toFixed(1)} µs`,
     );
-    const missed = overhead > target;
+    const missed = main.overhead > target;
     console.log(
-      `bench sdk workload=${workload} baseline_rps=${baselineRps.toFixed(0)} instrumented_rps=${instrumentedRps.toFixed(0)} ` +
-        `rps_overhead_pct=${rpsOverhead.toFixed(1)} baseline_cpu_us=${baselineCpu.toFixed(1)} ` +
-        `instrumented_cpu_us=${instrumentedCpu.toFixed(1)} overhead_pct=${overhead.toFixed(1)} ratio=${ratio.toFixed(3)} ` +
+      `bench sdk workload=${workload} baseline_rps=${baselineRps.toFixed(0)} instrumented_rps=${main.rps.toFixed(0)} ` +
+        `rps_overhead_pct=${main.rpsOverhead.toFixed(1)} baseline_cpu_us=${baselineCpu.toFixed(1)} ` +
+        `instrumented_cpu_us=${main.cpu.toFixed(1)} overhead_pct=${main.overhead.toFixed(1)} ratio=${main.ratio.toFixed(3)} ` +
         `target_pct=${target} ${missed ? 'MISS' : 'PASS'}`,
     );
+    // Extra figures against the same baseline; the target applies to the 100% line only.
+    for (const side of extras) {
+      const extra = figures(side);
+      console.log(
+        `bench sdk workload=${workload} ${side.label} cpu_us=${extra.cpu.toFixed(1)} ` +
+          `added_us=${(extra.cpu - baselineCpu).toFixed(1)} overhead_pct=${extra.overhead.toFixed(1)} ratio=${extra.ratio.toFixed(3)} ` +
+          `main_thread_us=${extra.mainThread.toFixed(1)} gc_pause_us=${extra.gc.toFixed(1)}`,
+      );
+    }
     process.exitCode = missed ? 1 : 0;
     if (sink.tracesBytes === 0) {
       console.error('the instrumented server exported no spans: the measurement is void');
       process.exitCode = 2;
     }
   } finally {
-    await stopServer(baseline.child);
-    await stopServer(instrumented.child);
+    for (const side of sides) await stopServer(side.child);
     sink.close();
     downstream.close();
   }
@@ -259,6 +327,10 @@ interface RoundResult {
   rps: number;
   /** Server CPU time per request, user + system: unlike req/s, barely moved by other load on the machine. */
   cpuMicrosPerRequest: number;
+  /** The part spent on the main (JavaScript) thread; the rest is GC helpers, the thread pool, loader threads. */
+  mainThreadMicrosPerRequest: number;
+  /** Main-thread GC pauses per request. */
+  gcMicrosPerRequest: number;
 }
 
 async function load(url: string, seconds: number): Promise<RoundResult> {
@@ -290,21 +362,63 @@ async function load(url: string, seconds: number): Promise<RoundResult> {
   const after = await serverStats(url);
   const { rps, failed } = JSON.parse(output) as { rps: number; failed: number };
   if (failed > 0) throw new Error(`${failed} requests failed against ${url}`);
-  return { rps, cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / (after.served - before.served) };
+  const served = after.served - before.served;
+  return {
+    rps,
+    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / served,
+    mainThreadMicrosPerRequest: (after.mainThreadMicros - before.mainThreadMicros) / served,
+    gcMicrosPerRequest: (after.gcMicros - before.gcMicros) / served,
+  };
 }
 
-async function serverStats(url: string): Promise<{ cpuMicros: number; served: number }> {
-  return (await fetch(`${url}/metrics`)).json() as Promise<{ cpuMicros: number; served: number }>;
+interface ServerStats {
+  cpuMicros: number;
+  mainThreadMicros: number;
+  gcMicros: number;
+  served: number;
+}
+
+async function serverStats(url: string): Promise<ServerStats> {
+  return (await fetch(`${url}/metrics`)).json() as Promise<ServerStats>;
+}
+
+/** CPU time of the main thread alone (Linux: /proc, in clock ticks of 10 ms); NaN elsewhere. */
+function mainThreadMicros(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function startServer(
+  name: string,
   env: Record<string, string>,
   downstreamUrl: string,
-  flags: string[] = [],
+  flags: string[],
 ): Promise<{ url: string; child: ChildProcess }> {
+  // BENCH_SDK_PROFILE=<dir>: V8 CPU profiles of every server, written when it stops, in <dir>/<name>/
+  // (one file per thread: the main thread's is the largest; the other is the ESM loader's).
+  const profileDir = process.env.BENCH_SDK_PROFILE;
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', `${profileDir}/${name}`] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', ...flags, SELF, '--role', 'server', '--workload', workload, '--downstream', downstreamUrl],
+    [
+      ...profile,
+      '--import',
+      'tsx',
+      ...flags,
+      SELF,
+      '--role',
+      'server',
+      '--workload',
+      workload,
+      '--downstream',
+      downstreamUrl,
+    ],
     {
       env: { ...withoutOtelEnv(), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,7 @@
 // Resolves init() options and OTEL_* variables into one plain configuration object.
 // Pure (no I/O, no globals), so every precedence rule is unit-tested without starting an SDK.
 import { type Env, envBoolean, envList, envNumber, envString, parseKeyValueList } from './env.js';
-import type { HttpInstrumentationChoice, OtlpProtocol, TracehouseOptions } from './options.js';
+import type { HttpInstrumentationChoice, OtlpProtocol, SpanEncoderChoice, TracehouseOptions } from './options.js';
 import type { RedactionOptions } from './redaction.js';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
@@ -64,6 +64,8 @@ export interface ResolvedConfig {
   httpMetrics: boolean;
   /** Which instrumentation traces incoming HTTP requests (see TracehouseOptions.httpInstrumentation). */
   httpInstrumentation: HttpInstrumentationChoice;
+  /** Which encoder writes http/protobuf span batches (see TracehouseOptions.spanEncoder). */
+  spanEncoder: SpanEncoderChoice;
   handleSignals: boolean;
   shutdownTimeoutMillis: number;
   warnings: string[];
@@ -114,6 +116,7 @@ export function resolveConfig(options: TracehouseOptions, env: Env, newInstanceI
       options.metricExportIntervalMillis ?? envNumber(env, 'OTEL_METRIC_EXPORT_INTERVAL') ?? 60_000,
     httpMetrics: options.httpMetrics ?? envBoolean(env, 'TRACEHOUSE_HTTP_METRICS'),
     httpInstrumentation: resolveHttpInstrumentation(options, env, warnings),
+    spanEncoder: resolveSpanEncoder(options, env, warnings),
     handleSignals: options.handleSignals ?? true,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 5_000,
     warnings,
@@ -241,5 +244,16 @@ function resolveHttpInstrumentation(
   if (raw === undefined) return 'lean';
   if ((HTTP_INSTRUMENTATIONS as readonly string[]).includes(raw)) return raw as HttpInstrumentationChoice;
   warnings.push(`TRACEHOUSE_HTTP_INSTRUMENTATION=${raw} is not one of ${HTTP_INSTRUMENTATIONS.join(', ')}; using lean`);
+  return 'lean';
+}
+
+const SPAN_ENCODERS: readonly SpanEncoderChoice[] = ['lean', 'upstream'];
+
+function resolveSpanEncoder(options: TracehouseOptions, env: Env, warnings: string[]): SpanEncoderChoice {
+  if (options.spanEncoder) return options.spanEncoder;
+  const raw = envString(env, 'TRACEHOUSE_SPAN_ENCODER')?.toLowerCase();
+  if (raw === undefined) return 'lean';
+  if ((SPAN_ENCODERS as readonly string[]).includes(raw)) return raw as SpanEncoderChoice;
+  warnings.push(`TRACEHOUSE_SPAN_ENCODER=${raw} is not one of ${SPAN_ENCODERS.join(', ')}; using lean`);
   return 'lean';
 }

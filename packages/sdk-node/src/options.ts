@@ -12,6 +12,7 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
  * `upstream`: @opentelemetry/instrumentation-http handles both directions, as in a stock setup.
  */
 export type HttpInstrumentationChoice = 'lean' | 'upstream';
+export type SpanEncoderChoice = 'lean' | 'upstream';
 
 /** Options for `init()`. Every field is optional; unset fields fall back to the standard OTEL_* variables. */
 export interface TracehouseOptions {
@@ -68,6 +69,11 @@ export interface TracehouseOptions {
    * (@opentelemetry/instrumentation-http). Env: TRACEHOUSE_HTTP_INSTRUMENTATION.
    */
   httpInstrumentation?: HttpInstrumentationChoice;
+  /**
+   * Which encoder writes OTLP/protobuf span batches (http/protobuf only): `lean` (default, ours) or
+   * `upstream` (@opentelemetry/otlp-transformer). Same bytes on the wire. Env: TRACEHOUSE_SPAN_ENCODER.
+   */
+  spanEncoder?: SpanEncoderChoice;
   /** OTEL_METRIC_EXPORT_INTERVAL; default 60000. */
   metricExportIntervalMillis?: number;
   /** Flush and exit on SIGTERM/SIGINT (exit code 128 + signal). Default true. */

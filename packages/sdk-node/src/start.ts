@@ -8,6 +8,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BaggageLogRecordProcessor } from './baggage-log-processor.js';
 import { BaggageSpanProcessor } from './baggage-span-processor.js';
 import type { ResolvedConfig } from './config.js';
+import { createContextManager } from './context-manager.js';
 import { registerEsmHooks } from './esm-hooks.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
@@ -39,7 +40,7 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
   const spanProcessors: SpanProcessor[] = [];
   if (config.exports.traces) {
     const batch = new sdkTrace.BatchSpanProcessor({
-      exporter: createSpanExporter(config.exports.traces),
+      exporter: createSpanExporter(config.exports.traces, config.spanEncoder),
       ...config.spanBatch,
     });
     flushables.push(batch);
@@ -77,6 +78,7 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
   const sdk = new sdkNode.NodeSDK({
     resource: buildResource(config.resourceAttributes, modules),
     autoDetectResources: false,
+    contextManager: createContextManager(modules),
     sampler: createSampler(config.sampler, modules),
     textMapPropagator: new core.CompositePropagator({
       propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
