@@ -21,6 +21,18 @@
 // - ping (the worst case): answers `{"ok":true}` at once. One SERVER span on a request that does no
 //   work, so the ratio shows the SDK's fixed per-request cost against almost nothing.
 //
+// Extra figures, measured against the same baseline in the same run (the target applies to the
+// 100% line only):
+// - --sampling 0.1,0.01 (default; '' for none): the same SDK at realistic head-sampling ratios
+//   (parentbased_traceidratio), one `bench sdk … sampling=R cpu_us=… added_us=… overhead_pct=…` line each.
+// - BENCH_SDK_VARIANTS='{"name":{"env":{…},"sdk":true,"flags":[…],"register":"path"}}': more servers
+//   for an investigation, e.g. sampler off, an exporter off, `"sdk":false` + `BENCH_SDK_ALS=1`
+//   (AsyncLocalStorage alone, no SDK), or `register` pointing at another checkout's SDK for a
+//   before/after in one run. One `… variant=name …` line each.
+// - stderr also splits each side's CPU into the main thread and the rest (GC helper threads, the
+//   thread pool; Linux only), and main-thread GC pauses.
+// - BENCH_SDK_PROFILE=<dir>: a V8 CPU profile of every server (<dir>/<name>/*.cpuprofile).
+//
 // One file, three roles (each its own process, so load generation never shares the server's event loop):
 //   node --import tsx bench/sdk.ts                      orchestrator + OTLP sink + downstream stub
 //   ... bench/sdk.ts --role server                       the service (instrumented via --import)
@@ -50,7 +62,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     orders: { type: 'string', default: '50' },
     target: { type: 'string', default: process.env.BENCH_SDK_TARGET_PCT ?? '5' },
-    sampling: { type: 'string', default: process.env.BENCH_SDK_SAMPLING ?? '' },
+    sampling: { type: 'string', default: process.env.BENCH_SDK_SAMPLING ?? '0.1,0.01' },
   },
 });
 
@@ -285,7 +297,14 @@ async function runMain(): Promise<void> {
       // Capacity is 1 / CPU per request, so the capacity lost is 1 - baseline / instrumented.
       const ratio = baselineCpu / cpu;
       const rpsOverhead = ((baselineRps - rps) / baselineRps) * 100;
-      return { rps, cpu, mainThread, gc, ratio, overhead: (1 - ratio) * 100, rpsOverhead };
+      // Paired per round (each round measures every side within seconds), so drift of the machine's
+      // load between rounds cancels out: the median of the rounds' own capacity losses.
+      const paired = median(
+        side.results.map(
+          (result, round) => (1 - baseline.results[round].cpuMicrosPerRequest / result.cpuMicrosPerRequest) * 100,
+        ),
+      );
+      return { rps, cpu, mainThread, gc, ratio, overhead: (1 - ratio) * 100, rpsOverhead, paired };
     };
     const main = figures(instrumented);
     console.error(
@@ -293,7 +312,8 @@ async function runMain(): Promise<void> {
         `(+${(main.cpu - baselineCpu).toFixed(1)} µs); sink received ${sink.requests} export requests ` +
         `(${(sink.tracesBytes / 1e6).toFixed(1)} MB of spans); main thread alone: baseline ` +
         `${figures(baseline).mainThread.toFixed(1)} µs, instrumented ${main.mainThread.toFixed(1)} µs; GC pauses: baseline ` +
-        `${figures(baseline).gc.toFixed(1)} µs, instrumented ${main.gc.toFixed(1)} µs`,
+        `${figures(baseline).gc.toFixed(1)} µs, instrumented ${main.gc.toFixed(1)} µs; capacity lost, paired by round: ` +
+        `${main.paired.toFixed(1)}%`,
     );
     const missed = main.overhead > target;
     console.log(
@@ -308,7 +328,7 @@ async function runMain(): Promise<void> {
       console.log(
         `bench sdk workload=${workload} ${side.label} cpu_us=${extra.cpu.toFixed(1)} ` +
           `added_us=${(extra.cpu - baselineCpu).toFixed(1)} overhead_pct=${extra.overhead.toFixed(1)} ratio=${extra.ratio.toFixed(3)} ` +
-          `main_thread_us=${extra.mainThread.toFixed(1)} gc_pause_us=${extra.gc.toFixed(1)}`,
+          `paired_overhead_pct=${extra.paired.toFixed(1)} main_thread_us=${extra.mainThread.toFixed(1)} gc_pause_us=${extra.gc.toFixed(1)}`,
       );
     }
     process.exitCode = missed ? 1 : 0;
