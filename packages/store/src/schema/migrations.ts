@@ -8,6 +8,7 @@ import {
   samplingDecisionsSql,
   spans,
   spansIngestTimeIndexSql,
+  tenantMigrationSql,
   traceIndexIngestEndIndexSql,
   traceIndexSql,
 } from './tables';
@@ -54,6 +55,11 @@ export const migrations: Migration[] = [
     version: 6,
     name: 'sampling: minmax indexes on trace_index.IngestEnd and spans.IngestTime',
     statements: [traceIndexIngestEndIndexSql, spansIngestTimeIndexSql],
+  },
+  {
+    version: 7,
+    name: 'tenants: a Tenant column on every telemetry table, Tenants on sampling_decisions, Tenant on users',
+    statements: tenantMigrationSql,
   },
 ];
 

@@ -1,9 +1,12 @@
 import type { Query } from '@tracehouse/traceql';
 import type { QueryLimits, Sql } from '../client';
+import { tenantKey } from '../tenant';
 import { type CompiledQuery, compileQuery, TRACE_COLUMNS } from './compile';
 import { Params } from './params';
 
 export interface TraceSearch {
+  /** Only this tenant's spans are searched and summarised. */
+  tenant: string;
   query: Query;
   /** Unix seconds, inclusive: a trace matches when a matching span starts in the range. */
   start: number;
@@ -85,6 +88,7 @@ export async function searchTraces(sql: Sql, s: TraceSearch): Promise<TraceSumma
   const decisions = await decisionsOf(
     sql,
     chosen.map((c) => c.row.TraceId),
+    s.tenant,
   );
   return chosen.map(({ source, row }) => {
     const sum = summaries.get(row.TraceId);
@@ -119,11 +123,13 @@ export async function searchTraces(sql: Sql, s: TraceSearch): Promise<TraceSumma
   });
 }
 
-function timeFilter(p: Params, start: number, end: number): string {
-  const s = p.add(Math.floor(start), 'Int64');
-  const e = p.add(Math.ceil(end), 'Int64');
+/** The caller's tenant and the search window. */
+function scopeFilter(p: Params, search: TraceSearch): string {
+  const s = p.add(Math.floor(search.start), 'Int64');
+  const e = p.add(Math.ceil(search.end), 'Int64');
   // The first pair follows the kept table's sort key; the second is exact.
-  return `toDateTime(Timestamp) >= toDateTime(${s}) AND toDateTime(Timestamp) <= toDateTime(${e})
+  return `Tenant = ${p.add(tenantKey(search.tenant), 'String')}
+  AND toDateTime(Timestamp) >= toDateTime(${s}) AND toDateTime(Timestamp) <= toDateTime(${e})
   AND Timestamp >= toDateTime64(${s}, 9) AND Timestamp <= toDateTime64(${e}, 9)`;
 }
 
@@ -142,7 +148,7 @@ GROUP BY TraceId`;
 export function findTracesSql(table: string, s: TraceSearch): { sql: string; params: Record<string, unknown> } {
   const p = new Params();
   const c: CompiledQuery = compileQuery(s.query, p);
-  const time = timeFilter(p, s.start, s.end);
+  const time = scopeFilter(p, s);
   const join = c.needsTraceSummary
     ? `\nINNER JOIN (${summarySelect(table, time)}) AS trace_summary USING (TraceId)`
     : '';
@@ -208,22 +214,22 @@ async function traceSummaries(sql: Sql, table: string, ids: string[], s: TraceSe
   argMinIf(ServiceName, Timestamp, ParentSpanId = '') AS rootService,
   argMinIf(SpanName, Timestamp, ParentSpanId = '') AS rootName
 FROM ${table}
-WHERE TraceId IN ${idsParam}${range}
+WHERE TraceId IN ${idsParam} AND Tenant = ${p.add(tenantKey(s.tenant), 'String')}${range}
 GROUP BY TraceId`,
     p.values,
     { ...SEARCH_LIMITS, ...s.limits, maxRows: ids.length },
   );
 }
 
-/** The sampling decision of each given trace; absent means not decided yet. */
-export async function decisionsOf(sql: Sql, ids: string[]): Promise<Map<string, DecisionName>> {
+/** The sampling decision of each given trace of `tenant`; absent means not decided yet. */
+export async function decisionsOf(sql: Sql, ids: string[], tenant: string): Promise<Map<string, DecisionName>> {
   if (ids.length === 0) return new Map();
   const rows = await sql.query<{ TraceId: string; decision: DecisionName }>(
     `SELECT TraceId, argMin(Decision, DecidedAt) AS decision
 FROM sampling_decisions
-WHERE TraceId IN {ids:Array(String)}
+WHERE TraceId IN {ids:Array(String)} AND has(Tenants, {tenant:String})
 GROUP BY TraceId`,
-    { ids },
+    { ids, tenant: tenantKey(tenant) },
     { maxRows: ids.length },
   );
   return new Map(rows.map((r) => [r.TraceId, r.decision]));

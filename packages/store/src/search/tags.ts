@@ -1,4 +1,5 @@
 import type { Sql } from '../client';
+import { tenantKey } from '../tenant';
 import { Params } from './params';
 import { TAG_VALUES_TABLE } from './schema';
 
@@ -27,6 +28,8 @@ const KEYWORDS: Record<string, string[]> = {
 const TEMPO_TYPE: Record<string, string> = { '': 'string', int: 'int', double: 'float', bool: 'bool' };
 
 export interface TagRange {
+  /** Only tags and values seen in this tenant's spans. */
+  tenant: string;
   /** Unix seconds. */
   start: number;
   end: number;
@@ -34,8 +37,9 @@ export interface TagRange {
 
 const LIMITS = { maxExecutionSeconds: 5, maxMemoryBytes: 256 * 1024 ** 2 };
 
-function dayFilter(p: Params, r: TagRange): string {
-  return `Day >= toDate(toDateTime(${p.add(Math.floor(r.start), 'Int64')})) AND Day <= toDate(toDateTime(${p.add(Math.ceil(r.end), 'Int64')}))`;
+/** The caller's tenant and the days of the range. */
+function scopeFilter(p: Params, r: TagRange): string {
+  return `Tenant = ${p.add(tenantKey(r.tenant), 'String')} AND Day >= toDate(toDateTime(${p.add(Math.floor(r.start), 'Int64')})) AND Day <= toDate(toDateTime(${p.add(Math.ceil(r.end), 'Int64')}))`;
 }
 
 /** Attribute names per scope seen in the range, plus the intrinsics. */
@@ -47,7 +51,7 @@ export async function searchTags(
   const p = new Params();
   const rows = await sql.query<{ Scope: TagScope; Key: string }>(
     `SELECT Scope, Key FROM ${TAG_VALUES_TABLE}
-WHERE Scope IN ('resource', 'span') AND ${dayFilter(p, r)}
+WHERE Scope IN ('resource', 'span') AND ${scopeFilter(p, r)}
 GROUP BY Scope, Key
 ORDER BY Scope, Key
 LIMIT ${p.add(limit * 2, 'UInt32')}`,
@@ -106,7 +110,7 @@ export async function tagValues(
   const rows = await sql.query<{ Type: string; Value: string }>(
     `SELECT Type, Value FROM ${TAG_VALUES_TABLE}
 WHERE Scope IN ${p.add(source.scopes, 'Array(String)')} AND Key = ${p.add(source.key, 'String')}
-  AND ${dayFilter(p, r)}${prefix}
+  AND ${scopeFilter(p, r)}${prefix}
 GROUP BY Type, Value
 ORDER BY sum(Count) DESC, Value, Type
 LIMIT ${p.add(limit, 'UInt32')}`,
