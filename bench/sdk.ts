@@ -103,7 +103,13 @@ async function runServer(): Promise<void> {
     if (req.url === '/metrics') {
       const { user, system } = process.cpuUsage();
       return void res.end(
-        JSON.stringify({ cpuMicros: user + system, mainThreadMicros: mainThreadMicros(), gcMicros, served }),
+        JSON.stringify({
+          cpuMicros: user + system,
+          systemMicros: system,
+          mainThreadMicros: mainThreadMicros(),
+          gcMicros,
+          served,
+        }),
       );
     }
     served++;
@@ -282,7 +288,8 @@ async function runMain(): Promise<void> {
         console.error(
           `round ${round + 1} ${side.name.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s ` +
             `${result.cpuMicrosPerRequest.toFixed(1).padStart(7)} µs CPU/req ` +
-            `(main thread ${result.mainThreadMicrosPerRequest.toFixed(1)}, GC pauses ${result.gcMicrosPerRequest.toFixed(1)})`,
+            `(main thread ${result.mainThreadMicrosPerRequest.toFixed(1)}, kernel ${result.systemMicrosPerRequest.toFixed(1)}, ` +
+            `GC pauses ${result.gcMicrosPerRequest.toFixed(1)})`,
         );
       }
     }
@@ -294,6 +301,7 @@ async function runMain(): Promise<void> {
       const cpu = median(side.results.map((result) => result.cpuMicrosPerRequest));
       const mainThread = median(side.results.map((result) => result.mainThreadMicrosPerRequest));
       const gc = median(side.results.map((result) => result.gcMicrosPerRequest));
+      const kernel = median(side.results.map((result) => result.systemMicrosPerRequest));
       // Capacity is 1 / CPU per request, so the capacity lost is 1 - baseline / instrumented.
       const ratio = baselineCpu / cpu;
       const rpsOverhead = ((baselineRps - rps) / baselineRps) * 100;
@@ -304,7 +312,7 @@ async function runMain(): Promise<void> {
           (result, round) => (1 - baseline.results[round].cpuMicrosPerRequest / result.cpuMicrosPerRequest) * 100,
         ),
       );
-      return { rps, cpu, mainThread, gc, ratio, overhead: (1 - ratio) * 100, rpsOverhead, paired };
+      return { rps, cpu, mainThread, gc, kernel, ratio, overhead: (1 - ratio) * 100, rpsOverhead, paired };
     };
     const main = figures(instrumented);
     console.error(
@@ -312,7 +320,8 @@ async function runMain(): Promise<void> {
         `(+${(main.cpu - baselineCpu).toFixed(1)} µs); sink received ${sink.requests} export requests ` +
         `(${(sink.tracesBytes / 1e6).toFixed(1)} MB of spans); main thread alone: baseline ` +
         `${figures(baseline).mainThread.toFixed(1)} µs, instrumented ${main.mainThread.toFixed(1)} µs; GC pauses: baseline ` +
-        `${figures(baseline).gc.toFixed(1)} µs, instrumented ${main.gc.toFixed(1)} µs; capacity lost, paired by round: ` +
+        `${figures(baseline).gc.toFixed(1)} µs, instrumented ${main.gc.toFixed(1)} µs; kernel: baseline ` +
+        `${figures(baseline).kernel.toFixed(1)} µs, instrumented ${main.kernel.toFixed(1)} µs; capacity lost, paired by round: ` +
         `${main.paired.toFixed(1)}%`,
     );
     const missed = main.overhead > target;
@@ -351,6 +360,8 @@ interface RoundResult {
   mainThreadMicrosPerRequest: number;
   /** Main-thread GC pauses per request. */
   gcMicrosPerRequest: number;
+  /** The part of the CPU time spent in the kernel (system time), all threads. */
+  systemMicrosPerRequest: number;
 }
 
 async function load(url: string, seconds: number): Promise<RoundResult> {
@@ -387,12 +398,14 @@ async function load(url: string, seconds: number): Promise<RoundResult> {
     rps,
     cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / served,
     mainThreadMicrosPerRequest: (after.mainThreadMicros - before.mainThreadMicros) / served,
+    systemMicrosPerRequest: (after.systemMicros - before.systemMicros) / served,
     gcMicrosPerRequest: (after.gcMicros - before.gcMicros) / served,
   };
 }
 
 interface ServerStats {
   cpuMicros: number;
+  systemMicros: number;
   mainThreadMicros: number;
   gcMicros: number;
   served: number;
