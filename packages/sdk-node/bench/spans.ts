@@ -95,6 +95,8 @@ interface Case {
   tracer: Tracer;
   /** Extract and inject around the span, as a server with a downstream call does. */
   propagate?: boolean;
+  /** Attributes set after the start, only on a recorded span (what the lean HTTP instrumentations do). */
+  late?: boolean;
 }
 
 function tracerWith(processors: SpanProcessor[], options: { off?: boolean } = {}): Tracer {
@@ -140,14 +142,16 @@ const cases: Case[] = [
   },
 ];
 const sampledOff = cases[0].tracer;
+const shipped = cases[cases.length - 1].tracer;
 cases.push({ name: 'sampler off + extract/inject', tracer: sampledOff, propagate: true });
+cases.push({ name: 'sampler off, attributes only when recorded', tracer: sampledOff, late: true });
+cases.push({ name: 'shipped, attributes set after the start', tracer: shipped, late: true });
 
 let request = 0;
 const headers = { host: '127.0.0.1:8080', 'user-agent': 'bench/1.0' };
-function oneSpan(tracer: Tracer, propagate: boolean): void {
-  request++;
-  const parent = propagate ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT;
-  const attributes: Attributes = {
+/** The SERVER span's start attributes, built per request as the instrumentation does. */
+function requestAttributes(): Attributes {
+  return {
     'http.request.method': 'GET',
     'url.scheme': 'http',
     'url.path': '/orders',
@@ -158,7 +162,15 @@ function oneSpan(tracer: Tracer, propagate: boolean): void {
     'user_agent.original': 'bench/1.0',
     'client.address': '127.0.0.1',
   };
-  const span: Span = tracer.startSpan('GET', { kind: SpanKind.SERVER, attributes }, parent);
+}
+
+function oneSpan(tracer: Tracer, propagate: boolean, late: boolean): void {
+  request++;
+  const parent = propagate ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT;
+  const span: Span = late
+    ? tracer.startSpan('GET', { kind: SpanKind.SERVER }, parent)
+    : tracer.startSpan('GET', { kind: SpanKind.SERVER, attributes: requestAttributes() }, parent);
+  if (late && span.isRecording()) span.setAttributes(requestAttributes());
   const active = trace.setSpan(parent, span);
   context.with(active, handler, undefined, propagate);
   span.setAttribute('http.route', '/orders');
@@ -183,7 +195,7 @@ async function measure(c: Case, seconds: number): Promise<{ cpu: number; gc: num
   const gcBefore = gcMicros;
   let spans = 0;
   while (performance.now() < deadline) {
-    for (let i = 0; i < 1000; i++) oneSpan(c.tracer, c.propagate ?? false);
+    for (let i = 0; i < 1000; i++) oneSpan(c.tracer, c.propagate ?? false, c.late ?? false);
     spans += 1000;
     // Let timers (the batch processor's) and GC observers run, as a service's event loop would.
     await new Promise((resolve) => setImmediate(resolve));

@@ -129,6 +129,11 @@ export class HttpClientInstrumentation implements Instrumentation<HttpClientInst
       if (req.headersSent) return req;
       const method = req.method;
       const known = KNOWN_METHODS.has(method);
+      // Attributes after the start and only when recorded (see http-server-instrumentation.ts).
+      const span = self.tracer.startSpan(known ? method : 'HTTP', { kind: SpanKind.CLIENT }, active);
+      propagation.inject(trace.setSpan(active, span), req, SETTER);
+      req[SPAN] = span;
+      if (!span.isRecording()) return req;
       const host = req.host;
       const portHeader = String(req.getHeader('host') ?? '');
       const colon = portHeader.lastIndexOf(':');
@@ -145,9 +150,7 @@ export class HttpClientInstrumentation implements Instrumentation<HttpClientInst
         const value = req.getHeader(name);
         if (value !== undefined) attributes[`http.request.header.${name.toLowerCase()}`] = headerValues(value);
       }
-      const span = self.tracer.startSpan(known ? method : 'HTTP', { kind: SpanKind.CLIENT, attributes }, active);
-      propagation.inject(trace.setSpan(active, span), req, SETTER);
-      req[SPAN] = span;
+      span.setAttributes(attributes);
       return req;
     };
   }
@@ -156,6 +159,10 @@ export class HttpClientInstrumentation implements Instrumentation<HttpClientInst
     const span = request[SPAN];
     if (!span) return;
     request[SPAN] = undefined;
+    if (!span.isRecording()) {
+      span.end();
+      return;
+    }
     if (response) {
       const status = response.statusCode ?? 0;
       span.setAttribute('http.response.status_code', status);

@@ -177,9 +177,15 @@ export class HttpServerInstrumentation implements Instrumentation<HttpServerInst
     const parent = propagation.extract(active, request.headers);
     const method = request.method ?? 'GET';
     const known = KNOWN_METHODS.has(method);
-    const attributes = this.requestAttributes(request, known ? method : '_OTHER');
-    if (!known) attributes['http.request.method_original'] = method;
-    const span = this.tracer.startSpan(known ? method : 'HTTP', { kind: SpanKind.SERVER, attributes }, parent);
+    // Attributes go on after the start, and only on a recorded span: an unsampled request then builds
+    // none, and a sampled one skips the SDK's two validation copies of start attributes. No sampler
+    // @tracehouse/node configures reads attributes, so sampling decisions are the same.
+    const span = this.tracer.startSpan(known ? method : 'HTTP', { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) {
+      const attributes = this.requestAttributes(request, known ? method : '_OTHER');
+      if (!known) attributes['http.request.method_original'] = method;
+      span.setAttributes(attributes);
+    }
     const rpc: RpcMetadata = { type: this.core.RPCType.HTTP, span };
     const ctx = this.core.setRPCMetadata(trace.setSpan(parent, span), rpc as never);
     const req = request as http.IncomingMessage & Tagged;
@@ -254,6 +260,10 @@ export class HttpServerInstrumentation implements Instrumentation<HttpServerInst
     const span = response[SPAN];
     if (!span) return;
     response[SPAN] = undefined;
+    if (!span.isRecording()) {
+      span.end();
+      return;
+    }
     const status = response.statusCode;
     const route = response[RPC]?.route;
     if (route) {
