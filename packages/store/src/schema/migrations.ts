@@ -1,6 +1,8 @@
 import { authTablesSql } from '../auth/tables';
+import type { Sql } from '../client';
 import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
+import { relayoutTable } from './relayout';
 import {
   createTableSql,
   firstTables,
@@ -8,6 +10,7 @@ import {
   samplingDecisionsSql,
   spans,
   spansIngestTimeIndexSql,
+  spansOrderBy,
   traceIndexIngestEndIndexSql,
   traceIndexSql,
 } from './tables';
@@ -22,6 +25,8 @@ export interface Migration {
   version: number;
   name: string;
   statements: string[];
+  /** Runs after the statements, for what DDL alone cannot do (e.g. copying data); idempotent too. */
+  run?: (sql: Sql) => Promise<void>;
 }
 
 export const migrations: Migration[] = [
@@ -54,6 +59,12 @@ export const migrations: Migration[] = [
     version: 6,
     name: 'sampling: minmax indexes on trace_index.IngestEnd and spans.IngestTime',
     statements: [traceIndexIngestEndIndexSql, spansIngestTimeIndexSql],
+  },
+  {
+    version: 8,
+    name: 'query: spans sorted by 5-minute bucket and trace id (copied over, partition by partition)',
+    statements: [],
+    run: (sql) => relayoutTable(sql, 'spans', spansOrderBy),
   },
 ];
 
