@@ -44,6 +44,8 @@ export class Store {
     private readonly spanWriter: BatchWriter,
     private readonly logWriter: BatchWriter,
     private readonly metricWriters: Record<MetricType, BatchWriter>,
+    /** Retention of the recent window (s): older traces are read from `spans` only. */
+    private readonly recentSeconds: number,
   ) {}
 
   static async open(opts: StoreOptions): Promise<Store> {
@@ -55,7 +57,7 @@ export class Store {
     const metricWriters = Object.fromEntries(
       Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),
     ) as Record<MetricType, BatchWriter>;
-    return new Store(sql, writer(spansRecent), writer(logs), metricWriters);
+    return new Store(sql, writer(spansRecent), writer(logs), metricWriters, opts.retention.spansRecent);
   }
 
   get engine(): 'embedded' | 'server' {
@@ -86,7 +88,7 @@ export class Store {
   }
 
   getTrace(traceId: string): Promise<SpanRecord[]> {
-    return getTrace(this.sql, traceId);
+    return getTrace(this.sql, traceId, this.recentSeconds);
   }
 
   /** The sampling decision of a trace; undefined for a trace id never seen. */

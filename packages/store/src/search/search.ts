@@ -152,15 +152,16 @@ const wholeWindow = (s: TraceSearch): Slice => ({ from: s.start, to: s.end, toIn
 
 /**
  * The kept table is sorted by 5-minute time bucket, then trace id, so a time range reads only
- * its buckets. A search is answered newest first: the newest eighth of the window, then up to
- * its newest half, then the rest, each slice read only when the newer ones found fewer than
- * `limit` traces. Slice edges fall on bucket edges, so no bucket is read twice.
+ * its buckets. A search is answered newest first: the newest sixteenth of the window, then up
+ * to its newest quarter, then the rest, each slice read only when the newer ones found fewer
+ * than `limit` traces (at most three statements, whatever the window). Slice edges fall on
+ * bucket edges, so no bucket is read twice.
  */
 export function newestFirstSlices(start: number, end: number): Slice[] {
   const from = Math.floor(start);
   const to = Math.ceil(end);
   const align = (t: number) => Math.floor(t / SPANS_TIME_BUCKET_SECONDS) * SPANS_TIME_BUCKET_SECONDS;
-  const cuts = [...new Set([align(to - (to - from) / 8), align(to - (to - from) / 2)])].filter(
+  const cuts = [...new Set([align(to - (to - from) / 16), align(to - (to - from) / 4)])].filter(
     (t) => t > from && t < to,
   );
   const edges = [to, ...cuts, from];
