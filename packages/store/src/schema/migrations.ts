@@ -62,7 +62,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 8,
-    name: 'query: spans sorted by 5-minute bucket and trace id (copied over, partition by partition)',
+    name: 'query: spans sorted by 1-minute bucket and trace id (copied over, partition by partition)',
     statements: [],
     run: (sql) => relayoutTable(sql, 'spans', spansOrderBy),
   },

@@ -151,19 +151,18 @@ function timeFilter(p: Params, w: Slice): string {
 const wholeWindow = (s: TraceSearch): Slice => ({ from: s.start, to: s.end, toInclusive: true });
 
 /**
- * The kept table is sorted by 5-minute time bucket, then trace id, so a time range reads only
- * its buckets. A search is answered newest first: the newest sixteenth of the window, then up
- * to its newest quarter, then the rest, each slice read only when the newer ones found fewer
- * than `limit` traces (at most three statements, whatever the window). Slice edges fall on
- * bucket edges, so no bucket is read twice.
+ * The kept table is sorted by 1-minute time bucket, then trace id, so a time range reads only
+ * its buckets. A search is answered newest first: the newest 64th of the window (a whole minute
+ * at least: one or two minutes of a 1 h window), then up to its newest eighth, then the rest,
+ * each slice read only when the newer ones found fewer than `limit` traces (at most three
+ * statements, whatever the window). Slice edges fall on bucket edges, so no bucket is read twice.
  */
 export function newestFirstSlices(start: number, end: number): Slice[] {
   const from = Math.floor(start);
   const to = Math.ceil(end);
   const align = (t: number) => Math.floor(t / SPANS_TIME_BUCKET_SECONDS) * SPANS_TIME_BUCKET_SECONDS;
-  const cuts = [...new Set([align(to - (to - from) / 16), align(to - (to - from) / 4)])].filter(
-    (t) => t > from && t < to,
-  );
+  const back = (fraction: number) => align(to - Math.max((to - from) * fraction, SPANS_TIME_BUCKET_SECONDS));
+  const cuts = [...new Set([back(1 / 64), back(1 / 8)])].filter((t) => t > from && t < to);
   const edges = [to, ...cuts, from];
   return edges.slice(1).map((f, i) => ({ from: f, to: edges[i]!, toInclusive: i === 0 }));
 }
