@@ -5,7 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTracesSql, queryLogsPage, type Sql, Store, searchTraces, tagValues } from '@tracehouse/store';
+import {
+  DEFAULT_TENANT,
+  findTracesSql,
+  queryLogsPage,
+  type Sql,
+  Store,
+  searchTraces,
+  tagValues,
+} from '@tracehouse/store';
 import { parse } from '@tracehouse/traceql';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 10_000_000);
@@ -175,7 +183,7 @@ try {
 
   // Trace by id as the API serves it (Store.getTrace: recent window, else the kept table).
   const byId = await timed(ITERATIONS, async (i) => {
-    const spans = await store.getTrace(traceIds[i]!);
+    const spans = await store.getTrace(traceIds[i]!, DEFAULT_TENANT);
     if (spans.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${spans.length} spans`);
   });
   // The same from the kept table bounded by the trace index's time range, for comparison.
@@ -192,7 +200,14 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     const query = parse(q);
     return async (i: number) => {
       const w = hourWindow(i);
-      const found = await searchTraces(sql, { query, ...w, limit: 20, spansPerTrace: 3, recent: false });
+      const found = await searchTraces(sql, {
+        tenant: DEFAULT_TENANT,
+        query,
+        ...w,
+        limit: 20,
+        spansPerTrace: 3,
+        recent: false,
+      });
       if (found.length === 0) throw new Error(`no result for ${q}`);
     };
   };
@@ -202,6 +217,7 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     const w = hourWindow(i);
     const user = `u-${traceNumber(i) % 50000}`;
     await searchTraces(sql, {
+      tenant: DEFAULT_TENANT,
       query: parse(`{ span.enduser.id = "${user}" }`),
       ...w,
       limit: 20,
@@ -210,14 +226,19 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     });
   });
   const logText = await timed(ITERATIONS, async (i) => {
-    const page = await queryLogsPage(sql, { ...hourWindow(i), text: 'timeout retrying', limit: 100 });
+    const page = await queryLogsPage(sql, {
+      tenant: DEFAULT_TENANT,
+      ...hourWindow(i),
+      text: 'timeout retrying',
+      limit: 100,
+    });
     if (page.records.length === 0) throw new Error('no log matched');
   });
   const logsOfTrace = await timed(ITERATIONS, async (i) => {
-    await queryLogsPage(sql, { start: startS, end: nowS, traceId: traceIds[i]!, limit: 100 });
+    await queryLogsPage(sql, { tenant: DEFAULT_TENANT, start: startS, end: nowS, traceId: traceIds[i]!, limit: 100 });
   });
   const tagValueLookup = await timed(ITERATIONS, async () => {
-    await tagValues(sql, { start: startS, end: nowS, tag: 'resource.service.name' });
+    await tagValues(sql, { tenant: DEFAULT_TENANT, start: startS, end: nowS, tag: 'resource.service.name' });
   });
 
   const parts = await sql.query<{ table: string; rows: string; bytes: string; index_bytes: string }>(
@@ -227,6 +248,7 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
   const spans = parts.find((p) => p.table === 'spans')!;
   const logs = parts.find((p) => p.table === 'logs')!;
   const explain = findTracesSql('spans', {
+    tenant: DEFAULT_TENANT,
     query: parse('{ span.http.response.status_code = 500 }'),
     ...hourWindow(1),
     limit: 20,

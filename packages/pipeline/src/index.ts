@@ -86,5 +86,12 @@ export {
   statusCodeLabel,
   storedSpanKind,
 } from './spanmetrics/labels';
-export { OVERFLOW_KEY, OVERFLOW_LABELS, SeriesLimiter, seriesKey } from './spanmetrics/overflow';
+export {
+  OVERFLOW_KEY,
+  OVERFLOW_LABELS,
+  SeriesLimiter,
+  seriesKey,
+  seriesTenant,
+  tenantSeriesKey,
+} from './spanmetrics/overflow';
 export { encodeWriteRequest, type RemoteWriteSeries, snappyLiteralBlock } from './spanmetrics/remoteWrite';

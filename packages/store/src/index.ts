@@ -35,4 +35,5 @@ export {
 } from './search/search';
 export { INTRINSIC_TAGS, searchTags, type TagScope, type TagValue, tagValues } from './search/tags';
 export { Store, type StoreOptions, type TableStats } from './store';
+export { DEFAULT_TENANT, TENANT_NAME, tenantKey, tenantName } from './tenant';
 export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';

@@ -17,6 +17,7 @@ import {
   traceIndexTtlSql,
 } from './schema/tables';
 import { tagValuesViewSql } from './search/schema';
+import { DEFAULT_TENANT } from './tenant';
 import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
 
 export interface StoreOptions extends ConnectOptions {
@@ -64,20 +65,20 @@ export class Store {
     return this.sql.engine;
   }
 
-  writeSpans(spans: readonly SpanRecord[]): Promise<void> {
-    return this.spanWriter.write(spans);
+  writeSpans(spans: readonly SpanRecord[], tenant = DEFAULT_TENANT): Promise<void> {
+    return this.spanWriter.write(spans, tenant);
   }
 
-  writeLogs(records: readonly LogRecord[]): Promise<void> {
-    return this.logWriter.write(records);
+  writeLogs(records: readonly LogRecord[], tenant = DEFAULT_TENANT): Promise<void> {
+    return this.logWriter.write(records, tenant);
   }
 
   /** All or nothing at the queue: refused whole when any metric type's queue is full. */
-  async writeMetrics(batch: MetricBatch): Promise<void> {
+  async writeMetrics(batch: MetricBatch, tenant = DEFAULT_TENANT): Promise<void> {
     const types = (Object.keys(this.metricWriters) as MetricType[]).filter((t) => batch[t].length > 0);
     const full = types.find((t) => this.metricWriters[t].isFull);
     if (full) throw new QueueFullError(`write queue for ${this.metricWriters[full].table} is full`);
-    await Promise.all(types.map((t) => this.metricWriters[t].write(batch[t])));
+    await Promise.all(types.map((t) => this.metricWriters[t].write(batch[t], tenant)));
   }
 
   /** Serialised bytes waiting to be inserted, per table. */
@@ -87,13 +88,14 @@ export class Store {
     return out;
   }
 
-  getTrace(traceId: string): Promise<SpanRecord[]> {
-    return getTrace(this.sql, traceId, this.recentSeconds);
+  /** The spans of one trace that belong to `tenant`. */
+  getTrace(traceId: string, tenant: string): Promise<SpanRecord[]> {
+    return getTrace(this.sql, traceId, tenant, this.recentSeconds);
   }
 
-  /** The sampling decision of a trace; undefined for a trace id never seen. */
-  traceDecision(traceId: string): Promise<TraceDecision | undefined> {
-    return traceDecision(this.sql, traceId);
+  /** The sampling decision of a trace of `tenant`; undefined for a trace id it never sent. */
+  traceDecision(traceId: string, tenant: string): Promise<TraceDecision | undefined> {
+    return traceDecision(this.sql, traceId, tenant);
   }
 
   queryLogs(q: LogQuery): Promise<LogRecord[]> {

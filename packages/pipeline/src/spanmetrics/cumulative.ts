@@ -64,10 +64,15 @@ export class CumulativeSeries {
 
   /**
    * A snapshot for one scrape, then pending increments become visible for the next one.
-   * Exemplars are handed out once.
+   * Exemplars are handed out once. `include` limits the scrape (and what it hands out) to
+   * some series, e.g. one tenant's.
    */
-  scrape(withExemplars: boolean): { key: string; state: Readonly<SeriesState> }[] {
-    const snapshot = [...this.series.entries()]
+  scrape(
+    withExemplars: boolean,
+    include: (key: string) => boolean = () => true,
+  ): { key: string; state: Readonly<SeriesState> }[] {
+    const scraped = [...this.series.entries()].filter(([key]) => include(key));
+    const snapshot = scraped
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, s]) => ({
         key,
@@ -83,7 +88,7 @@ export class CumulativeSeries {
           updatedMs: s.updatedMs,
         },
       }));
-    for (const s of this.series.values()) {
+    for (const [, s] of scraped) {
       if (withExemplars) for (const h of Object.values(s.histograms)) h.exemplars.fill(undefined);
       if (s.pending) {
         const pending = s.pending;

@@ -40,3 +40,13 @@ export class SeriesLimiter {
 export function seriesKey(labels: readonly (readonly [string, string])[]): string {
   return `{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
 }
+
+/**
+ * The key of a series of one tenant: the tenant's stored key (see @tracehouse/store tenantKey,
+ * '' for the default tenant) before the labels. Labels keys start with `{` and tenant names
+ * cannot hold one, so the tenant is the part before the first `{`.
+ */
+export const tenantSeriesKey = (tenant: string, key: string): string => `${tenant}${key}`;
+
+/** The tenant's stored key of a series key made by tenantSeriesKey. */
+export const seriesTenant = (key: string): string => key.slice(0, Math.max(0, key.indexOf('{')));

@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { AccountError } from '../auth/accounts';
 import type { RouteEntry } from '../auth/hook';
-import type { AuthService } from '../auth/service';
+import { type AuthService, TenantAccessError } from '../auth/service';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'string' } } };
 const userSchema = {
   type: 'object',
-  properties: { username: { type: 'string' }, role: { type: 'string' }, createdAtMs: { type: 'number' } },
+  properties: {
+    username: { type: 'string' },
+    role: { type: 'string' },
+    tenant: { type: 'string' },
+    createdAtMs: { type: 'number' },
+  },
 };
 const tokenSchema = {
   type: 'object',
@@ -25,10 +30,14 @@ const tokenSchema = {
 
 const badRequest = (err: unknown) => {
   if (err instanceof AccountError) return Object.assign(new Error(err.message), { statusCode: 400 });
+  if (err instanceof TenantAccessError) return Object.assign(new Error(err.message), { statusCode: 403 });
   return err;
 };
 
-/** Users, tokens, the audit log and the route table: admin only. */
+/**
+ * Users, tokens, the audit log and the route table: admin only. An admin of a tenant other than
+ * the default one sees and manages that tenant's users and tokens only.
+ */
 export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTable: RouteEntry[]): void {
   const admin = { auth: 'admin' as const };
 
@@ -37,12 +46,12 @@ export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTa
     {
       config: admin,
       schema: {
-        summary: 'Users and their roles (never a password hash)',
+        summary: 'Users, their roles and tenants (never a password hash)',
         tags: ['admin'],
         response: { 200: { type: 'object', properties: { users: { type: 'array', items: userSchema } } } },
       },
     },
-    async () => ({ users: auth.listUsers() }),
+    async (req) => ({ users: auth.listUsers(req.principal!) }),
   );
 
   app.post(
@@ -50,7 +59,8 @@ export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTa
     {
       config: admin,
       schema: {
-        summary: 'Create a user, or replace the role and password of an existing one',
+        summary:
+          "Create a user, or replace the role, tenant and password of an existing one (tenant: the caller's by default)",
         tags: ['admin'],
         body: {
           type: 'object',
@@ -59,13 +69,14 @@ export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTa
             username: { type: 'string', maxLength: 64 },
             role: { type: 'string', enum: ['admin', 'ops', 'viewer'] },
             password: { type: 'string', maxLength: 1024 },
+            tenant: { type: 'string', maxLength: 64 },
           },
         },
-        response: { 200: userSchema, 400: errorSchema },
+        response: { 200: userSchema, 400: errorSchema, 403: errorSchema },
       },
     },
     async (req) => {
-      const body = req.body as { username: string; role: string; password: string };
+      const body = req.body as { username: string; role: string; password: string; tenant?: string };
       try {
         return await auth.addUser(req.principal!, body, req.ip);
       } catch (err) {
@@ -103,7 +114,7 @@ export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTa
         response: { 200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } } },
       },
     },
-    async () => ({ tokens: await auth.listTokens() }),
+    async (req) => ({ tokens: await auth.listTokens(req.principal!) }),
   );
 
   app.post(
@@ -111,7 +122,8 @@ export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTa
     {
       config: admin,
       schema: {
-        summary: 'Create an API token (with a role) or an ingest token (with a tenant); the secret is shown once',
+        summary:
+          "Create an API token (with a role) or an ingest token; both belong to a tenant (the caller's by default); the secret is shown once",
         tags: ['admin'],
         body: {
           type: 'object',
@@ -127,6 +139,7 @@ export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTa
         response: {
           201: { type: 'object', properties: { secret: { type: 'string' }, token: tokenSchema } },
           400: errorSchema,
+          403: errorSchema,
         },
       },
     },

@@ -3,7 +3,7 @@ import { wantsOpenMetrics } from '@tracehouse/pipeline';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type SecurityDeps, securityRoutes } from '../auth/deps';
-import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth } from '../auth/hook';
+import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
 import type { Derived } from '../processor/derived';
 import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
@@ -92,6 +92,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
         deps.metrics.registry,
         deps.derived?.series ?? {},
         wantsOpenMetrics(req.headers.accept),
+        tenantOf(req),
       );
       return reply.type(contentType).send(body);
     },

@@ -1,6 +1,7 @@
 import { attributesToJson, attributeToJson, type LogRecord } from '@tracehouse/otlp';
 import { CursorError, type LogQuery, logContext, logHistogram, queryLogsPage } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './app';
 import { BadRequest, limitParam, spanIdParam, timeRange, traceIdParam } from './params';
 
@@ -58,8 +59,8 @@ const filterProperties = {
 type Q = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-/** The filters shared by /logs and /logs/histogram. */
-function logFilters(q: Q): Omit<LogQuery, 'limit' | 'cursor'> {
+/** The filters shared by /logs and /logs/histogram, within the caller's tenant. */
+function logFilters(q: Q, tenant: string): Omit<LogQuery, 'limit' | 'cursor'> {
   let severityMin: number | undefined;
   const sev = one(q.severityMin);
   if (sev !== undefined && sev !== '') {
@@ -76,6 +77,7 @@ function logFilters(q: Q): Omit<LogQuery, 'limit' | 'cursor'> {
   const traceId = one(q.traceId);
   const spanId = one(q.spanId);
   return {
+    tenant,
     ...timeRange({ start: one(q.start), end: one(q.end) }),
     traceId: traceId ? traceIdParam(traceId) : undefined,
     spanId: spanId ? spanIdParam(spanId) : undefined,
@@ -116,7 +118,7 @@ export function logRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       const q = req.query as Q;
       try {
         const page = await queryLogsPage(store.sql, {
-          ...logFilters(q),
+          ...logFilters(q, tenantOf(req)),
           limit: limitParam(one(q.limit), 100, MAX_LOGS),
           cursor: one(q.cursor) || undefined,
         });
@@ -162,7 +164,7 @@ export function logRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     },
     async (req) => {
       const q = req.query as Q;
-      const filters = logFilters(q);
+      const filters = logFilters(q, tenantOf(req));
       const span = filters.end - filters.start;
       const stepText = one(q.step);
       const step = stepText === undefined || stepText === '' ? Math.max(1, Math.ceil(span / 60)) : Number(stepText);
@@ -209,6 +211,7 @@ export function logRoutes(app: FastifyInstance, { store }: ApiDeps): void {
         return n;
       };
       const { records, anchorIndex } = await logContext(store.sql, {
+        tenant: tenantOf(req),
         service: q.service,
         timeUnixNano: q.timeUnixNano,
         before: count(q.before, 'before'),

@@ -1,5 +1,6 @@
 import { attributesToJson, type MetricBatch, type MetricPointColumns } from '@tracehouse/otlp';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './app';
 import { limitParam, timeRange } from './params';
 
@@ -132,6 +133,7 @@ export function metricRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const batch = await store.queryMetrics({
+        tenant: tenantOf(req),
         ...timeRange(q),
         name: q.name || undefined,
         service: q.service || undefined,

@@ -1,5 +1,6 @@
 import { quantile, storedSpanKind } from '@tracehouse/pipeline';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import { parseDuration } from '../config/units';
 import type { Derived } from '../processor/derived';
 import { BadRequest, limitParam, timeRange } from './params';
@@ -113,6 +114,7 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
       const step = stepMs(q.step, endMs - startMs, derived.intervalMs);
       const bySpanName = q.groupBy === 'span_name';
       const cells = await derived.store.queryRed({
+        tenant: tenantOf(req),
         startMs,
         endMs,
         stepMs: step,
@@ -188,6 +190,7 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
       const q = req.query as Record<string, string | undefined>;
       const { start, end } = timeRange(q);
       const rows = await derived.store.queryRedExemplars({
+        tenant: tenantOf(req),
         startMs: Math.floor(start * 1000),
         endMs: Math.ceil(end * 1000),
         service: q.service || undefined,

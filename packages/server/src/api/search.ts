@@ -1,6 +1,7 @@
 import { AggregateFieldError, type QueryLimits, searchTraces, type TraceSummary } from '@tracehouse/store';
 import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './app';
 import { BadRequest, limitParam, timeRange } from './params';
 
@@ -153,6 +154,7 @@ export function searchRoutes(app: FastifyInstance, deps: ApiDeps): void {
         throw e;
       }
       const traces = await runSearch(deps, {
+        tenant: tenantOf(req),
         query,
         ...timeRange(q),
         limit: limitParam(q.limit, 20, MAX_TRACES),

@@ -1,5 +1,6 @@
 import { quantile } from '@tracehouse/pipeline';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import type { Derived } from '../processor/derived';
 import { timeRange } from './params';
 
@@ -62,7 +63,11 @@ export function serviceGraphRoutes(app: FastifyInstance, derived: Derived): void
       const { start, end } = timeRange(req.query as Record<string, string | undefined>);
       const seconds = Math.max(end - start, 1e-3);
       const totals = (
-        await derived.store.edgeTotals({ startMs: Math.floor(start * 1000), endMs: Math.ceil(end * 1000) })
+        await derived.store.edgeTotals({
+          tenant: tenantOf(req),
+          startMs: Math.floor(start * 1000),
+          endMs: Math.ceil(end * 1000),
+        })
       ).filter((t) => !t.overflow);
       const edges = totals.map((t) => ({
         client: t.client,

@@ -1,5 +1,6 @@
 import { searchTags, type TagScope, tagValues } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './app';
 import { BadRequest, limitParam, timeRange } from './params';
 
@@ -61,6 +62,7 @@ export function tagRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const scopes = await searchTags(store.sql, {
+        tenant: tenantOf(req),
         ...range(q),
         scope: scopeParam(q.scope),
         limit: limitParam(q.limit, 1000, 10_000),
@@ -91,6 +93,7 @@ export function tagRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const values = await tagValues(store.sql, {
+        tenant: tenantOf(req),
         ...range(q),
         tag: (req.params as { tag: string }).tag,
         prefix: q.q || undefined,

@@ -1,5 +1,6 @@
 import { spansToTracesData } from '@tracehouse/otlp';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './app';
 import { traceIdParam } from './params';
 
@@ -20,7 +21,7 @@ export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     },
     async (req, reply) => {
       const traceId = traceIdParam((req.params as { traceId: string }).traceId);
-      const spans = await store.getTrace(traceId);
+      const spans = await store.getTrace(traceId, tenantOf(req));
       if (spans.length === 0) return reply.code(404).send({ error: `trace ${traceId} not found` });
       return spansToTracesData(spans);
     },
@@ -56,7 +57,7 @@ export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     },
     async (req, reply) => {
       const traceId = traceIdParam((req.params as { traceId: string }).traceId);
-      const decision = await store.traceDecision(traceId);
+      const decision = await store.traceDecision(traceId, tenantOf(req));
       if (!decision) return reply.code(404).send({ error: `trace ${traceId} not seen` });
       return decision;
     },

@@ -1,6 +1,7 @@
 import { queryLogsPage } from '@tracehouse/store';
 import type { Query } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './app';
 import { logJson, logSchema } from './logs';
 import { limitParam, timeRange } from './params';
@@ -69,7 +70,7 @@ export function userRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const userId = (req.params as { enduserId: string }).enduserId;
       const q = req.query as Record<string, string | undefined>;
-      const range = timeRange(q);
+      const range = { tenant: tenantOf(req), ...timeRange(q) };
       const limit = limitParam(q.limit, 200, MAX_ITEMS);
       const [traces, logs] = await Promise.all([
         runSearch(deps, { query: enduserQuery(userId), ...range, limit, spansPerTrace: 3, recent: true }),

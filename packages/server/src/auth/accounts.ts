@@ -1,4 +1,4 @@
-import type { AuthStore, TokenRow, UserRow } from '@tracehouse/store';
+import { type AuthStore, DEFAULT_TENANT, TENANT_NAME, type TokenRow, type UserRow } from '@tracehouse/store';
 import { isRole, type Role } from './roles';
 import { hashPassword, MIN_PASSWORD_LENGTH, newSecret, sha256, tokenIdOf } from './secrets';
 
@@ -10,11 +10,11 @@ import { hashPassword, MIN_PASSWORD_LENGTH, newSecret, sha256, tokenIdOf } from 
 export class AccountError extends Error {}
 
 const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9._@-]{0,63}$/;
-const TENANT = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export interface UserInfo {
   username: string;
   role: string;
+  tenant: string;
   createdAtMs: number;
 }
 
@@ -30,15 +30,28 @@ export interface TokenInfo {
   revokedAtMs: number | null;
 }
 
-export const userInfo = (u: UserRow): UserInfo => ({ username: u.username, role: u.role, createdAtMs: u.createdAtMs });
+export const userInfo = (u: UserRow): UserInfo => ({
+  username: u.username,
+  role: u.role,
+  tenant: u.tenant,
+  createdAtMs: u.createdAtMs,
+});
+
+/** A tenant name from user input ('default' when absent). */
+function tenantInput(tenant: string | undefined): string {
+  const t = tenant || DEFAULT_TENANT;
+  if (!TENANT_NAME.test(t)) throw new AccountError('tenant: 1-64 lowercase letters, digits, _ and -');
+  return t;
+}
 
 export const tokenInfo = ({ hash: _hash, ...t }: TokenRow): TokenInfo => t;
 
 export async function addUser(
   store: AuthStore,
-  input: { username: string; role: string; password: string },
+  input: { username: string; role: string; password: string; tenant?: string },
   clock: () => number = Date.now,
 ): Promise<UserInfo> {
+  const tenant = tenantInput(input.tenant);
   if (!USERNAME.test(input.username))
     throw new AccountError('username: 1-64 characters, letters, digits and . _ @ -, not starting with a symbol');
   if (!isRole(input.role)) throw new AccountError('role must be admin, ops or viewer');
@@ -48,6 +61,7 @@ export async function addUser(
   const row: UserRow = {
     username: input.username,
     role: input.role,
+    tenant,
     passwordHash: await hashPassword(input.password),
     createdAtMs: existing?.createdAtMs ?? clock(),
   };
@@ -66,7 +80,7 @@ export interface NewToken {
   kind: 'api' | 'ingest';
   /** API tokens: the role they carry. */
   role?: string;
-  /** Ingest tokens: the tenant their data belongs to (default 'default'). */
+  /** The tenant an ingest token's data belongs to, or whose data an API token reads (default 'default'). */
   tenant?: string;
   expiresAtMs?: number | null;
   createdBy: string;
@@ -81,16 +95,13 @@ export async function createToken(
   const name = (input.name ?? '').trim();
   if (!name || name.length > 128) throw new AccountError('name: 1-128 characters');
   let role: Role | '' = '';
-  let tenant = '';
   if (input.kind === 'api') {
     if (!isRole(input.role)) throw new AccountError('an API token needs a role: admin, ops or viewer');
     role = input.role;
-  } else if (input.kind === 'ingest') {
-    tenant = input.tenant || 'default';
-    if (!TENANT.test(tenant)) throw new AccountError('tenant: lowercase letters, digits, _ and -');
-  } else {
+  } else if (input.kind !== 'ingest') {
     throw new AccountError('kind must be api or ingest');
   }
+  const tenant = tenantInput(input.tenant);
   if (input.expiresAtMs != null && !(input.expiresAtMs > clock()))
     throw new AccountError('expiry must be in the future');
   const secret = newSecret(input.kind === 'api' ? 'tha' : 'thi');

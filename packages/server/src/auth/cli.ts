@@ -6,10 +6,11 @@ import { parseDuration } from '../config/units';
 import * as accounts from './accounts';
 
 export const ACCOUNTS_USAGE = `Users and tokens (run against the store of a stopped server, or a shared ClickHouse server):
-  tracehouse users add NAME --role admin|ops|viewer [--password-stdin]   (an existing NAME gets the new role and password)
+  tracehouse users add NAME --role admin|ops|viewer [--tenant T] [--password-stdin]   (an existing NAME gets the new role, tenant and password)
   tracehouse users list
   tracehouse users remove NAME
-  tracehouse tokens create --name NAME (--role admin|ops|viewer | --ingest [--tenant T]) [--expires 90d]
+  tracehouse tokens create --name NAME (--role admin|ops|viewer | --ingest) [--tenant T] [--expires 90d]
+  (--tenant: the tenant an ingest token writes to, or whose data a user or API token reads; default 'default')
   tracehouse tokens list
   tracehouse tokens revoke ID
   common options: --data-dir DIR, --clickhouse-url URL, --config FILE, --set key=value
@@ -123,11 +124,16 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
     auth.appendAudit({ actor, action, target, outcome: 'ok', remoteAddr: 'local', detail });
   try {
     if (group === 'users' && action === 'list') {
-      for (const u of await auth.listUsers()) console.log(`${u.username}\t${u.role}`);
+      for (const u of await auth.listUsers()) console.log(`${u.username}\t${u.role}\ttenant=${u.tenant}`);
     } else if (group === 'users' && action === 'add') {
-      const u = await accounts.addUser(auth, { username: target!, role: values.role ?? '', password });
-      await audit('user.put', u.username, `role=${u.role}`);
-      console.log(`user ${u.username} (${u.role}) saved`);
+      const u = await accounts.addUser(auth, {
+        username: target!,
+        role: values.role ?? '',
+        password,
+        tenant: values.tenant,
+      });
+      await audit('user.put', u.username, `role=${u.role} tenant=${u.tenant}`);
+      console.log(`user ${u.username} (${u.role}, tenant ${u.tenant}) saved`);
     } else if (group === 'users' && action === 'remove') {
       if (!(await accounts.removeUser(auth, target!))) {
         console.error(`no user ${target}`);
@@ -137,7 +143,7 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
       console.log(`user ${target} removed`);
     } else if (action === 'list') {
       for (const t of (await auth.listTokens()).map(accounts.tokenInfo)) {
-        const what = t.kind === 'api' ? `role=${t.role}` : `tenant=${t.tenant}`;
+        const what = t.kind === 'api' ? `role=${t.role} tenant=${t.tenant}` : `tenant=${t.tenant}`;
         const state = t.revokedAtMs ? 'revoked' : 'active';
         console.log(`${t.id}\t${t.kind}\t${what}\t${state}\t${t.name}`);
       }
@@ -154,7 +160,7 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
       await audit(
         'token.create',
         token.id,
-        token.kind === 'api' ? `api role=${token.role}` : `ingest tenant=${token.tenant}`,
+        token.kind === 'api' ? `api role=${token.role} tenant=${token.tenant}` : `ingest tenant=${token.tenant}`,
       );
       console.error(`token ${token.id} created; the secret below is shown only now:`);
       console.log(secret);

@@ -1,7 +1,8 @@
+import { DEFAULT_TENANT } from '@tracehouse/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isStateChanging, resolvePolicy } from './policy';
+import { isDeploymentRoute, isStateChanging, resolvePolicy } from './policy';
 import { type Policy, type Principal, roleAtLeast } from './roles';
-import { ANONYMOUS, type AuthService, bearerToken } from './service';
+import { ANONYMOUS, type AuthService, bearerToken, isOperator } from './service';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -124,6 +125,14 @@ export function registerAuth(app: FastifyInstance, auth: AuthService): RouteEntr
         });
       return refuse(req, reply, 403, `this needs the ${need} role`);
     }
+    if (!isOperator(principal) && isDeploymentRoute(url))
+      return refuse(req, reply, 403, 'this page is for the default tenant');
   });
   return routes;
 }
+
+/**
+ * The tenant whose telemetry a request reads. Every authorized request has a principal; a
+ * public route (only /metrics, when `auth.publicMetrics`) reads the default tenant's.
+ */
+export const tenantOf = (req: FastifyRequest): string => req.principal?.tenant ?? DEFAULT_TENANT;

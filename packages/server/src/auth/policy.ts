@@ -33,3 +33,12 @@ export function resolvePolicy(
   }
   return { policy: 'deny', declared: false };
 }
+
+/**
+ * Routes about the whole deployment rather than one tenant's telemetry (the ops page and its
+ * summary, the audit log, the route table): for the default tenant's principals only, whatever
+ * their role in another tenant.
+ */
+const DEPLOYMENT_ROUTES = [/^\/admin(\/|$)/, /^\/api\/v1\/admin\/(ops|audit|routes)(\/|$)/, /^\/api\/v1\/ops(\/|$)/];
+
+export const isDeploymentRoute = (url: string): boolean => DEPLOYMENT_ROUTES.some((r) => r.test(url));

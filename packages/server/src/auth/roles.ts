@@ -21,5 +21,7 @@ export type Policy = 'public' | 'metrics' | Role;
 export interface Principal {
   user: string;
   role: Role;
+  /** The tenant whose telemetry this caller reads (every query is scoped to it). */
+  tenant: string;
   via: 'anonymous' | 'admin-token' | 'token' | 'session';
 }

@@ -5,7 +5,10 @@ import type { Principal } from './roles';
 import type { AuthService } from './service';
 
 const errorSchema = { type: 'object', properties: { error: { type: 'string' } } };
-const meSchema = { type: 'object', properties: { user: { type: 'string' }, role: { type: 'string' } } };
+const meSchema = {
+  type: 'object',
+  properties: { user: { type: 'string' }, role: { type: 'string' }, tenant: { type: 'string' } },
+};
 
 function setSession(req: FastifyRequest, reply: FastifyReply, auth: AuthService, principal: Principal): void {
   const id = auth.sessions.create(principal);
@@ -86,12 +89,12 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
     {
       config: { auth: 'viewer' },
       schema: {
-        summary: 'The caller: user name and role',
+        summary: 'The caller: user name, role and tenant',
         tags: ['auth'],
         response: { 200: meSchema, 401: errorSchema },
       },
     },
-    async (req) => ({ user: req.principal!.user, role: req.principal!.role }),
+    async (req) => ({ user: req.principal!.user, role: req.principal!.role, tenant: req.principal!.tenant }),
   );
 
   app.get(

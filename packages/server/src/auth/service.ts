@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AuditEntry, AuthStore, TokenRow, UserRow } from '@tracehouse/store';
+import { type AuditEntry, type AuthStore, DEFAULT_TENANT, type TokenRow, type UserRow } from '@tracehouse/store';
 import * as accounts from './accounts';
 import { LoginLimiter } from './rateLimit';
 import { isRole, type Principal } from './roles';
@@ -24,7 +24,17 @@ export type LoginResult =
   | { ok: true; principal: Principal }
   | { ok: false; reason: 'invalid' | 'throttled'; retryAfterMs?: number };
 
-const ANONYMOUS: Principal = { user: 'anonymous', role: 'admin', via: 'anonymous' };
+const ANONYMOUS: Principal = { user: 'anonymous', role: 'admin', tenant: DEFAULT_TENANT, via: 'anonymous' };
+
+/** Refused because the caller's tenant does not own what it asked to manage (403). */
+export class TenantAccessError extends Error {}
+
+/**
+ * Admins of the default tenant run the deployment: they manage every tenant's users and tokens
+ * and see the operational pages. An admin of another tenant manages that tenant only.
+ */
+export const isOperator = (p: Principal): boolean => p.tenant === DEFAULT_TENANT;
+const manages = (actor: Principal, tenant: string): boolean => isOperator(actor) || actor.tenant === tenant;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -103,27 +113,27 @@ export class AuthService {
   consumeSetup(secret: string): Principal | null {
     if (!this.setupSecret || !safeEqual(secret, this.setupSecret)) return null;
     this.setupSecret = null;
-    return { user: 'setup', role: 'admin', via: 'session' };
+    return { user: 'setup', role: 'admin', tenant: DEFAULT_TENANT, via: 'session' };
   }
 
   /** Authorization: Bearer <token> on the API. */
   fromBearer(token: string): Principal | null {
     const hash = sha256(token);
     if (this.adminTokenHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash))
-      return { user: 'admin-token', role: 'admin', via: 'admin-token' };
+      return { user: 'admin-token', role: 'admin', tenant: DEFAULT_TENANT, via: 'admin-token' };
     const t = this.tokens.get(hash);
     if (t?.kind !== 'api' || !isRole(t.role) || this.expired(t)) return null;
-    return { user: `token:${t.id}`, role: t.role, via: 'token' };
+    return { user: `token:${t.id}`, role: t.role, tenant: t.tenant, via: 'token' };
   }
 
   fromSession(sessionId: string): Principal | null {
     if (!sessionId) return null;
     const p = this.sessions.get(sessionId);
     if (!p) return null;
-    // A removed user, or one whose role changed, loses the session (the setup session has no user row).
+    // A removed user, or one whose role or tenant changed, loses the session (the setup session has no user row).
     if (p.user !== 'setup') {
       const u = this.users.get(p.user);
-      if (!u || u.role !== p.role) return null;
+      if (!u || u.role !== p.role || u.tenant !== p.tenant) return null;
     }
     return p;
   }
@@ -144,7 +154,7 @@ export class AuthService {
     if (!token) return null;
     const t = this.tokens.get(sha256(token));
     if (t?.kind !== 'ingest' || this.expired(t)) return null;
-    return t.tenant || 'default';
+    return t.tenant;
   }
 
   async login(username: string, password: string, remoteAddr: string): Promise<LoginResult> {
@@ -170,13 +180,22 @@ export class AuthService {
       return { ok: false, reason: 'invalid' };
     }
     this.limiter.succeed(keys);
-    const principal: Principal = { user: user.username, role: user.role, via: 'session' };
+    const principal: Principal = { user: user.username, role: user.role, tenant: user.tenant, via: 'session' };
     this.audit({ actor: username, action: 'login', target: username, outcome: 'ok', remoteAddr, detail: '' });
     return { ok: true, principal };
   }
 
-  async addUser(actor: Principal, input: { username: string; role: string; password: string }, remoteAddr: string) {
-    const user = await accounts.addUser(this.store, input, this.clock);
+  /** Creates or replaces a user; `tenant` defaults to the actor's. */
+  async addUser(
+    actor: Principal,
+    input: { username: string; role: string; password: string; tenant?: string },
+    remoteAddr: string,
+  ) {
+    const tenant = input.tenant || actor.tenant;
+    const existing = this.users.get(input.username);
+    if (!manages(actor, tenant) || (existing && !manages(actor, existing.tenant)))
+      throw new TenantAccessError(`users of tenant ${actor.tenant} only`);
+    const user = await accounts.addUser(this.store, { ...input, tenant }, this.clock);
     this.sessions.destroyUser(user.username);
     await this.refresh();
     this.audit({
@@ -185,12 +204,14 @@ export class AuthService {
       target: user.username,
       outcome: 'ok',
       remoteAddr,
-      detail: `role=${user.role}`,
+      detail: `role=${user.role} tenant=${user.tenant}`,
     });
     return user;
   }
 
   async removeUser(actor: Principal, username: string, remoteAddr: string): Promise<boolean> {
+    const user = this.users.get(username);
+    if (user && !manages(actor, user.tenant)) return false;
     const removed = await accounts.removeUser(this.store, username);
     this.sessions.destroyUser(username);
     await this.refresh();
@@ -199,16 +220,21 @@ export class AuthService {
     return removed;
   }
 
-  listUsers(): accounts.UserInfo[] {
-    return [...this.users.values()].map(accounts.userInfo);
+  /** The users the actor manages. */
+  listUsers(actor: Principal): accounts.UserInfo[] {
+    return [...this.users.values()].filter((u) => manages(actor, u.tenant)).map(accounts.userInfo);
   }
 
-  async listTokens(): Promise<accounts.TokenInfo[]> {
-    return (await this.store.listTokens()).map(accounts.tokenInfo);
+  /** The tokens the actor manages. */
+  async listTokens(actor: Principal): Promise<accounts.TokenInfo[]> {
+    return (await this.store.listTokens()).filter((t) => manages(actor, t.tenant)).map(accounts.tokenInfo);
   }
 
+  /** Creates a token; `tenant` defaults to the actor's. */
   async createToken(actor: Principal, input: Omit<accounts.NewToken, 'createdBy'>, remoteAddr: string) {
-    const created = await accounts.createToken(this.store, { ...input, createdBy: actor.user }, this.clock);
+    const tenant = input.tenant || actor.tenant;
+    if (!manages(actor, tenant)) throw new TenantAccessError(`tokens of tenant ${actor.tenant} only`);
+    const created = await accounts.createToken(this.store, { ...input, tenant, createdBy: actor.user }, this.clock);
     await this.refresh();
     const t = created.token;
     this.audit({
@@ -217,12 +243,14 @@ export class AuthService {
       target: t.id,
       outcome: 'ok',
       remoteAddr,
-      detail: t.kind === 'api' ? `api role=${t.role}` : `ingest tenant=${t.tenant}`,
+      detail: t.kind === 'api' ? `api role=${t.role} tenant=${t.tenant}` : `ingest tenant=${t.tenant}`,
     });
     return created;
   }
 
   async revokeToken(actor: Principal, id: string, remoteAddr: string): Promise<boolean> {
+    const token = (await this.store.listTokens()).find((t) => t.id === id);
+    if (token && !manages(actor, token.tenant)) return false;
     const revoked = await accounts.revokeToken(this.store, id, this.clock);
     await this.refresh();
     if (revoked)

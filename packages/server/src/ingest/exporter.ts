@@ -38,18 +38,17 @@ export class Exporter {
   }
 
   /**
-   * `tenant` comes from the ingest token (auth/service.ts ingestTenant). It is not stored
-   * yet: the tenant column on the data tables is the next step, and it will be stamped on
-   * the decoded records here.
+   * `tenant` comes from the ingest token (auth/service.ts ingestTenant); every row written
+   * for this export carries it.
    */
   async export(
     signal: Signal,
     body: Uint8Array,
     format: WireFormat,
     protocol: string,
-    _tenant = 'default',
+    tenant: string,
   ): Promise<ExportOutcome> {
-    const outcome = await this.run(signal, body, format);
+    const outcome = await this.run(signal, body, format, tenant);
     this.metrics.requests.inc({ signal, protocol, outcome: outcome.kind });
     if (outcome.kind === 'ok') {
       this.metrics.received.inc({ signal, protocol }, outcome.accepted);
@@ -58,7 +57,7 @@ export class Exporter {
     return outcome;
   }
 
-  private async run(signal: Signal, body: Uint8Array, format: WireFormat): Promise<ExportOutcome> {
+  private async run(signal: Signal, body: Uint8Array, format: WireFormat, tenant: string): Promise<ExportOutcome> {
     if (this.closing) return { kind: 'unavailable', message: 'tracehouse is shutting down' };
     let accepted: number;
     let rejected: number;
@@ -70,20 +69,20 @@ export class Exporter {
         this.redaction?.apply('traces', d.records);
         accepted = d.records.length;
         ({ rejected, rejectionMessage: message } = d);
-        write = () => this.store.writeSpans(d.records);
+        write = () => this.store.writeSpans(d.records, tenant);
       } else if (signal === 'logs') {
         const d = decodeLogs(body, format);
         this.redaction?.apply('logs', d.records);
         accepted = d.records.length;
         ({ rejected, rejectionMessage: message } = d);
-        write = () => this.store.writeLogs(d.records);
+        write = () => this.store.writeLogs(d.records, tenant);
       } else {
         const d = decodeMetrics(body, format);
         this.redaction?.apply('metrics', d.records);
         const r = d.records;
         accepted = r.gauge.length + r.sum.length + r.histogram.length + r.expHistogram.length + r.summary.length;
         ({ rejected, rejectionMessage: message } = d);
-        write = () => this.store.writeMetrics(r);
+        write = () => this.store.writeMetrics(r, tenant);
       }
     } catch (err) {
       if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };

@@ -7,6 +7,7 @@ import {
   status,
 } from '@grpc/grpc-js';
 import type { Signal } from '@tracehouse/otlp';
+import { DEFAULT_TENANT } from '@tracehouse/store';
 import type { Exporter } from './exporter';
 
 const SERVICES: Record<Signal, string> = {
@@ -39,7 +40,7 @@ export function createOtlpGrpcServer(
   exporter: Exporter,
   maxBodyBytes: number,
   /** The tenant of a call from its `authorization` metadata, or null to refuse it (UNAUTHENTICATED). */
-  ingestTenant: (authorization: string | undefined, signal: Signal) => string | null = () => 'default',
+  ingestTenant: (authorization: string | undefined, signal: Signal) => string | null = () => DEFAULT_TENANT,
 ): Server {
   // grpc-js enforces the receive limit on the decompressed message too.
   const server = new Server({

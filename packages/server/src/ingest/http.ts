@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import { gunzip } from 'node:zlib';
 import type { Signal, WireFormat } from '@tracehouse/otlp';
+import { DEFAULT_TENANT } from '@tracehouse/store';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import type { Exporter, ExportOutcome } from './exporter';
 import { encodeStatus, RpcCode } from './status';
@@ -58,7 +59,7 @@ export function createOtlpHttpServer(exporter: Exporter, metrics: SelfMetrics, o
       res.setHeader('Allow', 'POST');
       throw new HttpError(405, 'OTLP/HTTP accepts POST only', 'method');
     }
-    const tenant = opts.ingestTenant ? opts.ingestTenant(req.headers.authorization) : 'default';
+    const tenant = opts.ingestTenant ? opts.ingestTenant(req.headers.authorization) : DEFAULT_TENANT;
     if (tenant === null) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'a valid ingest token is required (Authorization: Bearer <token>)', 'unauthenticated');

@@ -5,15 +5,15 @@ import {
   edgeKey,
   exemplarsByBucket,
   GRAPH_ATTRIBUTES,
-  type GraphSpan,
   LATENCY_BUCKETS,
   type LabelPairs,
   OVERFLOW_KEY,
   OVERFLOW_LABELS,
   pairSpans,
   SeriesLimiter,
+  tenantSeriesKey,
 } from '@tracehouse/pipeline';
-import type { DerivedStore, EdgeRow } from '@tracehouse/store';
+import type { DerivedStore, EdgeRow, GraphSpanRow } from '@tracehouse/store';
 import type { Processor } from './loop';
 import { floorTo } from './spanMetrics';
 
@@ -59,7 +59,7 @@ export class ServiceGraphProcessor implements Processor {
     const totals = this.watermark === null ? [] : await this.store.edgeTotals({ endMs: this.watermark });
     const keys: string[] = [];
     for (const t of totals) {
-      const key = t.overflow ? OVERFLOW_KEY : edgeKey(t);
+      const key = rowKey(t);
       keys.push(key);
       this.series.restore(
         key,
@@ -105,7 +105,7 @@ export class ServiceGraphProcessor implements Processor {
     for (const r of rows) {
       const exemplars = exemplarsByBucket(r.exemplars);
       this.series.add(
-        r.overflow ? OVERFLOW_KEY : edgeKey(r),
+        rowKey(r),
         labelsOf(r),
         {
           counters: { requests: r.requests, failed: r.failed },
@@ -138,7 +138,7 @@ export class ServiceGraphProcessor implements Processor {
     if (decided.length === 0) return { rows: [], unpaired: 0 };
     const kept = new Set(decided.filter((d) => d.kept).map((d) => d.traceId));
     const ids = decided.map((d) => d.traceId).sort();
-    const spans: GraphSpan[] = [];
+    const spans: GraphSpanRow[] = [];
     for (let i = 0; i < ids.length; i += TRACE_CHUNK)
       spans.push(...(await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES)));
     // Consumers linked to a producer in another trace: fetch those producers too.
@@ -150,24 +150,40 @@ export class ServiceGraphProcessor implements Processor {
     if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES)));
     // Deterministic input order, so a re-run interval yields the same rows.
     spans.sort((a, b) => (a.traceId + a.spanId < b.traceId + b.spanId ? -1 : 1));
-    const { edges, unpaired } = pairSpans(spans);
-    const stats = aggregateEdges(edges, (id) => kept.has(id), (BigInt(toMs) * 1_000_000n).toString());
+    // Each tenant's spans are paired among themselves: a call from one tenant's service to
+    // another tenant's shows in each tenant's graph as a call to or from a peer it cannot see.
+    const byTenant = new Map<string, GraphSpanRow[]>();
+    for (const span of spans) byTenant.set(span.tenant, [...(byTenant.get(span.tenant) ?? []), span]);
     const rows = new Map<string, EdgeRow>();
-    for (const [key, s] of [...stats.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const admitted = limiter.admit(key);
-      let r = rows.get(admitted);
-      if (!r) {
-        r = emptyRow(fromMs, toMs, admitted === OVERFLOW_KEY ? null : s);
-        rows.set(admitted, r);
+    let unpaired = 0;
+    for (const [tenant, tenantSpans] of [...byTenant.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const pairing = pairSpans(tenantSpans);
+      unpaired += pairing.unpaired;
+      const stats = aggregateEdges(pairing.edges, (id) => kept.has(id), (BigInt(toMs) * 1_000_000n).toString());
+      for (const [edge, s] of [...stats.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const key = tenantSeriesKey(tenant, edge);
+        const overflow = limiter.admit(key) === OVERFLOW_KEY;
+        const admitted = overflow ? tenantSeriesKey(tenant, OVERFLOW_KEY) : key;
+        let r = rows.get(admitted);
+        if (!r) {
+          r = emptyRow(tenant, fromMs, toMs, overflow ? null : s);
+          rows.set(admitted, r);
+        }
+        addStats(r, s);
       }
-      addStats(r, s);
     }
     return { rows: [...rows.values()], unpaired };
   }
 }
 
-function emptyRow(fromMs: number, toMs: number, s: EdgeStats | null): EdgeRow {
+/** The series key of a stored edge row: its tenant's, and its edge's or the overflow's. */
+function rowKey(r: { tenant: string; client: string; server: string; connectionType: string; overflow: boolean }) {
+  return tenantSeriesKey(r.tenant, r.overflow ? OVERFLOW_KEY : edgeKey(r));
+}
+
+function emptyRow(tenant: string, fromMs: number, toMs: number, s: EdgeStats | null): EdgeRow {
   return {
+    tenant,
     windowStartMs: fromMs,
     windowEndMs: toMs,
     client: s?.client ?? '',

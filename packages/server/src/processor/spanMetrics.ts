@@ -11,6 +11,7 @@ import {
   seriesKey,
   spanKindLabel,
   statusCodeLabel,
+  tenantSeriesKey,
 } from '@tracehouse/pipeline';
 import {
   type DerivedStore,
@@ -157,6 +158,7 @@ export class SpanMetricsProcessor implements Processor {
         if (v !== '') dims[d.label] = v;
       });
       const row = {
+        tenant: c.tenant,
         service: c.service,
         spanName: c.spanName,
         spanKind: c.spanKind,
@@ -164,20 +166,29 @@ export class SpanMetricsProcessor implements Processor {
         dimensions: dims,
         overflow: false,
       };
-      return { cell: c, row, key: seriesKey(this.labelsOf(row)) };
+      return { cell: c, row, key: tenantSeriesKey(c.tenant, seriesKey(this.labelsOf(row))) };
     });
     // Deterministic order: the same label sets are admitted when an interval is re-run.
     keyed.sort((a, b) => a.cell.windowStartMs - b.cell.windowStartMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const rows = new Map<string, SpanMetricRow>();
     for (const { cell, row, key } of keyed) {
-      const admitted = limiter.admit(key);
+      // Past the limit, a tenant's new label sets fold into that tenant's overflow series.
+      const admitted = limiter.admit(key) === OVERFLOW_KEY ? tenantSeriesKey(cell.tenant, OVERFLOW_KEY) : key;
       const id = `${cell.windowStartMs}|${admitted}`;
       let r = rows.get(id);
       if (!r) {
         const base =
-          admitted === OVERFLOW_KEY
-            ? { service: '', spanName: '', spanKind: '', statusCode: '', dimensions: {}, overflow: true }
-            : row;
+          admitted === key
+            ? row
+            : {
+                tenant: cell.tenant,
+                service: '',
+                spanName: '',
+                spanKind: '',
+                statusCode: '',
+                dimensions: {},
+                overflow: true,
+              };
         r = {
           ...base,
           windowStartMs: cell.windowStartMs,

@@ -3,10 +3,13 @@ import {
   type Family,
   formatExposition,
   LATENCY_BOUNDS_SECONDS,
+  type LabelPairs,
   OPENMETRICS_CONTENT_TYPE,
   type PlainFamily,
   PROMETHEUS_CONTENT_TYPE,
+  seriesTenant,
 } from '@tracehouse/pipeline';
+import { DEFAULT_TENANT, tenantKey, tenantName } from '@tracehouse/store';
 import type { Registry } from 'prom-client';
 
 /** The derived metrics' cumulative series, as the processors keep them. */
@@ -34,8 +37,28 @@ async function selfFamilies(registry: Registry): Promise<PlainFamily[]> {
   }));
 }
 
-function spanMetricFamilies(series: CumulativeSeries, openMetrics: boolean): Family[] {
-  const snap = series.scrape(openMetrics);
+/** Which series a scrape takes: one tenant's, or every tenant's (remote write). */
+type TenantScope = { tenant: string } | 'all';
+
+/**
+ * One scrape of a set of cumulative series. With 'all', a series of a tenant other than the
+ * default one gets a `tenant` label, so that tenants' series stay apart downstream.
+ */
+function scrapeSeries(series: CumulativeSeries, openMetrics: boolean, scope: TenantScope) {
+  if (scope !== 'all') {
+    const key = tenantKey(scope.tenant);
+    return series.scrape(openMetrics, (k) => seriesTenant(k) === key);
+  }
+  return series.scrape(openMetrics).map((s) => {
+    const tenant = seriesTenant(s.key);
+    if (!tenant) return s;
+    const labels: LabelPairs = [['tenant', tenantName(tenant)], ...s.state.labels];
+    return { ...s, state: { ...s.state, labels } };
+  });
+}
+
+function spanMetricFamilies(series: CumulativeSeries, openMetrics: boolean, scope: TenantScope): Family[] {
+  const snap = scrapeSeries(series, openMetrics, scope);
   return [
     {
       type: 'counter',
@@ -53,8 +76,8 @@ function spanMetricFamilies(series: CumulativeSeries, openMetrics: boolean): Fam
   ];
 }
 
-function serviceGraphFamilies(series: CumulativeSeries, openMetrics: boolean): Family[] {
-  const snap = series.scrape(openMetrics);
+function serviceGraphFamilies(series: CumulativeSeries, openMetrics: boolean, scope: TenantScope): Family[] {
+  const snap = scrapeSeries(series, openMetrics, scope);
   const histogram = (name: string, side: 'server' | 'client', help: string): Family => ({
     type: 'histogram',
     name,
@@ -81,23 +104,28 @@ function serviceGraphFamilies(series: CumulativeSeries, openMetrics: boolean): F
 }
 
 /** The derived families, one scrape of their cumulative series (exemplars handed out once). */
-export function derivedFamilies(derived: DerivedSeries, withExemplars: boolean): Family[] {
+export function derivedFamilies(derived: DerivedSeries, withExemplars: boolean, scope: TenantScope): Family[] {
   return [
-    ...(derived.spanMetrics ? spanMetricFamilies(derived.spanMetrics, withExemplars) : []),
-    ...(derived.serviceGraph ? serviceGraphFamilies(derived.serviceGraph, withExemplars) : []),
+    ...(derived.spanMetrics ? spanMetricFamilies(derived.spanMetrics, withExemplars, scope) : []),
+    ...(derived.serviceGraph ? serviceGraphFamilies(derived.serviceGraph, withExemplars, scope) : []),
   ];
 }
 
 /**
- * /metrics: tracehouse's own metrics plus the derived ones, as OpenMetrics 1.0 (with
- * exemplars) when the scraper asks for it, Prometheus text 0.0.4 otherwise.
+ * /metrics: the derived metrics of the scraper's tenant, plus tracehouse's own metrics for the
+ * default tenant (they describe the whole deployment), as OpenMetrics 1.0 (with exemplars) when
+ * the scraper asks for it, Prometheus text 0.0.4 otherwise.
  */
 export async function renderMetrics(
   registry: Registry,
   derived: DerivedSeries,
   openMetrics: boolean,
+  tenant: string,
 ): Promise<{ contentType: string; body: string }> {
-  const families: Family[] = [...(await selfFamilies(registry)), ...derivedFamilies(derived, openMetrics)];
+  const families: Family[] = [
+    ...(tenant === DEFAULT_TENANT ? await selfFamilies(registry) : []),
+    ...derivedFamilies(derived, openMetrics, { tenant }),
+  ];
   return {
     contentType: openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
     body: formatExposition(families, openMetrics),

@@ -64,7 +64,9 @@ export class RemoteWriteProcessor implements Processor {
   async tick(nowMs: number): Promise<void> {
     if (nowMs - this.lastPushMs < this.intervalMs) return;
     this.lastPushMs = nowMs;
-    const body = snappyLiteralBlock(encodeWriteRequest(toRemoteWrite(derivedFamilies(this.series, true), nowMs)));
+    const body = snappyLiteralBlock(
+      encodeWriteRequest(toRemoteWrite(derivedFamilies(this.series, true, 'all'), nowMs)),
+    );
     const res = await fetch(this.url, {
       method: 'POST',
       headers: {

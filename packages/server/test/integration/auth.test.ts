@@ -91,7 +91,11 @@ describe('access control', () => {
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /SameSite=Strict/);
     const cookie = setCookie.split(';')[0]!;
-    assert.deepEqual((await call(server, 'GET', '/api/v1/auth/me', { cookie })).body, { user: 'vera', role: 'viewer' });
+    assert.deepEqual((await call(server, 'GET', '/api/v1/auth/me', { cookie })).body, {
+      user: 'vera',
+      role: 'viewer',
+      tenant: 'default',
+    });
     assert.equal((await call(server, 'GET', `/api/v1/traces/${TRACE}`, { cookie })).status, 404);
     assert.equal((await call(server, 'GET', '/api/v1/admin/users', { cookie })).status, 403);
 
@@ -224,7 +228,7 @@ describe('first start and the CLI', () => {
       const secret = token.stdout.trim();
       assert.match(secret, /^tha_[A-Za-z0-9_-]{43}$/);
       const list = cli(['users', 'list', '--data-dir', dataDir]);
-      assert.equal(list.stdout.trim(), 'carol\tops');
+      assert.equal(list.stdout.trim(), 'carol\tops\ttenant=default');
 
       const server = await startTestServer({ auth: true, dataDir });
       try {

@@ -72,8 +72,8 @@ describe('auth building blocks', () => {
   test('sessions expire and can be ended per user', () => {
     let now = 0;
     const s = new Sessions(1000, () => now);
-    const id = s.create({ user: 'a', role: 'viewer', via: 'session' });
-    const other = s.create({ user: 'b', role: 'admin', via: 'session' });
+    const id = s.create({ user: 'a', role: 'viewer', tenant: 'default', via: 'session' });
+    const other = s.create({ user: 'b', role: 'admin', tenant: 'default', via: 'session' });
     assert.equal(s.get(id)?.user, 'a');
     assert.equal(s.get('ths_forged'), null);
     s.destroyUser('b');

@@ -1,8 +1,11 @@
 import type { Sql } from '../client';
+import { DEFAULT_TENANT } from '../tenant';
 
 export interface UserRow {
   username: string;
   role: string;
+  /** The tenant whose telemetry the user reads. */
+  tenant: string;
   passwordHash: string;
   createdAtMs: number;
 }
@@ -14,7 +17,7 @@ export interface TokenRow {
   kind: 'api' | 'ingest';
   /** Role of an API token; '' for an ingest token. */
   role: string;
-  /** Tenant of an ingest token ('default' when there is one tenant). */
+  /** Tenant an ingest token writes to, or an API token reads ('default' when there is one tenant). */
   tenant: string;
   createdBy: string;
   createdAtMs: number;
@@ -41,12 +44,13 @@ export class AuthStore {
 
   async listUsers(): Promise<UserRow[]> {
     const rows = await this.sql.query<Record<string, unknown>>(
-      `SELECT Username, Role, PasswordHash, toUnixTimestamp64Milli(CreatedAt) AS CreatedAtMs
+      `SELECT Username, Role, Tenant, PasswordHash, toUnixTimestamp64Milli(CreatedAt) AS CreatedAtMs
 FROM users FINAL WHERE Deleted = 0 ORDER BY Username LIMIT 100000`,
     );
     return rows.map((r) => ({
       username: String(r.Username),
       role: String(r.Role),
+      tenant: String(r.Tenant) || DEFAULT_TENANT,
       passwordHash: String(r.PasswordHash),
       createdAtMs: num(r.CreatedAtMs),
     }));
@@ -54,9 +58,9 @@ FROM users FINAL WHERE Deleted = 0 ORDER BY Username LIMIT 100000`,
 
   async putUser(u: UserRow): Promise<void> {
     await this.sql.command(
-      `INSERT INTO users (Username, Role, PasswordHash, CreatedAt, Deleted)
-SELECT {username:String}, {role:String}, {hash:String}, fromUnixTimestamp64Milli({created:Int64}), 0`,
-      { username: u.username, role: u.role, hash: u.passwordHash, created: u.createdAtMs },
+      `INSERT INTO users (Username, Role, Tenant, PasswordHash, CreatedAt, Deleted)
+SELECT {username:String}, {role:String}, {tenant:String}, {hash:String}, fromUnixTimestamp64Milli({created:Int64}), 0`,
+      { username: u.username, role: u.role, tenant: u.tenant, hash: u.passwordHash, created: u.createdAtMs },
     );
   }
 
@@ -83,7 +87,8 @@ FROM api_tokens FINAL ORDER BY CreatedAt LIMIT 100000`,
       name: String(r.Name),
       kind: r.Kind === 'ingest' ? 'ingest' : 'api',
       role: String(r.Role),
-      tenant: String(r.Tenant),
+      // API tokens from before tenants were given none: they read the default tenant.
+      tenant: String(r.Tenant) || DEFAULT_TENANT,
       createdBy: String(r.CreatedBy),
       createdAtMs: num(r.CreatedAtMs),
       expiresAtMs: maybeNum(r.ExpiresAtMs),

@@ -1,4 +1,5 @@
 import type { Sql } from '../client';
+import { tenantKey } from '../tenant';
 import { defined, exemplarColumns, insertObjects, type StoredExemplar } from './rows';
 
 /** A trace whose sampling decision was first made inside a window. */
@@ -40,6 +41,8 @@ export async function oldestDecisionMs(sql: Sql): Promise<number | null> {
 
 /** The narrow view of a span the service graph needs. */
 export interface GraphSpanRow {
+  /** The tenant's stored key ('' = the default tenant). */
+  tenant: string;
   traceId: string;
   spanId: string;
   parentSpanId: string;
@@ -55,7 +58,7 @@ const MAX_GRAPH_SPANS = 1_000_000;
 
 function graphSpanSelect(): string {
   // Resource attributes first, span attributes win (peer.service is usually set per span).
-  return `TraceId AS traceId, SpanId AS spanId, ParentSpanId AS parentSpanId, ServiceName AS service,
+  return `Tenant AS tenant, TraceId AS traceId, SpanId AS spanId, ParentSpanId AS parentSpanId, ServiceName AS service,
   SpanKind AS kind, StatusCode = 'Error' AS failed, Duration AS durationNs,
   mapUpdate(mapFilter((k, v) -> has({attrs:Array(String)}, k), ResourceAttributes),
             mapFilter((k, v) -> has({attrs:Array(String)}, k), SpanAttributes)) AS attributes,
@@ -65,6 +68,7 @@ function graphSpanSelect(): string {
 function toGraphSpan(r: Record<string, unknown>): GraphSpanRow {
   const linkTraceIds = r.linkTraceIds as string[];
   return {
+    tenant: String(r.tenant),
     traceId: String(r.traceId),
     spanId: String(r.spanId),
     parentSpanId: String(r.parentSpanId),
@@ -126,6 +130,8 @@ LIMIT ${MAX_GRAPH_SPANS}`,
 }
 
 export interface EdgeRow {
+  /** The tenant's stored key ('' = the default tenant). */
+  tenant: string;
   windowStartMs: number;
   windowEndMs: number;
   client: string;
@@ -147,6 +153,7 @@ export async function insertEdges(sql: Sql, rows: readonly EdgeRow[]): Promise<v
     sql,
     'service_graph_edges',
     rows.map((r) => ({
+      Tenant: r.tenant,
       WindowStart: r.windowStartMs,
       WindowEnd: r.windowEndMs,
       Client: r.client,
@@ -168,30 +175,33 @@ export async function insertEdges(sql: Sql, rows: readonly EdgeRow[]): Promise<v
 const EDGE_LIMIT = 100_000;
 
 /**
- * Edge totals per (client, server, connection type) over a range: for the API (a time
- * range) and, with `beforeMs` as the end, to restore the counters of /metrics at start.
+ * Edge totals per (tenant, client, server, connection type) over a range: for the API (one
+ * tenant, a time range) and, with `endMs` the watermark and every tenant, to restore the
+ * counters of /metrics at start.
  */
 export async function edgeTotals(
   sql: Sql,
-  q: { startMs?: number; endMs: number },
+  q: { tenant?: string; startMs?: number; endMs: number },
 ): Promise<(Omit<EdgeRow, 'windowStartMs' | 'windowEndMs' | 'exemplars'> & { lastWindowEndMs: number })[]> {
   const where = ['WindowStart < fromUnixTimestamp64Milli({endMs:Int64})'];
   if (q.startMs !== undefined) where.push('WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})');
+  if (q.tenant !== undefined) where.push('Tenant = {tenant:String}');
   const rows = await sql.query<Record<string, unknown>>(
-    `SELECT Client AS client, Server AS server, ConnectionType AS connectionType, any(VirtualNode) AS virtualNode,
+    `SELECT Tenant AS tenant, Client AS client, Server AS server, ConnectionType AS connectionType, any(VirtualNode) AS virtualNode,
   any(Overflow) AS overflow, sum(Requests) AS requests, sum(Failed) AS failed,
   sum(ServerLatencySum) AS serverLatencySum, sumForEach(ServerLatencyBuckets) AS serverLatencyBuckets,
   sum(ClientLatencySum) AS clientLatencySum, sumForEach(ClientLatencyBuckets) AS clientLatencyBuckets,
   toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs
 FROM service_graph_edges FINAL
 WHERE ${where.join(' AND ')}
-GROUP BY client, server, connectionType
-ORDER BY client, server, connectionType
+GROUP BY tenant, client, server, connectionType
+ORDER BY tenant, client, server, connectionType
 LIMIT ${EDGE_LIMIT}`,
-    defined(q),
+    defined({ ...q, tenant: q.tenant === undefined ? undefined : tenantKey(q.tenant) }),
     { maxRows: EDGE_LIMIT },
   );
   return rows.map((r) => ({
+    tenant: String(r.tenant),
     client: String(r.client),
     server: String(r.server),
     connectionType: String(r.connectionType),

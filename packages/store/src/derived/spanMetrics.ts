@@ -1,5 +1,6 @@
 import type { Sql } from '../client';
 import { keptAtSql } from '../sampling/probability';
+import { tenantKey } from '../tenant';
 import {
   defined,
   EXEMPLAR_SELECT,
@@ -32,6 +33,8 @@ export interface SpanMetricCellQuery {
 
 /** One (interval, label set, bucket) of the span metrics, as the SQL aggregates it. */
 export interface SpanMetricCell {
+  /** The tenant's stored key ('' = the default tenant). */
+  tenant: string;
   windowStartMs: number;
   service: string;
   spanName: string;
@@ -70,7 +73,7 @@ export async function spanMetricCells(sql: Sql, q: SpanMetricCellQuery): Promise
     `WITH (StatusCode = 'Error' OR Duration >= {latencyNs:Int64} OR ${keptAtSql(q.keep.baselineThreshold)}) AS kept
 SELECT
   intDiv(toUnixTimestamp64Milli(IngestTime), {intervalMs:Int64}) * {intervalMs:Int64} AS windowStartMs,
-  ServiceName AS service, SpanName AS spanName, SpanKind AS spanKind, StatusCode AS statusCode,
+  Tenant AS tenant, ServiceName AS service, SpanName AS spanName, SpanKind AS spanKind, StatusCode AS statusCode,
   ${dims.length ? `[${dims.join(', ')}]` : 'CAST([] AS Array(String))'} AS dimensions,
   arrayFirstIndex(b -> greatest(Duration, 0) <= b, [${bounds}]) AS bucketIndex,
   count() AS calls,
@@ -80,7 +83,7 @@ SELECT
       toString(toUnixTimestamp64Nano(Timestamp) + greatest(Duration, 0))), tuple(Timestamp, SpanId), kept) AS exemplar
 FROM spans_recent
 WHERE IngestTime >= fromUnixTimestamp64Milli({fromMs:Int64}) AND IngestTime < fromUnixTimestamp64Milli({toMs:Int64})
-GROUP BY windowStartMs, service, spanName, spanKind, statusCode, dimensions, bucketIndex
+GROUP BY windowStartMs, tenant, service, spanName, spanKind, statusCode, dimensions, bucketIndex
 LIMIT ${MAX_CELLS}`,
     params,
     { maxRows: MAX_CELLS },
@@ -89,6 +92,7 @@ LIMIT ${MAX_CELLS}`,
     const idx = Number(r.bucketIndex);
     const ex = r.exemplar as [string, string, number | string, string];
     return {
+      tenant: String(r.tenant),
       windowStartMs: Number(r.windowStartMs),
       service: String(r.service),
       spanName: String(r.spanName),
@@ -108,6 +112,8 @@ LIMIT ${MAX_CELLS}`,
 
 /** One series' delta over one interval, as stored in `span_metrics`. */
 export interface SpanMetricRow {
+  /** The tenant's stored key ('' = the default tenant). */
+  tenant: string;
   windowStartMs: number;
   windowEndMs: number;
   seriesKey: string;
@@ -129,6 +135,7 @@ export async function insertSpanMetrics(sql: Sql, rows: readonly SpanMetricRow[]
     sql,
     'span_metrics',
     rows.map((r) => ({
+      Tenant: r.tenant,
       WindowStart: r.windowStartMs,
       WindowEnd: r.windowEndMs,
       SeriesKey: r.seriesKey,
@@ -158,7 +165,7 @@ export async function spanMetricTotals(
   beforeMs: number,
 ): Promise<(Omit<SpanMetricRow, 'windowStartMs' | 'windowEndMs' | 'exemplars'> & { lastWindowEndMs: number })[]> {
   const rows = await sql.query<Record<string, unknown>>(
-    `SELECT SeriesKey, any(ServiceName) AS service, any(SpanName) AS spanName, any(SpanKind) AS spanKind,
+    `SELECT SeriesKey, any(Tenant) AS tenant, any(ServiceName) AS service, any(SpanName) AS spanName, any(SpanKind) AS spanKind,
   any(StatusCode) AS statusCode, any(Dimensions) AS dimensions, any(Overflow) AS overflow,
   sum(Calls) AS calls, sum(LatencySum) AS latencySum, sumForEach(LatencyBuckets) AS latencyBuckets,
   toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs
@@ -171,6 +178,7 @@ LIMIT ${SERIES_TOTALS_LIMIT}`,
   );
   return rows.map((r) => ({
     seriesKey: String(r.SeriesKey),
+    tenant: String(r.tenant),
     service: String(r.service),
     spanName: String(r.spanName),
     spanKind: String(r.spanKind),
@@ -193,6 +201,7 @@ export async function oldestIngestMs(sql: Sql): Promise<number | null> {
 }
 
 export interface RedQuery {
+  tenant: string;
   startMs: number;
   endMs: number;
   stepMs: number;
@@ -217,6 +226,7 @@ const RED_LIMIT = 100_000;
 /** Calls, errors and latency buckets per step and series, from the stored intervals. */
 export async function queryRed(sql: Sql, q: RedQuery): Promise<RedCell[]> {
   const where = [
+    'Tenant = {tenant:String}',
     'WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})',
     'WindowStart < fromUnixTimestamp64Milli({endMs:Int64})',
     'NOT Overflow',
@@ -234,6 +244,7 @@ GROUP BY t, service, name
 ORDER BY service, name, t
 LIMIT ${RED_LIMIT}`,
     defined({
+      tenant: tenantKey(q.tenant),
       startMs: q.startMs,
       endMs: q.endMs,
       stepMs: q.stepMs,
@@ -262,9 +273,10 @@ export interface StoredSpanExemplar extends StoredExemplar {
 /** Exemplars of the stored intervals in a range, newest first. */
 export async function queryRedExemplars(
   sql: Sql,
-  q: { startMs: number; endMs: number; service?: string; spanName?: string; limit: number },
+  q: { tenant: string; startMs: number; endMs: number; service?: string; spanName?: string; limit: number },
 ): Promise<StoredSpanExemplar[]> {
   const where = [
+    'Tenant = {tenant:String}',
     'WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})',
     'WindowStart < fromUnixTimestamp64Milli({endMs:Int64})',
     'NOT Overflow',
@@ -278,7 +290,7 @@ FROM span_metrics FINAL
 WHERE ${where.join(' AND ')}
 ORDER BY WindowStart DESC
 LIMIT {limit:UInt32}`,
-    defined({ ...q }),
+    defined({ ...q, tenant: tenantKey(q.tenant) }),
     { maxRows: q.limit },
   );
   const out: StoredSpanExemplar[] = [];

@@ -51,5 +51,5 @@ export class DerivedStore {
   producerSpans = (refs: readonly { traceId: string; spanId: string }[], attributes: readonly string[]) =>
     producerSpans(this.sql, refs, attributes);
   insertEdges = (rows: readonly EdgeRow[]) => insertEdges(this.sql, rows);
-  edgeTotals = (q: { startMs?: number; endMs: number }) => edgeTotals(this.sql, q);
+  edgeTotals = (q: Parameters<typeof edgeTotals>[1]) => edgeTotals(this.sql, q);
 }

@@ -3,9 +3,12 @@ import type { QueryLimits, Sql } from '../client';
 import { logColumns } from '../schema/columns';
 import { logs } from '../schema/tables';
 import { Params } from '../search/params';
+import { tenantKey } from '../tenant';
 import { selectList } from './rows';
 
 export interface LogQuery {
+  /** Only this tenant's records. */
+  tenant: string;
   traceId?: string;
   spanId?: string;
   service?: string;
@@ -50,6 +53,7 @@ export function textTokens(text: string): string[] {
 
 function filters(q: Omit<LogQuery, 'limit' | 'cursor'>, p: Params): string[] {
   const where = [
+    `Tenant = ${p.add(tenantKey(q.tenant), 'String')}`,
     `TimestampTime >= toDateTime(${p.add(Math.floor(q.start), 'Int64')})`,
     `TimestampTime <= toDateTime(${p.add(Math.ceil(q.end), 'Int64')})`,
   ];
@@ -172,7 +176,7 @@ ORDER BY t`,
  */
 export async function logContext(
   sql: Sql,
-  q: { service: string; timeUnixNano: string; before: number; after: number },
+  q: { tenant: string; service: string; timeUnixNano: string; before: number; after: number },
 ): Promise<{ records: LogRecord[]; anchorIndex: number }> {
   const side = async (older: boolean, limit: number) => {
     const p = new Params();
@@ -182,6 +186,7 @@ export async function logContext(
       `SELECT ${selectList(logColumns)}
 FROM ${logs.name}
 WHERE ServiceName = ${p.add(q.service, 'String')}
+  AND Tenant = ${p.add(tenantKey(q.tenant), 'String')}
   AND TimestampTime ${older ? `<= toDateTime(${sec})` : `>= toDateTime(${sec})`}
   AND TimestampTime ${older ? `>= toDateTime(${sec} - 86400)` : `<= toDateTime(${sec} + 86400)`}
   AND toUnixTimestamp64Nano(if(Timestamp = 0, ObservedTimestamp, Timestamp)) ${older ? '<' : '>='} ${ns}

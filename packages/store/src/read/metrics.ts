@@ -1,9 +1,11 @@
 import type { MetricBatch } from '@tracehouse/otlp';
 import type { Sql } from '../client';
 import { metricTables } from '../schema/tables';
+import { tenantKey } from '../tenant';
 import { rowFixer, selectList } from './rows';
 
 export interface MetricQuery {
+  tenant: string;
   name?: string;
   service?: string;
   /** Unix seconds, inclusive. */
@@ -15,8 +17,17 @@ export interface MetricQuery {
 
 /** Data points of every metric type matching the filters, oldest first. */
 export async function queryMetrics(sql: Sql, q: MetricQuery): Promise<MetricBatch> {
-  const where = ['TimeUnix >= toDateTime64({start:Int64}, 9)', 'TimeUnix <= toDateTime64({end:Int64}, 9)'];
-  const params: Record<string, unknown> = { start: Math.floor(q.start), end: Math.ceil(q.end), limit: q.limit };
+  const where = [
+    'Tenant = {tenant:String}',
+    'TimeUnix >= toDateTime64({start:Int64}, 9)',
+    'TimeUnix <= toDateTime64({end:Int64}, 9)',
+  ];
+  const params: Record<string, unknown> = {
+    tenant: tenantKey(q.tenant),
+    start: Math.floor(q.start),
+    end: Math.ceil(q.end),
+    limit: q.limit,
+  };
   if (q.name) {
     where.push('MetricName = {name:String}');
     params.name = q.name;

@@ -2,13 +2,14 @@ import type { SpanRecord } from '@tracehouse/otlp';
 import type { Sql } from '../client';
 import { spanColumns } from '../schema/columns';
 import { spans, spansRecent } from '../schema/tables';
+import { tenantKey } from '../tenant';
 import { selectList } from './rows';
 
 /** A trace is cut off at this many spans so one giant trace cannot exhaust the heap. */
 export const MAX_TRACE_SPANS = 100_000;
 
 /**
- * All stored spans of one trace, ordered by start time, one row per span id: as received
+ * All stored spans of one trace sent by one tenant, ordered by start time, one row per span id: as received
  * while the recent full-fidelity window still holds it, else the kept copy in `spans`
  * (which carries `ot=th` and `sampling.adjusted_count`).
  *
@@ -30,7 +31,12 @@ interface TraceRange {
   recent: number;
 }
 
-export async function getTrace(sql: Sql, traceId: string, recentSeconds = Infinity): Promise<SpanRecord[]> {
+export async function getTrace(
+  sql: Sql,
+  traceId: string,
+  tenant: string,
+  recentSeconds = Infinity,
+): Promise<SpanRecord[]> {
   const [range] = await sql.query<TraceRange>(
     `SELECT toString(count()) AS found,
   toString(toUnixTimestamp64Nano(min(Start))) AS start, toString(toUnixTimestamp64Nano(max(End))) AS end,
@@ -41,9 +47,9 @@ FROM trace_index WHERE TraceId = {traceId:String}`,
   );
   if (!range || range.found === '0') return [];
   const kept = `SELECT ${names}, 1 AS Source FROM ${spans.name}
-  WHERE TraceId = {traceId:String} AND Timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
+  WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND Timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
   const recent = `SELECT ${names}, 0 AS Source FROM ${spansRecent.name}
-  WHERE TraceId = {traceId:String} AND IngestTime >= fromUnixTimestamp64Milli({ingestStart:Int64}) AND IngestTime <= fromUnixTimestamp64Milli({ingestEnd:Int64})`;
+  WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= fromUnixTimestamp64Milli({ingestStart:Int64}) AND IngestTime <= fromUnixTimestamp64Milli({ingestEnd:Int64})`;
   const rows = await sql.query<SpanRecord>(
     `SELECT ${selectList(spanColumns)}
 FROM (
@@ -52,7 +58,14 @@ FROM (
 ORDER BY SpanId, Source
 LIMIT 1 BY SpanId
 LIMIT ${MAX_TRACE_SPANS}`,
-    { traceId, start: range.start, end: range.end, ingestStart: range.ingestStart, ingestEnd: range.ingestEnd },
+    {
+      traceId,
+      tenant: tenantKey(tenant),
+      start: range.start,
+      end: range.end,
+      ingestStart: range.ingestStart,
+      ingestEnd: range.ingestEnd,
+    },
     { maxRows: MAX_TRACE_SPANS },
   );
   return rows.sort((a, b) => compareNs(a.Timestamp, b.Timestamp) || (a.SpanId < b.SpanId ? -1 : 1));

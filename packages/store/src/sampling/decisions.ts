@@ -1,4 +1,5 @@
 import type { Sql } from '../client';
+import { tenantKey } from '../tenant';
 
 export interface TraceDecision {
   traceId: string;
@@ -10,15 +11,17 @@ export interface TraceDecision {
 }
 
 /**
- * The sampling decision of a trace: the first one recorded (a decision never changes;
+ * The sampling decision of a trace of `tenant`: the first one recorded (a decision never changes;
  * a re-run window after a crash can only insert the same row again), `pending` while the
- * trace is known but undecided, undefined for a trace id never seen.
+ * trace is known but undecided, undefined for a trace id the tenant never sent. A decision is
+ * made per trace id; `Tenants` lists the tenants that sent spans of the trace.
  */
-export async function traceDecision(sql: Sql, traceId: string): Promise<TraceDecision | undefined> {
+export async function traceDecision(sql: Sql, traceId: string, tenant: string): Promise<TraceDecision | undefined> {
+  const params = { traceId, tenant: tenantKey(tenant) };
   const [row] = await sql.query<{ Decision: 'keep' | 'drop'; Rule: string; Reason: string; At: string; Adj: number }>(
     `SELECT Decision, Rule, Reason, toString(toUnixTimestamp64Nano(DecidedAt)) AS At, AdjustedCount AS Adj
-FROM sampling_decisions WHERE TraceId = {traceId:String} ORDER BY DecidedAt LIMIT 1`,
-    { traceId },
+FROM sampling_decisions WHERE TraceId = {traceId:String} AND has(Tenants, {tenant:String}) ORDER BY DecidedAt LIMIT 1`,
+    params,
   );
   if (row) {
     return {
@@ -31,8 +34,10 @@ FROM sampling_decisions WHERE TraceId = {traceId:String} ORDER BY DecidedAt LIMI
     };
   }
   const [seen] = await sql.query<{ n: string }>(
-    'SELECT count() AS n FROM trace_index WHERE TraceId = {traceId:String}',
-    { traceId },
+    `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId = {traceId:String}) AS range
+SELECT count() AS n FROM spans_recent
+WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= range.1 AND IngestTime <= range.2`,
+    params,
   );
   if (!seen || Number(seen.n) === 0) return undefined;
   return { traceId, decision: 'pending', rule: null, reason: null, decidedAtUnixNano: null, adjustedCount: null };

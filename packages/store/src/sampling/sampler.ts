@@ -52,6 +52,7 @@ interface DecisionRow {
   TraceEnd: string;
   LastIngest: string;
   Trigger: 'root' | 'wait' | 'maxSpans';
+  Tenants: string[];
 }
 
 const WATERMARKS = {
@@ -190,6 +191,7 @@ SELECT
   toString(toUnixTimestamp64Nano(Start)) AS TraceStart,
   toString(toUnixTimestamp64Nano(End)) AS TraceEnd,
   toString(toUnixTimestamp64Milli(Newest)) AS LastIngest,
+  Tenants,
   multiIf(Spans >= {maxSpans:UInt64}, 'maxSpans', Roots > 0 AND Newest <= ${ms('rootCut')}, 'root', 'wait') AS Trigger
 FROM (
   SELECT
@@ -200,7 +202,8 @@ FROM (
     argMinIf(ServiceName, Timestamp, ParentSpanId = '') AS RootService,
     argMinIf(SpanName, Timestamp, ParentSpanId = '') AS RootName,
     min(Timestamp) AS Start,
-    max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End${c.aggregates.map((a) => `,\n    ${a}`).join('')}
+    max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
+    groupUniqArray(Tenant) AS Tenants${c.aggregates.map((a) => `,\n    ${a}`).join('')}
   FROM spans_recent
   WHERE TraceId IN (SELECT TraceId FROM candidates)
     AND TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (SELECT TraceId FROM candidates))
@@ -229,6 +232,7 @@ LIMIT {maxDecisions:UInt32}`,
             RootServiceName: r.RootServiceName,
             RootSpanName: r.RootSpanName,
             Threshold: r.Threshold,
+            Tenants: r.Tenants,
           });
           return `${text.slice(0, -1)},"DecidedAt":${decidedAt},"TraceStart":${BigInt(r.TraceStart)},"TraceEnd":${BigInt(r.TraceEnd)},"LastIngest":${BigInt(r.LastIngest)}}`;
         })
@@ -389,7 +393,7 @@ const insertKeptSpans = (() => {
         return `s.\`${c.name}\` AS \`${c.name}\``;
     }
   });
-  return `INSERT INTO spans (${names.join(', ')}, AdjustedCount, SamplingRule)
+  return `INSERT INTO spans (${names.join(', ')}, AdjustedCount, SamplingRule, Tenant)
 SELECT ${select.join(',\n  ')},
-  ${effectiveAdjusted} AS AdjustedCount, d.RuleName AS SamplingRule`;
+  ${effectiveAdjusted} AS AdjustedCount, d.RuleName AS SamplingRule, s.Tenant AS Tenant`;
 })();

@@ -11,6 +11,7 @@ import {
   spans,
   spansIngestTimeIndexSql,
   spansOrderBy,
+  tenantMigrationSql,
   traceIndexIngestEndIndexSql,
   traceIndexSql,
 } from './tables';
@@ -59,6 +60,11 @@ export const migrations: Migration[] = [
     version: 6,
     name: 'sampling: minmax indexes on trace_index.IngestEnd and spans.IngestTime',
     statements: [traceIndexIngestEndIndexSql, spansIngestTimeIndexSql],
+  },
+  {
+    version: 7,
+    name: 'tenants: a Tenant column on every telemetry table, Tenants on sampling_decisions, Tenant on users',
+    statements: tenantMigrationSql,
   },
   {
     version: 8,

@@ -245,3 +245,23 @@ export const samplingDecisionsTtlSql = (seconds: number): string =>
 /** Gateway mode exports what was copied into `spans` since its watermark (by IngestTime). */
 export const spansIngestTimeIndexSql =
   'ALTER TABLE spans ADD INDEX IF NOT EXISTS idx_ingest_time IngestTime TYPE minmax GRANULARITY 1';
+
+const TENANT_COLUMN = 'Tenant LowCardinality(String)';
+
+/**
+ * Migration 7: a `Tenant` column on every table of telemetry (see tenant.ts: '' is the default
+ * tenant, which is what the rows written before read as). Tables whose sorting key identifies a
+ * row for folding (the rollup and the derived metrics) get it appended to that key, so two
+ * tenants' rows never fold into one; ClickHouse allows only a column added in the same ALTER and
+ * without a default there. Re-running a statement is harmless. Sampling decisions are made per
+ * trace id (a trace that crosses tenants is kept or dropped whole, as one that crosses services),
+ * and record the tenants that sent spans of the trace.
+ */
+export const tenantMigrationSql: string[] = [
+  ...dataTables.map((t) => `ALTER TABLE ${t.name} ADD COLUMN IF NOT EXISTS ${TENANT_COLUMN}`),
+  `ALTER TABLE search_tag_values ADD COLUMN IF NOT EXISTS ${TENANT_COLUMN}, MODIFY ORDER BY (Scope, Key, Type, Value, Day, Tenant)`,
+  `ALTER TABLE span_metrics ADD COLUMN IF NOT EXISTS ${TENANT_COLUMN}, MODIFY ORDER BY (ServiceName, SpanName, WindowStart, SeriesKey, Tenant)`,
+  `ALTER TABLE service_graph_edges ADD COLUMN IF NOT EXISTS ${TENANT_COLUMN}, MODIFY ORDER BY (WindowStart, Client, Server, ConnectionType, Tenant)`,
+  "ALTER TABLE sampling_decisions ADD COLUMN IF NOT EXISTS Tenants Array(LowCardinality(String)) DEFAULT ['']",
+  "ALTER TABLE users ADD COLUMN IF NOT EXISTS Tenant LowCardinality(String) DEFAULT 'default'",
+];

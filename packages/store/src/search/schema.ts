@@ -42,10 +42,10 @@ export function tagValuesViewSql(sampleRate: number): string[] {
   return [
     `DROP VIEW IF EXISTS ${TAG_VALUES_TABLE}_mv`,
     `CREATE MATERIALIZED VIEW ${TAG_VALUES_TABLE}_mv TO ${TAG_VALUES_TABLE} AS
-SELECT tag.1 AS Scope, tag.2 AS Key, tag.3 AS Type, tag.4 AS Value, toDate(IngestTime) AS Day, count() * ${rate} AS Count
+SELECT tag.1 AS Scope, tag.2 AS Key, tag.3 AS Type, tag.4 AS Value, toDate(IngestTime) AS Day, Tenant, count() * ${rate} AS Count
 FROM (
   -- Sample before unpacking: a WHERE beside the ARRAY JOIN would filter after it.
-  SELECT SpanAttributes, SpanAttributeTypes, ResourceAttributes, ResourceAttributeTypes, SpanName, IngestTime
+  SELECT SpanAttributes, SpanAttributeTypes, ResourceAttributes, ResourceAttributeTypes, SpanName, IngestTime, Tenant
   FROM spans_recent
   WHERE cityHash64(SpanId) % ${rate} = 0
 )
@@ -57,7 +57,7 @@ ARRAY JOIN arrayFilter(
     [('intrinsic', 'name', '', toString(SpanName))]
   )
 ) AS tag
-GROUP BY Scope, Key, Type, Value, Day`,
+GROUP BY Scope, Key, Type, Value, Day, Tenant`,
   ];
 }
 

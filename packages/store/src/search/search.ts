@@ -1,10 +1,13 @@
 import type { Query } from '@tracehouse/traceql';
 import type { QueryLimits, Sql } from '../client';
 import { SPANS_TIME_BUCKET_SECONDS } from '../schema/tables';
+import { tenantKey } from '../tenant';
 import { type CompiledQuery, compileQuery, TRACE_COLUMNS } from './compile';
 import { Params } from './params';
 
 export interface TraceSearch {
+  /** Only this tenant's spans are searched and summarised. */
+  tenant: string;
   query: Query;
   /** Unix seconds, inclusive: a trace matches when a matching span starts in the range. */
   start: number;
@@ -142,10 +145,12 @@ interface Slice {
   toInclusive: boolean;
 }
 
-function timeFilter(p: Params, w: Slice): string {
+/** The caller's tenant and a time slice of the search window. */
+function scopeFilter(p: Params, tenant: string, w: Slice): string {
   const s = p.add(Math.floor(w.from), 'Int64');
   const e = p.add(Math.ceil(w.to), 'Int64');
-  return `Timestamp >= toDateTime64(${s}, 9) AND Timestamp ${w.toInclusive ? '<=' : '<'} toDateTime64(${e}, 9)`;
+  return `Tenant = ${p.add(tenantKey(tenant), 'String')}
+  AND Timestamp >= toDateTime64(${s}, 9) AND Timestamp ${w.toInclusive ? '<=' : '<'} toDateTime64(${e}, 9)`;
 }
 
 const wholeWindow = (s: TraceSearch): Slice => ({ from: s.start, to: s.end, toInclusive: true });
@@ -190,7 +195,7 @@ export function findTracesSql(
 ): { sql: string; params: Record<string, unknown> } {
   const p = new Params();
   const c: CompiledQuery = compileQuery(s.query, p);
-  const time = timeFilter(p, slice);
+  const time = scopeFilter(p, s.tenant, slice);
   const join = c.needsTraceSummary
     ? `\nINNER JOIN (${summarySelect(table, time)}) AS trace_summary USING (TraceId)`
     : '';
@@ -235,7 +240,8 @@ async function traceDetails(sql: Sql, table: string, ids: string[], s: TraceSear
   const p = new Params();
   const c = compileQuery(s.query, p);
   const idsParam = p.add(ids, 'Array(String)');
-  const time = timeFilter(p, wholeWindow(s));
+  const tenant = p.add(tenantKey(s.tenant), 'String');
+  const time = scopeFilter(p, s.tenant, wholeWindow(s));
   // The kept table is read within the traces' time range from the trace index; without an
   // index row for every trace, a day either side of the search window bounds it, so a trace
   // is never lost to a missing row. The recent table is sorted by trace id.
@@ -269,27 +275,27 @@ SELECT TraceId,
   countIf(${matches}) AS matchedCount,
   groupArrayIf(${spss})((SpanId, ServiceName, SpanName, toString(toUnixTimestamp64Nano(Timestamp)), toString(Duration), StatusCode, [${selected.join(', ')}]::Array(Tuple(Nullable(String), String))), ${matches}) AS matched
 FROM ${table}${join}
-WHERE TraceId IN ${idsParam}${range}
+WHERE TraceId IN ${idsParam} AND Tenant = ${tenant}${range}
 GROUP BY TraceId
 ) AS t
 LEFT JOIN (
   SELECT TraceId, argMin(Decision, DecidedAt) AS decision FROM sampling_decisions
-  WHERE TraceId IN ${idsParam} GROUP BY TraceId
+  WHERE TraceId IN ${idsParam} AND has(Tenants, ${tenant}) GROUP BY TraceId
 ) AS d USING (TraceId)`,
     p.values,
     { ...SEARCH_LIMITS, ...s.limits, maxRows: ids.length },
   );
 }
 
-/** The sampling decision of each given trace; absent means not decided yet. */
-export async function decisionsOf(sql: Sql, ids: string[]): Promise<Map<string, DecisionName>> {
+/** The sampling decision of each given trace of `tenant`; absent means not decided yet. */
+export async function decisionsOf(sql: Sql, ids: string[], tenant: string): Promise<Map<string, DecisionName>> {
   if (ids.length === 0) return new Map();
   const rows = await sql.query<{ TraceId: string; decision: DecisionName }>(
     `SELECT TraceId, argMin(Decision, DecidedAt) AS decision
 FROM sampling_decisions
-WHERE TraceId IN {ids:Array(String)}
+WHERE TraceId IN {ids:Array(String)} AND has(Tenants, {tenant:String})
 GROUP BY TraceId`,
-    { ids },
+    { ids, tenant: tenantKey(tenant) },
     { maxRows: ids.length },
   );
   return new Map(rows.map((r) => [r.TraceId, r.decision]));

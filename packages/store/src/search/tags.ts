@@ -1,5 +1,6 @@
 import type { Query } from '@tracehouse/traceql';
 import type { Sql } from '../client';
+import { tenantKey } from '../tenant';
 import { compileQuery } from './compile';
 import { Params } from './params';
 import { TAG_VALUES_TABLE } from './schema';
@@ -29,6 +30,8 @@ const KEYWORDS: Record<string, string[]> = {
 const TEMPO_TYPE: Record<string, string> = { '': 'string', int: 'int', double: 'float', bool: 'bool' };
 
 export interface TagRange {
+  /** Only tags and values seen in this tenant's spans. */
+  tenant: string;
   /** Unix seconds. */
   start: number;
   end: number;
@@ -36,8 +39,9 @@ export interface TagRange {
 
 const LIMITS = { maxExecutionSeconds: 5, maxMemoryBytes: 256 * 1024 ** 2 };
 
-function dayFilter(p: Params, r: TagRange): string {
-  return `Day >= toDate(toDateTime(${p.add(Math.floor(r.start), 'Int64')})) AND Day <= toDate(toDateTime(${p.add(Math.ceil(r.end), 'Int64')}))`;
+/** The caller's tenant and the days of the range. */
+function scopeFilter(p: Params, r: TagRange): string {
+  return `Tenant = ${p.add(tenantKey(r.tenant), 'String')} AND Day >= toDate(toDateTime(${p.add(Math.floor(r.start), 'Int64')})) AND Day <= toDate(toDateTime(${p.add(Math.ceil(r.end), 'Int64')}))`;
 }
 
 /** Attribute names per scope seen in the range, plus the intrinsics. */
@@ -49,7 +53,7 @@ export async function searchTags(
   const p = new Params();
   const rows = await sql.query<{ Scope: TagScope; Key: string }>(
     `SELECT Scope, Key FROM ${TAG_VALUES_TABLE}
-WHERE Scope IN ('resource', 'span') AND ${dayFilter(p, r)}
+WHERE Scope IN ('resource', 'span') AND ${scopeFilter(p, r)}
 GROUP BY Scope, Key
 ORDER BY Scope, Key
 LIMIT ${p.add(limit * 2, 'UInt32')}`,
@@ -121,7 +125,7 @@ export async function tagValues(sql: Sql, r: TagValuesRequest): Promise<TagValue
   const rows = await sql.query<{ Type: string; Value: string }>(
     `SELECT Type, Value FROM ${TAG_VALUES_TABLE}
 WHERE Scope IN ${p.add(source.scopes, 'Array(String)')} AND Key = ${p.add(source.key, 'String')}
-  AND ${dayFilter(p, r)}${prefix}
+  AND ${scopeFilter(p, r)}${prefix}
 GROUP BY Type, Value
 ORDER BY sum(Count) DESC, Value, Type
 LIMIT ${p.add(limit, 'UInt32')}`,
@@ -156,7 +160,8 @@ async function matchingTagValues(
   const to = p.add(end, 'Int64');
   const prefix = r.prefix ? ` AND startsWith(v.2, ${p.add(r.prefix, 'String')})` : '';
   const limit = r.limit ?? 1000;
-  const time = `Timestamp >= toDateTime64(${from}, 9) AND Timestamp <= toDateTime64(${to}, 9)`;
+  const time = `Tenant = ${p.add(tenantKey(r.tenant), 'String')}
+    AND Timestamp >= toDateTime64(${from}, 9) AND Timestamp <= toDateTime64(${to}, 9)`;
   const matching = (table: string, extra: string) =>
     `SELECT arrayJoin(arrayFilter(x -> x.3 = 1, [${candidates.join(', ')}])) AS v FROM ${table}
   WHERE ${time}${extra} AND (${c.anyFilter})`;

@@ -1,5 +1,6 @@
 import type { Sql } from '../client';
 import type { Column } from '../schema/columns';
+import { tenantKey } from '../tenant';
 import { type RowSerializer, rowSerializer } from './rowFormat';
 
 export interface BatchWriterOptions {
@@ -50,7 +51,8 @@ interface Pending {
 const emptyPending = (): Pending => ({ writes: [], rows: 0, bytes: 0 });
 
 /**
- * Group commit for one table: many requests, one insert. A write resolves only after the
+ * Group commit for one table: many requests, one insert. Every table written here has a
+ * `Tenant` column after the record's columns; each write carries its tenant. A write resolves only after the
  * insert containing its rows has succeeded, so a request is acknowledged only once its
  * rows are durable. Rows are serialised when queued, which spreads the CPU cost and lets
  * the queue be bounded in bytes.
@@ -73,7 +75,7 @@ export class BatchWriter {
     private readonly observe: (o: InsertObservation) => void = () => {},
   ) {
     this.serialize = rowSerializer(columns);
-    this.columnNames = columns.map((c) => c.name);
+    this.columnNames = [...columns.map((c) => c.name), 'Tenant'];
   }
 
   /** Bytes serialised and waiting or being inserted. */
@@ -86,15 +88,19 @@ export class BatchWriter {
     return this.queuedBytes >= this.opts.maxQueuedBytes;
   }
 
-  /** Queues records; resolves when they are inserted. Throws QueueFullError at once when full. */
-  write(records: readonly object[]): Promise<void> {
+  /**
+   * Queues records of one tenant; resolves when they are inserted. Throws QueueFullError at
+   * once when full.
+   */
+  write(records: readonly object[], tenant: string): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new StoreWriteError('the store is shutting down'));
     if (this.isFull) {
       return Promise.reject(new QueueFullError(`write queue for ${this.table} is full`));
     }
+    const tail = `,${JSON.stringify(tenantKey(tenant))}`;
     let body = '';
-    for (const r of records) body += this.serialize(r);
+    for (const r of records) body += this.serialize(r, tail);
     const p = this.pending;
     const done = new Promise<void>((resolve, reject) => p.writes.push({ body, rows: records.length, resolve, reject }));
     p.rows += records.length;

@@ -67,20 +67,25 @@ function encoderFor(kind: ColumnKind): (v: unknown) => string {
   return scalar[kind]!;
 }
 
-export type RowSerializer = (record: object) => string;
+/** record, then the JSON of the values that follow the record's own columns (e.g. `,"acme"`) -> one line. */
+export type RowSerializer = (record: object, tail: string) => string;
 
 /** The insert format the serialiser writes. */
 export const ROW_FORMAT = 'JSONCompactEachRow';
 
-/** Builds a serialiser for one table's columns: record -> one JSONCompactEachRow line (with '\n'). */
+/**
+ * Builds a serialiser for one table's columns: record -> one JSONCompactEachRow line (with '\n').
+ * `tail` holds the serialised values of columns that are the same for every row of a write
+ * (the tenant), so they cost one string append per row.
+ */
 export function rowSerializer(columns: readonly Column[]): RowSerializer {
   const keys = columns.map((c) => c.name);
   const encoders = columns.map((c) => encoderFor(c.kind));
   const n = keys.length;
-  return (record) => {
+  return (record, tail) => {
     const r = record as Record<string, unknown>;
     let out = `[${encoders[0]!(r[keys[0]!])}`;
     for (let i = 1; i < n; i++) out += `,${encoders[i]!(r[keys[i]!])}`;
-    return `${out}]\n`;
+    return `${out}${tail}]\n`;
   };
 }

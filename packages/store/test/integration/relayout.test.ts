@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Store } from '../../src/index';
+import { spanColumns } from '../../src/schema/columns';
 import { relayoutTable, withOrderBy } from '../../src/schema/relayout';
-import { createTableSql, spans, spansOrderBy } from '../../src/schema/tables';
+import { createTableSql, spans, spansOrderBy, tenantMigrationSql } from '../../src/schema/tables';
 import { bareSpan, hex, storeOptions, tempDir } from '../fixtures';
-import { keepTraces } from '../kept';
 
 const DAY_NS = 86_400_000_000_000n;
 const NEW_KEY = spansOrderBy.slice(1, -1);
@@ -33,32 +33,42 @@ test('migration 8 re-sorts a kept table of the old layout and keeps every span',
   const written = [0n, 1n, 2n].map((i) =>
     bareSpan({ TraceId: traceId, SpanId: hex(8), Timestamp: String(now - DAY_NS + i * 1_000_000n) }),
   );
-  written.push(bareSpan({ TraceId: hex(16), SpanId: hex(8), Timestamp: String(now) }));
+  const other = bareSpan({ TraceId: hex(16), SpanId: hex(8), Timestamp: String(now) });
   let store = await Store.open(storeOptions(dir));
   try {
     assert.equal(await sortingKey(store, 'spans'), NEW_KEY);
-    // A database as migration 6 left it: `spans` in the old layout, holding kept spans.
+    // A database as migration 7 left it: `spans` in the old layout with the tenant column added
+    // by migration 7, holding kept spans of two tenants.
     await store.sql.command('DROP TABLE spans');
     await store.sql.command(createTableSql(spans));
+    for (const statement of tenantMigrationSql.filter((t) => t.startsWith('ALTER TABLE spans '))) {
+      await store.sql.command(statement);
+    }
     assert.equal(await sortingKey(store, 'spans'), 'ServiceName, SpanName, toDateTime(Timestamp)');
     await store.sql.command('ALTER TABLE schema_migrations DELETE WHERE version = 8 SETTINGS mutations_sync = 1');
     await store.writeSpans(written);
+    await store.writeSpans([other], 'acme');
     await store.close();
     store = await Store.open(storeOptions(dir));
-    await keepTraces(store.sql);
+    const cols = [...spanColumns.map((c) => `\`${c.name}\``), 'IngestTime', 'Tenant'].join(', ');
+    await store.sql.command(`INSERT INTO spans (${cols}) SELECT ${cols} FROM spans_recent`);
   } finally {
     await store.close();
   }
   store = await Store.open(storeOptions(dir));
   try {
     assert.equal(await sortingKey(store, 'spans'), NEW_KEY);
-    const rows = await store.sql.query<{ SpanId: string }>('SELECT SpanId FROM spans ORDER BY SpanId');
+    const rows = await store.sql.query<{ SpanId: string; Tenant: string }>(
+      'SELECT SpanId, Tenant FROM spans ORDER BY SpanId',
+    );
     assert.deepEqual(
-      rows.map((r) => r.SpanId),
-      written.map((s) => s.SpanId).sort(),
+      rows,
+      [...written.map((s) => ({ SpanId: s.SpanId, Tenant: '' })), { SpanId: other.SpanId, Tenant: 'acme' }].sort(
+        (a, b) => (a.SpanId < b.SpanId ? -1 : 1),
+      ),
     );
     assert.deepEqual(await tableNames(store, 'spans_'), ['spans_recent']);
-    const trace = await store.getTrace(traceId);
+    const trace = await store.getTrace(traceId, 'default');
     assert.equal(trace.length, 3);
   } finally {
     await store.close();

@@ -112,7 +112,11 @@ FROM spans WHERE TraceId = {t:String}`,
       errorTrace.every((s) => s.TraceState === 'ot=th:0' && s.AdjustedCount === 1 && s.SamplingRule === 'errors'),
     );
     assert.equal(errorTrace[0]!.adj, '1');
-    assert.equal((await store.getTrace(error[0]!.TraceId)).length, 5, 'one row per span id across both tables');
+    assert.equal(
+      (await store.getTrace(error[0]!.TraceId, 'default')).length,
+      5,
+      'one row per span id across both tables',
+    );
     const sampled = kept.find((t) => byId.get(t[0]!.TraceId)!.rule === 'baseline');
     if (sampled) {
       const spans = await keptCopy(sampled[0]!.TraceId);
@@ -122,18 +126,18 @@ FROM spans WHERE TraceId = {t:String}`,
       );
       assert.equal(Math.round(Number(spans[0]!.adj)), 20);
     }
-    const decision = await traceDecision(store.sql, health[0]!.TraceId);
+    const decision = await traceDecision(store.sql, health[0]!.TraceId, 'default');
     assert.equal(decision?.decision, 'drop');
     assert.equal(decision?.rule, 'drop-health');
     assert.match(decision!.reason!, /root span arrived/);
-    assert.equal(await traceDecision(store.sql, hex(16)), undefined);
+    assert.equal(await traceDecision(store.sql, hex(16), 'default'), undefined);
   });
 
   test('rootless traces wait for decisionWait; late spans follow the decision', async () => {
     const traceId = hex(16);
     await store.writeSpans([ok(traceId, { ParentSpanId: hex(8), StatusCode: 'Error' })]);
     assert.equal((await tick(2500)).decided.length, 0);
-    assert.equal((await traceDecision(store.sql, traceId))?.decision, 'pending');
+    assert.equal((await traceDecision(store.sql, traceId, 'default'))?.decision, 'pending');
     const res = await tick(31_000);
     assert.deepEqual(
       res.decided.map((d) => [d.traceId, d.trigger]),
@@ -149,14 +153,14 @@ FROM spans WHERE TraceId = {t:String}`,
     await new Promise((r) => setTimeout(r, 2100));
     const late = await tick(100);
     assert.deepEqual(late.lateSpans, { keep: 1, drop: 1 });
-    const spans = await store.getTrace(traceId);
+    const spans = await store.getTrace(traceId, 'default');
     assert.equal(spans.length, 2);
     assert.equal(await count('SELECT count() AS n FROM spans WHERE TraceId = {t:String}', { t: traceId }), 2);
     assert.equal(
       await count('SELECT count() AS n FROM spans WHERE TraceId = {t:String}', { t: health[0]!.TraceId }),
       0,
     );
-    assert.equal((await traceDecision(store.sql, health[0]!.TraceId))?.decision, 'drop');
+    assert.equal((await traceDecision(store.sql, health[0]!.TraceId, 'default'))?.decision, 'drop');
   });
 
   test('a trace past maxSpans is decided at once and streams; a restarted sampler copies nothing twice', async () => {
@@ -222,6 +226,7 @@ FROM spans WHERE TraceId = {t:String}`,
     const sizes: number[] = [];
     for (let i = 0; i < 4; i++) sizes.push((await tick(2500)).decided.length);
     assert.deepEqual(sizes, [10, 10, 5, 0]);
-    for (const t of traces) assert.notEqual((await traceDecision(store.sql, t[0]!.TraceId))?.decision, 'pending');
+    for (const t of traces)
+      assert.notEqual((await traceDecision(store.sql, t[0]!.TraceId, 'default'))?.decision, 'pending');
   });
 });

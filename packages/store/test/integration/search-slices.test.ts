@@ -30,7 +30,15 @@ after(async () => {
 });
 
 const search = (q: string, limit: number) =>
-  searchTraces(store.sql, { query: parse(q), start: endS - 7200, end: endS, limit, spansPerTrace: 5, recent: false });
+  searchTraces(store.sql, {
+    tenant: 'default',
+    query: parse(q),
+    start: endS - 7200,
+    end: endS,
+    limit,
+    spansPerTrace: 5,
+    recent: false,
+  });
 
 test('the newest matches come first whether the newest slice holds enough of them or not', async () => {
   for (const limit of [1, 2, 3, 5, 12, 20]) {

@@ -106,6 +106,7 @@ describe('TraceQL search over kept and recent spans', () => {
 
   const run = (q: string, recent = false, spansPerTrace = 3) =>
     searchTraces(store.sql, {
+      tenant: 'default',
       query: parse(q),
       start: Number(now / 1_000_000_000n) - 60,
       end: Number(now / 1_000_000_000n) + 60,
@@ -225,7 +226,11 @@ describe('TraceQL search over kept and recent spans', () => {
   });
 
   test('tag names and values come from the rollup', async () => {
-    const range = { start: Number(now / 1_000_000_000n) - 86400, end: Number(now / 1_000_000_000n) + 60 };
+    const range = {
+      tenant: 'default',
+      start: Number(now / 1_000_000_000n) - 86400,
+      end: Number(now / 1_000_000_000n) + 60,
+    };
     const scopes = await searchTags(store.sql, range);
     const byName = Object.fromEntries(scopes.map((s) => [s.name, s.tags]));
     assert.ok(byName.span!.includes('db.system') && byName.span!.includes('http.response.status_code'));
@@ -258,6 +263,7 @@ describe('TraceQL search over kept and recent spans', () => {
   test('a search over its memory limit fails with QueryLimitError (503 at the API)', async () => {
     await assert.rejects(
       searchTraces(store.sql, {
+        tenant: 'default',
         query: parse('{}'),
         start: Number(now / 1_000_000_000n) - 60,
         end: Number(now / 1_000_000_000n) + 60,
@@ -273,6 +279,7 @@ describe('TraceQL search over kept and recent spans', () => {
   test('user input never reaches the SQL text', () => {
     const evil = `x'); DROP TABLE spans; --`;
     const { sql, params } = findTracesSql('spans', {
+      tenant: 'default',
       query: parse(`{ span."${evil}" = "${evil}" && name =~ "${evil.replace(/[()]/g, '')}" }`),
       start: 0,
       end: 1,

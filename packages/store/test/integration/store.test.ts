@@ -41,20 +41,26 @@ describe('store (embedded chDB)', () => {
 
     store = await Store.open(storeOptions(dir));
     try {
-      const trace = await store.getTrace(traceId);
+      const trace = await store.getTrace(traceId, 'default');
       assert.deepEqual(
         [...trace].sort((a, b) => a.SpanId.localeCompare(b.SpanId)),
         [root, child].sort((a, b) => a.SpanId.localeCompare(b.SpanId)),
       );
-      assert.deepEqual(await store.getTrace(hex(16)), []);
+      assert.deepEqual(await store.getTrace(hex(16), 'default'), []);
 
       const now = Date.now() / 1000;
-      const logs = await store.queryLogs({ traceId, start: now - 60, end: now + 60, limit: 10 });
+      const logs = await store.queryLogs({ tenant: 'default', traceId, start: now - 60, end: now + 60, limit: 10 });
       assert.deepEqual(logs, [log]);
-      assert.deepEqual(await store.queryLogs({ text: 'DECLINED', start: now - 60, end: now + 60, limit: 10 }), [log]);
-      assert.deepEqual(await store.queryLogs({ severityMin: 18, start: now - 60, end: now + 60, limit: 10 }), []);
+      assert.deepEqual(
+        await store.queryLogs({ tenant: 'default', text: 'DECLINED', start: now - 60, end: now + 60, limit: 10 }),
+        [log],
+      );
+      assert.deepEqual(
+        await store.queryLogs({ tenant: 'default', severityMin: 18, start: now - 60, end: now + 60, limit: 10 }),
+        [],
+      );
 
-      const metrics = await store.queryMetrics({ start: now - 60, end: now + 60, limit: 100 });
+      const metrics = await store.queryMetrics({ tenant: 'default', start: now - 60, end: now + 60, limit: 100 });
       assert.deepEqual(metrics.gauge, [gauge]);
       assert.deepEqual(metrics.histogram, [histogram]);
     } finally {

@@ -2,6 +2,7 @@ import { encodeTracesData, spansToTracesData } from '@tracehouse/otlp';
 import { searchTags, type TraceSummary, tagValues } from '@tracehouse/store';
 import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { tenantOf } from '../../auth/hook';
 import type { ApiDeps } from '../app';
 import { BadRequest, timeRange, traceIdParam } from '../params';
 import { intParam, parseTraceQL, runSearch, TraceQLBadRequest } from '../search';
@@ -93,7 +94,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   const traceById = (v2: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     const traceId = traceIdParam((req.params as { traceId: string }).traceId, 'trace id');
-    const spans = await store.getTrace(traceId);
+    const spans = await store.getTrace(traceId, tenantOf(req));
     if (spans.length === 0) return reply.code(404).send({ error: `trace ${traceId} not found` });
     if (wantsProtobuf(req)) {
       const bytes = encodeTracesData(spans);
@@ -189,6 +190,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const min = q.minDuration ? goDurationNanos(q.minDuration, 'minDuration') : undefined;
       const max = q.maxDuration ? goDurationNanos(q.maxDuration, 'maxDuration') : undefined;
       const traces = await runSearch(deps, {
+        tenant: tenantOf(req),
         query: withTraceDuration(query, min, max),
         ...timeRange(q),
         limit: intParam(q.limit, 'limit', 20, 1, 1000),
@@ -202,8 +204,13 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  const tagRange = (q: Record<string, string | undefined>) =>
-    timeRange({ start: q.start ?? (q.end ? undefined : String(Date.now() / 1000 - 86400)), end: q.end });
+  const tagRange = (req: FastifyRequest) => {
+    const q = req.query as Record<string, string | undefined>;
+    return {
+      tenant: tenantOf(req),
+      ...timeRange({ start: q.start ?? (q.end ? undefined : String(Date.now() / 1000 - 86400)), end: q.end }),
+    };
+  };
   const tagQuery = {
     type: 'object',
     properties: {
@@ -231,7 +238,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const scope = scopeParam(q.scope);
-      const scopes = await searchTags(store.sql, { ...tagRange(q), scope });
+      const scopes = await searchTags(store.sql, { ...tagRange(req), scope });
       const names = scopes.filter((s) => scope === 'intrinsic' || s.name !== 'intrinsic').flatMap((s) => s.tags);
       return { tagNames: [...new Set(names)].sort() };
     },
@@ -248,7 +255,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
-      return { scopes: await searchTags(store.sql, { ...tagRange(q), scope: scopeParam(q.scope) }) };
+      return { scopes: await searchTags(store.sql, { ...tagRange(req), scope: scopeParam(q.scope) }) };
     },
   );
   const tagParams = { type: 'object', properties: { tag: { type: 'string' } } };
@@ -267,7 +274,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const q = req.query as Record<string, string | undefined>;
       const tag = (req.params as { tag: string }).tag;
       // v1 tags are unscoped attribute names, except the span name.
-      const values = await tagValues(store.sql, { ...tagRange(q), tag: tag === 'name' ? 'name' : `.${tag}` });
+      const values = await tagValues(store.sql, { ...tagRange(req), tag: tag === 'name' ? 'name' : `.${tag}` });
       return { tagValues: [...new Set(values.map((v) => v.value))] };
     },
   );
@@ -287,7 +294,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const tag = (req.params as { tag: string }).tag;
-      return { tagValues: await tagValues(store.sql, { ...tagRange(q), tag, query: lenientTraceQL(q.q) }) };
+      return { tagValues: await tagValues(store.sql, { ...tagRange(req), tag, query: lenientTraceQL(q.q) }) };
     },
   );
 }
