@@ -271,7 +271,6 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
     },
     async (req) => {
-      const q = req.query as Record<string, string | undefined>;
       const tag = (req.params as { tag: string }).tag;
       // v1 tags are unscoped attribute names, except the span name.
       const values = await tagValues(store.sql, { ...tagRange(req), tag: tag === 'name' ? 'name' : `.${tag}` });
