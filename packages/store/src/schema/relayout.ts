@@ -43,8 +43,20 @@ WHERE database = currentDatabase() AND table = {table:String} AND active ORDER B
     await sql.command(`RENAME TABLE ${table} TO ${old}`);
     await sql.command(`RENAME TABLE ${copy} TO ${table}`);
   }
-  // A server refuses to drop a table over 50 GB unless told to (max_table_size_to_drop).
-  for (const t of [old, copy]) await sql.command(`DROP TABLE IF EXISTS ${t} SETTINGS max_table_size_to_drop = 0`);
+  for (const t of [old, copy]) await dropTable(sql, t);
+}
+
+/**
+ * A server refuses to drop a table over 50 GB unless told to (max_table_size_to_drop, a query
+ * setting in recent versions); a server that does not know the setting drops without it.
+ */
+async function dropTable(sql: Sql, table: string): Promise<void> {
+  try {
+    await sql.command(`DROP TABLE IF EXISTS ${table} SETTINGS max_table_size_to_drop = 0`);
+  } catch (err) {
+    if (String((err as { code?: unknown }).code) !== '115') throw err; // UNKNOWN_SETTING
+    await sql.command(`DROP TABLE IF EXISTS ${table}`);
+  }
 }
 
 /** `(a, b)` and `a, b` (system.tables.sorting_key) name the same key. */
