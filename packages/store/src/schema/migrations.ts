@@ -68,7 +68,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 8,
-    name: 'query: spans sorted by 1-minute bucket and trace id (copied over, partition by partition)',
+    name: 'query: spans sorted by 1-minute bucket, tenant and trace id (copied over, partition by partition)',
     statements: [],
     run: (sql) => relayoutTable(sql, 'spans', spansOrderBy),
   },
