@@ -41,9 +41,10 @@ export async function getTrace(
     `SELECT toString(count()) AS found,
   toString(toUnixTimestamp64Nano(min(Start))) AS start, toString(toUnixTimestamp64Nano(max(End))) AS end,
   toString(toUnixTimestamp64Milli(min(IngestStart))) AS ingestStart, toString(toUnixTimestamp64Milli(max(IngestEnd))) AS ingestEnd,
-  max(IngestEnd) >= now64(3) - toIntervalSecond({recentSeconds:UInt32}) AS recent
+  {recentSeconds:UInt32} = 0 OR max(IngestEnd) >= now64(3) - toIntervalSecond({recentSeconds:UInt32}) AS recent
 FROM trace_index WHERE TraceId = {traceId:String}`,
-    { traceId, recentSeconds: Number.isFinite(recentSeconds) ? Math.ceil(recentSeconds) : 0xffffffff },
+    // 0: no retention known, always read the recent window too.
+    { traceId, recentSeconds: Number.isFinite(recentSeconds) ? Math.max(1, Math.ceil(recentSeconds)) : 0 },
   );
   if (!range || range.found === '0') return [];
   const kept = `SELECT ${names}, 1 AS Source FROM ${spans.name}
