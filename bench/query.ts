@@ -127,14 +127,25 @@ async function load(sql: Sql): Promise<number> {
     await sql.command(spansInsertSql('spans', from, Math.min(chunk, SPANS - from)));
     step(`spans ${from + chunk}`);
   }
-  // The trace index as ingest would have left it (the spans passed through spans_recent).
-  await sql.command(`INSERT INTO trace_index SELECT TraceId, min(Timestamp), max(addNanoseconds(Timestamp, greatest(Duration, 0))),
-  now64(3), now64(3), count() FROM spans GROUP BY TraceId`);
+  // The trace index as live ingest would have left it: the spans passed through spans_recent
+  // as they happened, so a trace's ingest time is its span time (most traces of the day have
+  // left the 1 h recent window, as in production).
+  await sql.command(`INSERT INTO trace_index SELECT TraceId, min(Timestamp) AS Start, max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
+  toDateTime64(Start, 3), toDateTime64(End, 3), count() FROM spans GROUP BY TraceId`);
   step('trace_index');
+  // Every loaded trace was kept by a decision, as the sampler records it: search results then
+  // look up real decisions (1M rows sorted by trace id), not an empty table.
+  await sql.command(`INSERT INTO sampling_decisions (TraceId, Decision, Rule, Reason, DecidedAt, AdjustedCount, SpanCount,
+  TraceStart, TraceEnd, LastIngest, Threshold)
+SELECT TraceId, 'keep', 'baseline', 'quiet for decisionWait', addSeconds(max(End), 30), 1, sum(SpanCount),
+  min(Start), max(End), toDateTime64(max(End), 3), '0'
+FROM trace_index GROUP BY TraceId`);
+  step('sampling_decisions');
   await sql.command(logsInsertSql(LOGS));
   step('logs');
   await sql.command('OPTIMIZE TABLE spans FINAL');
   await sql.command('OPTIMIZE TABLE trace_index FINAL');
+  await sql.command('OPTIMIZE TABLE sampling_decisions FINAL');
   await sql.command('OPTIMIZE TABLE logs FINAL');
   step('optimize');
   return (performance.now() - started) / 1000;
@@ -207,6 +218,7 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
         recent: false,
       });
       if (found.length === 0) throw new Error(`no result for ${q}`);
+      if (found.some((t) => t.decision !== 'keep')) throw new Error(`a result of ${q} has no decision`);
     };
   };
   const serviceSearch = await timed(ITERATIONS, search('{ resource.service.name = "checkout" && duration > 500ms }'));

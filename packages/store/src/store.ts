@@ -45,6 +45,8 @@ export class Store {
     private readonly spanWriter: BatchWriter,
     private readonly logWriter: BatchWriter,
     private readonly metricWriters: Record<MetricType, BatchWriter>,
+    /** Retention of the recent window (s): older traces are read from `spans` only. */
+    private readonly recentSeconds: number,
   ) {}
 
   static async open(opts: StoreOptions): Promise<Store> {
@@ -56,7 +58,7 @@ export class Store {
     const metricWriters = Object.fromEntries(
       Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),
     ) as Record<MetricType, BatchWriter>;
-    return new Store(sql, writer(spansRecent), writer(logs), metricWriters);
+    return new Store(sql, writer(spansRecent), writer(logs), metricWriters, opts.retention.spansRecent);
   }
 
   get engine(): 'embedded' | 'server' {
@@ -88,7 +90,7 @@ export class Store {
 
   /** The spans of one trace that belong to `tenant`. */
   getTrace(traceId: string, tenant: string): Promise<SpanRecord[]> {
-    return getTrace(this.sql, traceId, tenant);
+    return getTrace(this.sql, traceId, tenant, this.recentSeconds);
   }
 
   /** The sampling decision of a trace of `tenant`; undefined for a trace id it never sent. */

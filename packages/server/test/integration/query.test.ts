@@ -478,6 +478,17 @@ describe('query: TraceQL search, logs <-> traces, user timeline, Tempo API', () 
           { type: 'string', value: 'shop-payments' },
         ],
       );
+      // A complete q narrows the values to those on spans matching its conditions.
+      const values = async (tag: string, traceql: string) =>
+        (await server.get(`/tempo/api/v2/search/tag/${tag}/values?q=${encodeURIComponent(traceql)}`)).body.tagValues
+          .map((v: { value: string }) => v.value)
+          .sort();
+      assert.deepEqual(await values('name', '{ resource.service.name = "shop-payments" }'), ['POST /pay', 'ledger']);
+      assert.deepEqual(await values('resource.service.name', '{ span.http.route = "/checkout" }'), ['shop-frontend']);
+      assert.deepEqual(await values('span.http.route', '{ span.enduser.id = "u-42" && status = error }'), [
+        '/checkout',
+      ]);
+      assert.deepEqual(await values('resource.service.name', '{}'), ['shop-frontend', 'shop-payments']);
       const status = await server.get('/tempo/api/v2/search/tag/status/values');
       assert.deepEqual(status.body.tagValues[0], { type: 'keyword', value: 'error' });
     });

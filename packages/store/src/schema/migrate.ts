@@ -13,6 +13,7 @@ export async function migrate(sql: Sql): Promise<number[]> {
   for (const m of migrations) {
     if (done.has(m.version)) continue;
     for (const statement of m.statements) await sql.command(statement);
+    if (m.run) await m.run(sql);
     await sql.command('INSERT INTO schema_migrations (version, name) VALUES ({version:UInt32}, {name:String})', {
       version: m.version,
       name: m.name,

@@ -1,6 +1,8 @@
 import { authTablesSql } from '../auth/tables';
+import type { Sql } from '../client';
 import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
+import { relayoutTable } from './relayout';
 import {
   createTableSql,
   firstTables,
@@ -8,6 +10,7 @@ import {
   samplingDecisionsSql,
   spans,
   spansIngestTimeIndexSql,
+  spansOrderBy,
   tenantMigrationSql,
   traceIndexIngestEndIndexSql,
   traceIndexSql,
@@ -23,6 +26,8 @@ export interface Migration {
   version: number;
   name: string;
   statements: string[];
+  /** Runs after the statements, for what DDL alone cannot do (e.g. copying data); idempotent too. */
+  run?: (sql: Sql) => Promise<void>;
 }
 
 export const migrations: Migration[] = [
@@ -60,6 +65,12 @@ export const migrations: Migration[] = [
     version: 7,
     name: 'tenants: a Tenant column on every telemetry table, Tenants on sampling_decisions, Tenant on users',
     statements: tenantMigrationSql,
+  },
+  {
+    version: 8,
+    name: 'query: spans sorted by 1-minute bucket, tenant and trace id (copied over, partition by partition)',
+    statements: [],
+    run: (sql) => relayoutTable(sql, 'spans', spansOrderBy),
   },
 ];
 

@@ -127,6 +127,21 @@ export const spans: TableDef = {
   indexGranularity: 2048,
 };
 
+/**
+ * Migration 8 re-sorts `spans` (the definition above is migration 2's, kept as released) by
+ * 1-minute time bucket, then tenant, then trace id:
+ * - a trace's spans sit together, so trace-by-id and the details of search results read one
+ *   or two granules per trace instead of one per span (the trace index gives the bucket);
+ * - a search window reads only its buckets (a 1 h window: 60 of 1440 a day, instead of the rows
+ *   of every (service, name) run that overlaps it), newest first, in slices as small as a minute;
+ * - ids repeated on neighbouring rows compress (52.5 -> ~36 B/span in the benchmark).
+ * A service no longer narrows the read through the key: searches by service read the
+ * `ServiceName` column of the window (1 byte a row).
+ */
+export const SPANS_TIME_BUCKET_SECONDS = 60;
+// Tenant (migration 7) between the two: a search reads only its tenant's rows of each minute.
+export const spansOrderBy = '(toStartOfMinute(Timestamp), Tenant, TraceId)';
+
 /** The tables of migration 1 (do not change: released). */
 export const firstTables: TableDef[] = [spansRecent, logs, ...Object.values(metricTables)];
 

@@ -1,5 +1,7 @@
+import type { Query } from '@tracehouse/traceql';
 import type { Sql } from '../client';
 import { tenantKey } from '../tenant';
+import { compileQuery } from './compile';
 import { Params } from './params';
 import { TAG_VALUES_TABLE } from './schema';
 
@@ -94,15 +96,28 @@ export interface TagValue {
   value: string;
 }
 
+export interface TagValuesRequest extends TagRange {
+  tag: string;
+  prefix?: string;
+  limit?: number;
+  /**
+   * Only values seen on spans matching this query's span conditions (Grafana's `q`). Read from
+   * the spans themselves, so only the newest hour of the range; a query without conditions,
+   * or one that needs whole traces (`trace:duration`...), is ignored.
+   */
+  query?: Query;
+}
+
 /** The most frequent values of one tag, optionally starting with a prefix. Unknown tags have none. */
-export async function tagValues(
-  sql: Sql,
-  r: TagRange & { tag: string; prefix?: string; limit?: number },
-): Promise<TagValue[]> {
+export async function tagValues(sql: Sql, r: TagValuesRequest): Promise<TagValue[]> {
   const source = tagSource(r.tag);
   if (!source) return [];
   if ('keywords' in source) {
     return source.keywords.filter((v) => v.startsWith(r.prefix ?? '')).map((value) => ({ type: 'keyword', value }));
+  }
+  if (r.query) {
+    const filtered = await matchingTagValues(sql, r, source, r.query);
+    if (filtered) return filtered;
   }
   const limit = r.limit ?? 1000;
   const p = new Params();
@@ -119,3 +134,54 @@ LIMIT ${p.add(limit, 'UInt32')}`,
   );
   return rows.map((x) => ({ type: TEMPO_TYPE[x.Type] ?? 'string', value: x.Value }));
 }
+
+/** The newest stretch of the range that values of a filtered tag are read from (s). */
+const FILTERED_WINDOW_SECONDS = 3600;
+
+/** Values of a tag on the spans passing the query's span filters; undefined when the query filters nothing. */
+async function matchingTagValues(
+  sql: Sql,
+  r: TagValuesRequest,
+  source: { scopes: string[]; key: string },
+  query: Query,
+): Promise<TagValue[] | undefined> {
+  const p = new Params();
+  const c = compileQuery(query, p);
+  if (c.needsTraceSummary || c.filters.every((f) => f === '1')) return undefined;
+  const k = p.add(source.key, 'String');
+  const candidates = source.scopes.map((scope) => {
+    if (scope === 'intrinsic') return `('', toString(SpanName), 1)`;
+    const [A, T] =
+      scope === 'span' ? ['SpanAttributes', 'SpanAttributeTypes'] : ['ResourceAttributes', 'ResourceAttributeTypes'];
+    return `(toString(${T}[${k}]), ${A}[${k}], mapContains(${A}, ${k}))`;
+  });
+  const end = Math.ceil(r.end);
+  const from = p.add(Math.max(Math.floor(r.start), end - FILTERED_WINDOW_SECONDS), 'Int64');
+  const to = p.add(end, 'Int64');
+  const prefix = r.prefix ? ` AND startsWith(v.2, ${p.add(r.prefix, 'String')})` : '';
+  const limit = r.limit ?? 1000;
+  const time = `Tenant = ${p.add(tenantKey(r.tenant), 'String')}
+    AND Timestamp >= toDateTime64(${from}, 9) AND Timestamp <= toDateTime64(${to}, 9)`;
+  const matching = (table: string, extra: string) =>
+    `SELECT arrayJoin(arrayFilter(x -> x.3 = 1, [${candidates.join(', ')}])) AS v FROM ${table}
+  WHERE ${time}${extra} AND (${c.anyFilter})`;
+  // Kept spans, and the recent window's (dropped traces too, as the rollup has them); the recent
+  // table is partitioned by ingest time, which follows span time closely.
+  const rows = await sql.query<{ Type: string; Value: string }>(
+    `SELECT v.1 AS Type, v.2 AS Value FROM (
+  ${matching('spans', '')}
+  UNION ALL
+  ${matching('spans_recent', ` AND IngestTime >= toDateTime64(${from}, 3) - toIntervalSecond(300)`)}
+)
+WHERE v.1 NOT IN ('array', 'kvlist', 'bytes') AND length(v.2) <= ${MAX_FILTERED_VALUE_LENGTH}${prefix}
+GROUP BY Type, Value
+ORDER BY count() DESC, Value, Type
+LIMIT ${p.add(limit, 'UInt32')}`,
+    p.values,
+    { ...LIMITS, maxRows: limit },
+  );
+  return rows.map((x) => ({ type: TEMPO_TYPE[x.Type] ?? 'string', value: x.Value }));
+}
+
+/** As in the rollup: longer values are ids or payloads nobody autocompletes. */
+const MAX_FILTERED_VALUE_LENGTH = 128;

@@ -1,6 +1,6 @@
 import { encodeTracesData, spansToTracesData } from '@tracehouse/otlp';
 import { searchTags, type TraceSummary, tagValues } from '@tracehouse/store';
-import type { Query } from '@tracehouse/traceql';
+import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantOf } from '../../auth/hook';
 import type { ApiDeps } from '../app';
@@ -215,7 +215,11 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     type: 'object',
     properties: {
       scope: { type: 'string' },
-      q: { type: 'string', description: 'ignored: the full list is returned' },
+      q: {
+        type: 'string',
+        description:
+          'v2 values: a TraceQL query; only values seen on spans matching its conditions (newest hour of the range). Ignored by the other routes, and when incomplete or invalid.',
+      },
       start: { type: 'string' },
       end: { type: 'string' },
       limit: { type: 'string' },
@@ -267,7 +271,6 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
     },
     async (req) => {
-      const q = req.query as Record<string, string | undefined>;
       const tag = (req.params as { tag: string }).tag;
       // v1 tags are unscoped attribute names, except the span name.
       const values = await tagValues(store.sql, { ...tagRange(req), tag: tag === 'name' ? 'name' : `.${tag}` });
@@ -279,7 +282,8 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     {
       schema: {
         summary: 'Typed values of a scoped tag (v2)',
-        description: 'An incomplete or invalid q is ignored: the full list is returned.',
+        description:
+          'With q, a TraceQL query, only values seen on spans matching its conditions in the newest hour of the range; an incomplete or invalid q is ignored: the full list is returned.',
         tags: TAG,
         params: tagParams,
         querystring: tagQuery,
@@ -289,7 +293,18 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const tag = (req.params as { tag: string }).tag;
-      return { tagValues: await tagValues(store.sql, { ...tagRange(req), tag }) };
+      return { tagValues: await tagValues(store.sql, { ...tagRange(req), tag, query: lenientTraceQL(q.q) }) };
     },
   );
+}
+
+/** Grafana sends the query being typed: one that does not parse (yet) filters nothing. */
+function lenientTraceQL(q: string | undefined): Query | undefined {
+  if (!q?.trim()) return undefined;
+  try {
+    return parse(q);
+  } catch (e) {
+    if (e instanceof TraceQLError) return undefined;
+    throw e;
+  }
 }

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Store } from '../../src/index';
+import { spanColumns } from '../../src/schema/columns';
+import { bareSpan, hex, storeOptions, tempDir } from '../fixtures';
+
+test('a trace is read as received while in the recent window, and from its kept copy once it has left it', async () => {
+  const store = await Store.open(storeOptions(tempDir())); // recent retention 1 h
+  const sql = store.sql;
+  try {
+    const fresh = hex(16);
+    const old = hex(16);
+    const now = BigInt(Date.now()) * 1_000_000n;
+    await store.writeSpans([bareSpan({ TraceId: fresh, SpanId: hex(8), Timestamp: String(now) })]);
+    // Kept, the kept copy marked; and the same span under another trace id, ingested 2 h ago:
+    // that trace has left the recent window (its parts expired), only its kept copy and its
+    // trace index row remain.
+    const cols = [...spanColumns.map((c) => `\`${c.name}\``), 'Tenant'];
+    const keep = (traceId: string) =>
+      sql.command(
+        `INSERT INTO spans (${cols.join(', ')}) SELECT ${cols
+          .map((c) =>
+            c === '`SpanAttributes`'
+              ? "mapUpdate(SpanAttributes, map('copy', 'kept'))"
+              : c === '`TraceId`'
+                ? '{traceId:String}'
+                : c,
+          )
+          .join(', ')} FROM spans_recent WHERE TraceId = {fresh:String}`,
+        { traceId, fresh },
+      );
+    await keep(fresh);
+    await keep(old);
+    await sql.command(
+      `INSERT INTO trace_index SELECT {old:String}, Start, End, IngestStart - toIntervalHour(2), IngestEnd - toIntervalHour(2), SpanCount
+FROM trace_index WHERE TraceId = {fresh:String}`,
+      { old, fresh },
+    );
+
+    const [recent] = await store.getTrace(fresh, 'default');
+    assert.deepEqual(recent!.SpanAttributes, {});
+    const [kept] = await store.getTrace(old, 'default');
+    assert.deepEqual(kept!.SpanAttributes, { copy: 'kept' });
+    assert.deepEqual(await store.getTrace(hex(16), 'default'), []);
+    assert.deepEqual(await store.getTrace(fresh, 'acme'), []);
+  } finally {
+    await store.close();
+  }
+});
