@@ -14,7 +14,6 @@ export interface OtelModules {
   sdkMetrics: typeof import('@opentelemetry/sdk-metrics');
   resources: typeof import('@opentelemetry/resources');
   core: typeof import('@opentelemetry/core');
-  contextAsyncHooks: typeof import('@opentelemetry/context-async-hooks');
   autoInstrumentations: typeof import('@opentelemetry/auto-instrumentations-node');
   fastifyOtel: typeof import('@fastify/otel');
 }
@@ -29,7 +28,6 @@ export function loadOtelModules(): OtelModules {
     sdkMetrics: require('@opentelemetry/sdk-metrics'),
     resources: require('@opentelemetry/resources'),
     core: require('@opentelemetry/core'),
-    contextAsyncHooks: require('@opentelemetry/context-async-hooks'),
     autoInstrumentations: require('@opentelemetry/auto-instrumentations-node'),
     fastifyOtel: require('@fastify/otel'),
   };

@@ -8,7 +8,6 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BaggageLogRecordProcessor } from './baggage-log-processor.js';
 import { BaggageSpanProcessor } from './baggage-span-processor.js';
 import type { ResolvedConfig } from './config.js';
-import { createContextManager } from './context-manager.js';
 import { registerEsmHooks } from './esm-hooks.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
@@ -78,7 +77,6 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
   const sdk = new sdkNode.NodeSDK({
     resource: buildResource(config.resourceAttributes, modules),
     autoDetectResources: false,
-    contextManager: createContextManager(modules),
     sampler: createSampler(config.sampler, modules),
     textMapPropagator: new core.CompositePropagator({
       propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
