@@ -153,7 +153,11 @@ export class ServiceGraphProcessor implements Processor {
     // Each tenant's spans are paired among themselves: a call from one tenant's service to
     // another tenant's shows in each tenant's graph as a call to or from a peer it cannot see.
     const byTenant = new Map<string, GraphSpanRow[]>();
-    for (const span of spans) byTenant.set(span.tenant, [...(byTenant.get(span.tenant) ?? []), span]);
+    for (const span of spans) {
+      const group = byTenant.get(span.tenant);
+      if (group) group.push(span);
+      else byTenant.set(span.tenant, [span]);
+    }
     const rows = new Map<string, EdgeRow>();
     let unpaired = 0;
     for (const [tenant, tenantSpans] of [...byTenant.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
