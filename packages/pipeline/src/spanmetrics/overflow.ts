@@ -3,36 +3,54 @@ export const OVERFLOW_KEY = '{otel_metric_overflow="true"}';
 export const OVERFLOW_LABELS: readonly [string, string][] = [['otel_metric_overflow', 'true']];
 
 /**
- * Cardinality limit per metric, as the OpenTelemetry SDK's aggregation_cardinality_limit:
- * once `limit` label sets are known, every new one is counted in the overflow series, so
- * totals stay right while group-by queries undercount. Deterministic for a given order of
+ * Cardinality limit per metric and tenant, as the OpenTelemetry SDK's
+ * aggregation_cardinality_limit: once `limit` label sets of a tenant are known, every new one of
+ * that tenant is counted in the overflow series, so totals stay right while group-by queries
+ * undercount. Keys carry their tenant (tenantSeriesKey), and each tenant has its own room, so one
+ * tenant's label explosion never folds another's series. Deterministic for a given order of
  * arrivals, so a re-run window folds the same sets.
  */
 export class SeriesLimiter {
-  private readonly known: Set<string>;
+  /** Tenant key -> its known label sets. */
+  private readonly known = new Map<string, Set<string>>();
 
   constructor(
     readonly limit: number,
     known: Iterable<string> = [],
   ) {
-    this.known = new Set([...known].filter((k) => k !== OVERFLOW_KEY));
+    for (const k of known) if (!isOverflow(k)) this.of(k).add(k);
   }
 
-  /** The key to count `key` under: itself, or OVERFLOW_KEY past the limit. */
+  /** The key to count `key` under: itself, or OVERFLOW_KEY past its tenant's limit. */
   admit(key: string): string {
-    if (key === OVERFLOW_KEY || this.known.has(key)) return key;
-    if (this.known.size >= this.limit) return OVERFLOW_KEY;
-    this.known.add(key);
+    if (isOverflow(key)) return key;
+    const known = this.of(key);
+    if (known.has(key)) return key;
+    if (known.size >= this.limit) return OVERFLOW_KEY;
+    known.add(key);
     return key;
   }
 
   /** Frees a label set (its series expired). */
   forget(key: string): void {
-    this.known.delete(key);
+    this.known.get(seriesTenant(key))?.delete(key);
   }
 
+  private of(key: string): Set<string> {
+    const tenant = seriesTenant(key);
+    let set = this.known.get(tenant);
+    if (!set) {
+      set = new Set();
+      this.known.set(tenant, set);
+    }
+    return set;
+  }
+
+  /** Label sets known, all tenants together. */
   get size(): number {
-    return this.known.size;
+    let n = 0;
+    for (const set of this.known.values()) n += set.size;
+    return n;
   }
 }
 
@@ -50,3 +68,6 @@ export const tenantSeriesKey = (tenant: string, key: string): string => `${tenan
 
 /** The tenant's stored key of a series key made by tenantSeriesKey. */
 export const seriesTenant = (key: string): string => key.slice(0, Math.max(0, key.indexOf('{')));
+
+/** A tenant's overflow series key (OVERFLOW_KEY after the tenant). */
+const isOverflow = (key: string): boolean => key.slice(seriesTenant(key).length) === OVERFLOW_KEY;

@@ -14,8 +14,10 @@ import {
   SeriesLimiter,
   sanitizeLabelName,
   seriesKey,
+  seriesTenant,
   spanKindLabel,
   statusCodeLabel,
+  tenantSeriesKey,
   wantsOpenMetrics,
 } from '../../src/index';
 
@@ -108,6 +110,19 @@ describe('cardinality limit', () => {
     const limiter = new SeriesLimiter(2, ['{a="1"}', '{a="2"}']);
     assert.equal(limiter.admit('{a="2"}'), '{a="2"}');
     assert.equal(limiter.admit('{a="3"}'), OVERFLOW_KEY);
+  });
+
+  test("each tenant has its own room: one tenant's new sets never fold another's", () => {
+    const limiter = new SeriesLimiter(2, [tenantSeriesKey('acme', OVERFLOW_KEY)]);
+    for (const v of ['1', '2']) assert.equal(limiter.admit(`acme{a="${v}"}`), `acme{a="${v}"}`);
+    assert.equal(limiter.admit('acme{a="3"}'), OVERFLOW_KEY, 'acme is full');
+    assert.equal(limiter.admit('{a="3"}'), '{a="3"}', 'the default tenant is not');
+    assert.equal(limiter.admit('globex{a="3"}'), 'globex{a="3"}');
+    assert.equal(limiter.admit(tenantSeriesKey('acme', OVERFLOW_KEY)), tenantSeriesKey('acme', OVERFLOW_KEY));
+    assert.equal(seriesTenant(tenantSeriesKey('acme', OVERFLOW_KEY)), 'acme');
+    assert.equal(limiter.size, 4);
+    limiter.forget('acme{a="1"}');
+    assert.equal(limiter.admit('acme{a="3"}'), 'acme{a="3"}', 'a freed set makes room');
   });
 });
 

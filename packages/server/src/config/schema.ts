@@ -102,7 +102,7 @@ export const configKeys = {
   'derived.cardinalityLimit': {
     kind: 'int',
     default: 2000,
-    doc: 'label sets per derived metric; new ones past it fold into otel_metric_overflow="true"',
+    doc: 'label sets per derived metric and tenant; new ones past it fold into otel_metric_overflow="true"',
   },
   'auth.allowAnonymous': {
     kind: 'bool',
