@@ -11,63 +11,28 @@ import dc from 'node:diagnostics_channel';
 import http from 'node:http';
 import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
-import {
-  type Attributes,
-  context,
-  type MeterProvider,
-  propagation,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  type TracerProvider,
-  trace,
-} from '@opentelemetry/api';
-import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { OtelModules } from './otel-modules.js';
+import { type Attributes, context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { type Core, KNOWN_METHODS, LeanInstrumentation } from './lean-instrumentation.js';
 
 export const HTTP_CLIENT_INSTRUMENTATION_NAME = '@tracehouse/instrumentation-http-client';
-const VERSION = '0.1.0';
 
 export interface HttpClientInstrumentationConfig extends InstrumentationConfig {
   requestHeaders?: readonly string[];
   responseHeaders?: readonly string[];
 }
 
-type Core = OtelModules['core'];
 const SPAN = Symbol('tracehouse.http.client.span');
 type Tagged = http.ClientRequest & { [SPAN]?: Span };
 // biome-ignore lint/suspicious/noExplicitAny: the wrapped functions take every overload of request/get.
 type RequestFn = (...args: any[]) => http.ClientRequest;
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 
-export class HttpClientInstrumentation implements Instrumentation<HttpClientInstrumentationConfig> {
-  readonly instrumentationName = HTTP_CLIENT_INSTRUMENTATION_NAME;
-  readonly instrumentationVersion = VERSION;
-  private config: HttpClientInstrumentationConfig;
-  private tracer: Tracer;
-  private readonly core: Core;
+export class HttpClientInstrumentation extends LeanInstrumentation<HttpClientInstrumentationConfig> {
   private restore: (() => void)[] = [];
 
   constructor(config: HttpClientInstrumentationConfig, core: Core) {
-    this.config = { ...config, enabled: config.enabled ?? true };
-    this.core = core;
-    this.tracer = trace.getTracer(HTTP_CLIENT_INSTRUMENTATION_NAME, VERSION);
+    super(HTTP_CLIENT_INSTRUMENTATION_NAME, config, core);
     if (this.config.enabled) this.enable();
-  }
-
-  setTracerProvider(provider: TracerProvider): void {
-    this.tracer = provider.getTracer(HTTP_CLIENT_INSTRUMENTATION_NAME, VERSION);
-  }
-
-  setMeterProvider(_provider: MeterProvider): void {}
-
-  setConfig(config: HttpClientInstrumentationConfig): void {
-    this.config = { ...config, enabled: this.config.enabled };
-  }
-
-  getConfig(): HttpClientInstrumentationConfig {
-    return this.config;
   }
 
   enable(): void {

@@ -22,20 +22,16 @@ import {
   type Attributes,
   type Context,
   context,
-  type MeterProvider,
   propagation,
   type Span,
   SpanKind,
   SpanStatusCode,
-  type Tracer,
-  type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { OtelModules } from './otel-modules.js';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { type Core, KNOWN_METHODS, LeanInstrumentation } from './lean-instrumentation.js';
 
 export const HTTP_SERVER_INSTRUMENTATION_NAME = '@tracehouse/instrumentation-http-server';
-const VERSION = '0.1.0';
 
 export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
   /** Request paths (query ignored) that start no trace: tracing is suppressed for their whole handling. */
@@ -47,7 +43,6 @@ export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
   responseHeaders?: readonly string[];
 }
 
-type Core = OtelModules['core'];
 type RpcMetadata = { type: unknown; span: Span; route?: string };
 
 /** The request's context (also set on the response). */
@@ -69,37 +64,12 @@ interface Patch {
   own: boolean;
 }
 
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
-
-export class HttpServerInstrumentation implements Instrumentation<HttpServerInstrumentationConfig> {
-  readonly instrumentationName = HTTP_SERVER_INSTRUMENTATION_NAME;
-  readonly instrumentationVersion = VERSION;
-  private config: HttpServerInstrumentationConfig;
-  private tracer: Tracer;
+export class HttpServerInstrumentation extends LeanInstrumentation<HttpServerInstrumentationConfig> {
   private patches: Patch[] = [];
-  private readonly core: Core;
 
   constructor(config: HttpServerInstrumentationConfig, core: Core) {
-    this.config = { ...config, enabled: config.enabled ?? true };
-    this.core = core;
-    this.tracer = trace.getTracer(HTTP_SERVER_INSTRUMENTATION_NAME, VERSION);
+    super(HTTP_SERVER_INSTRUMENTATION_NAME, config, core);
     if (this.config.enabled) this.enable();
-  }
-
-  setTracerProvider(provider: TracerProvider): void {
-    this.tracer = provider.getTracer(HTTP_SERVER_INSTRUMENTATION_NAME, VERSION);
-  }
-
-  setMeterProvider(_provider: MeterProvider): void {
-    // No metrics: tracehouse derives RED metrics from the spans.
-  }
-
-  setConfig(config: HttpServerInstrumentationConfig): void {
-    this.config = { ...config, enabled: this.config.enabled };
-  }
-
-  getConfig(): HttpServerInstrumentationConfig {
-    return this.config;
   }
 
   enable(): void {
