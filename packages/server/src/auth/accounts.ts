@@ -11,31 +11,15 @@ export class AccountError extends Error {}
 
 const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9._@-]{0,63}$/;
 
-export interface UserInfo {
-  username: string;
-  role: string;
-  tenant: string;
-  createdAtMs: number;
-}
+/** A user as the API and the CLI show it: everything but the password hash. */
+export type UserInfo = Omit<UserRow, 'passwordHash'>;
 
-export interface TokenInfo {
-  id: string;
-  name: string;
-  kind: 'api' | 'ingest';
-  role: string;
-  tenant: string;
-  createdBy: string;
-  createdAtMs: number;
-  expiresAtMs: number | null;
-  revokedAtMs: number | null;
-}
+/** A token as the API and the CLI show it: everything but its hash. */
+export type TokenInfo = Omit<TokenRow, 'hash'>;
 
-export const userInfo = (u: UserRow): UserInfo => ({
-  username: u.username,
-  role: u.role,
-  tenant: u.tenant,
-  createdAtMs: u.createdAtMs,
-});
+export const userInfo = ({ passwordHash: _hash, ...u }: UserRow): UserInfo => u;
+
+export const tokenInfo = ({ hash: _hash, ...t }: TokenRow): TokenInfo => t;
 
 /** A tenant name from user input ('default' when absent). */
 function tenantInput(tenant: string | undefined): string {
@@ -43,8 +27,6 @@ function tenantInput(tenant: string | undefined): string {
   if (!TENANT_NAME.test(t)) throw new AccountError('tenant: 1-64 lowercase letters, digits, _ and -');
   return t;
 }
-
-export const tokenInfo = ({ hash: _hash, ...t }: TokenRow): TokenInfo => t;
 
 export async function addUser(
   store: AuthStore,

@@ -181,7 +181,7 @@ export class ServiceGraphProcessor implements Processor {
 }
 
 /** The series key of a stored edge row: its tenant's, and its edge's or the overflow's. */
-function rowKey(r: { tenant: string; client: string; server: string; connectionType: string; overflow: boolean }) {
+function rowKey(r: Pick<EdgeRow, 'tenant' | 'client' | 'server' | 'connectionType' | 'overflow'>): string {
   return tenantSeriesKey(r.tenant, r.overflow ? OVERFLOW_KEY : edgeKey(r));
 }
 

@@ -220,14 +220,9 @@ export class SpanMetricsProcessor implements Processor {
     return [...rows.values()];
   }
 
-  private labelsOf(r: {
-    service: string;
-    spanName: string;
-    spanKind: string;
-    statusCode: string;
-    dimensions: Record<string, string>;
-    overflow: boolean;
-  }): LabelPairs {
+  private labelsOf(
+    r: Pick<SpanMetricRow, 'service' | 'spanName' | 'spanKind' | 'statusCode' | 'dimensions' | 'overflow'>,
+  ): LabelPairs {
     if (r.overflow) return OVERFLOW_LABELS;
     return [
       ['service', r.service],
