@@ -1,4 +1,4 @@
-import { OpsQueries, type Store } from '@tracehouse/store';
+import { type OldestData, OpsQueries, type SamplingRuleStats, type Store, type TableStats } from '@tracehouse/store';
 import type { Counter } from 'prom-client';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 
@@ -17,25 +17,11 @@ export interface OpsSummary {
   };
   sampling: {
     windowSeconds: number;
-    rules: {
-      rule: string;
-      decided: number;
-      kept: number;
-      keepRatio: number;
-      decisionLagP50Seconds: number;
-      decisionLagP95Seconds: number;
-    }[];
+    rules: SamplingRuleStats[];
   };
   storage: {
     engine: string;
-    tables: {
-      table: string;
-      rows: number;
-      bytesOnDisk: number;
-      uncompressedBytes: number;
-      activeParts: number;
-      oldestUnixSeconds: number | null;
-    }[];
+    tables: (TableStats & Pick<OldestData, 'oldestUnixSeconds'>)[];
     queueBytes: Record<string, number>;
   };
   retentionSeconds: Record<string, number>;
