@@ -25,7 +25,6 @@ export type { Retention } from './schema/tables';
 export { AggregateFieldError } from './search/compile';
 export {
   type DecisionName,
-  decisionsOf,
   findTracesSql,
   type MatchedSpan,
   searchTraces,

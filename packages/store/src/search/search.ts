@@ -286,17 +286,3 @@ LEFT JOIN (
     { ...SEARCH_LIMITS, ...s.limits, maxRows: ids.length },
   );
 }
-
-/** The sampling decision of each given trace of `tenant`; absent means not decided yet. */
-export async function decisionsOf(sql: Sql, ids: string[], tenant: string): Promise<Map<string, DecisionName>> {
-  if (ids.length === 0) return new Map();
-  const rows = await sql.query<{ TraceId: string; decision: DecisionName }>(
-    `SELECT TraceId, argMin(Decision, DecidedAt) AS decision
-FROM sampling_decisions
-WHERE TraceId IN {ids:Array(String)} AND has(Tenants, {tenant:String})
-GROUP BY TraceId`,
-    { ids, tenant: tenantKey(tenant) },
-    { maxRows: ids.length },
-  );
-  return new Map(rows.map((r) => [r.TraceId, r.decision]));
-}
