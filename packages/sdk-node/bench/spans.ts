@@ -36,7 +36,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { BaggageSpanProcessor } from '../src/baggage-span-processor.js';
 import { DEFAULT_BAGGAGE_KEYS } from '../src/config.js';
-import { OtlpSpanEncoder } from '../src/otlp-span-encoder.js';
+import { EncodingSpanProcessor } from '../src/encoding-span-processor.js';
 import { RedactingSpanProcessor } from '../src/redacting-span-processor.js';
 import { Redactor } from '../src/redaction.js';
 
@@ -60,18 +60,16 @@ class SerializingExporter implements SpanExporter {
     return Promise.resolve();
   }
 }
-/** The same with our encoder (the shipped default for http/protobuf). */
-class LeanSerializingExporter implements SpanExporter {
-  bytes = 0;
-  private readonly encoder = new OtlpSpanEncoder();
-  export(spans: ReadableSpan[], done: (result: { code: number }) => void): void {
-    this.bytes += this.encoder.encode(spans).length;
-    done({ code: 0 });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+/** The shipped http/protobuf pipeline: each span encoded as it ends; batches sent nowhere. */
+const encodedAtEnd = () =>
+  new EncodingSpanProcessor(
+    {
+      send: (_batch, done) => done({ code: 0 }),
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    },
+    { maxQueueSize: 8192, maxExportBatchSize: 1024, scheduledDelayMillis: 5000, exportContext: () => ROOT_CONTEXT },
+  );
 class DroppingExporter implements SpanExporter {
   export(_spans: ReadableSpan[], done: (result: { code: number }) => void): void {
     done({ code: 0 });
@@ -133,11 +131,11 @@ const cases: Case[] = [
     ]),
   },
   {
-    name: '+ OTLP protobuf serialization, our encoder (shipped, minus the socket)',
+    name: 'encoded as each span ends, our encoder (shipped, minus the socket)',
     tracer: tracerWith([
       new BaggageSpanProcessor(DEFAULT_BAGGAGE_KEYS),
       new RedactingSpanProcessor(redactor),
-      batch(new LeanSerializingExporter()),
+      encodedAtEnd(),
     ]),
   },
 ];

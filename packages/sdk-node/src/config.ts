@@ -39,8 +39,8 @@ export interface SignalExport {
 
 export interface BatchConfig {
   scheduledDelayMillis?: number;
-  maxQueueSize?: number;
-  maxExportBatchSize?: number;
+  maxQueueSize: number;
+  maxExportBatchSize: number;
   exportTimeoutMillis?: number;
 }
 

@@ -5,12 +5,14 @@ import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { SignalExport } from './config.js';
-import type { SpanEncoderChoice } from './options.js';
-import { createProtoSpanExporter } from './otlp-proto-span-exporter.js';
 
 const require = createRequire(import.meta.url);
 
-export function createSpanExporter({ protocol, url, headers }: SignalExport, encoder: SpanEncoderChoice): SpanExporter {
+/**
+ * Upstream's span exporters. http/protobuf normally goes through our encoding pipeline instead
+ * (encoding-span-processor.ts, started in start.ts); this one serves it with spanEncoder 'upstream'.
+ */
+export function createSpanExporter({ protocol, url, headers }: SignalExport): SpanExporter {
   switch (protocol) {
     case 'grpc': {
       const { OTLPTraceExporter } =
@@ -23,8 +25,6 @@ export function createSpanExporter({ protocol, url, headers }: SignalExport, enc
       return new OTLPTraceExporter({ url, headers });
     }
     default: {
-      // Ours by default: the upstream serializer was the largest part of a recorded span's cost.
-      if (encoder === 'lean') return createProtoSpanExporter({ url, headers });
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
       return new OTLPTraceExporter({ url, headers });

@@ -1,11 +1,12 @@
 // Our own OTLP/protobuf encoder for span batches (ExportTraceServiceRequest), used by the
-// http/protobuf trace exporter in place of @opentelemetry/otlp-transformer's serializer.
+// http/protobuf span pipeline (encoding-span-processor.ts) in place of
+// @opentelemetry/otlp-transformer's serializer.
 //
 // Why our own: it was the largest single part of the SDK's cost per recorded span. On the same
 // span, the upstream serializer took ~3.9 µs (packages/sdk-node/bench/spans.ts), more than starting,
 // recording, enriching, redacting and queueing the span together (~3.2 µs): it runs two passes (a
 // size estimate, then the write), allocates a Uint8Array per trace/span id, and writes every string
-// a character at a time. This one makes one pass into a reused scratch buffer, writes ids straight
+// a character at a time. This one writes each span once, when it is added to its batch, writes ids straight
 // from hex, writes strings with Buffer#write, and encodes the resource and each instrumentation
 // scope once per process instead of once per batch. The bytes are the same message (field order
 // and all); test/unit/otlp-span-encoder.test.ts decodes both encoders' output and compares them.
@@ -410,42 +411,58 @@ function encodeScope(scope: Scope): Buffer {
   return Buffer.from(w.buf.subarray(0, w.pos));
 }
 
-/** Encodes span batches; keeps one scratch buffer and the encoded resources and scopes between batches. */
-export class OtlpSpanEncoder {
-  private writer = new Writer(64 * 1024);
-  private readonly resources = new WeakMap<Resource, Buffer>();
-  private readonly scopes = new WeakMap<Scope, Buffer>();
+/**
+ * Builds one ExportTraceServiceRequest a span at a time: each span is encoded when it is added, into
+ * its instrumentation scope's buffer, so the span object can be collected at once instead of waiting
+ * in a queue until its batch is exported. `finish` wraps the buffers in their ResourceSpans and
+ * ScopeSpans, grouped by resource and scope in first-seen order, as upstream's serializer does.
+ */
+export class SpanBatchBuilder {
+  private readonly byResource = new Map<Resource, Map<Scope, Writer>>();
+  private spans = 0;
 
-  /** An ExportTraceServiceRequest holding `spans`, grouped by resource and scope as upstream does. */
-  encode(spans: readonly ReadableSpan[]): Uint8Array {
-    const byResource = new Map<Resource, Map<Scope, ReadableSpan[]>>();
-    for (const span of spans) {
-      let byScope = byResource.get(span.resource);
-      if (!byScope) {
-        byScope = new Map();
-        byResource.set(span.resource, byScope);
-      }
-      const list = byScope.get(span.instrumentationScope);
-      if (list) list.push(span);
-      else byScope.set(span.instrumentationScope, [span]);
+  constructor(private readonly cache: EncodedParts = new EncodedParts()) {}
+
+  /** Spans added so far. */
+  get count(): number {
+    return this.spans;
+  }
+
+  add(span: ReadableSpan): void {
+    let byScope = this.byResource.get(span.resource);
+    if (!byScope) {
+      byScope = new Map();
+      this.byResource.set(span.resource, byScope);
     }
-    const w = this.writer;
-    w.pos = 0;
-    for (const [resource, byScope] of byResource) {
+    let w = byScope.get(span.instrumentationScope);
+    if (!w) {
+      w = new Writer(4096);
+      byScope.set(span.instrumentationScope, w);
+    }
+    w.tag(2, LEN);
+    // Most spans encode to 128..16383 bytes: two length bytes, no move.
+    const start = w.begin(2);
+    writeSpan(w, span);
+    w.end(start, 2);
+    this.spans++;
+  }
+
+  /** The request's bytes. The builder must not be used afterwards. */
+  finish(): Uint8Array {
+    let size = 0;
+    for (const byScope of this.byResource.values()) {
+      for (const w of byScope.values()) size += w.pos + 512;
+    }
+    const w = new Writer(size + 1024);
+    for (const [resource, byScope] of this.byResource) {
       w.tag(1, LEN);
       const resourceSpans = w.begin(3);
-      w.raw(this.cached(this.resources, resource, encodeResource));
-      for (const [scope, list] of byScope) {
+      w.raw(this.cache.resource(resource));
+      for (const [scope, spans] of byScope) {
         w.tag(2, LEN);
         const scopeSpans = w.begin(3);
-        w.raw(this.cached(this.scopes, scope, encodeScope));
-        for (const span of list) {
-          w.tag(2, LEN);
-          // Most spans encode to 128..16383 bytes: two length bytes, no move.
-          const start = w.begin(2);
-          writeSpan(w, span);
-          w.end(start, 2);
-        }
+        w.raw(this.cache.scope(scope));
+        w.raw(spans.buf.subarray(0, spans.pos));
         if (scope.schemaUrl) {
           w.tag(3, LEN);
           w.string(scope.schemaUrl);
@@ -458,20 +475,30 @@ export class OtlpSpanEncoder {
       }
       w.end(resourceSpans, 3);
     }
-    // The request is sent asynchronously while the next batch is encoded: hand out a copy.
-    const out = new Uint8Array(w.pos);
-    out.set(w.buf.subarray(0, w.pos));
-    // Do not keep a buffer that one exceptional batch grew far beyond the usual size.
-    if (w.buf.length > 8 * 1024 * 1024) this.writer = new Writer(64 * 1024);
-    return out;
+    this.byResource.clear();
+    return w.buf.subarray(0, w.pos);
+  }
+}
+
+/** The encoded resources and scopes, once per process rather than once per batch. */
+export class EncodedParts {
+  private readonly resources = new WeakMap<Resource, Buffer>();
+  private readonly scopes = new WeakMap<Scope, Buffer>();
+
+  resource(resource: Resource): Buffer {
+    return cached(this.resources, resource, encodeResource);
   }
 
-  private cached<K extends object>(cache: WeakMap<K, Buffer>, key: K, encode: (key: K) => Buffer): Buffer {
-    let bytes = cache.get(key);
-    if (!bytes) {
-      bytes = encode(key);
-      cache.set(key, bytes);
-    }
-    return bytes;
+  scope(scope: Scope): Buffer {
+    return cached(this.scopes, scope, encodeScope);
   }
+}
+
+function cached<K extends object>(cache: WeakMap<K, Buffer>, key: K, encode: (key: K) => Buffer): Buffer {
+  let bytes = cache.get(key);
+  if (!bytes) {
+    bytes = encode(key);
+    cache.set(key, bytes);
+  }
+  return bytes;
 }

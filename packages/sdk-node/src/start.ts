@@ -1,18 +1,20 @@
 // Wires the enabled SDK: exporters behind batch processors, our baggage and redaction processors in
 // front of them, the sampler, the resource, W3C propagation and the instrumentations.
-import { createNoopMeter } from '@opentelemetry/api';
+import { context, createNoopMeter } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BaggageLogRecordProcessor } from './baggage-log-processor.js';
 import { BaggageSpanProcessor } from './baggage-span-processor.js';
-import type { ResolvedConfig } from './config.js';
+import type { BatchConfig, ResolvedConfig, SignalExport } from './config.js';
+import { EncodingSpanProcessor } from './encoding-span-processor.js';
 import { registerEsmHooks } from './esm-hooks.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters.js';
 import { createInstrumentations } from './instrumentations.js';
-import type { TracehouseOptions } from './options.js';
-import { loadOtelModules } from './otel-modules.js';
+import type { SpanEncoderChoice, TracehouseOptions } from './options.js';
+import { loadOtelModules, type OtelModules } from './otel-modules.js';
+import { createProtoSpanSender } from './otlp-proto-span-sender.js';
 import { RedactingLogRecordProcessor } from './redacting-log-processor.js';
 import { RedactingSpanProcessor } from './redacting-span-processor.js';
 import { Redactor } from './redaction.js';
@@ -30,7 +32,7 @@ export interface StartedSdk {
 
 export function startSdk(config: ResolvedConfig, options: TracehouseOptions): StartedSdk {
   const modules = loadOtelModules();
-  const { sdkNode, sdkTrace, sdkLogs, sdkMetrics, core } = modules;
+  const { sdkNode, sdkLogs, sdkMetrics, core } = modules;
   // Before any instrumentation exists: their constructors send the hooked module names to the loader.
   const waitForEsmHooks = registerEsmHooks();
   const redactor = config.redaction === false ? undefined : new Redactor(config.redaction);
@@ -38,10 +40,7 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
 
   const spanProcessors: SpanProcessor[] = [];
   if (config.exports.traces) {
-    const batch = new sdkTrace.BatchSpanProcessor({
-      exporter: createSpanExporter(config.exports.traces, config.spanEncoder),
-      ...config.spanBatch,
-    });
+    const batch = createSpanPipeline(config.exports.traces, config.spanEncoder, config.spanBatch, modules);
     flushables.push(batch);
     spanProcessors.push(new BaggageSpanProcessor(config.baggageKeys));
     if (redactor) spanProcessors.push(new RedactingSpanProcessor(redactor));
@@ -102,6 +101,28 @@ export function startSdk(config: ResolvedConfig, options: TracehouseOptions): St
     },
     shutdown: () => sdk.shutdown(),
   };
+}
+
+/**
+ * The processor that exports sampled spans. http/protobuf with our encoder encodes each span when
+ * it ends (encoding-span-processor.ts); the other protocols queue spans for upstream's exporters.
+ */
+function createSpanPipeline(
+  target: SignalExport,
+  encoder: SpanEncoderChoice,
+  batch: BatchConfig,
+  { sdkTrace, core }: OtelModules,
+): SpanProcessor {
+  if (target.protocol === 'http/protobuf' && encoder === 'lean') {
+    return new EncodingSpanProcessor(createProtoSpanSender(target), {
+      maxQueueSize: batch.maxQueueSize,
+      maxExportBatchSize: batch.maxExportBatchSize,
+      // BatchSpanProcessor's default.
+      scheduledDelayMillis: batch.scheduledDelayMillis ?? 5000,
+      exportContext: () => core.suppressTracing(context.active()),
+    });
+  }
+  return new sdkTrace.BatchSpanProcessor({ exporter: createSpanExporter(target), ...batch });
 }
 
 /**

@@ -18,7 +18,7 @@ test('each protocol gets its own OTLP exporter package, headers included (gRPC a
   };
   for (const protocol of Object.keys(expected) as OtlpProtocol[]) {
     const exporters = [
-      createSpanExporter(target(protocol), 'upstream'),
+      createSpanExporter(target(protocol)),
       createLogExporter(target(protocol)),
       createMetricExporter(target(protocol)),
     ];
@@ -30,13 +30,4 @@ test('each protocol gets its own OTLP exporter package, headers included (gRPC a
   const { createRequire } = await import('node:module');
   const loaded = Object.keys(createRequire(import.meta.url).cache).join('\n');
   for (const name of Object.values(expected)) assert.match(loaded, new RegExp(name));
-});
-
-test('http/protobuf spans use our encoder unless upstream is chosen', async () => {
-  const lean = createSpanExporter(target('http/protobuf'), 'lean');
-  assert.equal(typeof lean.export, 'function');
-  await lean.shutdown();
-  const { createRequire } = await import('node:module');
-  const loaded = Object.keys(createRequire(import.meta.url).cache).join('\n');
-  assert.match(loaded, /otlp-exporter-base/);
 });
