@@ -2,7 +2,7 @@
 // exporting OTLP/protobuf to a local sink), measured in one run with alternating rounds so drift on
 // the machine hits both sides alike. Prints one stable line and exits 1 only when the target is missed:
 //   bench sdk workload=orders baseline_rps=… instrumented_rps=… rps_overhead_pct=… baseline_cpu_us=…
-//     instrumented_cpu_us=… overhead_pct=… ratio=… target_pct=5 PASS|MISS
+//     instrumented_cpu_us=… overhead_pct=… ratio=… baseline_rss_mb=… instrumented_rss_mb=… target_pct=5 PASS|MISS
 //
 // Two ways to read "throughput", both printed:
 // - req/s as measured. The load generator, the sink, the downstream stub and other work share the
@@ -109,6 +109,7 @@ async function runServer(): Promise<void> {
           mainThreadMicros: mainThreadMicros(),
           gcMicros,
           served,
+          maxRssKb: process.resourceUsage().maxRSS,
         }),
       );
     }
@@ -312,7 +313,8 @@ async function runMain(): Promise<void> {
           (result, round) => (1 - baseline.results[round].cpuMicrosPerRequest / result.cpuMicrosPerRequest) * 100,
         ),
       );
-      return { rps, cpu, mainThread, gc, kernel, ratio, overhead: (1 - ratio) * 100, rpsOverhead, paired };
+      const peakRss = Math.max(...side.results.map((result) => result.peakRssMb));
+      return { rps, cpu, mainThread, gc, kernel, ratio, overhead: (1 - ratio) * 100, rpsOverhead, paired, peakRss };
     };
     const main = figures(instrumented);
     console.error(
@@ -329,6 +331,7 @@ async function runMain(): Promise<void> {
       `bench sdk workload=${workload} baseline_rps=${baselineRps.toFixed(0)} instrumented_rps=${main.rps.toFixed(0)} ` +
         `rps_overhead_pct=${main.rpsOverhead.toFixed(1)} baseline_cpu_us=${baselineCpu.toFixed(1)} ` +
         `instrumented_cpu_us=${main.cpu.toFixed(1)} overhead_pct=${main.overhead.toFixed(1)} ratio=${main.ratio.toFixed(3)} ` +
+        `baseline_rss_mb=${figures(baseline).peakRss.toFixed(0)} instrumented_rss_mb=${main.peakRss.toFixed(0)} ` +
         `target_pct=${target} ${missed ? 'MISS' : 'PASS'}`,
     );
     // Extra figures against the same baseline; the target applies to the 100% line only.
@@ -337,7 +340,8 @@ async function runMain(): Promise<void> {
       console.log(
         `bench sdk workload=${workload} ${side.label} cpu_us=${extra.cpu.toFixed(1)} ` +
           `added_us=${(extra.cpu - baselineCpu).toFixed(1)} overhead_pct=${extra.overhead.toFixed(1)} ratio=${extra.ratio.toFixed(3)} ` +
-          `paired_overhead_pct=${extra.paired.toFixed(1)} main_thread_us=${extra.mainThread.toFixed(1)} gc_pause_us=${extra.gc.toFixed(1)}`,
+          `paired_overhead_pct=${extra.paired.toFixed(1)} main_thread_us=${extra.mainThread.toFixed(1)} gc_pause_us=${extra.gc.toFixed(1)} ` +
+          `peak_rss_mb=${extra.peakRss.toFixed(0)}`,
       );
     }
     process.exitCode = missed ? 1 : 0;
@@ -362,6 +366,8 @@ interface RoundResult {
   gcMicrosPerRequest: number;
   /** The part of the CPU time spent in the kernel (system time), all threads. */
   systemMicrosPerRequest: number;
+  /** The server's peak RSS since it started (all rounds so far). */
+  peakRssMb: number;
 }
 
 async function load(url: string, seconds: number): Promise<RoundResult> {
@@ -400,6 +406,7 @@ async function load(url: string, seconds: number): Promise<RoundResult> {
     mainThreadMicrosPerRequest: (after.mainThreadMicros - before.mainThreadMicros) / served,
     systemMicrosPerRequest: (after.systemMicros - before.systemMicros) / served,
     gcMicrosPerRequest: (after.gcMicros - before.gcMicros) / served,
+    peakRssMb: after.maxRssKb / 1024,
   };
 }
 
@@ -409,6 +416,8 @@ interface ServerStats {
   mainThreadMicros: number;
   gcMicros: number;
   served: number;
+  /** Peak resident memory of the server process so far. */
+  maxRssKb: number;
 }
 
 async function serverStats(url: string): Promise<ServerStats> {

@@ -70,8 +70,9 @@ export interface TracehouseOptions {
    */
   httpInstrumentation?: HttpInstrumentationChoice;
   /**
-   * Which encoder writes OTLP/protobuf span batches (http/protobuf only): `lean` (default, ours) or
-   * `upstream` (@opentelemetry/otlp-transformer). Same bytes on the wire. Env: TRACEHOUSE_SPAN_ENCODER.
+   * How http/protobuf spans are exported: `lean` (default) encodes each span with our encoder when it
+   * ends (encoding-span-processor.ts); `upstream` queues span objects in BatchSpanProcessor for
+   * @opentelemetry/exporter-trace-otlp-proto. Same bytes on the wire. Env: TRACEHOUSE_SPAN_ENCODER.
    */
   spanEncoder?: SpanEncoderChoice;
   /** OTEL_METRIC_EXPORT_INTERVAL; default 60000. */
