@@ -4,6 +4,7 @@ import { accountsCommand } from './auth/cli';
 import { loadConfig } from './config/load';
 import type { ConfigKey } from './config/schema';
 import { startServer } from './server';
+import { urlWithoutPassword } from './url';
 import { VERSION } from './version';
 
 const USAGE = `tracehouse ${VERSION}: trace-first observability on ClickHouse
@@ -108,7 +109,7 @@ async function start(args: string[]): Promise<number> {
     return 1;
   }
   const where = config['storage.clickhouseUrl']
-    ? `ClickHouse at ${redactUrl(config['storage.clickhouseUrl'])}`
+    ? `ClickHouse at ${urlWithoutPassword(config['storage.clickhouseUrl'])}`
     : `embedded store in ${config['storage.dataDir']}`;
   console.log(`tracehouse ${VERSION} started (${where})
   UI and API    ${server.urls.api}/   (OpenAPI: ${server.urls.api}/api/v1/openapi.json)
@@ -130,16 +131,6 @@ async function start(args: string[]): Promise<number> {
   });
   console.log('stopped');
   return 0;
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(invalid URL)';
-  }
 }
 
 async function loadgen(args: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import { IngestRedaction } from './auth/redaction';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { ForwardProcessor } from './forward/forwarder';
+import { parseForwardHeaders } from './forward/headers';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
@@ -90,7 +91,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     for (const w of SamplingProcessor.warnings(config)) console.warn(`warning: ${w}`);
   }
   if (config['forward.otlpEndpoint']) {
-    processors.push(new ForwardProcessor(store, { endpoint: config['forward.otlpEndpoint'] }, samplingMetrics));
+    const forward = {
+      endpoint: config['forward.otlpEndpoint'],
+      headers: parseForwardHeaders(config['forward.headers']),
+      tenantHeader: config['forward.tenantHeader'],
+    };
+    processors.push(new ForwardProcessor(store, forward, samplingMetrics));
   }
   const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
   processors.push(...(derived?.processors ?? []));

@@ -16,7 +16,7 @@ export {
 export type { MetricQuery } from './read/metrics';
 export { type CompiledRules, compileRules } from './sampling/compile';
 export { type TraceDecision, traceDecision } from './sampling/decisions';
-export { databaseNowMs, keptSpansBetween } from './sampling/forward';
+export { databaseNowMs, type KeptSpan, keptSpansBetween } from './sampling/forward';
 export { keptAtSql, traceRandomnessSql } from './sampling/probability';
 export { type DecidedTrace, type SamplerOptions, type SamplingTick, TraceSampler } from './sampling/sampler';
 export { readWatermarks, type Watermarks, writeWatermarks } from './sampling/watermarks';

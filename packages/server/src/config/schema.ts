@@ -1,13 +1,26 @@
 import { parseRules } from '@tracehouse/pipeline';
+import { parseForwardHeaders, parseTenantHeader } from '../forward/headers';
 import { parseBytes, parseDuration } from './units';
 
 /** How a configuration value is written and parsed. */
-type Kind = 'string' | 'port' | 'int' | 'bool' | 'duration' | 'bytes' | 'percent' | 'samplingRules';
+type Kind =
+  | 'string'
+  | 'port'
+  | 'int'
+  | 'bool'
+  | 'duration'
+  | 'bytes'
+  | 'percent'
+  | 'samplingRules'
+  | 'headers'
+  | 'headerName';
 
 interface KeyDef {
   kind: Kind;
   default: string | number | boolean;
   doc: string;
+  /** The value may hold a credential: error messages never repeat it. */
+  secret?: true;
 }
 
 /**
@@ -62,6 +75,17 @@ export const configKeys = {
     kind: 'string',
     default: '',
     doc: 'gateway mode: also export kept traces to this OTLP/HTTP base URL',
+  },
+  'forward.headers': {
+    kind: 'headers',
+    default: '',
+    doc: 'headers on every forward request, name=value,… as in OTEL_EXPORTER_OTLP_HEADERS',
+    secret: true,
+  },
+  'forward.tenantHeader': {
+    kind: 'headerName',
+    default: '',
+    doc: "one request per tenant, carrying the tenant's name in this header (e.g. X-Scope-OrgID)",
   },
   'search.tagSampleRate': {
     kind: 'int',
@@ -168,6 +192,13 @@ export function parseValue(key: ConfigKey, raw: unknown): string | number | bool
         if (raw === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new Error('expected a number 0..100');
         return n;
       }
+      case 'headers':
+        if (typeof raw !== 'string') throw new Error('expected name=value,…');
+        parseForwardHeaders(raw);
+        return raw;
+      case 'headerName':
+        if (typeof raw !== 'string') throw new Error('expected a header name');
+        return parseTenantHeader(raw);
       case 'samplingRules':
         // Kept as canonical JSON; parseRules() explains what is wrong, rule by rule.
         parseRules(raw, key);
@@ -181,7 +212,8 @@ export function parseValue(key: ConfigKey, raw: unknown): string | number | bool
       }
     }
   } catch (err) {
-    throw new Error(`config ${key}: ${(err as Error).message} (got ${JSON.stringify(raw)})`);
+    const got = def.secret ? '' : ` (got ${JSON.stringify(raw)})`;
+    throw new Error(`config ${key}: ${(err as Error).message}${got}`);
   }
 }
 

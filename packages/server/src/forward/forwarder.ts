@@ -1,11 +1,24 @@
 import { encodeTracesData } from '@tracehouse/otlp';
-import { databaseNowMs, keptSpansBetween, readWatermarks, type Store, writeWatermarks } from '@tracehouse/store';
+import {
+  databaseNowMs,
+  type KeptSpan,
+  keptSpansBetween,
+  readWatermarks,
+  type Store,
+  tenantName,
+  writeWatermarks,
+} from '@tracehouse/store';
 import type { Processor } from '../processor/loop';
 import type { SamplingMetrics } from '../processor/samplingMetrics';
+import { urlWithoutPassword } from '../url';
 
 export interface ForwarderOptions {
   /** OTLP/HTTP base URL of the downstream backend (`/v1/traces` is appended). */
   endpoint: string;
+  /** Sent with every request (forward.headers, already parsed). */
+  headers?: Record<string, string>;
+  /** When set, each request holds one tenant's spans and names the tenant in this header. */
+  tenantHeader?: string;
   /** Spans per export request. */
   maxSpansPerRequest?: number;
   /** Trails the database clock like the sampler, so in-flight copies are not skipped. */
@@ -25,6 +38,9 @@ const FIRST_WINDOW_MS = 3_600_000;
  * the downstream accepted the whole window, so an outage delays forwarding and loses
  * nothing; failures back off exponentially (or as Retry-After says). Delivery is at least
  * once: a window whose later request failed is sent again whole.
+ *
+ * Tenants: with `tenantHeader` (e.g. X-Scope-OrgID for Tempo or Mimir), each request holds one
+ * tenant's spans and says whose they are; without it, all tenants go to the one downstream as one.
  */
 export class ForwardProcessor implements Processor {
   readonly name = 'forward';
@@ -33,6 +49,8 @@ export class ForwardProcessor implements Processor {
   private nextAttemptAt = Number.NEGATIVE_INFINITY;
   private readonly o: Required<ForwarderOptions>;
   private readonly url: string;
+  /** The URL for messages: a password in it stays out of logs. */
+  private readonly shownUrl: string;
 
   constructor(
     private readonly store: Store,
@@ -42,12 +60,15 @@ export class ForwardProcessor implements Processor {
     this.o = {
       maxSpansPerRequest: 2000,
       visibilityLagMs: 2000,
+      headers: {},
+      tenantHeader: '',
       initialBackoffMs: 1000,
       maxBackoffMs: 60_000,
       requestTimeoutMs: 10_000,
       ...options,
     };
     this.url = `${options.endpoint.replace(/\/+$/, '')}/v1/traces`;
+    this.shownUrl = urlWithoutPassword(this.url);
   }
 
   async tick(nowMs: number): Promise<void> {
@@ -73,10 +94,12 @@ export class ForwardProcessor implements Processor {
     }
     if (spans.length >= MAX_ROWS) spans = await keptSpansBetween(sql, fromNs, BigInt(toMs) * 1_000_000n, 20 * MAX_ROWS);
     try {
-      for (let i = 0; i < spans.length; i += this.o.maxSpansPerRequest) {
-        const chunk = spans.slice(i, i + this.o.maxSpansPerRequest);
-        await this.post(encodeTracesData(chunk));
-        this.metrics.forwarded.inc({ outcome: 'ok' }, chunk.length);
+      for (const [tenant, group] of this.requestGroups(spans)) {
+        for (let i = 0; i < group.length; i += this.o.maxSpansPerRequest) {
+          const chunk = group.slice(i, i + this.o.maxSpansPerRequest);
+          await this.post(encodeTracesData(chunk), tenant);
+          this.metrics.forwarded.inc({ outcome: 'ok' }, chunk.length);
+        }
       }
     } catch (err) {
       this.failures++;
@@ -93,23 +116,38 @@ export class ForwardProcessor implements Processor {
     this.metrics.forwardLag.set(Math.max(0, headMs - toMs) / 1000);
   }
 
-  private async post(body: Uint8Array): Promise<void> {
+  /** The spans by tenant when requests name their tenant; otherwise all of them as one group. */
+  private requestGroups(spans: KeptSpan[]): Map<string | undefined, KeptSpan[]> {
+    if (!this.o.tenantHeader) return new Map([[undefined, spans]]);
+    const groups = new Map<string | undefined, KeptSpan[]>();
+    for (const span of spans) {
+      const tenant = tenantName(span.Tenant);
+      const group = groups.get(tenant);
+      if (group) group.push(span);
+      else groups.set(tenant, [span]);
+    }
+    return groups;
+  }
+
+  private async post(body: Uint8Array, tenant: string | undefined): Promise<void> {
+    const headers: Record<string, string> = { ...this.o.headers, 'content-type': 'application/x-protobuf' };
+    if (tenant !== undefined) headers[this.o.tenantHeader] = tenant;
     let res: Response;
     try {
       res = await fetch(this.url, {
         method: 'POST',
         body: body as BodyInit,
-        headers: { 'content-type': 'application/x-protobuf' },
+        headers,
         signal: AbortSignal.timeout(this.o.requestTimeoutMs),
       });
     } catch (err) {
-      throw new ForwardError(`forward to ${this.url} failed: ${(err as Error).message}`);
+      throw new ForwardError(`forward to ${this.shownUrl} failed: ${(err as Error).message}`);
     }
     await res.arrayBuffer();
     if (res.ok) return;
     const retryAfter = Number(res.headers.get('retry-after'));
     throw new ForwardError(
-      `forward to ${this.url}: HTTP ${res.status}`,
+      `forward to ${this.shownUrl}: HTTP ${res.status}`,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
     );
   }

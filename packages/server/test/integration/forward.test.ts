@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeTraces, encodeTracesData, type SpanRecord } from '@tracehouse/otlp';
 import { span } from '../../../store/test/fixtures';
 import { startTestServer, type TestServer } from '../helpers';
+import { ADMIN_TOKEN, createToken } from '../support/auth';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,6 +29,8 @@ async function downstreamBackend() {
   let down = false;
   let refused = 0;
   const received: SpanRecord[] = [];
+  /** Each accepted request: its headers and the trace ids it held. */
+  const requests: { headers: http.IncomingHttpHeaders; traceIds: Set<string> }[] = [];
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -38,7 +41,9 @@ async function downstreamBackend() {
     }
     assert.equal(req.url, '/v1/traces');
     assert.equal(req.headers['content-type'], 'application/x-protobuf');
-    received.push(...decodeTraces(Buffer.concat(chunks), 'protobuf').records);
+    const { records } = decodeTraces(Buffer.concat(chunks), 'protobuf');
+    received.push(...records);
+    requests.push({ headers: req.headers, traceIds: new Set(records.map((s) => s.TraceId)) });
     res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -48,6 +53,7 @@ async function downstreamBackend() {
       down = d;
     },
     refused: () => refused,
+    requests: () => requests,
     spansOf: (traceId: string) => received.filter((s) => s.TraceId === traceId),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -113,5 +119,69 @@ describe('gateway mode (forward.otlpEndpoint)', () => {
     downstream.setDown(false);
     await tick(70_000); // past the longest backoff
     for (const t of traces) assert.equal(await downstreamCount(t[0]!.TraceId), 4, 'each span exactly once');
+  });
+});
+
+describe('gateway mode with tenants (forward.tenantHeader, forward.headers)', () => {
+  let gateway: TestServer;
+  let downstream: Awaited<ReturnType<typeof downstreamBackend>>;
+  let now = Date.now();
+  const tick = async (advanceMs: number) => {
+    now = Math.max(now, Date.now()) + advanceMs;
+    await gateway.processors.runOnce();
+  };
+
+  before(async () => {
+    downstream = await downstreamBackend();
+    gateway = await startTestServer({
+      auth: true,
+      clock: () => now,
+      sets: [
+        `auth.adminToken=${ADMIN_TOKEN}`,
+        'processor.interval=0',
+        `forward.otlpEndpoint=${downstream.url}`,
+        'forward.tenantHeader=X-Scope-OrgID',
+        'forward.headers=Authorization=Bearer%20downstream-credential',
+      ],
+    });
+  });
+  after(async () => {
+    await gateway.stop();
+    await downstream.close();
+  });
+
+  test("each request holds one tenant's spans, names the tenant, and carries the configured headers", async () => {
+    const sent: Record<string, string[]> = { default: [], acme: [], globex: [] };
+    for (const tenant of Object.keys(sent)) {
+      const { secret } = await createToken(gateway, {
+        name: `${tenant}-ingest`,
+        kind: 'ingest',
+        ...(tenant === 'default' ? {} : { tenant }),
+      });
+      const traces = Array.from({ length: 3 }, () => trace(3, 'Error'));
+      const res = await fetch(`${gateway.urls.otlpHttp}/v1/traces`, {
+        method: 'POST',
+        body: encodeTracesData(traces.flat()) as BodyInit,
+        headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${secret}` },
+      });
+      assert.equal(res.status, 200);
+      sent[tenant] = traces.map((t) => t[0]!.TraceId);
+    }
+    await tick(2500);
+    await sleep(2100);
+    await tick(100);
+
+    for (const [tenant, traceIds] of Object.entries(sent)) {
+      for (const traceId of traceIds) assert.equal(downstream.spansOf(traceId).length, 3, `${tenant} ${traceId}`);
+    }
+    const requests = downstream.requests();
+    assert.ok(requests.length >= 3);
+    for (const { headers, traceIds } of requests) {
+      const tenant = headers['x-scope-orgid'];
+      assert.ok(typeof tenant === 'string' && tenant in sent, `tenant header ${String(tenant)}`);
+      for (const traceId of traceIds) assert.ok(sent[tenant]!.includes(traceId), `${traceId} is not ${tenant}'s`);
+      assert.equal(headers.authorization, 'Bearer downstream-credential');
+      assert.equal(headers['content-type'], 'application/x-protobuf');
+    }
   });
 });

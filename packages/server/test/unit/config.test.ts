@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseForwardHeaders } from '../../src/forward/headers';
 import { envName, loadConfig, parseBytes, parseDuration } from '../../src/index';
 
 test('durations and sizes parse the units users write', () => {
@@ -52,4 +53,25 @@ test('precedence is --set > env > file > default, and unknown keys are refused',
   assert.throws(() => loadConfig({ sets: ['server.port=http'] }), /config server.port/);
   writeFileSync(file, 'bogus: 1\n');
   assert.throws(() => loadConfig({ file }), /unknown key "bogus"/);
+});
+
+test('forward.headers parse as OTEL_EXPORTER_OTLP_HEADERS do, and a bad entry never echoes its value', () => {
+  const config = loadConfig({
+    sets: ['forward.headers=Authorization=Bearer%20s3cr3t-value, x-team = blue ', 'forward.tenantHeader=X-Scope-OrgID'],
+  });
+  assert.deepEqual(parseForwardHeaders(config['forward.headers']), {
+    authorization: 'Bearer s3cr3t-value',
+    'x-team': 'blue',
+  });
+  assert.equal(config['forward.tenantHeader'], 'x-scope-orgid');
+
+  for (const bad of ['token-without-name', 'bad header=s3cr3t-value', 'content-type=s3cr3t-value', 'x-a=%E0%A4%A']) {
+    assert.throws(
+      () => loadConfig({ sets: [`forward.headers=${bad}`] }),
+      (err: Error) => err.message.startsWith('config forward.headers:') && !err.message.includes('s3cr3t-value'),
+      bad,
+    );
+  }
+  assert.throws(() => loadConfig({ sets: ['forward.tenantHeader=X Scope'] }), /forward.tenantHeader/);
+  assert.throws(() => loadConfig({ sets: ['forward.tenantHeader=host'] }), /forward.tenantHeader/);
 });
