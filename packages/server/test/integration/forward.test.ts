@@ -59,36 +59,44 @@ async function downstreamBackend() {
   };
 }
 
-describe('gateway mode (forward.otlpEndpoint)', () => {
-  let gateway: TestServer;
-  let downstream: Awaited<ReturnType<typeof downstreamBackend>>;
+/**
+ * A gateway forwarding to a fresh downstream for the enclosing describe, on a clock the test moves
+ * (`tick` also runs the processors once).
+ */
+function gatewayFixture(opts: { auth?: boolean; sets?: string[] } = {}) {
+  const fixture = {} as { gateway: TestServer; downstream: Awaited<ReturnType<typeof downstreamBackend>> };
   let now = Date.now();
-  const tick = async (advanceMs: number) => {
-    now = Math.max(now, Date.now()) + advanceMs;
-    await gateway.processors.runOnce();
-  };
-
   before(async () => {
-    downstream = await downstreamBackend();
-    gateway = await startTestServer({
+    fixture.downstream = await downstreamBackend();
+    fixture.gateway = await startTestServer({
+      auth: opts.auth,
       clock: () => now,
-      sets: ['processor.interval=0', `forward.otlpEndpoint=${downstream.url}`],
+      sets: ['processor.interval=0', `forward.otlpEndpoint=${fixture.downstream.url}`, ...(opts.sets ?? [])],
     });
   });
   after(async () => {
-    await gateway.stop();
-    await downstream.close();
+    await fixture.gateway.stop();
+    await fixture.downstream.close();
   });
+  const tick = async (advanceMs: number) => {
+    now = Math.max(now, Date.now()) + advanceMs;
+    await fixture.gateway.processors.runOnce();
+  };
+  return { fixture, tick };
+}
+
+describe('gateway mode (forward.otlpEndpoint)', () => {
+  const { fixture, tick } = gatewayFixture();
 
   const send = async (spans: SpanRecord[]) => {
-    const res = await fetch(`${gateway.urls.otlpHttp}/v1/traces`, {
+    const res = await fetch(`${fixture.gateway.urls.otlpHttp}/v1/traces`, {
       method: 'POST',
       body: encodeTracesData(spans) as BodyInit,
       headers: { 'content-type': 'application/x-protobuf' },
     });
     assert.equal(res.status, 200);
   };
-  const downstreamCount = async (traceId: string) => downstream.spansOf(traceId).length;
+  const downstreamCount = async (traceId: string) => fixture.downstream.spansOf(traceId).length;
 
   test('kept traces are exported with their th; dropped ones are not', async () => {
     const kept = trace(5, 'Error');
@@ -99,67 +107,49 @@ describe('gateway mode (forward.otlpEndpoint)', () => {
     await tick(100);
     assert.equal(await downstreamCount(kept[0]!.TraceId), 5);
     assert.equal(await downstreamCount(dropped[0]!.TraceId), 0);
-    const [first] = downstream.spansOf(kept[0]!.TraceId);
+    const [first] = fixture.downstream.spansOf(kept[0]!.TraceId);
     assert.equal(first!.TraceState, 'ot=th:0');
     assert.equal(first!.SpanAttributes['sampling.adjusted_count'], '1');
   });
 
   test('a downstream outage delays forwarding and loses nothing', async () => {
-    downstream.setDown(true);
+    fixture.downstream.setDown(true);
     const traces = Array.from({ length: 10 }, () => trace(4, 'Error'));
     await send(traces.flat());
     await tick(2500);
     await sleep(2100);
     for (let i = 0; i < 3; i++) await tick(5000); // retried with backoff, refused each time
-    assert.ok(downstream.refused() >= 2, `refused ${downstream.refused()}`);
+    assert.ok(fixture.downstream.refused() >= 2, `refused ${fixture.downstream.refused()}`);
     for (const t of traces) assert.equal(await downstreamCount(t[0]!.TraceId), 0);
-    const metrics = (await gateway.get('/metrics')).body as string;
+    const metrics = (await fixture.gateway.get('/metrics')).body as string;
     assert.match(metrics, /tracehouse_forward_lag_seconds [1-9]/);
 
-    downstream.setDown(false);
+    fixture.downstream.setDown(false);
     await tick(70_000); // past the longest backoff
     for (const t of traces) assert.equal(await downstreamCount(t[0]!.TraceId), 4, 'each span exactly once');
   });
 });
 
 describe('gateway mode with tenants (forward.tenantHeader, forward.headers)', () => {
-  let gateway: TestServer;
-  let downstream: Awaited<ReturnType<typeof downstreamBackend>>;
-  let now = Date.now();
-  const tick = async (advanceMs: number) => {
-    now = Math.max(now, Date.now()) + advanceMs;
-    await gateway.processors.runOnce();
-  };
-
-  before(async () => {
-    downstream = await downstreamBackend();
-    gateway = await startTestServer({
-      auth: true,
-      clock: () => now,
-      sets: [
-        `auth.adminToken=${ADMIN_TOKEN}`,
-        'processor.interval=0',
-        `forward.otlpEndpoint=${downstream.url}`,
-        'forward.tenantHeader=X-Scope-OrgID',
-        'forward.headers=Authorization=Bearer%20downstream-credential',
-      ],
-    });
-  });
-  after(async () => {
-    await gateway.stop();
-    await downstream.close();
+  const { fixture, tick } = gatewayFixture({
+    auth: true,
+    sets: [
+      `auth.adminToken=${ADMIN_TOKEN}`,
+      'forward.tenantHeader=X-Scope-OrgID',
+      'forward.headers=Authorization=Bearer%20downstream-credential',
+    ],
   });
 
   test("each request holds one tenant's spans, names the tenant, and carries the configured headers", async () => {
     const sent: Record<string, string[]> = { default: [], acme: [], globex: [] };
     for (const tenant of Object.keys(sent)) {
-      const { secret } = await createToken(gateway, {
+      const { secret } = await createToken(fixture.gateway, {
         name: `${tenant}-ingest`,
         kind: 'ingest',
         ...(tenant === 'default' ? {} : { tenant }),
       });
       const traces = Array.from({ length: 3 }, () => trace(3, 'Error'));
-      const res = await fetch(`${gateway.urls.otlpHttp}/v1/traces`, {
+      const res = await fetch(`${fixture.gateway.urls.otlpHttp}/v1/traces`, {
         method: 'POST',
         body: encodeTracesData(traces.flat()) as BodyInit,
         headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${secret}` },
@@ -172,9 +162,10 @@ describe('gateway mode with tenants (forward.tenantHeader, forward.headers)', ()
     await tick(100);
 
     for (const [tenant, traceIds] of Object.entries(sent)) {
-      for (const traceId of traceIds) assert.equal(downstream.spansOf(traceId).length, 3, `${tenant} ${traceId}`);
+      for (const traceId of traceIds)
+        assert.equal(fixture.downstream.spansOf(traceId).length, 3, `${tenant} ${traceId}`);
     }
-    const requests = downstream.requests();
+    const requests = fixture.downstream.requests();
     assert.ok(requests.length >= 3);
     for (const { headers, traceIds } of requests) {
       const tenant = headers['x-scope-orgid'];
