@@ -54,10 +54,18 @@ export class EncodingSpanProcessor implements SpanProcessor {
   private stopped = false;
   private droppedSpans = 0;
 
+  private readonly options: EncodingSpanProcessorOptions;
+
   constructor(
     private readonly sender: EncodedBatchSender,
-    private readonly options: EncodingSpanProcessorOptions,
-  ) {}
+    options: EncodingSpanProcessorOptions,
+  ) {
+    // As BatchSpanProcessor does: a batch larger than the queue would never fill.
+    if (options.maxExportBatchSize > options.maxQueueSize) {
+      diag.warn('tracehouse: maxExportBatchSize is larger than maxQueueSize; using maxQueueSize');
+    }
+    this.options = { ...options, maxExportBatchSize: Math.min(options.maxExportBatchSize, options.maxQueueSize) };
+  }
 
   /** Spans dropped because the queue was full (the exporter could not keep up). */
   get dropped(): number {

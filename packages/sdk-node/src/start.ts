@@ -1,5 +1,6 @@
-// Wires the enabled SDK: exporters behind batch processors, our baggage and redaction processors in
-// front of them, the sampler, the resource, W3C propagation and the instrumentations.
+// Wires the enabled SDK: the export pipelines (spans encoded as they end for http/protobuf, batch
+// processors and upstream exporters otherwise), our baggage and redaction processors in front of
+// them, the sampler, the resource, W3C propagation and the instrumentations.
 import { context, createNoopMeter } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';

@@ -108,6 +108,17 @@ test('one export at a time; a full queue drops and counts spans, and frees up wh
   ]);
 });
 
+test('a batch size above the queue size is lowered to it, so a full queue is always sent', () => {
+  const sender = new FakeSender();
+  const { processor, end } = setup(sender, { maxQueueSize: 2, maxExportBatchSize: 10 });
+  end('a', 'b', 'c', 'd');
+  assert.deepEqual(sender.names(), [
+    ['a', 'b'],
+    ['c', 'd'],
+  ]);
+  assert.equal(processor.dropped, 0);
+});
+
 test('forceFlush resolves only when everything ended before it has been sent', async () => {
   const sender = new FakeSender('manually');
   const { processor, end } = setup(sender);
