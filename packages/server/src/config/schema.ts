@@ -49,6 +49,16 @@ export const configKeys = {
     default: 128 * 1024 ** 2,
     doc: 'serialised rows waiting per table (429 past it)',
   },
+  'ingest.tenantRateBytes': {
+    kind: 'bytes',
+    default: 0,
+    doc: 'per-tenant ingest rate in bytes/s of request bodies, all signals (429 past it); 0 = no limit',
+  },
+  'ingest.tenantBurstBytes': {
+    kind: 'bytes',
+    default: 0,
+    doc: 'bytes a tenant may send at once after being idle; 0 = twice ingest.tenantRateBytes',
+  },
   'ingest.batchRows': { kind: 'int', default: 5000, doc: 'insert once this many rows wait' },
   'ingest.flushInterval': { kind: 'duration', default: 200, doc: 'or once the oldest row waited this long' },
   'ingest.maxInsertRows': { kind: 'int', default: 100_000, doc: 'largest single insert' },

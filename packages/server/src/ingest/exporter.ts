@@ -7,15 +7,18 @@ import {
   type Signal,
   type WireFormat,
 } from '@tracehouse/otlp';
-import { QueueFullError, type Store } from '@tracehouse/store';
+import { QueueFullError, type Store, tenantName } from '@tracehouse/store';
 import type { IngestRedaction } from '../auth/redaction';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { TenantRateLimiter } from './quota';
 
 /** What became of one export request; the HTTP and gRPC receivers map it to their statuses. */
 export type ExportOutcome =
   | { kind: 'ok'; response: Uint8Array; accepted: number; rejected: number }
   | { kind: 'invalid'; message: string }
   | { kind: 'busy'; message: string }
+  /** The tenant is over its ingest rate (ingest.tenantRateBytes); answered like busy. */
+  | { kind: 'over_quota'; message: string }
   | { kind: 'unavailable'; message: string };
 
 /**
@@ -30,6 +33,8 @@ export class Exporter {
     private readonly metrics: SelfMetrics,
     /** Secrets are removed from decoded records before anything is written; null = off. */
     private readonly redaction: IngestRedaction | null = null,
+    /** Per-tenant ingest rate; null = no limit. */
+    private readonly quota: TenantRateLimiter | null = null,
   ) {}
 
   /** Refuse new exports (during shutdown) while acknowledged ones finish. */
@@ -59,6 +64,13 @@ export class Exporter {
 
   private async run(signal: Signal, body: Uint8Array, format: WireFormat, tenant: string): Promise<ExportOutcome> {
     if (this.closing) return { kind: 'unavailable', message: 'tracehouse is shutting down' };
+    if (this.quota && !this.quota.take(tenant, body.length)) {
+      this.metrics.overQuota.inc({ tenant: tenantName(tenant), signal });
+      return {
+        kind: 'over_quota',
+        message: `tenant "${tenantName(tenant)}" is over its ingest rate (ingest.tenantRateBytes); retry later`,
+      };
+    }
     let accepted: number;
     let rejected: number;
     let message: string;

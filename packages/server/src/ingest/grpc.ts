@@ -64,6 +64,7 @@ export function createOtlpGrpcServer(
           case 'invalid':
             return callback({ code: status.INVALID_ARGUMENT, details: outcome.message });
           case 'busy':
+          case 'over_quota':
             return callback({ code: status.RESOURCE_EXHAUSTED, details: outcome.message, metadata: retryAfter() });
           case 'unavailable':
             return callback({ code: status.UNAVAILABLE, details: outcome.message, metadata: retryAfter() });

@@ -134,7 +134,7 @@ function reply(res: ServerResponse, format: WireFormat, outcome: ExportOutcome):
     return;
   }
   res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
-  if (outcome.kind === 'busy')
+  if (outcome.kind === 'busy' || outcome.kind === 'over_quota')
     send(res, 429, format, encodeStatus(format, RpcCode.RESOURCE_EXHAUSTED, outcome.message));
   else send(res, 503, format, encodeStatus(format, RpcCode.UNAVAILABLE, outcome.message));
 }

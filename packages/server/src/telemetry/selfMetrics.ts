@@ -7,8 +7,14 @@ export class SelfMetrics {
 
   readonly requests = new Counter({
     name: 'tracehouse_otlp_requests_total',
-    help: 'OTLP export requests by signal, protocol and outcome (ok, invalid, busy, unavailable, too_large, unsupported)',
+    help: 'OTLP export requests by signal, protocol and outcome (ok, invalid, busy, over_quota, unavailable, too_large, unsupported)',
     labelNames: ['signal', 'protocol', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly overQuota = new Counter({
+    name: 'tracehouse_ingest_over_quota_requests_total',
+    help: 'Export requests refused because their tenant was over ingest.tenantRateBytes',
+    labelNames: ['tenant', 'signal'],
     registers: [this.registry],
   });
   readonly received = new Counter({
