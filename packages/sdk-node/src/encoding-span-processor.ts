@@ -67,7 +67,7 @@ export class EncodingSpanProcessor implements SpanProcessor {
     this.options = { ...options, maxExportBatchSize: Math.min(options.maxExportBatchSize, options.maxQueueSize) };
   }
 
-  /** Spans dropped because the queue was full (the exporter could not keep up). */
+  /** Spans dropped because the queue was full (the exporter could not keep up) or they could not be encoded. */
   get dropped(): number {
     return this.droppedSpans;
   }
@@ -80,7 +80,13 @@ export class EncodingSpanProcessor implements SpanProcessor {
       if (this.droppedSpans++ === 0) diag.warn('tracehouse: span export queue is full; dropping spans');
       return;
     }
-    this.current.add(span);
+    try {
+      this.current.add(span);
+    } catch (error) {
+      // span.end() runs in application code: a span we cannot encode is dropped, never thrown.
+      if (this.droppedSpans++ === 0) diag.error('tracehouse: a span could not be encoded; dropping it', error);
+      return;
+    }
     this.queued++;
     if (this.current.count >= this.options.maxExportBatchSize) {
       this.seal();

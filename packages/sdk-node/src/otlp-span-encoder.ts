@@ -428,6 +428,7 @@ export class SpanBatchBuilder {
     return this.spans;
   }
 
+  /** Encodes `span` into the batch; throws (leaving the batch unchanged) if it cannot be encoded. */
   add(span: ReadableSpan): void {
     let byScope = this.byResource.get(span.resource);
     if (!byScope) {
@@ -439,11 +440,18 @@ export class SpanBatchBuilder {
       w = new Writer(4096);
       byScope.set(span.instrumentationScope, w);
     }
-    w.tag(2, LEN);
-    // Most spans encode to 128..16383 bytes: two length bytes, no move.
-    const start = w.begin(2);
-    writeSpan(w, span);
-    w.end(start, 2);
+    const mark = w.pos;
+    try {
+      w.tag(2, LEN);
+      // Most spans encode to 128..16383 bytes: two length bytes, no move.
+      const start = w.begin(2);
+      writeSpan(w, span);
+      w.end(start, 2);
+    } catch (error) {
+      // Leaves the batch as it was: a span that cannot be encoded must not corrupt the others.
+      w.pos = mark;
+      throw error;
+    }
     this.spans++;
   }
 

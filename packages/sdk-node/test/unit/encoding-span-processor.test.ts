@@ -119,6 +119,23 @@ test('a batch size above the queue size is lowered to it, so a full queue is alw
   assert.equal(processor.dropped, 0);
 });
 
+test('a span that cannot be encoded is dropped without throwing into the application, and the batch stays valid', async () => {
+  const sender = new FakeSender();
+  const { processor, end } = setup(sender, { maxExportBatchSize: 2 });
+  end('before');
+  const cyclic: Record<string, unknown> = { name: 'loop' };
+  cyclic.self = cyclic;
+  const provider = new TracerProvider({ spanProcessors: [processor] });
+  const span = provider.getTracer('orders').startSpan('unencodable');
+  // The SDK refuses such values through setAttribute; a processor or instrumentation writing the
+  // attributes object directly does not.
+  (span as unknown as { attributes: Record<string, unknown> }).attributes.cyclic = cyclic;
+  assert.doesNotThrow(() => span.end());
+  end('after');
+  assert.equal(processor.dropped, 1);
+  assert.deepEqual(sender.names(), [['before', 'after']]);
+});
+
 test('forceFlush resolves only when everything ended before it has been sent', async () => {
   const sender = new FakeSender('manually');
   const { processor, end } = setup(sender);
