@@ -12,7 +12,7 @@ import { parseForwardHeaders } from './forward/headers';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
-import { TenantRateLimiter } from './ingest/quota';
+import { parseTenantRates, TenantRateLimiter } from './ingest/quota';
 import { createDerived } from './processor/derived';
 import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
@@ -84,7 +84,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
 
   const rate = config['ingest.tenantRateBytes'];
-  const quota = rate > 0 ? new TenantRateLimiter(rate, config['ingest.tenantBurstBytes'] || 2 * rate) : null;
+  const limiter = new TenantRateLimiter(
+    { rate, burst: config['ingest.tenantBurstBytes'] || 2 * rate },
+    parseTenantRates(config['ingest.tenantRateOverrides']),
+  );
+  const quota = limiter.enabled ? limiter : null;
   const exporter = new Exporter(store, metrics, redaction, quota);
   // Sampling first: the service graph is built from the traces it has just decided.
   const processors: Processor[] = [];

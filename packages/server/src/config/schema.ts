@@ -1,5 +1,6 @@
 import { parseRules } from '@tracehouse/pipeline';
 import { parseForwardHeaders, parseTenantHeader } from '../forward/headers';
+import { parseTenantRates } from '../ingest/quota';
 import { parseBytes, parseDuration } from './units';
 
 /** How a configuration value is written and parsed. */
@@ -13,7 +14,8 @@ type Kind =
   | 'percent'
   | 'samplingRules'
   | 'headers'
-  | 'headerName';
+  | 'headerName'
+  | 'tenantRates';
 
 interface KeyDef {
   kind: Kind;
@@ -58,6 +60,11 @@ export const configKeys = {
     kind: 'bytes',
     default: 0,
     doc: 'bytes a tenant may send at once after being idle; 0 = twice ingest.tenantRateBytes',
+  },
+  'ingest.tenantRateOverrides': {
+    kind: 'tenantRates',
+    default: '',
+    doc: 'per-tenant rates instead of ingest.tenantRateBytes, tenant=rate,… (0 = unlimited); burst twice the rate',
   },
   'ingest.batchRows': { kind: 'int', default: 5000, doc: 'insert once this many rows wait' },
   'ingest.flushInterval': { kind: 'duration', default: 200, doc: 'or once the oldest row waited this long' },
@@ -209,6 +216,10 @@ export function parseValue(key: ConfigKey, raw: unknown): string | number | bool
       case 'headerName':
         if (typeof raw !== 'string') throw new Error('expected a header name');
         return parseTenantHeader(raw);
+      case 'tenantRates':
+        if (typeof raw !== 'string') throw new Error('expected tenant=rate,…');
+        parseTenantRates(raw);
+        return raw;
       case 'samplingRules':
         // Kept as canonical JSON; parseRules() explains what is wrong, rule by rule.
         parseRules(raw, key);

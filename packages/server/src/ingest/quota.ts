@@ -1,8 +1,17 @@
+import { TENANT_NAME, tenantKey } from '@tracehouse/store';
+import { parseBytes } from '../config/units';
+
+/** A rate in bytes per second (0 = no limit) and the bytes a tenant may send at once after being idle. */
+export interface RateLimit {
+  rate: number;
+  burst: number;
+}
+
 /**
- * Per-tenant ingest rate limit (`ingest.tenantRateBytes`, `ingest.tenantBurstBytes`): a token
- * bucket of bytes per tenant, across signals and protocols, so one tenant's flood is refused
- * (429 / RESOURCE_EXHAUSTED, which OTLP exporters retry) before it fills the shared queues
- * that every other tenant's data goes through.
+ * Per-tenant ingest rate limit (`ingest.tenantRateBytes`, `ingest.tenantBurstBytes`,
+ * `ingest.tenantRateOverrides`): a token bucket of bytes per tenant, across signals and protocols,
+ * so one tenant's flood is refused (429 / RESOURCE_EXHAUSTED, which OTLP exporters retry) before
+ * it fills the shared queues that every other tenant's data goes through.
  *
  * A request is admitted while its tenant's bucket is not in debt, and then takes its whole size,
  * possibly into debt: a request larger than the burst is never refused forever, and over time a
@@ -13,30 +22,50 @@ export class TenantRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
-    /** Bytes per second per tenant; 0 = no limit. */
-    private readonly ratePerSecond: number,
-    /** Bytes a tenant may send at once after being idle. */
-    private readonly burst: number,
+    /** Every tenant's limit unless overridden. */
+    private readonly limit: RateLimit,
+    /** By tenant key ('' = the default tenant). */
+    private readonly overrides: ReadonlyMap<string, RateLimit> = new Map(),
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** Whether any tenant is limited at all. */
   get enabled(): boolean {
-    return this.ratePerSecond > 0;
+    return this.limit.rate > 0 || [...this.overrides.values()].some((limit) => limit.rate > 0);
   }
 
-  /** Admits `bytes` for `tenant` (and charges them), or refuses them (charging nothing). */
+  /** Admits `bytes` for the tenant (and charges them), or refuses them (charging nothing). */
   take(tenant: string, bytes: number): boolean {
-    if (!this.enabled) return true;
+    const { rate, burst } = this.overrides.get(tenant) ?? this.limit;
+    if (rate <= 0) return true;
     const now = this.now();
     let bucket = this.buckets.get(tenant);
     if (!bucket) {
-      bucket = { tokens: this.burst, at: now };
+      bucket = { tokens: burst, at: now };
       this.buckets.set(tenant, bucket);
     }
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
     bucket.at = now;
     if (bucket.tokens <= 0) return false;
     bucket.tokens -= bytes;
     return true;
   }
+}
+
+/**
+ * `ingest.tenantRateOverrides`: `acme=50MB,globex=0`, a rate per tenant name (0 = not limited),
+ * each with a burst of twice its rate. Keys of the result are tenant keys ('' = default).
+ */
+export function parseTenantRates(list: string): Map<string, RateLimit> {
+  const rates = new Map<string, RateLimit>();
+  for (const entry of list.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    const name = entry.slice(0, Math.max(eq, 0)).trim();
+    if (eq === -1 || !TENANT_NAME.test(name))
+      throw new Error(`"${entry.trim()}": expected tenant=rate, e.g. acme=50MB`);
+    const rate = parseBytes(entry.slice(eq + 1).trim());
+    rates.set(tenantKey(name), { rate, burst: 2 * rate });
+  }
+  return rates;
 }

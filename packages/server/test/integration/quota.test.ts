@@ -22,9 +22,14 @@ describe('per-tenant ingest rate (ingest.tenantRateBytes)', () => {
   before(async () => {
     server = await startTestServer({
       auth: true,
-      sets: [`auth.adminToken=${ADMIN_TOKEN}`, 'ingest.tenantRateBytes=20KB', 'ingest.tenantBurstBytes=40KB'],
+      sets: [
+        `auth.adminToken=${ADMIN_TOKEN}`,
+        'ingest.tenantRateBytes=20KB',
+        'ingest.tenantBurstBytes=40KB',
+        'ingest.tenantRateOverrides=initech=0',
+      ],
     });
-    for (const tenant of ['acme', 'globex']) {
+    for (const tenant of ['acme', 'globex', 'initech']) {
       tokens[tenant] = (await createToken(server, { name: `${tenant}-ingest`, kind: 'ingest', tenant })).secret;
     }
   });
@@ -58,6 +63,9 @@ describe('per-tenant ingest rate (ingest.tenantRateBytes)', () => {
 
     const other = traceBody(100);
     assert.equal((await post('globex', other.body)).status, 200, 'globex has its own bucket');
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await post('initech', traceBody(100).body)).status, 200, 'initech is not limited (override 0)');
+    }
 
     // gRPC answers the same refusal with RESOURCE_EXHAUSTED, which OTLP exporters retry.
     const client = new Client(server.urls.otlpGrpc, credentials.createInsecure());

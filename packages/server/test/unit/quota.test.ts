@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TenantRateLimiter } from '../../src/ingest/quota';
+import { parseTenantRates, TenantRateLimiter } from '../../src/ingest/quota';
 
 test('a tenant gets its burst at once, then the rate; other tenants have their own buckets', () => {
   let now = 0;
-  const limiter = new TenantRateLimiter(1000, 2000, () => now);
+  const limiter = new TenantRateLimiter({ rate: 1000, burst: 2000 }, new Map(), () => now);
   assert.equal(limiter.take('acme', 1500), true, 'within the burst');
   assert.equal(limiter.take('acme', 1500), true, 'admitted while not in debt, and goes 1000 into debt');
   assert.equal(limiter.take('acme', 1), false, 'in debt: refused');
@@ -20,12 +20,31 @@ test('a tenant gets its burst at once, then the rate; other tenants have their o
 
 test('refused requests are not charged, and rate 0 means no limit', () => {
   let now = 0;
-  const limiter = new TenantRateLimiter(100, 100, () => now);
+  const limiter = new TenantRateLimiter({ rate: 100, burst: 100 }, new Map(), () => now);
   assert.equal(limiter.take('acme', 150), true);
   for (let i = 0; i < 10; i++) assert.equal(limiter.take('acme', 1000), false);
   now += 600; // 60 tokens: -50 + 60 > 0, so the refusals above cost nothing
   assert.equal(limiter.take('acme', 1), true);
-  const off = new TenantRateLimiter(0, 0, () => now);
+  const off = new TenantRateLimiter({ rate: 0, burst: 0 }, new Map(), () => now);
   assert.equal(off.enabled, false);
   for (let i = 0; i < 5; i++) assert.equal(off.take('acme', 1e9), true);
+});
+
+test('per-tenant overrides replace the default rate, 0 lifts the limit, and bad lists are refused', () => {
+  const overrides = parseTenantRates('acme=10KB, globex=0,default=1KB');
+  assert.deepEqual(overrides.get('acme'), { rate: 10_000, burst: 20_000 });
+  assert.deepEqual(overrides.get(''), { rate: 1000, burst: 2000 }, 'the default tenant is keyed as stored');
+  const now = 0;
+  const limiter = new TenantRateLimiter({ rate: 100, burst: 100 }, overrides, () => now);
+  assert.equal(limiter.enabled, true);
+  assert.equal(limiter.take('acme', 15_000), true);
+  assert.equal(limiter.take('acme', 10_000), true, '20 KB of burst: 5 KB left, so admitted into debt');
+  assert.equal(limiter.take('acme', 1), false);
+  for (let i = 0; i < 5; i++) assert.equal(limiter.take('globex', 1e9), true, 'globex is not limited');
+  assert.equal(limiter.take('initech', 150), true, 'the default rate for everyone else');
+  assert.equal(limiter.take('initech', 1), false);
+  assert.equal(limiter.take('', 2000), true);
+  assert.equal(limiter.take('', 1), false);
+  assert.equal(new TenantRateLimiter({ rate: 0, burst: 0 }, parseTenantRates('acme=0')).enabled, false);
+  for (const bad of ['acme', 'Acme=1KB', 'acme=lots', '=1KB']) assert.throws(() => parseTenantRates(bad), bad);
 });
