@@ -1,5 +1,5 @@
 // Public surface of @tracehouse/store.
-export { type AuditEntry, AuthStore, type TokenRow, type UserRow } from './auth/authStore';
+export { type AuditEntry, AuthStore, type SessionRow, type TokenRow, type UserRow } from './auth/authStore';
 export { type OldestData, OpsQueries, type SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
 export * from './derived/index';

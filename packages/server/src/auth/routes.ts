@@ -10,8 +10,13 @@ const meSchema = {
   properties: { user: { type: 'string' }, role: { type: 'string' }, tenant: { type: 'string' } },
 };
 
-function setSession(req: FastifyRequest, reply: FastifyReply, auth: AuthService, principal: Principal): void {
-  const id = auth.sessions.create(principal);
+async function setSession(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  auth: AuthService,
+  principal: Principal,
+): Promise<void> {
+  const id = await auth.sessions.create(principal);
   const secure = req.protocol === 'https' ? '; Secure' : '';
   const maxAge = Math.floor(auth.options.sessionTtlMs / 1000);
   reply.header('Set-Cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
@@ -49,7 +54,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         }
         return reply.code(401).send({ error: 'wrong username or password' });
       }
-      setSession(req, reply, auth, result.principal);
+      await setSession(req, reply, auth, result.principal);
       return { user: result.principal.user, role: result.principal.role };
     },
   );
@@ -68,7 +73,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       const id = readCookie(req, SESSION_COOKIE);
       if (id && sameOrigin(req)) {
         const p = auth.sessions.get(id);
-        auth.sessions.destroy(id);
+        await auth.sessions.destroy(id);
         if (p)
           auth.audit({
             actor: p.user,
@@ -122,7 +127,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
           remoteAddr: req.ip,
           detail: '',
         });
-        setSession(req, reply, auth, principal);
+        await setSession(req, reply, auth, principal);
         return reply.redirect(next, 302);
       }
       return reply.type('text/html; charset=utf-8').send(loginPage(next));

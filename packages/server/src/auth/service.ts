@@ -62,7 +62,7 @@ export class AuthService {
     readonly options: AuthOptions,
   ) {
     this.clock = options.clock ?? Date.now;
-    this.sessions = new Sessions(options.sessionTtlMs, this.clock);
+    this.sessions = new Sessions(options.sessionTtlMs, this.clock, store);
     this.limiter = new LoginLimiter(options.loginMaxFailures, options.loginWindowMs, this.clock);
     this.adminTokenHash = options.adminToken ? Buffer.from(sha256(options.adminToken), 'hex') : null;
   }
@@ -91,7 +91,11 @@ export class AuthService {
   }
 
   async refresh(): Promise<void> {
-    const [users, tokens] = await Promise.all([this.store.listUsers(), this.store.listTokens()]);
+    const [users, tokens] = await Promise.all([
+      this.store.listUsers(),
+      this.store.listTokens(),
+      this.sessions.reload(),
+    ]);
     this.users = new Map(users.map((u) => [u.username, u]));
     this.tokens = new Map(tokens.filter((t) => t.revokedAtMs === null).map((t) => [t.hash, t]));
     // Revoked ones count: revoking the last ingest token must not open ingest to anyone.
@@ -196,7 +200,7 @@ export class AuthService {
     if (!manages(actor, tenant) || (existing && !manages(actor, existing.tenant)))
       throw new TenantAccessError(`users of tenant ${actor.tenant} only`);
     const user = await accounts.addUser(this.store, { ...input, tenant }, this.clock);
-    this.sessions.destroyUser(user.username);
+    await this.sessions.destroyUser(user.username);
     await this.refresh();
     this.audit({
       actor: actor.user,
@@ -213,7 +217,7 @@ export class AuthService {
     const user = this.users.get(username);
     if (user && !manages(actor, user.tenant)) return false;
     const removed = await accounts.removeUser(this.store, username);
-    this.sessions.destroyUser(username);
+    await this.sessions.destroyUser(username);
     await this.refresh();
     if (removed)
       this.audit({ actor: actor.user, action: 'user.remove', target: username, outcome: 'ok', remoteAddr, detail: '' });

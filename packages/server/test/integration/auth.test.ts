@@ -249,6 +249,46 @@ describe('first start and the CLI', () => {
     }
   });
 
+  test('a browser session survives a restart; a logout survives it too', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tracehouse-sessions-'));
+    const start = () => startTestServer({ auth: true, dataDir, sets: [`auth.adminToken=${ADMIN_TOKEN}`] });
+    try {
+      let server = await start();
+      await addUser(server, 'erin', 'viewer');
+      const kept = await login(server, 'erin', 'erin-password-1');
+      const loggedOut = await login(server, 'erin', 'erin-password-1');
+      await server.stop({ keepData: true });
+
+      server = await start();
+      try {
+        assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: kept })).body.user, 'erin');
+        assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: loggedOut })).status, 200);
+        const origin = server.urls.api;
+        assert.equal((await call(server, 'POST', '/api/v1/auth/logout', { cookie: loggedOut, origin })).status, 204);
+        assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: loggedOut })).status, 401);
+        const rows = await server.store.sql.query<Record<string, string>>('SELECT * FROM sessions');
+        const stored = JSON.stringify(rows);
+        for (const cookie of [kept, loggedOut])
+          assert.ok(!stored.includes(cookie.split('=')[1]!), 'only hashes are stored');
+      } finally {
+        await server.stop({ keepData: true });
+      }
+
+      server = await start();
+      try {
+        assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: kept })).status, 200);
+        assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: loggedOut })).status, 401);
+        // Removing the user ends the sessions that outlived the restart.
+        assert.equal((await call(server, 'DELETE', '/api/v1/admin/users/erin', { token: ADMIN_TOKEN })).status, 204);
+        assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: kept })).status, 401);
+      } finally {
+        await server.stop({ keepData: true });
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('--allow-anonymous is refused on a non-loopback bind', async () => {
     await assert.rejects(
       startTestServer({ sets: ['server.host=0.0.0.0'] }),

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { SessionRow } from '@tracehouse/store';
 import { safeNext } from '../../src/auth/pages';
 import { resolvePolicy } from '../../src/auth/policy';
 import { LoginLimiter } from '../../src/auth/rateLimit';
 import { roleAtLeast } from '../../src/auth/roles';
 import { hashPassword, newSecret, sha256, tokenIdOf, verifyPassword } from '../../src/auth/secrets';
 import { bearerToken, isLoopback } from '../../src/auth/service';
-import { Sessions } from '../../src/auth/sessions';
+import { type SessionStore, Sessions } from '../../src/auth/sessions';
 
 describe('auth building blocks', () => {
   test('roles are ordered', () => {
@@ -69,17 +70,72 @@ describe('auth building blocks', () => {
     assert.equal(l.retryAfterMs(keys), 0);
   });
 
-  test('sessions expire and can be ended per user', () => {
+  test('sessions expire and can be ended per user', async () => {
     let now = 0;
     const s = new Sessions(1000, () => now);
-    const id = s.create({ user: 'a', role: 'viewer', tenant: 'default', via: 'session' });
-    const other = s.create({ user: 'b', role: 'admin', tenant: 'default', via: 'session' });
+    const id = await s.create({ user: 'a', role: 'viewer', tenant: 'default', via: 'session' });
+    const other = await s.create({ user: 'b', role: 'admin', tenant: 'default', via: 'session' });
     assert.equal(s.get(id)?.user, 'a');
     assert.equal(s.get('ths_forged'), null);
-    s.destroyUser('b');
+    await s.destroyUser('b');
     assert.equal(s.get(other), null);
     now = 1000;
     assert.equal(s.get(id), null);
+  });
+
+  test('a reload takes the stored sessions, keeps ones added during its read, and never revives an ended one', async () => {
+    let now = 0;
+    const rows = new Map<string, SessionRow>();
+    const ended = new Set<string>();
+    let listing: Promise<void> | undefined;
+    const store: SessionStore = {
+      putSession: async (row) => void rows.set(row.hash, row),
+      endSessions: async (which) => {
+        for (const row of rows.values()) {
+          if ('hash' in which ? row.hash === which.hash : row.username === which.username) ended.add(row.hash);
+        }
+      },
+      listSessions: async () => {
+        const live = [...rows.values()].filter((row) => !ended.has(row.hash) && row.expiresAtMs > now);
+        await listing;
+        return live;
+      },
+    };
+    const principal = (user: string) => ({ user, role: 'viewer' as const, tenant: 'default', via: 'session' as const });
+    const first = new Sessions(10_000, () => now, store);
+    const kept = await first.create(principal('a'));
+    const loggedOut = await first.create(principal('b'));
+
+    // Another process (a restart) loads them from the store.
+    const second = new Sessions(10_000, () => now, store);
+    assert.equal(second.get(kept), null);
+    await second.reload();
+    assert.equal(second.get(kept)?.user, 'a');
+    assert.equal(second.get(loggedOut)?.user, 'b');
+
+    // A logout in the first process reaches the second at its next reload.
+    await first.destroy(loggedOut);
+    await second.reload();
+    assert.equal(second.get(loggedOut), null);
+
+    // A reload whose read began before a login and a logout here: the login stays, the logout holds.
+    let release = () => {};
+    listing = new Promise((resolve) => {
+      release = resolve;
+    });
+    const reloading = second.reload();
+    now += 1;
+    const during = await second.create(principal('c'));
+    await second.destroy(kept);
+    release();
+    await reloading;
+    assert.equal(second.get(during)?.user, 'c');
+    assert.equal(second.get(kept), null, 'ended here: the stale read does not bring it back');
+    listing = undefined;
+
+    now = 20_000;
+    await second.reload();
+    assert.equal(second.get(during), null, 'expired');
   });
 
   test('next= only ever leads to a local path', () => {

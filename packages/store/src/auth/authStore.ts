@@ -25,6 +25,16 @@ export interface TokenRow {
   revokedAtMs: number | null;
 }
 
+export interface SessionRow {
+  /** sha256 of the session id (the cookie value is never stored). */
+  hash: string;
+  username: string;
+  role: string;
+  tenant: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
 export interface AuditEntry {
   timeMs?: number;
   actor: string;
@@ -115,6 +125,40 @@ SELECT {id:String}, {hash:String}, {name:String}, {kind:String}, {role:String}, 
         expires: t.expiresAtMs ?? 0,
         revoked: t.revokedAtMs ?? 0,
       },
+    );
+  }
+
+  /** Sessions neither ended nor expired. */
+  async listSessions(): Promise<SessionRow[]> {
+    const rows = await this.sql.query<SessionRow>(
+      `SELECT SessionHash AS hash, Username AS username, Role AS role, Tenant AS tenant,
+  toUnixTimestamp64Milli(CreatedAt) AS createdAtMs, toUnixTimestamp64Milli(ExpiresAt) AS expiresAtMs
+FROM sessions FINAL WHERE Ended = 0 AND ExpiresAt > now64(3) LIMIT 1000000`,
+    );
+    // Int64 columns arrive as strings.
+    return rows.map((r) => ({ ...r, createdAtMs: num(r.createdAtMs), expiresAtMs: num(r.expiresAtMs) }));
+  }
+
+  async putSession(s: SessionRow): Promise<void> {
+    await this.sql.command(
+      `INSERT INTO sessions (SessionHash, Username, Role, Tenant, CreatedAt, ExpiresAt)
+SELECT {hash:String}, {username:String}, {role:String}, {tenant:String},
+  fromUnixTimestamp64Milli({createdAtMs:Int64}), fromUnixTimestamp64Milli({expiresAtMs:Int64})`,
+      { ...s },
+    );
+  }
+
+  /** Ends one session (by hash) or all of a user's. */
+  async endSessions(which: { hash: string } | { username: string }): Promise<void> {
+    const [where, params] =
+      'hash' in which
+        ? ['SessionHash = {hash:String}', { hash: which.hash }]
+        : ['Username = {username:String}', { username: which.username }];
+    await this.sql.command(
+      `INSERT INTO sessions (SessionHash, Username, Role, Tenant, CreatedAt, ExpiresAt, Ended)
+SELECT SessionHash, Username, Role, Tenant, CreatedAt, ExpiresAt, 1 FROM sessions FINAL
+WHERE ${where} AND Ended = 0`,
+      params,
     );
   }
 

@@ -3,7 +3,7 @@
  * ReplacingMergeTree tables keyed by their natural id: a change inserts the whole row again
  * with a newer `UpdatedAt`, and readers use FINAL. Deletion is a row with `Deleted = 1`
  * (users) or a `RevokedAt` (tokens), so the history stays until merges fold it.
- * Sessions are not persisted: they live in the server's memory and end with the process.
+ * Sessions came later (migration 9, `sessionsSql`).
  */
 export const usersSql = `CREATE TABLE IF NOT EXISTS users (
   Username String,
@@ -54,3 +54,23 @@ ORDER BY Time
 TTL toDateTime(Time) + INTERVAL 400 DAY`;
 
 export const authTablesSql = [usersSql, apiTokensSql, auditLogSql];
+
+/**
+ * Browser sessions (migration 9), so a restart does not log everyone out and several processes
+ * sharing a ClickHouse server share them. Only the sha256 of a session id is stored, like tokens.
+ * Ending a session inserts the row again with `Ended = 1` and the same ExpiresAt, so the TTL
+ * removes both versions together and an ended session can never reappear.
+ */
+export const sessionsSql = `CREATE TABLE IF NOT EXISTS sessions (
+  SessionHash String,
+  Username String,
+  Role LowCardinality(String),
+  Tenant LowCardinality(String),
+  CreatedAt DateTime64(3),
+  ExpiresAt DateTime64(3),
+  Ended UInt8 DEFAULT 0,
+  UpdatedAt DateTime64(6) DEFAULT now64(6)
+)
+ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY SessionHash
+TTL toDateTime(ExpiresAt) + INTERVAL 1 DAY`;

@@ -1,4 +1,4 @@
-import { authTablesSql } from '../auth/tables';
+import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
 import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
@@ -71,6 +71,11 @@ export const migrations: Migration[] = [
     name: 'query: spans sorted by 1-minute bucket, tenant and trace id (copied over, partition by partition)',
     statements: [],
     run: (sql) => relayoutTable(sql, 'spans', spansOrderBy),
+  },
+  {
+    version: 9,
+    name: 'sessions (browser sessions survive a restart)',
+    statements: [sessionsSql],
   },
 ];
 
