@@ -89,6 +89,51 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
     },
   );
 
+  app.post(
+    '/api/v1/auth/password',
+    {
+      config: { auth: 'viewer' },
+      schema: {
+        summary: 'Change your own password (browser session users); ends all your sessions and starts a new one',
+        description:
+          'Needs the current password; wrong ones are throttled like logins (429 with Retry-After). API tokens have no password (403).',
+        tags: ['auth'],
+        body: {
+          type: 'object',
+          required: ['currentPassword', 'newPassword'],
+          properties: {
+            currentPassword: { type: 'string', maxLength: 1024 },
+            newPassword: { type: 'string', maxLength: 1024 },
+          },
+        },
+        response: { 200: meSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body as { currentPassword: string; newPassword: string };
+      const result = await auth.changePassword(
+        req.principal!,
+        { current: body.currentPassword, next: body.newPassword },
+        req.ip,
+      );
+      if (result.ok) {
+        await setSession(req, reply, auth, result.principal);
+        return { user: result.principal.user, role: result.principal.role, tenant: result.principal.tenant };
+      }
+      switch (result.reason) {
+        case 'not_a_user':
+          return reply.code(403).send({ error: 'only a user logged in with a password can change it' });
+        case 'throttled':
+          reply.header('Retry-After', String(Math.ceil((result.retryAfterMs ?? 1000) / 1000)));
+          return reply.code(429).send({ error: 'too many wrong passwords; try again later' });
+        case 'wrong_password':
+          return reply.code(403).send({ error: 'the current password is wrong' });
+        case 'weak':
+          return reply.code(400).send({ error: result.message ?? 'the new password is not acceptable' });
+      }
+    },
+  );
+
   app.get(
     '/api/v1/auth/me',
     {

@@ -24,6 +24,15 @@ export type LoginResult =
   | { ok: true; principal: Principal }
   | { ok: false; reason: 'invalid' | 'throttled'; retryAfterMs?: number };
 
+export type PasswordChange =
+  | { ok: true; principal: Principal }
+  | {
+      ok: false;
+      reason: 'not_a_user' | 'wrong_password' | 'throttled' | 'weak';
+      retryAfterMs?: number;
+      message?: string;
+    };
+
 const ANONYMOUS: Principal = { user: 'anonymous', role: 'admin', tenant: DEFAULT_TENANT, via: 'anonymous' };
 
 /** Refused because the caller's tenant does not own what it asked to manage (403). */
@@ -187,6 +196,51 @@ export class AuthService {
     const principal: Principal = { user: user.username, role: user.role, tenant: user.tenant, via: 'session' };
     this.audit({ actor: username, action: 'login', target: username, outcome: 'ok', remoteAddr, detail: '' });
     return { ok: true, principal };
+  }
+
+  /**
+   * A logged-in user changes their own password, proving the current one (throttled like a
+   * login). Every session of the user ends; the caller gets a new one (the route sets it).
+   */
+  async changePassword(
+    principal: Principal,
+    passwords: { current: string; next: string },
+    remoteAddr: string,
+  ): Promise<PasswordChange> {
+    const user = principal.via === 'session' ? this.users.get(principal.user) : undefined;
+    if (!user || !isRole(user.role)) return { ok: false, reason: 'not_a_user' };
+    const keys = [`addr:${remoteAddr}`, `user:${user.username}`];
+    const wait = this.limiter.retryAfterMs(keys);
+    if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+    const audit = (outcome: AuditEntry['outcome'], detail = '') =>
+      this.audit({
+        actor: user.username,
+        action: 'password.change',
+        target: user.username,
+        outcome,
+        remoteAddr,
+        detail,
+      });
+    if (!(await verifyPassword(passwords.current, user.passwordHash))) {
+      this.limiter.fail(keys);
+      audit('failed', 'wrong current password');
+      return { ok: false, reason: 'wrong_password' };
+    }
+    this.limiter.succeed(keys);
+    try {
+      await accounts.addUser(
+        this.store,
+        { username: user.username, role: user.role, tenant: user.tenant, password: passwords.next },
+        this.clock,
+      );
+    } catch (err) {
+      if (err instanceof accounts.AccountError) return { ok: false, reason: 'weak', message: err.message };
+      throw err;
+    }
+    await this.sessions.destroyUser(user.username);
+    await this.refresh();
+    audit('ok');
+    return { ok: true, principal: { user: user.username, role: user.role, tenant: user.tenant, via: 'session' } };
   }
 
   /** Creates or replaces a user; `tenant` defaults to the actor's. */

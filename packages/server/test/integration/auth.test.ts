@@ -137,6 +137,35 @@ describe('access control', () => {
     assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: adminCookie })).status, 401);
   });
 
+  test('users change their own password: the current one is required, every old session ends', async () => {
+    const password = await addUser(server, 'frank', 'viewer');
+    const origin = server.urls.api;
+    const cookie = await login(server, 'frank', password);
+    const otherBrowser = await login(server, 'frank', password);
+    const change = (auth: { cookie?: string; token?: string }, currentPassword: string, newPassword: string) =>
+      call(server, 'POST', '/api/v1/auth/password', { ...auth, origin, body: { currentPassword, newPassword } });
+
+    assert.equal((await change({ cookie }, 'not-the-password', 'frank-new-password')).status, 403);
+    assert.equal((await change({ cookie }, password, 'short')).status, 400);
+    assert.equal(
+      (await change({ token: viewerToken }, password, 'frank-new-password')).status,
+      403,
+      'tokens have no password',
+    );
+    assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie })).status, 200, 'refusals change nothing');
+
+    const changed = await change({ cookie }, password, 'frank-new-password');
+    assert.equal(changed.status, 200);
+    const fresh = changed.headers.get('set-cookie')!.split(';')[0]!;
+    assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: fresh })).body.user, 'frank');
+    for (const old of [cookie, otherBrowser]) {
+      assert.equal((await call(server, 'GET', '/api/v1/auth/me', { cookie: old })).status, 401);
+    }
+    const oldLogin = await call(server, 'POST', '/api/v1/auth/login', { body: { username: 'frank', password } });
+    assert.equal(oldLogin.status, 401);
+    assert.equal((await login(server, 'frank', 'frank-new-password')).startsWith('th_session='), true);
+  });
+
   test('pages: /admin/ops sends an anonymous browser to /login; the login page escapes next', async () => {
     const r = await call(server, 'GET', '/admin/ops', { accept: 'text/html' });
     assert.equal(r.status, 302);
