@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { TraceView } from './trace/TraceView';
+import { UserMenu } from './UserMenu';
 import { LogsView } from './views/LogsView';
 import { SearchView } from './views/SearchView';
 import { ServicesView } from './views/ServicesView';
@@ -65,6 +66,7 @@ export function App() {
         <button type="button" className="theme" onClick={toggleTheme} data-testid="theme-toggle" title="theme">
           {theme === 'dark' ? '☀ light' : '☾ dark'}
         </button>
+        <UserMenu />
       </header>
       <main>{view}</main>
     </div>
