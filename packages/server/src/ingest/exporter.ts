@@ -7,7 +7,7 @@ import {
   type Signal,
   type WireFormat,
 } from '@tracehouse/otlp';
-import { QueueFullError, type Store, tenantName } from '@tracehouse/store';
+import { QueueFullError, type Store } from '@tracehouse/store';
 import type { IngestRedaction } from '../auth/redaction';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import type { TenantRateLimiter } from './quota';
@@ -65,10 +65,10 @@ export class Exporter {
   private async run(signal: Signal, body: Uint8Array, format: WireFormat, tenant: string): Promise<ExportOutcome> {
     if (this.closing) return { kind: 'unavailable', message: 'tracehouse is shutting down' };
     if (this.quota && !this.quota.take(tenant, body.length)) {
-      this.metrics.overQuota.inc({ tenant: tenantName(tenant), signal });
+      this.metrics.overQuota.inc({ tenant, signal });
       return {
         kind: 'over_quota',
-        message: `tenant "${tenantName(tenant)}" is over its ingest rate (ingest.tenantRateBytes); retry later`,
+        message: `tenant "${tenant}" is over its ingest rate (ingest.tenantRateBytes); retry later`,
       };
     }
     let accepted: number;

@@ -1,4 +1,4 @@
-import { TENANT_NAME, tenantKey } from '@tracehouse/store';
+import { TENANT_NAME } from '@tracehouse/store';
 import { parseBytes } from '../config/units';
 
 /** A rate in bytes per second (0 = no limit) and the bytes a tenant may send at once after being idle. */
@@ -24,7 +24,7 @@ export class TenantRateLimiter {
   constructor(
     /** Every tenant's limit unless overridden. */
     private readonly limit: RateLimit,
-    /** By tenant key ('' = the default tenant). */
+    /** By tenant name, as the receivers pass it ('default' for the default tenant). */
     private readonly overrides: ReadonlyMap<string, RateLimit> = new Map(),
     private readonly now: () => number = () => performance.now(),
   ) {}
@@ -54,7 +54,7 @@ export class TenantRateLimiter {
 
 /**
  * `ingest.tenantRateOverrides`: `acme=50MB,globex=0`, a rate per tenant name (0 = not limited),
- * each with a burst of twice its rate. Keys of the result are tenant keys ('' = default).
+ * each with a burst of twice its rate, by tenant name.
  */
 export function parseTenantRates(list: string): Map<string, RateLimit> {
   const rates = new Map<string, RateLimit>();
@@ -65,7 +65,7 @@ export function parseTenantRates(list: string): Map<string, RateLimit> {
     if (eq === -1 || !TENANT_NAME.test(name))
       throw new Error(`"${entry.trim()}": expected tenant=rate, e.g. acme=50MB`);
     const rate = parseBytes(entry.slice(eq + 1).trim());
-    rates.set(tenantKey(name), { rate, burst: 2 * rate });
+    rates.set(name, { rate, burst: 2 * rate });
   }
   return rates;
 }

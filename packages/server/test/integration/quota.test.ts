@@ -26,10 +26,10 @@ describe('per-tenant ingest rate (ingest.tenantRateBytes)', () => {
         `auth.adminToken=${ADMIN_TOKEN}`,
         'ingest.tenantRateBytes=20KB',
         'ingest.tenantBurstBytes=40KB',
-        'ingest.tenantRateOverrides=initech=0',
+        'ingest.tenantRateOverrides=initech=0,default=0',
       ],
     });
-    for (const tenant of ['acme', 'globex', 'initech']) {
+    for (const tenant of ['acme', 'globex', 'initech', 'default']) {
       tokens[tenant] = (await createToken(server, { name: `${tenant}-ingest`, kind: 'ingest', tenant })).secret;
     }
   });
@@ -61,12 +61,6 @@ describe('per-tenant ingest rate (ingest.tenantRateBytes)', () => {
     assert.equal(res.headers.get('retry-after'), '1');
     assert.equal(await stored(refused.traceId), 0, 'a refused request changes nothing');
 
-    const other = traceBody(100);
-    assert.equal((await post('globex', other.body)).status, 200, 'globex has its own bucket');
-    for (let i = 0; i < 4; i++) {
-      assert.equal((await post('initech', traceBody(100).body)).status, 200, 'initech is not limited (override 0)');
-    }
-
     // gRPC answers the same refusal with RESOURCE_EXHAUSTED, which OTLP exporters retry.
     const client = new Client(server.urls.otlpGrpc, credentials.createInsecure());
     const metadata = new Metadata();
@@ -83,6 +77,13 @@ describe('per-tenant ingest rate (ingest.tenantRateBytes)', () => {
     });
     client.close();
     assert.equal(code, status.RESOURCE_EXHAUSTED);
+
+    const other = traceBody(100);
+    assert.equal((await post('globex', other.body)).status, 200, 'globex has its own bucket');
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await post('initech', traceBody(100).body)).status, 200, 'initech is not limited (override 0)');
+      assert.equal((await post('default', traceBody(100).body)).status, 200, 'nor the default tenant, named as such');
+    }
 
     const metrics = await call(server, 'GET', '/metrics', { token: ADMIN_TOKEN });
     assert.match(metrics.body, /tracehouse_ingest_over_quota_requests_total\{tenant="acme",signal="traces"\} 2/);

@@ -33,7 +33,7 @@ test('refused requests are not charged, and rate 0 means no limit', () => {
 test('per-tenant overrides replace the default rate, 0 lifts the limit, and bad lists are refused', () => {
   const overrides = parseTenantRates('acme=10KB, globex=0,default=1KB');
   assert.deepEqual(overrides.get('acme'), { rate: 10_000, burst: 20_000 });
-  assert.deepEqual(overrides.get(''), { rate: 1000, burst: 2000 }, 'the default tenant is keyed as stored');
+  assert.deepEqual(overrides.get('default'), { rate: 1000, burst: 2000 }, 'by name, as the receivers pass tenants');
   const now = 0;
   const limiter = new TenantRateLimiter({ rate: 100, burst: 100 }, overrides, () => now);
   assert.equal(limiter.enabled, true);
@@ -43,8 +43,8 @@ test('per-tenant overrides replace the default rate, 0 lifts the limit, and bad 
   for (let i = 0; i < 5; i++) assert.equal(limiter.take('globex', 1e9), true, 'globex is not limited');
   assert.equal(limiter.take('initech', 150), true, 'the default rate for everyone else');
   assert.equal(limiter.take('initech', 1), false);
-  assert.equal(limiter.take('', 2000), true);
-  assert.equal(limiter.take('', 1), false);
+  assert.equal(limiter.take('default', 2000), true);
+  assert.equal(limiter.take('default', 1), false);
   assert.equal(new TenantRateLimiter({ rate: 0, burst: 0 }, parseTenantRates('acme=0')).enabled, false);
   for (const bad of ['acme', 'Acme=1KB', 'acme=lots', '=1KB']) assert.throws(() => parseTenantRates(bad), bad);
 });
