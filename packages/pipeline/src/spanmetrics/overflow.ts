@@ -21,12 +21,12 @@ export class SeriesLimiter {
     for (const k of known) if (!isOverflow(k)) this.of(k).add(k);
   }
 
-  /** The key to count `key` under: itself, or OVERFLOW_KEY past its tenant's limit. */
+  /** The key to count `key` under: itself, or its tenant's overflow key past that tenant's limit. */
   admit(key: string): string {
     if (isOverflow(key)) return key;
     const known = this.of(key);
     if (known.has(key)) return key;
-    if (known.size >= this.limit) return OVERFLOW_KEY;
+    if (known.size >= this.limit) return tenantSeriesKey(seriesTenant(key), OVERFLOW_KEY);
     known.add(key);
     return key;
   }

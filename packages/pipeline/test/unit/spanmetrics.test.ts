@@ -115,7 +115,7 @@ describe('cardinality limit', () => {
   test("each tenant has its own room: one tenant's new sets never fold another's", () => {
     const limiter = new SeriesLimiter(2, [tenantSeriesKey('acme', OVERFLOW_KEY)]);
     for (const v of ['1', '2']) assert.equal(limiter.admit(`acme{a="${v}"}`), `acme{a="${v}"}`);
-    assert.equal(limiter.admit('acme{a="3"}'), OVERFLOW_KEY, 'acme is full');
+    assert.equal(limiter.admit('acme{a="3"}'), tenantSeriesKey('acme', OVERFLOW_KEY), "acme is full: acme's overflow");
     assert.equal(limiter.admit('{a="3"}'), '{a="3"}', 'the default tenant is not');
     assert.equal(limiter.admit('globex{a="3"}'), 'globex{a="3"}');
     assert.equal(limiter.admit(tenantSeriesKey('acme', OVERFLOW_KEY)), tenantSeriesKey('acme', OVERFLOW_KEY));

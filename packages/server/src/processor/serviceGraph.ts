@@ -166,11 +166,10 @@ export class ServiceGraphProcessor implements Processor {
       const stats = aggregateEdges(pairing.edges, (id) => kept.has(id), (BigInt(toMs) * 1_000_000n).toString());
       for (const [edge, s] of [...stats.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const key = tenantSeriesKey(tenant, edge);
-        const overflow = limiter.admit(key) === OVERFLOW_KEY;
-        const admitted = overflow ? tenantSeriesKey(tenant, OVERFLOW_KEY) : key;
+        const admitted = limiter.admit(key);
         let r = rows.get(admitted);
         if (!r) {
-          r = emptyRow(tenant, fromMs, toMs, overflow ? null : s);
+          r = emptyRow(tenant, fromMs, toMs, admitted === key ? s : null);
           rows.set(admitted, r);
         }
         addStats(r, s);

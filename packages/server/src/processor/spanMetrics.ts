@@ -5,7 +5,6 @@ import {
   LATENCY_BOUNDS_NS,
   LATENCY_BUCKETS,
   type LabelPairs,
-  OVERFLOW_KEY,
   OVERFLOW_LABELS,
   SeriesLimiter,
   seriesKey,
@@ -173,7 +172,7 @@ export class SpanMetricsProcessor implements Processor {
     const rows = new Map<string, SpanMetricRow>();
     for (const { cell, row, key } of keyed) {
       // Past the limit, a tenant's new label sets fold into that tenant's overflow series.
-      const admitted = limiter.admit(key) === OVERFLOW_KEY ? tenantSeriesKey(cell.tenant, OVERFLOW_KEY) : key;
+      const admitted = limiter.admit(key);
       const id = `${cell.windowStartMs}|${admitted}`;
       let r = rows.get(id);
       if (!r) {
