@@ -1,7 +1,13 @@
 // Resolves init() options and OTEL_* variables into one plain configuration object.
 // Pure (no I/O, no globals), so every precedence rule is unit-tested without starting an SDK.
 import { type Env, envBoolean, envList, envNumber, envString, parseKeyValueList } from './env.js';
-import type { HttpInstrumentationChoice, OtlpProtocol, SpanEncoderChoice, TracehouseOptions } from './options.js';
+import type {
+  HttpInstrumentationChoice,
+  LeanOrUpstream,
+  OtlpProtocol,
+  SpanEncoderChoice,
+  TracehouseOptions,
+} from './options.js';
 import type { RedactionOptions } from './redaction.js';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
@@ -115,8 +121,13 @@ export function resolveConfig(options: TracehouseOptions, env: Env, newInstanceI
     metricExportIntervalMillis:
       options.metricExportIntervalMillis ?? envNumber(env, 'OTEL_METRIC_EXPORT_INTERVAL') ?? 60_000,
     httpMetrics: options.httpMetrics ?? envBoolean(env, 'TRACEHOUSE_HTTP_METRICS'),
-    httpInstrumentation: resolveHttpInstrumentation(options, env, warnings),
-    spanEncoder: resolveSpanEncoder(options, env, warnings),
+    httpInstrumentation: resolveLeanOrUpstream(
+      options.httpInstrumentation,
+      env,
+      'TRACEHOUSE_HTTP_INSTRUMENTATION',
+      warnings,
+    ),
+    spanEncoder: resolveLeanOrUpstream(options.spanEncoder, env, 'TRACEHOUSE_SPAN_ENCODER', warnings),
     handleSignals: options.handleSignals ?? true,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 5_000,
     warnings,
@@ -232,28 +243,19 @@ function listOr(list: string[], fallback: readonly string[]): readonly string[] 
   return list.length > 0 ? list : fallback;
 }
 
-const HTTP_INSTRUMENTATIONS: readonly HttpInstrumentationChoice[] = ['lean', 'upstream'];
+const LEAN_OR_UPSTREAM: readonly LeanOrUpstream[] = ['lean', 'upstream'];
 
-function resolveHttpInstrumentation(
-  options: TracehouseOptions,
+/** An option that picks our lean implementation or upstream's: the option, else the variable, else lean. */
+function resolveLeanOrUpstream(
+  option: LeanOrUpstream | undefined,
   env: Env,
+  variable: string,
   warnings: string[],
-): HttpInstrumentationChoice {
-  if (options.httpInstrumentation) return options.httpInstrumentation;
-  const raw = envString(env, 'TRACEHOUSE_HTTP_INSTRUMENTATION')?.toLowerCase();
+): LeanOrUpstream {
+  if (option) return option;
+  const raw = envString(env, variable)?.toLowerCase();
   if (raw === undefined) return 'lean';
-  if ((HTTP_INSTRUMENTATIONS as readonly string[]).includes(raw)) return raw as HttpInstrumentationChoice;
-  warnings.push(`TRACEHOUSE_HTTP_INSTRUMENTATION=${raw} is not one of ${HTTP_INSTRUMENTATIONS.join(', ')}; using lean`);
-  return 'lean';
-}
-
-const SPAN_ENCODERS: readonly SpanEncoderChoice[] = ['lean', 'upstream'];
-
-function resolveSpanEncoder(options: TracehouseOptions, env: Env, warnings: string[]): SpanEncoderChoice {
-  if (options.spanEncoder) return options.spanEncoder;
-  const raw = envString(env, 'TRACEHOUSE_SPAN_ENCODER')?.toLowerCase();
-  if (raw === undefined) return 'lean';
-  if ((SPAN_ENCODERS as readonly string[]).includes(raw)) return raw as SpanEncoderChoice;
-  warnings.push(`TRACEHOUSE_SPAN_ENCODER=${raw} is not one of ${SPAN_ENCODERS.join(', ')}; using lean`);
+  if ((LEAN_OR_UPSTREAM as readonly string[]).includes(raw)) return raw as LeanOrUpstream;
+  warnings.push(`${variable}=${raw} is not one of ${LEAN_OR_UPSTREAM.join(', ')}; using lean`);
   return 'lean';
 }

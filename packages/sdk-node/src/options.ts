@@ -6,13 +6,15 @@ import type { RedactionOptions } from './redaction.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
+/** Our lean implementation of a part, or upstream's. */
+export type LeanOrUpstream = 'lean' | 'upstream';
 /**
  * `lean`: incoming requests are traced by @tracehouse/node's own server instrumentation (much
  * cheaper per request); outgoing http/https requests and fetch still use the upstream ones.
  * `upstream`: @opentelemetry/instrumentation-http handles both directions, as in a stock setup.
  */
-export type HttpInstrumentationChoice = 'lean' | 'upstream';
-export type SpanEncoderChoice = 'lean' | 'upstream';
+export type HttpInstrumentationChoice = LeanOrUpstream;
+export type SpanEncoderChoice = LeanOrUpstream;
 
 /** Options for `init()`. Every field is optional; unset fields fall back to the standard OTEL_* variables. */
 export interface TracehouseOptions {
