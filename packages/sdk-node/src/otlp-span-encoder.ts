@@ -10,7 +10,7 @@
 // from hex, writes strings with Buffer#write, and encodes the resource and each instrumentation
 // scope once per process instead of once per batch. The bytes are the same message (field order
 // and all); test/unit/otlp-span-encoder.test.ts decodes both encoders' output and compares them.
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, HrTime, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 type Resource = ReadableSpan['resource'];
@@ -298,8 +298,8 @@ function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
   return (traceFlags & 0xff) | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE | (isRemote ? SPAN_FLAGS_CONTEXT_IS_REMOTE : 0);
 }
 
-function writeSpan(w: Writer, span: ReadableSpan): void {
-  const ctx = span.spanContext();
+/** trace_id, span_id and trace_state: fields 1-3 of both Span and Span.Link. */
+function writeSpanContext(w: Writer, ctx: SpanContext): void {
   w.tag(1, LEN);
   w.hexBytes(ctx.traceId);
   w.tag(2, LEN);
@@ -309,6 +309,11 @@ function writeSpan(w: Writer, span: ReadableSpan): void {
     w.tag(3, LEN);
     w.string(traceState);
   }
+}
+
+function writeSpan(w: Writer, span: ReadableSpan): void {
+  const ctx = span.spanContext();
+  writeSpanContext(w, ctx);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     w.tag(4, LEN);
@@ -347,15 +352,7 @@ function writeSpan(w: Writer, span: ReadableSpan): void {
     w.tag(13, LEN);
     const start = w.begin(1);
     const linked = link.context;
-    w.tag(1, LEN);
-    w.hexBytes(linked.traceId);
-    w.tag(2, LEN);
-    w.hexBytes(linked.spanId);
-    const linkState = linked.traceState?.serialize();
-    if (linkState) {
-      w.tag(3, LEN);
-      w.string(linkState);
-    }
+    writeSpanContext(w, linked);
     if (link.attributes) writeAttributes(w, link.attributes, 4);
     w.tag(5, VARINT);
     w.varint32(link.droppedAttributesCount || 0);
