@@ -24,6 +24,11 @@ export type LoginResult =
   | { ok: true; principal: Principal }
   | { ok: false; reason: 'invalid' | 'throttled'; retryAfterMs?: number };
 
+/** The principal of a user's browser session; null when the stored role is not one we know. */
+function sessionPrincipal(u: UserRow): Principal | null {
+  return isRole(u.role) ? { user: u.username, role: u.role, tenant: u.tenant, via: 'session' } : null;
+}
+
 export type PasswordChange =
   | { ok: true; principal: Principal }
   | {
@@ -171,31 +176,41 @@ export class AuthService {
   }
 
   async login(username: string, password: string, remoteAddr: string): Promise<LoginResult> {
-    const keys = [`addr:${remoteAddr}`, `user:${username}`];
-    const wait = this.limiter.retryAfterMs(keys);
-    if (wait > 0) {
-      this.audit({
-        actor: username,
-        action: 'login',
-        target: username,
-        outcome: 'denied',
-        remoteAddr,
-        detail: 'throttled',
-      });
-      return { ok: false, reason: 'throttled', retryAfterMs: wait };
-    }
+    const audit = (outcome: AuditEntry['outcome'], detail = '') =>
+      this.audit({ actor: username, action: 'login', target: username, outcome, remoteAddr, detail });
     const user = this.users.get(username);
-    // Verify against a dummy hash for unknown users: the answer takes as long either way.
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (!ok || !user || !isRole(user.role)) {
-      this.limiter.fail(keys);
-      this.audit({ actor: username, action: 'login', target: username, outcome: 'failed', remoteAddr, detail: '' });
+    const principal = user && sessionPrincipal(user);
+    const check = await this.checkPassword(username, password, principal ? user.passwordHash : undefined, remoteAddr);
+    if (check.result === 'throttled') {
+      audit('denied', 'throttled');
+      return { ok: false, reason: 'throttled', retryAfterMs: check.retryAfterMs };
+    }
+    if (check.result === 'wrong' || !principal) {
+      audit('failed');
       return { ok: false, reason: 'invalid' };
     }
-    this.limiter.succeed(keys);
-    const principal: Principal = { user: user.username, role: user.role, tenant: user.tenant, via: 'session' };
-    this.audit({ actor: username, action: 'login', target: username, outcome: 'ok', remoteAddr, detail: '' });
+    audit('ok');
     return { ok: true, principal };
+  }
+
+  /**
+   * A password check behind the login throttle (per client address and per username): refused
+   * unchecked while throttled; a wrong password counts towards the throttle. Without a hash (no
+   * such user) it checks against a dummy one, so the answer takes as long either way.
+   */
+  private async checkPassword(
+    username: string,
+    password: string,
+    hash: string | undefined,
+    remoteAddr: string,
+  ): Promise<{ result: 'ok' | 'wrong' } | { result: 'throttled'; retryAfterMs: number }> {
+    const keys = [`addr:${remoteAddr}`, `user:${username}`];
+    const wait = this.limiter.retryAfterMs(keys);
+    if (wait > 0) return { result: 'throttled', retryAfterMs: wait };
+    const ok = (await verifyPassword(password, hash ?? DUMMY_PASSWORD_HASH)) && hash !== undefined;
+    if (ok) this.limiter.succeed(keys);
+    else this.limiter.fail(keys);
+    return { result: ok ? 'ok' : 'wrong' };
   }
 
   /**
@@ -208,10 +223,10 @@ export class AuthService {
     remoteAddr: string,
   ): Promise<PasswordChange> {
     const user = principal.via === 'session' ? this.users.get(principal.user) : undefined;
-    if (!user || !isRole(user.role)) return { ok: false, reason: 'not_a_user' };
-    const keys = [`addr:${remoteAddr}`, `user:${user.username}`];
-    const wait = this.limiter.retryAfterMs(keys);
-    if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+    const self = user && sessionPrincipal(user);
+    if (!user || !self) return { ok: false, reason: 'not_a_user' };
+    const check = await this.checkPassword(user.username, passwords.current, user.passwordHash, remoteAddr);
+    if (check.result === 'throttled') return { ok: false, reason: 'throttled', retryAfterMs: check.retryAfterMs };
     const audit = (outcome: AuditEntry['outcome'], detail = '') =>
       this.audit({
         actor: user.username,
@@ -221,12 +236,10 @@ export class AuthService {
         remoteAddr,
         detail,
       });
-    if (!(await verifyPassword(passwords.current, user.passwordHash))) {
-      this.limiter.fail(keys);
+    if (check.result === 'wrong') {
       audit('failed', 'wrong current password');
       return { ok: false, reason: 'wrong_password' };
     }
-    this.limiter.succeed(keys);
     try {
       await accounts.addUser(
         this.store,
@@ -240,7 +253,7 @@ export class AuthService {
     await this.sessions.destroyUser(user.username);
     await this.refresh();
     audit('ok');
-    return { ok: true, principal: { user: user.username, role: user.role, tenant: user.tenant, via: 'session' } };
+    return { ok: true, principal: self };
   }
 
   /** Creates or replaces a user; `tenant` defaults to the actor's. */
