@@ -22,6 +22,12 @@ async function setSession(
   reply.header('Set-Cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
 }
 
+/** 429 with the whole seconds until the login throttle lets the caller try again. */
+function throttled(reply: FastifyReply, retryAfterMs: number | undefined, error: string) {
+  reply.header('Retry-After', String(Math.ceil((retryAfterMs ?? 1000) / 1000)));
+  return reply.code(429).send({ error });
+}
+
 /** Login, logout, who-am-i, and the /login page. */
 export function authRoutes(app: FastifyInstance, auth: AuthService): void {
   app.post(
@@ -49,8 +55,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       const result = await auth.login(username, password, req.ip);
       if (!result.ok) {
         if (result.reason === 'throttled') {
-          reply.header('Retry-After', String(Math.ceil((result.retryAfterMs ?? 1000) / 1000)));
-          return reply.code(429).send({ error: 'too many failed logins; try again later' });
+          return throttled(reply, result.retryAfterMs, 'too many failed logins; try again later');
         }
         return reply.code(401).send({ error: 'wrong username or password' });
       }
@@ -124,8 +129,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         case 'not_a_user':
           return reply.code(403).send({ error: 'only a user logged in with a password can change it' });
         case 'throttled':
-          reply.header('Retry-After', String(Math.ceil((result.retryAfterMs ?? 1000) / 1000)));
-          return reply.code(429).send({ error: 'too many wrong passwords; try again later' });
+          return throttled(reply, result.retryAfterMs, 'too many wrong passwords; try again later');
         case 'wrong_password':
           return reply.code(403).send({ error: 'the current password is wrong' });
         case 'weak':
