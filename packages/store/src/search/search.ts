@@ -139,14 +139,14 @@ export async function searchTraces(sql: Sql, s: TraceSearch): Promise<TraceSumma
 }
 
 /** Unix seconds; `to` is inclusive for the newest slice (the search's own end), exclusive otherwise. */
-interface Slice {
+export interface Slice {
   from: number;
   to: number;
   toInclusive: boolean;
 }
 
-/** The caller's tenant and a time slice of the search window. */
-function scopeFilter(p: Params, tenant: string, w: Slice): string {
+/** The caller's tenant and a time slice, on a span table (`spans` or `spans_recent`). */
+export function spanScopeFilter(p: Params, tenant: string, w: Slice): string {
   const s = p.add(Math.floor(w.from), 'Int64');
   const e = p.add(Math.ceil(w.to), 'Int64');
   return `Tenant = ${p.add(tenantKey(tenant), 'String')}
@@ -195,7 +195,7 @@ export function findTracesSql(
 ): { sql: string; params: Record<string, unknown> } {
   const p = new Params();
   const c: CompiledQuery = compileQuery(s.query, p);
-  const time = scopeFilter(p, s.tenant, slice);
+  const time = spanScopeFilter(p, s.tenant, slice);
   const join = c.needsTraceSummary
     ? `\nINNER JOIN (${summarySelect(table, time)}) AS trace_summary USING (TraceId)`
     : '';
@@ -241,7 +241,7 @@ async function traceDetails(sql: Sql, table: string, ids: string[], s: TraceSear
   const c = compileQuery(s.query, p);
   const idsParam = p.add(ids, 'Array(String)');
   const tenant = p.add(tenantKey(s.tenant), 'String');
-  const time = scopeFilter(p, s.tenant, wholeWindow(s));
+  const time = spanScopeFilter(p, s.tenant, wholeWindow(s));
   // The kept table is read within the traces' time range from the trace index; without an
   // index row for every trace, a day either side of the search window bounds it, so a trace
   // is never lost to a missing row. The recent table is sorted by trace id.

@@ -4,6 +4,7 @@ import { tenantKey } from '../tenant';
 import { compileQuery } from './compile';
 import { Params } from './params';
 import { TAG_VALUES_TABLE } from './schema';
+import { spanScopeFilter } from './search';
 
 export type TagScope = 'resource' | 'span' | 'intrinsic';
 
@@ -156,12 +157,11 @@ async function matchingTagValues(
     return `(toString(${T}[${k}]), ${A}[${k}], mapContains(${A}, ${k}))`;
   });
   const end = Math.ceil(r.end);
-  const from = p.add(Math.max(Math.floor(r.start), end - FILTERED_WINDOW_SECONDS), 'Int64');
-  const to = p.add(end, 'Int64');
+  const window = { from: Math.max(Math.floor(r.start), end - FILTERED_WINDOW_SECONDS), to: end, toInclusive: true };
+  const from = p.add(window.from, 'Int64');
   const prefix = r.prefix ? ` AND startsWith(v.2, ${p.add(r.prefix, 'String')})` : '';
   const limit = r.limit ?? 1000;
-  const time = `Tenant = ${p.add(tenantKey(r.tenant), 'String')}
-    AND Timestamp >= toDateTime64(${from}, 9) AND Timestamp <= toDateTime64(${to}, 9)`;
+  const time = spanScopeFilter(p, r.tenant, window);
   const matching = (table: string, extra: string) =>
     `SELECT arrayJoin(arrayFilter(x -> x.3 = 1, [${candidates.join(', ')}])) AS v FROM ${table}
   WHERE ${time}${extra} AND (${c.anyFilter})`;
