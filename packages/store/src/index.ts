@@ -9,6 +9,7 @@ export {
   type LogPage,
   type LogQuery,
   logContext,
+  logCursorBefore,
   logHistogram,
   queryLogsPage,
   textTokens,
