@@ -11,7 +11,7 @@ const NAV = [
   ['/traces', 'Traces'],
   ['/logs', 'Logs'],
   ['/services', 'Services'],
-  ['/users', 'Users'],
+  ['/users', 'End users'],
 ] as const;
 
 export function App() {
@@ -47,7 +47,11 @@ export function App() {
               key={href}
               href={href}
               onClick={linkClick}
-              className={path.startsWith(href) || (href === '/traces' && path.startsWith('/trace/')) ? 'active' : ''}
+              className={
+                path.startsWith(href) || (href === '/traces' && (path === '/' || path.startsWith('/trace/')))
+                  ? 'active'
+                  : ''
+              }
             >
               {label}
             </a>

@@ -2,20 +2,22 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type Decision, getJson, type LogLine } from '../api';
 import { Loading, Problem } from '../components';
 import { fmtDurNs, fmtTime } from '../format';
+import { fetchAllLogs } from '../logs/paging';
 import { linkClick, setParams, withParams } from '../router';
 import { serviceColor } from './colors';
 import { Minimap } from './Minimap';
 import { ancestors, buildTrace, criticalPath, findSpans, type OtlpTracesData, type Trace, visibleRows } from './model';
 import { SpanDetails } from './SpanDetails';
+import { MAX_TRACE_LOGS, TraceLogCount, traceLogRange } from './traceLogs';
 
 export const ROW_H = 24;
 const OVERSCAN = 8;
-
 export function TraceView({ traceId, params }: { traceId: string; params: URLSearchParams }) {
   const [trace, setTrace] = useState<Trace | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [decision, setDecision] = useState<Decision | 'none' | null>(null);
   const [logs, setLogs] = useState<LogLine[] | null>(null);
+  const [logsComplete, setLogsComplete] = useState(true);
 
   useEffect(() => {
     const ac = new AbortController();
@@ -29,14 +31,11 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
         const t = buildTrace(data);
         (window as unknown as { __traceBuildMs?: number }).__traceBuildMs = performance.now() - t0;
         setTrace(t);
-        const startS = Number(t.startNs / 1_000_000_000n);
-        const endS = Math.ceil(startS + t.duration / 1e9);
-        getJson<{ logs: LogLine[] }>(
-          '/api/v1/logs',
-          { traceId, start: startS - 300, end: endS + 300, limit: 1000 },
-          ac.signal,
-        ).then(
-          (r) => setLogs(r.logs),
+        fetchAllLogs({ traceId, ...traceLogRange(t) }, MAX_TRACE_LOGS, ac.signal).then(
+          (r) => {
+            setLogs(r.logs);
+            setLogsComplete(r.complete);
+          },
           () => setLogs([]),
         );
       })
@@ -74,7 +73,7 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
     return <Problem title="Could not load the trace">{error.message}</Problem>;
   }
   if (!trace) return <Loading what={`trace ${traceId}`} />;
-  return <Waterfall trace={trace} params={params} decision={decision} logs={logs} />;
+  return <Waterfall trace={trace} params={params} decision={decision} logs={logs} logsComplete={logsComplete} />;
 }
 
 function Waterfall({
@@ -82,11 +81,14 @@ function Waterfall({
   params,
   decision,
   logs,
+  logsComplete,
 }: {
   trace: Trace;
   params: URLSearchParams;
   decision: Decision | 'none' | null;
   logs: LogLine[] | null;
+  /** False when the trace has more than MAX_TRACE_LOGS logs and only those were read. */
+  logsComplete: boolean;
 }) {
   const spanParam = params.get('span') ?? '';
   const selected = spanParam ? (trace.byId.get(spanParam) ?? -1) : -1;
@@ -279,7 +281,7 @@ function Waterfall({
             <code data-testid="trace-id">{trace.traceId}</code> · {fmtTime(startMs, true)} ·{' '}
             <b>{fmtDurNs(trace.duration)}</b> · <span data-testid="span-count">{trace.spans.length}</span> spans ·{' '}
             {trace.services.length} services · {errors ? <span className="err">{errors} errors</span> : 'no errors'} ·{' '}
-            {logs ? `${logs.length} logs` : 'logs…'}
+            <TraceLogCount trace={trace} logs={logs} complete={logsComplete} />
           </div>
         </div>
         <DecisionBadge decision={decision} />
@@ -358,6 +360,7 @@ function Waterfall({
             index={selected}
             logs={logsBySpan.get(trace.spans[selected].spanId) ?? []}
             logsLoaded={logs !== null}
+            logsComplete={logsComplete}
             onSelect={(i) => {
               reveal(i);
               pendingScroll.current = i;
