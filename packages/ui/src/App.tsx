@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { linkClick, navigate, setParams, useLocation } from './router';
+import { CompareView } from './trace/CompareView';
+import { TraceFileView } from './trace/TraceFileView';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
 import { LogsView } from './views/LogsView';
@@ -30,6 +32,8 @@ export function App() {
   let view: React.ReactNode;
   const m = /^\/trace\/([^/]+)$/.exec(path);
   if (m) view = <TraceView traceId={decodeURIComponent(m[1]).toLowerCase()} params={loc.params} />;
+  else if (path === '/trace-file') view = <TraceFileView params={loc.params} />;
+  else if (path === '/compare') view = <CompareView params={loc.params} />;
   else if (path === '/logs') view = <LogsView params={loc.params} />;
   else if (path === '/services') view = <ServicesView params={loc.params} />;
   else if (path === '/users') view = <UsersView params={loc.params} />;

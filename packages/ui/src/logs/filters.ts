@@ -16,7 +16,11 @@ export type LogField =
  */
 export function filterHref(params: URLSearchParams, field: LogField, value: string, exclude: boolean): string | null {
   const p = new URLSearchParams(params);
-  const set = (k: string, v: string) => (exclude ? null : (p.set(k, v), p));
+  const set = (k: string, v: string) => {
+    if (exclude) return null;
+    p.set(k, v);
+    return p;
+  };
   let out: URLSearchParams | null;
   switch (field.kind) {
     case 'service':

@@ -65,7 +65,18 @@ export function SpanDetails({
         <tbody>
           <tr>
             <th>service</th>
-            <td>{s.service}</td>
+            <td>
+              {s.service}{' '}
+              <a
+                className="small"
+                href={`/services?service=${encodeURIComponent(s.service)}`}
+                onClick={linkClick}
+                data-testid="span-red-link"
+                title="rate, errors and duration of this service and its operations"
+              >
+                RED metrics
+              </a>
+            </td>
           </tr>
           <tr>
             <th>kind</th>
