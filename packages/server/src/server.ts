@@ -202,5 +202,7 @@ function accessLine(auth: AuthService, apiUrl: string): string {
   const link = auth.setupLink();
   if (link)
     return `no users yet. Log in once with this link (valid until used or restart), then add users:\n                ${apiUrl}${link}`;
+  if (auth.tokenLoginFirst)
+    return `no users yet. Log in at ${apiUrl}/login with TRACEHOUSE_ADMIN_TOKEN (the API token form), then add users under Admin`;
   return `log in at ${apiUrl}/login, or send Authorization: Bearer <token>`;
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AdminView } from './admin/AdminView';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { CompareView } from './trace/CompareView';
 import { TraceFileView } from './trace/TraceFileView';
@@ -14,6 +15,7 @@ const NAV = [
   ['/logs', 'Logs'],
   ['/services', 'Services'],
   ['/users', 'End users'],
+  ['/access', 'Admin'],
 ] as const;
 
 export function App() {
@@ -33,6 +35,7 @@ export function App() {
   const m = /^\/trace\/([^/]+)$/.exec(path);
   if (m) view = <TraceView traceId={decodeURIComponent(m[1]).toLowerCase()} params={loc.params} />;
   else if (path === '/trace-file') view = <TraceFileView params={loc.params} />;
+  else if (path === '/access') view = <AdminView />;
   else if (path === '/compare') view = <CompareView params={loc.params} />;
   else if (path === '/logs') view = <LogsView params={loc.params} />;
   else if (path === '/services') view = <ServicesView params={loc.params} />;
