@@ -101,6 +101,10 @@ function CompareTable({ a, b }: { a: Trace; b: Trace }) {
         </a>{' '}
         {b.spans.length} spans, {fmtDurNs(b.duration)} · {onlyA} call paths only in A, {onlyB} only in B
       </div>
+      <div className="muted small compare-legend">
+        <span className="only-a">only in A</span> <span className="only-b">only in B</span>{' '}
+        <span className="changed">different span count</span> · Δ time: B against A (summed durations of the path)
+      </div>
       <table className="list compare-table" data-testid="compare-table">
         <thead>
           <tr>

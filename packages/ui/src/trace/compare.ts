@@ -30,16 +30,22 @@ function pathKeys(t: Trace): Map<string, { path: string[]; count: number; dur: n
   return out;
 }
 
-/** The union of both trees, in tree order (A's order first, then B-only paths). */
+/** The union of both trees in tree order: A's order, with paths only in B after their siblings. */
 export function compareTraces(a: Trace, b: Trace): CompareRow[] {
   const pa = pathKeys(a);
   const pb = pathKeys(b);
-  const keys = [...new Set([...pa.keys(), ...pb.keys()])].sort((x, y) => {
-    const xs = x.split('\u0000');
-    const ys = y.split('\u0000');
-    for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
-      if (xs[i] !== ys[i]) return xs[i] < ys[i] ? -1 : 1;
-    }
+  // Map iteration is insertion (DFS) order: the first appearance ranks a path among its siblings.
+  const rank = new Map<string, number>();
+  for (const k of [...pa.keys(), ...pb.keys()]) if (!rank.has(k)) rank.set(k, rank.size);
+  const prefixes = (k: string) => {
+    const parts = k.split('\u0000');
+    return parts.map((_, i) => rank.get(parts.slice(0, i + 1).join('\u0000')) ?? 0);
+  };
+  const order = new Map([...rank.keys()].map((k) => [k, prefixes(k)]));
+  const keys = [...rank.keys()].sort((x, y) => {
+    const xs = order.get(x)!;
+    const ys = order.get(y)!;
+    for (let i = 0; i < Math.min(xs.length, ys.length); i++) if (xs[i] !== ys[i]) return xs[i] - ys[i];
     return xs.length - ys.length;
   });
   return keys.map((k) => {
