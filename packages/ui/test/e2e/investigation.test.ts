@@ -160,6 +160,51 @@ describe('investigation views in a browser', () => {
     await shot(page, 'compare');
   });
 
+  test('a user timeline longer than one page is complete after "load older"', async () => {
+    const now = BigInt(Date.now() - 6 * 60_000) * 1_000_000n;
+    const logRecords = Array.from({ length: 450 }, (_, i) => ({
+      timeUnixNano: String(now + BigInt(i) * 600_000_000n), // 450 lines over 4.5 minutes
+      severityNumber: 9,
+      body: { stringValue: `long session step ${i}` },
+      attributes: [{ key: 'enduser.id', value: { stringValue: 'u-long' } }],
+    }));
+    const res = await fetch(`${server.urls.otlpHttp}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'web' } }] },
+            scopeLogs: [{ logRecords }],
+          },
+        ],
+      }),
+    });
+    assert.equal(res.status, 200);
+    for (let k = 0; ; k++) {
+      const r = await server.get('/api/v1/logs?attr=enduser.id%3Du-long&limit=1000&since=1h');
+      if (r.body.logs?.length === 450) break;
+      assert.ok(k < 300, 'logs stored');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.goto(`${server.urls.api}/users?id=u-long`);
+    await page.waitForSelector('[data-testid="timeline"] [data-kind="log"]');
+    assert.ok((await page.locator('[data-kind="log"]').count()) < 450, 'the first page is not everything');
+    while (await page.locator('[data-testid="load-more"]').count()) {
+      await page.click('[data-testid="load-more"]');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="load-more"]')?.hasAttribute('disabled'));
+    }
+    await page.waitForSelector('[data-testid="list-complete"]');
+    const bodies = await page.$$eval('[data-kind="log"]', (els) =>
+      els.map((e) => /step (\d+)/.exec(e.textContent ?? '')?.[1]),
+    );
+    assert.deepEqual(
+      bodies.map(Number),
+      Array.from({ length: 450 }, (_, i) => i),
+      'every line once, oldest first',
+    );
+  });
+
   test('a log line opens with its attributes and resource; filter out drops its value', async () => {
     const withAttrs = small.flatMap((t) => t.logs).find((l) => Object.keys(l.LogAttributes).length)!;
     assert.ok(withAttrs, 'a log with attributes');
