@@ -320,6 +320,25 @@ export class AuthService {
     return user;
   }
 
+  /** Changes a user's role (their sessions end); null when the actor manages no such user. */
+  async setRole(actor: Principal, username: string, role: string, remoteAddr: string) {
+    const user = this.users.get(username);
+    if (!user || !manages(actor, user.tenant)) return null;
+    const changed = await accounts.setRole(this.store, username, role);
+    await this.sessions.destroyUser(username);
+    await this.refresh();
+    if (changed)
+      this.audit({
+        actor: actor.user,
+        action: 'user.role',
+        target: username,
+        outcome: 'ok',
+        remoteAddr,
+        detail: `role=${role}`,
+      });
+    return changed;
+  }
+
   async removeUser(actor: Principal, username: string, remoteAddr: string): Promise<boolean> {
     const user = this.users.get(username);
     if (user && !manages(actor, user.tenant)) return false;

@@ -43,6 +43,10 @@ export function AdminView() {
   const [error, setError] = useState<Error | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
+  const [me, setMe] = useState<{ user: string } | null>(null);
+  useEffect(() => {
+    getJson<{ user: string }>('/api/v1/auth/me').then(setMe, () => {});
+  }, []);
   const reload = useCallback(() => {
     Promise.all([
       getJson<{ users: User[] }>('/api/v1/admin/users'),
@@ -66,6 +70,12 @@ export function AdminView() {
   if (!users || !tokens) return <Loading what="users and tokens" />;
   return (
     <div className="admin">
+      {me?.user === 'anonymous' ? (
+        <div className="banner" data-testid="anonymous-note">
+          Access control is off (anonymous access on a loopback address): users and tokens made here take effect when
+          the server starts without <code>--allow-anonymous</code>.
+        </div>
+      ) : null}
       {note ? (
         <div className={note.ok ? 'banner ok' : 'banner'} role="status" data-testid="admin-note">
           {note.text}
@@ -84,10 +94,34 @@ export function AdminView() {
             </tr>
           </thead>
           <tbody>
+            {users.length ? null : (
+              <tr>
+                <td colSpan={5} className="muted">
+                  No users yet.
+                </td>
+              </tr>
+            )}
             {users.map((u) => (
               <tr key={u.username} data-user={u.username}>
                 <td>{u.username}</td>
-                <td>{u.role}</td>
+                <td>
+                  <select
+                    aria-label={`role of ${u.username}`}
+                    value={u.role}
+                    onChange={(e) =>
+                      act(
+                        send('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.username)}`, {
+                          role: e.target.value,
+                        }),
+                        `${u.username} is now ${e.target.value} (their sessions ended)`,
+                      )
+                    }
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r}>{r}</option>
+                    ))}
+                  </select>
+                </td>
                 <td>{u.tenant}</td>
                 <td>{fmtTime(u.createdAtMs, true)}</td>
                 <td>
@@ -171,6 +205,13 @@ export function AdminView() {
             </tr>
           </thead>
           <tbody>
+            {tokens.length ? null : (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No tokens yet. Without ingest tokens, OTLP exports need no token.
+                </td>
+              </tr>
+            )}
             {tokens.map((t) => (
               <tr key={t.id} className={t.revokedAtMs ? 'muted' : ''}>
                 <td>{t.name}</td>
