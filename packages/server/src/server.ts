@@ -129,8 +129,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         metrics: seconds(config['retention.metrics']),
       },
     };
+    const otlp = { httpPort: 0, grpcPort: 0, tls: Boolean(tls) };
     api = await createApi(
-      { store, metrics, isReady: () => ready, version: VERSION, derived, security },
+      { store, metrics, isReady: () => ready, version: VERSION, derived, security, otlp },
       tls ?? undefined,
     );
     await api.listen({ host, port: config['server.port'] });
@@ -156,6 +157,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
+    otlp.httpPort = httpPort;
+    otlp.grpcPort = grpcPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     const scheme = tls ? 'https' : 'http';
     const apiUrl = `${scheme}://${urlHost}:${apiPort}`;

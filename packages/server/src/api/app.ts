@@ -16,6 +16,7 @@ import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
 import { uiRoutes } from './ui';
+import { type OtlpEndpoints, uiSettingsRoutes } from './uiSettings';
 import { userRoutes } from './users';
 
 export interface ApiDeps {
@@ -28,6 +29,8 @@ export interface ApiDeps {
   security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
+  /** The bound OTLP receiver ports, for the UI's empty states. */
+  otlp?: OtlpEndpoints;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -104,6 +107,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   searchRoutes(app, deps);
   tagRoutes(app, deps);
   userRoutes(app, deps);
+  uiSettingsRoutes(app, deps.otlp);
   tempoRoutes(app, deps);
   if (deps.derived) {
     redRoutes(app, deps.derived);

@@ -64,6 +64,16 @@ describe('first login and the Admin page', () => {
     await vp.waitForURL(/\/traces$/);
     const me = await vp.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
     assert.deepEqual([me.user, me.role], ['vera', 'viewer']);
+    // Nothing was sent yet: the empty state names this server's OTLP ports (random here), not 4318/4317.
+    await vp.waitForSelector('[data-testid="empty-state"]');
+    const empty = (await vp.textContent('[data-testid="empty-state"]'))!;
+    const httpPort = new URL(server.urls.otlpHttp).port;
+    const grpcPort = server.urls.otlpGrpc.split(':').at(-1)!;
+    await vp.waitForFunction(
+      (p) => document.querySelector('[data-testid="empty-state"]')?.textContent?.includes(`:${p}`),
+      httpPort,
+    );
+    assert.ok((await vp.textContent('[data-testid="empty-state"]'))!.includes(`:${grpcPort}`), empty);
     await vp.goto(`${server.urls.api}/access`);
     await vp.waitForSelector('[role="alert"]');
     assert.match((await vp.textContent('[role="alert"]'))!, /Not allowed/);
