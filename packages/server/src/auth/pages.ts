@@ -45,34 +45,25 @@ export function loginPage(next: string, tokenFirst = false): string {
 <button type="submit">Log in with token</button>
 </form></details></div>
 <script>
-const form = document.getElementById('login');
-form.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const err = document.getElementById('error');
-  err.textContent = '';
-  const res = await fetch('/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: form.username.value, password: form.password.value }),
+// Both forms post JSON and show the server's error under themselves.
+function submitTo(formId, errId, url, body) {
+  const form = document.getElementById(formId);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const err = document.getElementById(errId);
+    err.textContent = '';
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body(form)),
+    });
+    if (res.ok) { location.assign(${JSON.stringify(next).replace(/</g, '\\u003c')}); return; }
+    const answer = await res.json().catch(() => ({}));
+    err.textContent = answer.error || ('login failed (' + res.status + ')');
   });
-  if (res.ok) { location.assign(${JSON.stringify(next).replace(/</g, '\\u003c')}); return; }
-  const body = await res.json().catch(() => ({}));
-  err.textContent = body.error || ('login failed (' + res.status + ')');
-});
-const tform = document.getElementById('token-form');
-tform.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const err = document.getElementById('token-error');
-  err.textContent = '';
-  const res = await fetch('/api/v1/auth/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: tform.token.value }),
-  });
-  if (res.ok) { location.assign(${JSON.stringify(next).replace(/</g, '\\u003c')}); return; }
-  const body = await res.json().catch(() => ({}));
-  err.textContent = body.error || ('login failed (' + res.status + ')');
-});
+}
+submitTo('login', 'error', '/api/v1/auth/login', (f) => ({ username: f.username.value, password: f.password.value }));
+submitTo('token-form', 'token-error', '/api/v1/auth/token', (f) => ({ token: f.token.value }));
 </script>`,
   );
 }

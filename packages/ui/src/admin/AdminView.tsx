@@ -37,6 +37,42 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<T>
   return json as T;
 }
 
+/** A list table with its header and a one-line note when it is empty. */
+function ListTable({
+  testid,
+  heads,
+  empty,
+  children,
+}: {
+  testid: string;
+  heads: string[];
+  empty: string | null;
+  children: React.ReactNode;
+}) {
+  return (
+    <table className="list" data-testid={testid}>
+      <thead>
+        <tr>
+          {heads.map((h, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
+            <th key={i}>{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {empty ? (
+          <tr>
+            <td colSpan={heads.length} className="muted">
+              {empty}
+            </td>
+          </tr>
+        ) : null}
+        {children}
+      </tbody>
+    </table>
+  );
+}
+
 export function AdminView() {
   const [users, setUsers] = useState<User[] | null>(null);
   const [tokens, setTokens] = useState<Token[] | null>(null);
@@ -83,66 +119,52 @@ export function AdminView() {
       ) : null}
       <section>
         <h3>Users</h3>
-        <table className="list" data-testid="admin-users">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Role</th>
-              <th>Tenant</th>
-              <th>Created</th>
-              <th />
+        <ListTable
+          testid="admin-users"
+          heads={['User', 'Role', 'Tenant', 'Created', '']}
+          empty={users.length ? null : 'No users yet.'}
+        >
+          {users.map((u) => (
+            <tr key={u.username} data-user={u.username}>
+              <td>{u.username}</td>
+              <td>
+                <select
+                  aria-label={`role of ${u.username}`}
+                  value={u.role}
+                  onChange={(e) =>
+                    act(
+                      send('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.username)}`, {
+                        role: e.target.value,
+                      }),
+                      `${u.username} is now ${e.target.value} (their sessions ended)`,
+                    )
+                  }
+                >
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              </td>
+              <td>{u.tenant}</td>
+              <td>{fmtTime(u.createdAtMs, true)}</td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() =>
+                    confirm(`Remove ${u.username}? Their sessions end at once.`) &&
+                    act(
+                      send('DELETE', `/api/v1/admin/users/${encodeURIComponent(u.username)}`),
+                      `${u.username} removed`,
+                    )
+                  }
+                  aria-label={`remove user ${u.username}`}
+                >
+                  remove
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {users.length ? null : (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No users yet.
-                </td>
-              </tr>
-            )}
-            {users.map((u) => (
-              <tr key={u.username} data-user={u.username}>
-                <td>{u.username}</td>
-                <td>
-                  <select
-                    aria-label={`role of ${u.username}`}
-                    value={u.role}
-                    onChange={(e) =>
-                      act(
-                        send('PATCH', `/api/v1/admin/users/${encodeURIComponent(u.username)}`, {
-                          role: e.target.value,
-                        }),
-                        `${u.username} is now ${e.target.value} (their sessions ended)`,
-                      )
-                    }
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
-                </td>
-                <td>{u.tenant}</td>
-                <td>{fmtTime(u.createdAtMs, true)}</td>
-                <td>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      confirm(`Remove ${u.username}? Their sessions end at once.`) &&
-                      act(
-                        send('DELETE', `/api/v1/admin/users/${encodeURIComponent(u.username)}`),
-                        `${u.username} removed`,
-                      )
-                    }
-                    aria-label={`remove user ${u.username}`}
-                  >
-                    remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
         <form
           className="toolbar"
           data-testid="add-user"
@@ -192,60 +214,44 @@ export function AdminView() {
             </button>
           </div>
         ) : null}
-        <table className="list" data-testid="admin-tokens">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Kind</th>
-              <th>Role</th>
-              <th>Tenant</th>
-              <th>Created</th>
-              <th>State</th>
-              <th />
+        <ListTable
+          testid="admin-tokens"
+          heads={['Name', 'Kind', 'Role', 'Tenant', 'Created', 'State', '']}
+          empty={tokens.length ? null : 'No tokens yet. Without ingest tokens, OTLP exports need no token.'}
+        >
+          {tokens.map((t) => (
+            <tr key={t.id} className={t.revokedAtMs ? 'muted' : ''}>
+              <td>{t.name}</td>
+              <td>{t.kind}</td>
+              <td>{t.kind === 'api' ? t.role : '—'}</td>
+              <td>{t.tenant}</td>
+              <td>
+                {fmtTime(t.createdAtMs, true)} by {t.createdBy}
+              </td>
+              <td>
+                {t.revokedAtMs
+                  ? `revoked ${fmtTime(t.revokedAtMs, true)}`
+                  : t.expiresAtMs
+                    ? `expires ${fmtTime(t.expiresAtMs, true)}`
+                    : 'active'}
+              </td>
+              <td>
+                {t.revokedAtMs ? null : (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      confirm(`Revoke token ${t.name}?`) &&
+                      act(send('DELETE', `/api/v1/admin/tokens/${encodeURIComponent(t.id)}`), `${t.name} revoked`)
+                    }
+                    aria-label={`revoke token ${t.name}`}
+                  >
+                    revoke
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {tokens.length ? null : (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No tokens yet. Without ingest tokens, OTLP exports need no token.
-                </td>
-              </tr>
-            )}
-            {tokens.map((t) => (
-              <tr key={t.id} className={t.revokedAtMs ? 'muted' : ''}>
-                <td>{t.name}</td>
-                <td>{t.kind}</td>
-                <td>{t.kind === 'api' ? t.role : '—'}</td>
-                <td>{t.tenant}</td>
-                <td>
-                  {fmtTime(t.createdAtMs, true)} by {t.createdBy}
-                </td>
-                <td>
-                  {t.revokedAtMs
-                    ? `revoked ${fmtTime(t.revokedAtMs, true)}`
-                    : t.expiresAtMs
-                      ? `expires ${fmtTime(t.expiresAtMs, true)}`
-                      : 'active'}
-                </td>
-                <td>
-                  {t.revokedAtMs ? null : (
-                    <button
-                      type="button"
-                      onClick={() =>
-                        confirm(`Revoke token ${t.name}?`) &&
-                        act(send('DELETE', `/api/v1/admin/tokens/${encodeURIComponent(t.id)}`), `${t.name} revoked`)
-                      }
-                      aria-label={`revoke token ${t.name}`}
-                    >
-                      revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
         <form
           className="toolbar"
           data-testid="add-token"
