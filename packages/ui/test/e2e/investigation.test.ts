@@ -205,6 +205,30 @@ describe('investigation views in a browser', () => {
     );
   });
 
+  test('"Run query" with the same query runs it again; at / the Traces nav item is active', async () => {
+    await page.goto(`${server.urls.api}/`);
+    await page.waitForSelector('[data-testid="results"]');
+    assert.equal(await page.textContent('header nav a.active'), 'Traces');
+    let searches = 0;
+    const count = (r: { url(): string }) => {
+      if (r.url().includes('/api/v1/search?')) searches++;
+    };
+    page.on('request', count);
+    await page.click('button:text-is("Run query")');
+    await page.waitForFunction(() => document.querySelector('[data-testid="results"]') !== null);
+    await page.waitForTimeout(200);
+    page.off('request', count);
+    assert.equal(searches, 1);
+  });
+
+  test('a request that gets no answer says "Server unreachable"', async () => {
+    await page.route('**/api/v1/logs?*', (r) => r.abort('connectionrefused'));
+    await page.goto(`${server.urls.api}/logs`);
+    await page.waitForSelector('[role="alert"]');
+    assert.match((await page.textContent('[role="alert"]'))!, /Server unreachable/);
+    await page.unroute('**/api/v1/logs?*');
+  });
+
   test('a log line opens with its attributes and resource; filter out drops its value', async () => {
     const withAttrs = small.flatMap((t) => t.logs).find((l) => Object.keys(l.LogAttributes).length)!;
     assert.ok(withAttrs, 'a log with attributes');
