@@ -1,4 +1,4 @@
-import type { Sql } from '../client';
+import type { Sql } from '@tracehouse/store';
 
 /**
  * Inserts derived rows (column name -> value) through the store's row format (one JSON array

@@ -1,13 +1,6 @@
-import type { Sql } from '../client';
-import {
-  decidedTraces,
-  type EdgeRow,
-  edgeTotals,
-  graphSpans,
-  insertEdges,
-  oldestDecisionMs,
-  producerSpans,
-} from './serviceGraph';
+import { decidedTraces, oldestDecisionMs } from '@tracehouse/sampling';
+import type { ProcessorState, Sql, Store } from '@tracehouse/store';
+import { type EdgeRow, edgeTotals, graphSpans, insertEdges, producerSpans } from './servicegraph/sql';
 import {
   insertSpanMetrics,
   oldestIngestMs,
@@ -18,34 +11,36 @@ import {
   type SpanMetricRow,
   spanMetricCells,
   spanMetricTotals,
-} from './spanMetrics';
-import { databaseNowMs, readWatermark, writeWatermark } from './state';
-import { derivedTables, derivedTtlSql } from './tables';
+} from './spanmetrics/sql';
 
 /**
  * The SQL side of the derived metrics (span metrics and service graph): the per-interval
  * aggregation, the stored deltas, the processors' watermarks and the API readers.
  */
 export class DerivedStore {
-  constructor(private readonly sql: Sql) {}
+  private readonly sql: Sql;
+  private readonly state: ProcessorState;
 
-  async applyRetention(seconds: number): Promise<void> {
-    for (const t of derivedTables) await this.sql.command(derivedTtlSql(t, seconds));
+  constructor(private readonly store: Store) {
+    this.sql = store.sql;
+    this.state = store.state;
   }
 
-  readWatermark = (name: string) => readWatermark(this.sql, name);
-  writeWatermark = (name: string, ms: number) => writeWatermark(this.sql, name, ms);
-  databaseNowMs = () => databaseNowMs(this.sql);
+  applyRetention = (seconds: number) => this.store.applyDerivedRetention(seconds);
+
+  readWatermark = (name: string) => this.state.readWatermarkMs(name);
+  writeWatermark = (name: string, ms: number) => this.state.writeWatermarkMs(name, ms);
+  databaseNowMs = () => this.state.nowMs();
 
   spanMetricCells = (q: SpanMetricCellQuery) => spanMetricCells(this.sql, q);
   insertSpanMetrics = (rows: readonly SpanMetricRow[]) => insertSpanMetrics(this.sql, rows);
   spanMetricTotals = (beforeMs: number) => spanMetricTotals(this.sql, beforeMs);
   oldestIngestMs = () => oldestIngestMs(this.sql);
   queryRed = (q: RedQuery) => queryRed(this.sql, q);
-  queryRedExemplars = (q: Parameters<typeof queryRedExemplars>[1]) => queryRedExemplars(this.sql, q);
+  queryRedExemplars = (q: Parameters<typeof queryRedExemplars>[1]) => queryRedExemplars(this.store, q);
 
-  decidedTraces = (fromMs: number, toMs: number) => decidedTraces(this.sql, fromMs, toMs);
-  oldestDecisionMs = () => oldestDecisionMs(this.sql);
+  decidedTraces = (fromMs: number, toMs: number) => decidedTraces(this.store, fromMs, toMs);
+  oldestDecisionMs = () => oldestDecisionMs(this.store);
   graphSpans = (traceIds: readonly string[], attributes: readonly string[]) =>
     graphSpans(this.sql, traceIds, attributes);
   producerSpans = (refs: readonly { traceId: string; spanId: string }[], attributes: readonly string[]) =>

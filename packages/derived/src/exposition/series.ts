@@ -1,16 +1,16 @@
+import { DEFAULT_TENANT, tenantKey, tenantName } from '@tracehouse/store';
+import type { Registry } from 'prom-client';
+import { LATENCY_BOUNDS_SECONDS } from '../spanmetrics/buckets';
+import type { CumulativeSeries } from '../spanmetrics/cumulative';
+import { seriesTenant } from '../spanmetrics/overflow';
 import {
-  type CumulativeSeries,
   type Family,
   formatExposition,
-  LATENCY_BOUNDS_SECONDS,
   type LabelPairs,
   OPENMETRICS_CONTENT_TYPE,
   type PlainFamily,
   PROMETHEUS_CONTENT_TYPE,
-  seriesTenant,
-} from '@tracehouse/pipeline';
-import { DEFAULT_TENANT, tenantKey, tenantName } from '@tracehouse/store';
-import type { Registry } from 'prom-client';
+} from './format';
 
 /** The derived metrics' cumulative series, as the processors keep them. */
 export interface DerivedSeries {

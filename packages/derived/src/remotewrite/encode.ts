@@ -2,7 +2,7 @@
  * Prometheus remote write 1.0: a `prometheus.WriteRequest` protobuf, snappy block-compressed.
  * Only what the derived metrics need: time series with one sample and their exemplars.
  */
-import type { LabelPairs } from './exposition';
+import type { LabelPairs } from '../exposition/format';
 
 export interface RemoteWriteSeries {
   /** Including `__name__`; sorted by name when encoded. */

@@ -1,6 +1,6 @@
-import { encodeWriteRequest, type Family, type RemoteWriteSeries, snappyLiteralBlock } from '@tracehouse/pipeline';
-import type { Processor } from '../processor/loop';
-import { type DerivedSeries, derivedFamilies } from './exposition';
+import type { Family } from '../exposition/format';
+import { type DerivedSeries, derivedFamilies } from '../exposition/series';
+import { encodeWriteRequest, type RemoteWriteSeries, snappyLiteralBlock } from './encode';
 
 /** Families -> remote-write series: counters as `_total`, histograms as cumulative buckets. */
 export function toRemoteWrite(families: readonly Family[], timestampMs: number): RemoteWriteSeries[] {
@@ -51,7 +51,7 @@ export function toRemoteWrite(families: readonly Family[], timestampMs: number):
  * interval. It takes the exemplars it sends, so with both a scraper and remote write each
  * exemplar goes to one of them: use one of the two.
  */
-export class RemoteWriteProcessor implements Processor {
+export class RemoteWriteProcessor {
   readonly name = 'remote_write';
   private lastPushMs = 0;
 

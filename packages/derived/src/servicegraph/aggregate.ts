@@ -1,5 +1,5 @@
+import type { Exemplar } from '../exposition/format';
 import { emptyHistogram, type Histogram, observe } from '../spanmetrics/buckets';
-import type { Exemplar } from '../spanmetrics/exposition';
 import type { ConnectionType, Edge } from './pairing';
 
 /** One edge's numbers over an interval; histograms in seconds on the span-metrics buckets. */

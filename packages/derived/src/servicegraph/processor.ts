@@ -1,21 +1,12 @@
-import {
-  aggregateEdges,
-  CumulativeSeries,
-  type EdgeStats,
-  edgeKey,
-  exemplarsByBucket,
-  GRAPH_ATTRIBUTES,
-  LATENCY_BUCKETS,
-  type LabelPairs,
-  OVERFLOW_KEY,
-  OVERFLOW_LABELS,
-  pairSpans,
-  SeriesLimiter,
-  tenantSeriesKey,
-} from '@tracehouse/pipeline';
-import type { DerivedStore, EdgeRow, GraphSpanRow } from '@tracehouse/store';
-import type { Processor } from './loop';
-import { floorTo } from './spanMetrics';
+import type { LabelPairs } from '../exposition/format';
+import { exemplarsByBucket, LATENCY_BUCKETS } from '../spanmetrics/buckets';
+import { CumulativeSeries } from '../spanmetrics/cumulative';
+import { OVERFLOW_KEY, OVERFLOW_LABELS, SeriesLimiter, tenantSeriesKey } from '../spanmetrics/overflow';
+import { floorTo } from '../spanmetrics/processor';
+import type { DerivedStore } from '../store';
+import { aggregateEdges, type EdgeStats, edgeKey } from './aggregate';
+import { GRAPH_ATTRIBUTES, pairSpans } from './pairing';
+import type { EdgeRow, GraphSpanRow } from './sql';
 
 export interface ServiceGraphOptions {
   intervalMs: number;
@@ -38,7 +29,7 @@ const TRACE_CHUNK = 5000;
  * producer and consumer spans from spans_recent and pairs them. Exemplars come from kept
  * traces only, so each one opens a stored trace.
  */
-export class ServiceGraphProcessor implements Processor {
+export class ServiceGraphProcessor {
   readonly name = 'service_graph';
   readonly series = new CumulativeSeries({ server: LATENCY_BUCKETS, client: LATENCY_BUCKETS });
   private limiter: SeriesLimiter | undefined;

@@ -1,58 +1,12 @@
-import type { Sql } from '../client';
-import { tenantKey } from '../tenant';
-import { defined, exemplarColumns, insertObjects, type StoredExemplar } from './rows';
+import { type Sql, tenantKey } from '@tracehouse/store';
+import { defined, exemplarColumns, insertObjects, type StoredExemplar } from '../rows';
+import type { GraphSpan } from './pairing';
 
-/** A trace whose sampling decision was first made inside a window. */
-export interface DecidedTrace {
-  traceId: string;
-  kept: boolean;
-}
-
-const MAX_DECIDED = 200_000;
-
-/**
- * Traces first decided in [fromMs, toMs). The decision time of a trace is its earliest
- * decision row, so a decision re-inserted by a re-run sampling window (ReplacingMergeTree
- * folds it later) never puts the trace into a second window.
- */
-export async function decidedTraces(sql: Sql, fromMs: number, toMs: number): Promise<DecidedTrace[]> {
-  const rows = await sql.query<{ traceId: string; decision: string }>(
-    `SELECT TraceId AS traceId, argMin(Decision, DecidedAt) AS decision
-FROM sampling_decisions
-WHERE TraceId IN (
-  SELECT TraceId FROM sampling_decisions
-  WHERE DecidedAt >= fromUnixTimestamp64Milli({fromMs:Int64}) AND DecidedAt < fromUnixTimestamp64Milli({toMs:Int64}))
-GROUP BY TraceId
-HAVING min(DecidedAt) >= fromUnixTimestamp64Milli({fromMs:Int64})
-LIMIT ${MAX_DECIDED}`,
-    { fromMs, toMs },
-    { maxRows: MAX_DECIDED },
-  );
-  return rows.map((r) => ({ traceId: r.traceId, kept: r.decision === 'keep' }));
-}
-
-/** The oldest decision time (where a first run starts), or null when nothing was decided. */
-export async function oldestDecisionMs(sql: Sql): Promise<number | null> {
-  const rows = await sql.query<{ ms: number | string }>(
-    'SELECT toUnixTimestamp64Milli(min(DecidedAt)) AS ms FROM sampling_decisions HAVING count() > 0',
-  );
-  return rows.length ? Number(rows[0]!.ms) : null;
-}
-
-/** The narrow view of a span the service graph needs. */
-export interface GraphSpanRow {
+/** A span as the service graph reads it, with the tenant it was ingested under. */
+export type GraphSpanRow = GraphSpan & {
   /** The tenant's stored key ('' = the default tenant). */
   tenant: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  service: string;
-  kind: string;
-  failed: boolean;
-  durationNs: number;
-  attributes: Record<string, string>;
-  links: { traceId: string; spanId: string }[];
-}
+};
 
 const MAX_GRAPH_SPANS = 1_000_000;
 

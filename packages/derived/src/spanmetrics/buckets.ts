@@ -1,4 +1,4 @@
-import type { Exemplar } from './exposition';
+import type { Exemplar } from '../exposition/format';
 
 /**
  * Tempo's default latency buckets: ExponentialBuckets(0.002, 2, 14), i.e. 0.002 s doubling to

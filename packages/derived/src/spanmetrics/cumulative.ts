@@ -1,4 +1,4 @@
-import type { Exemplar, LabelPairs } from './exposition';
+import type { Exemplar, LabelPairs } from '../exposition/format';
 
 /** One interval's numbers for one series: counters by name, histograms by name. */
 export interface SeriesDelta {

@@ -1,26 +1,12 @@
-import {
-  CumulativeSeries,
-  type Dimension,
-  exemplarsByBucket,
-  LATENCY_BOUNDS_NS,
-  LATENCY_BUCKETS,
-  type LabelPairs,
-  OVERFLOW_LABELS,
-  SeriesLimiter,
-  seriesKey,
-  spanKindLabel,
-  statusCodeLabel,
-  tenantSeriesKey,
-} from '@tracehouse/pipeline';
-import {
-  type DerivedStore,
-  type KeepRule,
-  QueryLimitError,
-  type SpanMetricCell,
-  type SpanMetricRow,
-  type StoredExemplar,
-} from '@tracehouse/store';
-import type { Processor } from './loop';
+import { QueryLimitError } from '@tracehouse/store';
+import type { LabelPairs } from '../exposition/format';
+import type { StoredExemplar } from '../rows';
+import type { DerivedStore } from '../store';
+import { exemplarsByBucket, LATENCY_BOUNDS_NS, LATENCY_BUCKETS } from './buckets';
+import { CumulativeSeries } from './cumulative';
+import { type Dimension, spanKindLabel, statusCodeLabel } from './labels';
+import { OVERFLOW_LABELS, SeriesLimiter, seriesKey, tenantSeriesKey } from './overflow';
+import type { KeepRule, SpanMetricCell, SpanMetricRow } from './sql';
 
 export interface SpanMetricsOptions {
   intervalMs: number;
@@ -45,7 +31,7 @@ export const floorTo = (ms: number, intervalMs: number): number => Math.floor(ms
  * rows (the table folds them). The cumulative counters of /metrics start from the stored
  * rows, so they never go down across restarts.
  */
-export class SpanMetricsProcessor implements Processor {
+export class SpanMetricsProcessor {
   readonly name = 'span_metrics';
   readonly series = new CumulativeSeries({ latency: LATENCY_BUCKETS });
   private limiter: SeriesLimiter | undefined;

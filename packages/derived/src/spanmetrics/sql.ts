@@ -1,6 +1,5 @@
-import type { Sql } from '../client';
-import { keptAtSql } from '../sampling/probability';
-import { tenantKey } from '../tenant';
+import { droppedTraces, keptSpanSql, type SamplingPolicyOptions } from '@tracehouse/sampling';
+import { type Sql, type Store, tenantKey } from '@tracehouse/store';
 import {
   defined,
   EXEMPLAR_SELECT,
@@ -9,15 +8,10 @@ import {
   exemplarsOf,
   insertObjects,
   type StoredExemplar,
-} from './rows';
+} from '../rows';
 
 /** Which spans an exemplar may come from: those whose trace the sampler will keep. */
-export interface KeepRule {
-  /** A span at least this long keeps its trace. */
-  latencyThresholdNs: number;
-  /** The baseline probability's threshold (trace randomness >= it is kept). */
-  baselineThreshold: bigint;
-}
+export type KeepRule = Pick<SamplingPolicyOptions, 'latencyThresholdMs' | 'baselinePercent'>;
 
 export interface SpanMetricCellQuery {
   /** Aligned ingest-time range [fromMs, toMs), a whole number of intervals. */
@@ -62,15 +56,16 @@ export async function spanMetricCells(sql: Sql, q: SpanMetricCellQuery): Promise
     fromMs: q.fromMs,
     toMs: q.toMs,
     intervalMs: q.intervalMs,
-    latencyNs: q.keep.latencyThresholdNs,
   };
+  const kept = keptSpanSql(q.keep);
+  Object.assign(params, kept.params);
   const dims = q.dimensions.map((d, i) => {
     params[`dim${i}`] = d;
     return `if(mapContains(ResourceAttributes, {dim${i}:String}), ResourceAttributes[{dim${i}:String}], SpanAttributes[{dim${i}:String}])`;
   });
   const bounds = q.boundsNs.map((b) => String(Math.round(b))).join(', ');
   const rows = await sql.query<Record<string, unknown>>(
-    `WITH (StatusCode = 'Error' OR Duration >= {latencyNs:Int64} OR ${keptAtSql(q.keep.baselineThreshold)}) AS kept
+    `WITH ${kept.sql} AS kept
 SELECT
   intDiv(toUnixTimestamp64Milli(IngestTime), {intervalMs:Int64}) * {intervalMs:Int64} AS windowStartMs,
   Tenant AS tenant, ServiceName AS service, SpanName AS spanName, SpanKind AS spanKind, StatusCode AS statusCode,
@@ -272,9 +267,10 @@ export interface StoredSpanExemplar extends StoredExemplar {
 
 /** Exemplars of the stored intervals in a range, newest first. */
 export async function queryRedExemplars(
-  sql: Sql,
+  store: Store,
   q: { tenant: string; startMs: number; endMs: number; service?: string; spanName?: string; limit: number },
 ): Promise<StoredSpanExemplar[]> {
+  const { sql } = store;
   const where = [
     'Tenant = {tenant:String}',
     'WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})',
@@ -299,16 +295,9 @@ LIMIT {limit:UInt32}`,
       out.push({ ...e, service: String(r.service), spanName: String(r.spanName), statusCode: String(r.statusCode) });
   // Sampling rules beyond the defaults can drop a trace the exemplar rule expected to keep:
   // once such a decision is recorded, its exemplars are no longer offered.
-  const dropped = new Set(
-    out.length === 0
-      ? []
-      : (
-          await sql.query<{ TraceId: string }>(
-            `SELECT TraceId FROM sampling_decisions WHERE TraceId IN {ids:Array(String)}
-GROUP BY TraceId HAVING argMin(Decision, DecidedAt) = 'drop'`,
-            { ids: [...new Set(out.map((e) => e.traceId))] },
-          )
-        ).map((r) => r.TraceId),
+  const dropped = await droppedTraces(
+    store,
+    out.map((e) => e.traceId),
   );
   return out
     .filter((e) => !dropped.has(e.traceId))

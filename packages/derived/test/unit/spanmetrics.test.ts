@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { formatExposition, wantsOpenMetrics } from '../../src/exposition/format';
 import {
   bucketIndex,
-  CumulativeSeries,
   cumulative,
   emptyHistogram,
-  formatExposition,
   LATENCY_BOUNDS_SECONDS,
-  OVERFLOW_KEY,
   observe,
-  parseDimensions,
   quantile,
-  SeriesLimiter,
-  sanitizeLabelName,
-  seriesKey,
-  seriesTenant,
-  spanKindLabel,
-  statusCodeLabel,
-  tenantSeriesKey,
-  wantsOpenMetrics,
-} from '../../src/index';
+} from '../../src/spanmetrics/buckets';
+import { CumulativeSeries } from '../../src/spanmetrics/cumulative';
+import { parseDimensions, sanitizeLabelName, spanKindLabel, statusCodeLabel } from '../../src/spanmetrics/labels';
+import { OVERFLOW_KEY, SeriesLimiter, seriesKey, seriesTenant, tenantSeriesKey } from '../../src/spanmetrics/overflow';
 
 const ms = (n: number) => n * 1_000_000;
 

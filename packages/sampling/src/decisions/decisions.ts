@@ -1,5 +1,4 @@
-import type { Sql } from '../client';
-import { tenantKey } from '../tenant';
+import { type Store, tenantKey } from '@tracehouse/store';
 
 export interface TraceDecision {
   traceId: string;
@@ -16,7 +15,8 @@ export interface TraceDecision {
  * trace is known but undecided, undefined for a trace id the tenant never sent. A decision is
  * made per trace id; `Tenants` lists the tenants that sent spans of the trace.
  */
-export async function traceDecision(sql: Sql, traceId: string, tenant: string): Promise<TraceDecision | undefined> {
+export async function traceDecision(store: Store, traceId: string, tenant: string): Promise<TraceDecision | undefined> {
+  const { sql } = store;
   const params = { traceId, tenant: tenantKey(tenant) };
   const [row] = await sql.query<{ Decision: 'keep' | 'drop'; Rule: string; Reason: string; At: string; Adj: number }>(
     `SELECT Decision, Rule, Reason, toString(toUnixTimestamp64Nano(DecidedAt)) AS At, AdjustedCount AS Adj
@@ -41,4 +41,18 @@ WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= 
   );
   if (!seen || Number(seen.n) === 0) return undefined;
   return { traceId, decision: 'pending', rule: null, reason: null, decidedAtUnixNano: null, adjustedCount: null };
+}
+
+/**
+ * Of `traceIds`, those whose recorded decision is drop (sampling rules beyond the defaults
+ * can drop a trace `keptSpanSql` expected to be kept).
+ */
+export async function droppedTraces(store: Store, traceIds: readonly string[]): Promise<Set<string>> {
+  if (traceIds.length === 0) return new Set();
+  const rows = await store.sql.query<{ TraceId: string }>(
+    `SELECT TraceId FROM sampling_decisions WHERE TraceId IN {ids:Array(String)}
+GROUP BY TraceId HAVING argMin(Decision, DecidedAt) = 'drop'`,
+    { ids: [...new Set(traceIds)] },
+  );
+  return new Set(rows.map((r) => r.TraceId));
 }

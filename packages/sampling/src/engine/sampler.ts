@@ -1,8 +1,13 @@
-import type { Rule } from '@tracehouse/pipeline';
-import type { QueryParams, Sql } from '../client';
-import { spanColumns } from '../schema/columns';
-import { compileRules } from './compile';
-import { readWatermarks, type Watermarks, writeWatermarks } from './watermarks';
+import {
+  type ProcessorState,
+  type QueryParams,
+  type Sql,
+  type Store,
+  spanColumns,
+  type Watermarks,
+} from '@tracehouse/store';
+import { compileRules } from '../rules/compile';
+import type { Rule } from '../rules/rules';
 
 export interface SamplerOptions {
   /** The whole ordered policy (samplingPolicy(): the user's rules, then the defaults). */
@@ -87,10 +92,15 @@ export class TraceSampler {
   private readonly lagMs: number;
   private readonly maxDecisions: number;
 
+  private readonly sql: Sql;
+  private readonly state: ProcessorState;
+
   constructor(
-    private readonly sql: Sql,
+    store: Store,
     private readonly options: SamplerOptions,
   ) {
+    this.sql = store.sql;
+    this.state = store.state;
     this.compiled = compileRules(options.rules);
     this.lagMs = options.visibilityLagMs ?? 2000;
     this.maxDecisions = options.maxDecisionsPerTick ?? 100_000;
@@ -99,9 +109,7 @@ export class TraceSampler {
   async tick(nowMs: number): Promise<SamplingTick> {
     try {
       const wm = await this.load();
-      const dbNowMs = Number(
-        (await this.sql.query<{ t: string }>('SELECT toString(toUnixTimestamp64Milli(now64(3))) AS t'))[0]!.t,
-      );
+      const dbNowMs = await this.state.nowMs();
       const decided = await this.decide(wm, nowMs, dbNowMs);
       await this.copyKept(wm);
       // IngestTime is the database's clock; windows over it never run ahead of it.
@@ -133,7 +141,7 @@ WHERE TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN ($
 
   private async load(): Promise<Watermarks> {
     if (this.watermarks) return this.watermarks;
-    const wm = await readWatermarks(this.sql, Object.values(WATERMARKS));
+    const wm = await this.state.readWatermarks(Object.values(WATERMARKS));
     // Decisions may have been inserted past the copy watermark before a crash.
     const [row] = await this.sql.query<{ t: string }>(
       `SELECT toString(max(toUnixTimestamp64Nano(DecidedAt))) AS t FROM sampling_decisions
@@ -257,7 +265,7 @@ LIMIT {maxDecisions:UInt32}`,
     if (rows.length < this.maxDecisions) {
       advance(wm, WATERMARKS.root, Math.min(rootCut, dbNowMs));
       advance(wm, WATERMARKS.wait, Math.min(waitCut, dbNowMs));
-      await writeWatermarks(this.sql, wm, [WATERMARKS.root, WATERMARKS.wait]);
+      await this.state.writeWatermarks(wm, [WATERMARKS.root, WATERMARKS.wait]);
     }
     return decided;
   }
@@ -284,7 +292,7 @@ LIMIT 1 BY s.TraceId, s.SpanId`,
     );
     this.fault('copy');
     wm[WATERMARKS.copy] = to;
-    await writeWatermarks(this.sql, wm, [WATERMARKS.copy]);
+    await this.state.writeWatermarks(wm, [WATERMARKS.copy]);
   }
 
   /**
@@ -335,7 +343,7 @@ LIMIT 1 BY s.TraceId, s.SpanId`,
     );
     this.fault('late');
     wm[WATERMARKS.late] = to;
-    await writeWatermarks(this.sql, wm, [WATERMARKS.late]);
+    await this.state.writeWatermarks(wm, [WATERMARKS.late]);
     return counts;
   }
 }

@@ -1,7 +1,5 @@
 import type { SpanRecord } from '@tracehouse/otlp';
-import type { Sql } from '../client';
-import { rowFixer, selectList } from '../read/rows';
-import { spanColumns } from '../schema/columns';
+import { rowFixer, type Store, selectList, spanColumns } from '@tracehouse/store';
 
 /** A kept span and the tenant key it was ingested under ('' = the default tenant). */
 export type KeptSpan = SpanRecord & { Tenant: string };
@@ -11,8 +9,13 @@ export type KeptSpan = SpanRecord & { Tenant: string };
  * `ot=th` and `sampling.adjusted_count`. Gateway mode exports them downstream; the minmax
  * index on spans.IngestTime keeps the read to the parts written in the window.
  */
-export async function keptSpansBetween(sql: Sql, fromNs: bigint, toNs: bigint, maxRows: number): Promise<KeptSpan[]> {
-  const rows = await sql.query<KeptSpan>(
+export async function keptSpansBetween(
+  store: Store,
+  fromNs: bigint,
+  toNs: bigint,
+  maxRows: number,
+): Promise<KeptSpan[]> {
+  const rows = await store.sql.query<KeptSpan>(
     `SELECT ${selectList(spanColumns)}, Tenant FROM spans
 WHERE IngestTime > fromUnixTimestamp64Nano({from:Int64}) AND IngestTime <= fromUnixTimestamp64Nano({to:Int64})
 LIMIT {max:UInt32}`,
@@ -22,10 +25,4 @@ LIMIT {max:UInt32}`,
   const fix = rowFixer(spanColumns);
   for (const r of rows) fix(r as unknown as Record<string, unknown>);
   return rows;
-}
-
-/** The database clock, ms since the epoch (IngestTime comes from it). */
-export async function databaseNowMs(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ t: string }>('SELECT toString(toUnixTimestamp64Milli(now64(3))) AS t');
-  return Number(row!.t);
 }

@@ -1,7 +1,7 @@
 /**
- * The SQL twin of @tracehouse/pipeline's `randomnessOf`: the low 56 bits of the hex trace id
+ * The SQL twin of `randomnessOf` (./probability.ts): the low 56 bits of the hex trace id
  * column as a UInt64. unhex gives the 7 bytes big-endian; reinterpretAsUInt64 reads little-
- * endian, hence the reverse. The pipeline's unit test and the store's integration test pin the
+ * endian, hence the reverse. test/unit/probability.test.ts and test/integration/probability-sql.test.ts pin the
  * two to the same values.
  */
 export function traceRandomnessSql(traceIdColumn = 'TraceId'): string {

@@ -1,13 +1,7 @@
-import {
-  adjustedCount,
-  type Condition,
-  describeRule,
-  encodeThreshold,
-  type Rule,
-  thresholdFor,
-} from '@tracehouse/pipeline';
-import type { QueryParams } from '../client';
-import { keptAtSql } from './probability';
+import type { QueryParams } from '@tracehouse/store';
+import { adjustedCount, encodeThreshold, thresholdFor } from '../probability/probability';
+import { keptAtSql } from '../probability/sql';
+import { type Condition, describeRule, type Rule, type SamplingPolicyOptions, samplingPolicy } from './rules';
 
 /**
  * A rule list compiled to SQL over one trace's spans (GROUP BY TraceId):
@@ -28,14 +22,20 @@ export interface CompiledRules {
   params: QueryParams;
 }
 
-export function compileRules(rules: readonly Rule[], traceIdColumn = 'TraceId'): CompiledRules {
+/** Binds values as query parameters named `<prefix>0`, `<prefix>1`, ... into `params`. */
+function binder(prefix: string): { params: QueryParams; param: Param } {
   const params: QueryParams = {};
   let n = 0;
   const param = (value: unknown, type: string): string => {
-    const name = `r${n++}`;
+    const name = `${prefix}${n++}`;
     params[name] = value;
     return `{${name}:${type}}`;
   };
+  return { params, param };
+}
+
+export function compileRules(rules: readonly Rule[], traceIdColumn = 'TraceId'): CompiledRules {
+  const { params, param } = binder('r');
 
   const aggregates: string[] = [];
   const matches = rules.map((rule) => {
@@ -84,6 +84,28 @@ export function compileRules(rules: readonly Rule[], traceIdColumn = 'TraceId'):
     reason: `arrayElement(${reasons}, RuleIndex + 1)`,
     params,
   };
+}
+
+/**
+ * Would this span's trace be kept? Asked per span before the decision (exemplars are picked
+ * while the trace is still open): true for a span that alone satisfies a `keep` rule of the
+ * policy's defaults (any error, a span at or over the latency threshold) or whose trace id the
+ * baseline probability keeps. The user's rules need the whole trace, so they are not
+ * predicted; `droppedTraces` tells afterwards which traces a decision dropped.
+ */
+export function keptSpanSql(
+  o: Pick<SamplingPolicyOptions, 'latencyThresholdMs' | 'baselinePercent'>,
+  traceIdColumn = 'TraceId',
+): { sql: string; params: QueryParams } {
+  const { params, param } = binder('keep');
+  const arms = samplingPolicy({ ...o, rules: [] }).flatMap((rule) => {
+    const a = rule.action;
+    if (a.kind === 'drop') return [];
+    const when = rule.when.map((c) => predicate(c, param));
+    if (a.kind === 'sample') when.push(keptAtSql(thresholdFor(a.percent), traceIdColumn));
+    return [when.length === 0 ? '1' : when.join(' AND ')];
+  });
+  return { sql: `(${arms.map((a) => `(${a})`).join(' OR ')})`, params };
 }
 
 type Param = (value: unknown, type: string) => string;

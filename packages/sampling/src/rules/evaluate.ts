@@ -1,4 +1,4 @@
-import { adjustedCount, encodeThreshold, isKeptAt, thresholdFor } from './probability';
+import { adjustedCount, encodeThreshold, isKeptAt, thresholdFor } from '../probability/probability';
 import type { AttributeCondition, Condition, LatencyCondition, Rule } from './rules';
 
 /** The fields of a span that rules look at (a subset of the stored SpanRecord). */

@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { SpanRecord } from '@tracehouse/otlp';
-import { encodeThreshold, evaluate, parseRules, samplingPolicy, thresholdFor } from '@tracehouse/pipeline';
-import { Store, TraceSampler, traceDecision } from '../../src/index';
-import { hex, span, storeOptions, tempDir } from '../fixtures';
+import { Store } from '@tracehouse/store';
+import { hex, span, storeOptions, tempDir } from '../../../store/test/fixtures';
+import {
+  encodeThreshold,
+  evaluate,
+  parseRules,
+  samplingPolicy,
+  TraceSampler,
+  thresholdFor,
+  traceDecision,
+} from '../../src/index';
 
 const ok = (traceId: string, over: Partial<SpanRecord> = {}) =>
   span(traceId, { StatusCode: 'Unset', TraceState: '', Duration: '1000000', ...over });
@@ -46,7 +54,7 @@ FROM spans WHERE TraceId = {t:String}`,
 
   before(async () => {
     store = await Store.open(storeOptions(dir));
-    sampler = new TraceSampler(store.sql, { rules, rootGraceMs: 2000, decisionWaitMs: 30_000, maxSpans: 500 });
+    sampler = new TraceSampler(store, { rules, rootGraceMs: 2000, decisionWaitMs: 30_000, maxSpans: 500 });
   });
   after(async () => {
     await store.close();
@@ -126,18 +134,18 @@ FROM spans WHERE TraceId = {t:String}`,
       );
       assert.equal(Math.round(Number(spans[0]!.adj)), 20);
     }
-    const decision = await traceDecision(store.sql, health[0]!.TraceId, 'default');
+    const decision = await traceDecision(store, health[0]!.TraceId, 'default');
     assert.equal(decision?.decision, 'drop');
     assert.equal(decision?.rule, 'drop-health');
     assert.match(decision!.reason!, /root span arrived/);
-    assert.equal(await traceDecision(store.sql, hex(16), 'default'), undefined);
+    assert.equal(await traceDecision(store, hex(16), 'default'), undefined);
   });
 
   test('rootless traces wait for decisionWait; late spans follow the decision', async () => {
     const traceId = hex(16);
     await store.writeSpans([ok(traceId, { ParentSpanId: hex(8), StatusCode: 'Error' })]);
     assert.equal((await tick(2500)).decided.length, 0);
-    assert.equal((await traceDecision(store.sql, traceId, 'default'))?.decision, 'pending');
+    assert.equal((await traceDecision(store, traceId, 'default'))?.decision, 'pending');
     const res = await tick(31_000);
     assert.deepEqual(
       res.decided.map((d) => [d.traceId, d.trigger]),
@@ -160,7 +168,7 @@ FROM spans WHERE TraceId = {t:String}`,
       await count('SELECT count() AS n FROM spans WHERE TraceId = {t:String}', { t: health[0]!.TraceId }),
       0,
     );
-    assert.equal((await traceDecision(store.sql, health[0]!.TraceId, 'default'))?.decision, 'drop');
+    assert.equal((await traceDecision(store, health[0]!.TraceId, 'default'))?.decision, 'drop');
   });
 
   test('a trace past maxSpans is decided at once and streams; a restarted sampler copies nothing twice', async () => {
@@ -175,7 +183,7 @@ FROM spans WHERE TraceId = {t:String}`,
     await store.writeSpans(more);
     await new Promise((r) => setTimeout(r, 2100));
     // A new sampler (a restart) re-runs from the stored watermarks.
-    sampler = new TraceSampler(store.sql, { rules, rootGraceMs: 2000, decisionWaitMs: 30_000, maxSpans: 500 });
+    sampler = new TraceSampler(store, { rules, rootGraceMs: 2000, decisionWaitMs: 30_000, maxSpans: 500 });
     await tick(100);
     const kept = res.decided[0]!.decision === 'keep';
     const n = await count('SELECT count() AS n FROM spans WHERE TraceId = {t:String}', { t: giant[0]!.TraceId });
@@ -189,16 +197,16 @@ FROM spans WHERE TraceId = {t:String}`,
       const opts = { rules, rootGraceMs: 2000, decisionWaitMs: 30_000, maxSpans: 500 };
       const traces = Array.from({ length: 20 }, () => trace(4, (i) => (i === 2 ? { StatusCode: 'Error' } : {})));
       await store.writeSpans(traces.flat());
-      sampler = new TraceSampler(store.sql, step === 'late' ? opts : { ...opts, failAfterInsert: step });
+      sampler = new TraceSampler(store, step === 'late' ? opts : { ...opts, failAfterInsert: step });
       if (step === 'late') {
         await tick(2500);
         const late = traces.map((t) => ok(t[0]!.TraceId, { ParentSpanId: t[0]!.SpanId }));
         await store.writeSpans(late);
         await new Promise((r) => setTimeout(r, 2100));
-        sampler = new TraceSampler(store.sql, { ...opts, failAfterInsert: step });
+        sampler = new TraceSampler(store, { ...opts, failAfterInsert: step });
       }
       await assert.rejects(tick(2500), /injected failure/);
-      sampler = new TraceSampler(store.sql, opts);
+      sampler = new TraceSampler(store, opts);
       await tick(100);
       for (const t of traces) {
         const n = await count('SELECT count() AS n FROM spans WHERE TraceId = {t:String}', { t: t[0]!.TraceId });
@@ -216,7 +224,7 @@ FROM spans WHERE TraceId = {t:String}`,
   test('a backlog larger than one tick is worked off over several ticks, nothing skipped', async () => {
     const traces = Array.from({ length: 25 }, () => trace(2));
     await store.writeSpans(traces.flat());
-    sampler = new TraceSampler(store.sql, {
+    sampler = new TraceSampler(store, {
       rules,
       rootGraceMs: 2000,
       decisionWaitMs: 30_000,
@@ -227,6 +235,6 @@ FROM spans WHERE TraceId = {t:String}`,
     for (let i = 0; i < 4; i++) sizes.push((await tick(2500)).decided.length);
     assert.deepEqual(sizes, [10, 10, 5, 0]);
     for (const t of traces)
-      assert.notEqual((await traceDecision(store.sql, t[0]!.TraceId, 'default'))?.decision, 'pending');
+      assert.notEqual((await traceDecision(store, t[0]!.TraceId, 'default'))?.decision, 'pending');
   });
 });

@@ -1,16 +1,15 @@
 import swagger from '@fastify/swagger';
-import { wantsOpenMetrics } from '@tracehouse/pipeline';
+import { renderMetrics, wantsOpenMetrics } from '@tracehouse/derived';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type SecurityDeps, securityRoutes } from '../auth/deps';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
 import type { Derived } from '../processor/derived';
-import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
+import { type SecurityDeps, securityRoutes } from './security';
 import { serviceGraphRoutes } from './serviceGraph';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
-import { adminOpsRoutes } from '../api/adminOps';
-import { adminUserRoutes } from '../api/adminUsers';
-import type { ApiDeps } from '../api/app';
-import type { RouteEntry } from './hook';
-import { authRoutes } from './routes';
-import type { AuthService } from './service';
+import type { RouteEntry } from '../auth/hook';
+import { authRoutes } from '../auth/routes';
+import type { AuthService } from '../auth/service';
+import { adminOpsRoutes } from './adminOps';
+import { adminUserRoutes } from './adminUsers';
+import type { ApiDeps } from './app';
 
 /** What the API server needs for access control and the admin pages. */
 export interface SecurityDeps {

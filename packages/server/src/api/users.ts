@@ -1,4 +1,3 @@
-import { queryLogsPage } from '@tracehouse/store';
 import type { Query } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
@@ -74,7 +73,7 @@ export function userRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const limit = limitParam(q.limit, 200, MAX_ITEMS);
       const [traces, logs] = await Promise.all([
         runSearch(deps, { query: enduserQuery(userId), ...range, limit, spansPerTrace: 3, recent: true }),
-        queryLogsPage(deps.store.sql, { ...range, attributes: [[ENDUSER_KEY, userId]], limit }),
+        deps.store.queryLogsPage({ ...range, attributes: [[ENDUSER_KEY, userId]], limit }),
       ]);
       const items = [
         ...traces.map((t) => ({

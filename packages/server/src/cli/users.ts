@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { AuthStore, Store } from '@tracehouse/store';
+import { Store } from '@tracehouse/store';
+import * as accounts from '../auth/accounts';
 import { loadConfig } from '../config/load';
+import { storeOptions } from '../config/storeOptions';
 import { parseDuration } from '../config/units';
-import * as accounts from './accounts';
 
 export const ACCOUNTS_USAGE = `Users and tokens (run against the store of a stopped server, or a shared ClickHouse server):
   tracehouse users add NAME --role admin|ops|viewer [--tenant T] [--password-stdin]   (an existing NAME gets the new role, tenant and password)
@@ -31,18 +32,12 @@ async function openStore(values: Record<string, unknown>): Promise<Store> {
     sets: values.set as string[] | undefined,
     flags: { 'storage.dataDir': values['data-dir'], 'storage.clickhouseUrl': values['clickhouse-url'] },
   });
-  const s = (ms: number) => ms / 1000;
-  return Store.open({
-    dataDir: config['storage.dataDir'],
-    url: config['storage.clickhouseUrl'] || undefined,
-    retention: {
-      spansRecent: s(config['retention.spansRecent']),
-      spans: s(config['retention.spans']),
-      logs: s(config['retention.logs']),
-      metrics: s(config['retention.metrics']),
-    },
-    writer: { batchRows: 1, flushIntervalMs: 10, maxQueuedBytes: 1 << 20, maxInsertRows: 1000 },
-  });
+  // Account changes are few and must be on disk before the command exits: no batching.
+  return Store.open(
+    storeOptions(config, {
+      writer: { batchRows: 1, flushIntervalMs: 10, maxQueuedBytes: 1 << 20, maxInsertRows: 1000 },
+    }),
+  );
 }
 
 /** A password from stdin (first line) or, on a terminal, typed without echo. */
@@ -118,7 +113,7 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
     );
     return 1;
   }
-  const auth = new AuthStore(store.sql);
+  const auth = store.auth;
   const actor = `cli:${process.env.USER ?? 'unknown'}`;
   const audit = (action: string, target: string, detail = '') =>
     auth.appendAudit({ actor, action, target, outcome: 'ok', remoteAddr: 'local', detail });

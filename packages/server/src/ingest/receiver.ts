@@ -8,9 +8,9 @@ import {
   type WireFormat,
 } from '@tracehouse/otlp';
 import { QueueFullError, type Store } from '@tracehouse/store';
-import type { IngestRedaction } from '../auth/redaction';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import type { TenantRateLimiter } from './quota';
+import type { IngestRedaction } from './redaction/ingest';
 
 /** What became of one export request; the HTTP and gRPC receivers map it to their statuses. */
 export type ExportOutcome =
@@ -25,7 +25,7 @@ export type ExportOutcome =
  * The receive path shared by every protocol: decode, validate, write, and answer only once
  * the rows are durable. Never throws: every failure is an outcome.
  */
-export class Exporter {
+export class Receiver {
   private closing = false;
 
   constructor(

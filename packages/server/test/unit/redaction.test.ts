@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LogRecord } from '@tracehouse/otlp';
 import { bareSpan } from '../../../store/test/fixtures';
-import { luhnValid, REDACTION_RULES, Redactor } from '../../src/index';
+import { luhnValid, BUILTIN_RULES as REDACTION_RULES, Redactor } from '../../src/ingest/redaction/index';
 import { LOOKALIKES, PLAIN_KEYS, SECRET_KEYS, SECRETS } from '../support/secret-corpus';
 
 const R = '[REDACTED]';

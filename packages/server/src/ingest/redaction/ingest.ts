@@ -1,7 +1,7 @@
 import type { LogRecord, MetricBatch, Signal, SpanRecord } from '@tracehouse/otlp';
-import { type RedactionCounts, Redactor } from '@tracehouse/pipeline';
 import { Counter, type Registry } from 'prom-client';
-import type { Config } from '../config/schema';
+import type { Config } from '../../config/schema';
+import { type RedactionCounts, Redactor } from './redactor';
 
 /** Redaction on the ingest path, with its counter `tracehouse_redacted_total{signal,rule}`. */
 export class IngestRedaction {
