@@ -1,20 +1,14 @@
 import type { LabelPairs } from '../exposition/format';
+import { floorTo, type IntervalOptions, IntervalProcessor, type SeriesUpdate } from '../processor';
 import { exemplarsByBucket, LATENCY_BUCKETS } from '../spanmetrics/buckets';
 import { CumulativeSeries } from '../spanmetrics/cumulative';
-import { OVERFLOW_KEY, OVERFLOW_LABELS, SeriesLimiter, tenantSeriesKey } from '../spanmetrics/overflow';
-import { floorTo } from '../spanmetrics/processor';
+import { OVERFLOW_KEY, OVERFLOW_LABELS, type SeriesLimiter, tenantSeriesKey } from '../spanmetrics/overflow';
 import type { DerivedStore } from '../store';
 import { aggregateEdges, type EdgeStats, edgeKey } from './aggregate';
 import { GRAPH_ATTRIBUTES, pairSpans } from './pairing';
 import type { EdgeRow, GraphSpanRow } from './sql';
 
-export interface ServiceGraphOptions {
-  intervalMs: number;
-  lagMs: number;
-  cardinalityLimit: number;
-  /** A series with no data this long is dropped from /metrics (0 = never). */
-  staleMs?: number;
-  maxIntervalsPerTick?: number;
+export interface ServiceGraphOptions extends IntervalOptions {
   /** Spans that could not be paired nor given a virtual peer (a self-metric). */
   onUnpaired?: (n: number) => void;
 }
@@ -29,95 +23,72 @@ const TRACE_CHUNK = 5000;
  * producer and consumer spans from spans_recent and pairs them. Exemplars come from kept
  * traces only, so each one opens a stored trace.
  */
-export class ServiceGraphProcessor {
+export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
   readonly name = 'service_graph';
-  readonly series = new CumulativeSeries({ server: LATENCY_BUCKETS, client: LATENCY_BUCKETS });
-  private limiter: SeriesLimiter | undefined;
-  private watermark: number | null = null;
 
   constructor(
-    private readonly store: DerivedStore,
+    store: DerivedStore,
     private readonly options: ServiceGraphOptions,
-  ) {}
-
-  /** Restores the watermark and the cumulative totals, before /metrics is first served. */
-  async restore(): Promise<void> {
-    this.limiter ??= await this.init();
+  ) {
+    super(new CumulativeSeries({ server: LATENCY_BUCKETS, client: LATENCY_BUCKETS }), store, options);
   }
 
-  private async init(): Promise<SeriesLimiter> {
-    this.watermark = await this.store.readWatermark(this.name);
-    const totals = this.watermark === null ? [] : await this.store.edgeTotals({ endMs: this.watermark });
-    const keys: string[] = [];
-    for (const t of totals) {
-      const key = rowKey(t);
-      keys.push(key);
-      this.series.restore(
-        key,
-        labelsOf(t),
-        {
-          counters: { requests: t.requests, failed: t.failed },
-          histograms: {
-            server: { buckets: t.serverLatencyBuckets, sum: t.serverLatencySum },
-            client: { buckets: t.clientLatencyBuckets, sum: t.clientLatencySum },
-          },
+  protected async totals(watermarkMs: number): Promise<SeriesUpdate[]> {
+    return (await this.store.edgeTotals({ endMs: watermarkMs })).map((t) => ({
+      key: rowKey(t),
+      labels: labelsOf(t),
+      delta: {
+        counters: { requests: t.requests, failed: t.failed },
+        histograms: {
+          server: { buckets: t.serverLatencyBuckets, sum: t.serverLatencySum },
+          client: { buckets: t.clientLatencyBuckets, sum: t.clientLatencySum },
         },
-        t.lastWindowEndMs,
-      );
-    }
-    return new SeriesLimiter(this.options.cardinalityLimit, keys);
+      },
+      windowEndMs: t.lastWindowEndMs,
+    }));
   }
 
-  async tick(nowMs: number): Promise<void> {
-    this.limiter ??= await this.init();
-    const { intervalMs, lagMs } = this.options;
-    const ready = floorTo(nowMs - lagMs, intervalMs);
-    let from = this.watermark;
-    if (from === null) {
-      // First run: start at the oldest decision, or (none yet) at the current interval.
-      const oldest = await this.store.oldestDecisionMs();
-      from = floorTo(oldest ?? nowMs - lagMs, intervalMs);
-      await this.store.writeWatermark(this.name, from);
-      this.watermark = from;
-    }
-    if (from >= ready) return this.expire(nowMs);
-    const to = Math.min(ready, from + intervalMs * (this.options.maxIntervalsPerTick ?? 8));
+  protected async firstMs(nowMs: number): Promise<number> {
+    return (await this.store.oldestDecisionMs()) ?? nowMs - this.options.lagMs;
+  }
+
+  protected async ready(nowMs: number): Promise<number> {
+    return floorTo(nowMs - this.options.lagMs, this.options.intervalMs);
+  }
+
+  protected async compute(fromMs: number, toMs: number, limiter: SeriesLimiter) {
+    const { intervalMs, onUnpaired } = this.options;
     const rows: EdgeRow[] = [];
     let unpaired = 0;
-    for (let w = from; w < to; w += intervalMs) {
-      const r = await this.window(w, w + intervalMs, this.limiter);
+    for (let w = fromMs; w < toMs; w += intervalMs) {
+      const r = await this.window(w, w + intervalMs, limiter);
       rows.push(...r.rows);
       unpaired += r.unpaired;
     }
-    await this.store.insertEdges(rows);
-    await this.store.writeWatermark(this.name, to);
-    this.watermark = to;
-    if (unpaired) this.options.onUnpaired?.(unpaired);
-    for (const r of rows) {
-      const exemplars = exemplarsByBucket(r.exemplars);
-      this.series.add(
-        rowKey(r),
-        labelsOf(r),
-        {
-          counters: { requests: r.requests, failed: r.failed },
-          histograms: {
-            server: { buckets: r.serverLatencyBuckets, sum: r.serverLatencySum, exemplars },
-            client: { buckets: r.clientLatencyBuckets, sum: r.clientLatencySum },
+    return { rows, after: () => unpaired && onUnpaired?.(unpaired) };
+  }
+
+  protected insert(rows: readonly EdgeRow[]): Promise<void> {
+    return this.store.insertEdges(rows);
+  }
+
+  protected update(r: EdgeRow): SeriesUpdate {
+    return {
+      key: rowKey(r),
+      labels: labelsOf(r),
+      delta: {
+        counters: { requests: r.requests, failed: r.failed },
+        histograms: {
+          server: {
+            buckets: r.serverLatencyBuckets,
+            sum: r.serverLatencySum,
+            exemplars: exemplarsByBucket(r.exemplars),
           },
+          client: { buckets: r.clientLatencyBuckets, sum: r.clientLatencySum },
         },
-        r.windowEndMs,
-      );
-    }
-    this.expire(nowMs);
-  }
-
-  private expire(nowMs: number): void {
-    if (!this.options.staleMs) return;
-    for (const key of this.series.expire(nowMs, this.options.staleMs)) this.limiter?.forget(key);
-  }
-
-  get computedUntilMs(): number | null {
-    return this.watermark;
+      },
+      windowEndMs: r.windowEndMs,
+    };
   }
 
   private async window(

@@ -1,100 +1,71 @@
 import { QueryLimitError } from '@tracehouse/store';
 import type { LabelPairs } from '../exposition/format';
+import { floorTo, type IntervalOptions, IntervalProcessor, type SeriesUpdate } from '../processor';
 import type { StoredExemplar } from '../rows';
 import type { DerivedStore } from '../store';
 import { exemplarsByBucket, LATENCY_BOUNDS_NS, LATENCY_BUCKETS } from './buckets';
 import { CumulativeSeries } from './cumulative';
 import { type Dimension, spanKindLabel, statusCodeLabel } from './labels';
-import { OVERFLOW_LABELS, SeriesLimiter, seriesKey, tenantSeriesKey } from './overflow';
+import { OVERFLOW_LABELS, type SeriesLimiter, seriesKey, tenantSeriesKey } from './overflow';
 import type { KeepRule, SpanMetricCell, SpanMetricRow } from './sql';
 
-export interface SpanMetricsOptions {
-  intervalMs: number;
-  lagMs: number;
+export interface SpanMetricsOptions extends IntervalOptions {
   dimensions: readonly Dimension[];
-  cardinalityLimit: number;
-  /** A series with no data this long is dropped from /metrics (0 = never). */
-  staleMs?: number;
   keep: KeepRule;
-  /** Intervals computed per tick at most (catching up after downtime goes in steps). */
-  maxIntervalsPerTick?: number;
 }
-
-/** Aligned interval containing `ms`. */
-export const floorTo = (ms: number, intervalMs: number): number => Math.floor(ms / intervalMs) * intervalMs;
 
 /**
  * RED metrics over every span, before sampling. Each tick aggregates the whole intervals of
  * ingest time that ended at least `lagMs` ago (so an insert still in flight, whose rows carry
- * an earlier IngestTime, has landed), stores one delta row per series and interval, then
- * moves the watermark. A crash between the two re-runs the interval, which writes identical
- * rows (the table folds them). The cumulative counters of /metrics start from the stored
- * rows, so they never go down across restarts.
+ * an earlier IngestTime, has landed); see IntervalProcessor for storing and restoring.
  */
-export class SpanMetricsProcessor {
+export class SpanMetricsProcessor extends IntervalProcessor<SpanMetricRow> {
   readonly name = 'span_metrics';
-  readonly series = new CumulativeSeries({ latency: LATENCY_BUCKETS });
-  private limiter: SeriesLimiter | undefined;
-  private watermark: number | null = null;
   private narrow = false;
 
   constructor(
-    private readonly store: DerivedStore,
+    store: DerivedStore,
     private readonly options: SpanMetricsOptions,
-  ) {}
-
-  /** Restores the watermark and the cumulative totals, before /metrics is first served. */
-  async restore(): Promise<void> {
-    this.limiter ??= await this.init();
+  ) {
+    super(new CumulativeSeries({ latency: LATENCY_BUCKETS }), store, options);
   }
 
-  private async init(): Promise<SeriesLimiter> {
-    this.watermark = await this.store.readWatermark(this.name);
-    const totals = this.watermark === null ? [] : await this.store.spanMetricTotals(this.watermark);
-    for (const t of totals) {
-      this.series.restore(
-        t.seriesKey,
-        this.labelsOf(t),
-        {
-          counters: { calls: t.calls },
-          histograms: { latency: { buckets: t.latencyBuckets, sum: t.latencySum } },
-        },
-        t.lastWindowEndMs,
-      );
-    }
-    return new SeriesLimiter(
-      this.options.cardinalityLimit,
-      totals.map((t) => t.seriesKey),
-    );
+  protected async totals(watermarkMs: number): Promise<SeriesUpdate[]> {
+    return (await this.store.spanMetricTotals(watermarkMs)).map((t) => ({
+      key: t.seriesKey,
+      labels: this.labelsOf(t),
+      delta: {
+        counters: { calls: t.calls },
+        histograms: { latency: { buckets: t.latencyBuckets, sum: t.latencySum } },
+      },
+      windowEndMs: t.lastWindowEndMs,
+    }));
   }
 
-  async tick(nowMs: number): Promise<void> {
-    this.limiter ??= await this.init();
-    const { intervalMs, lagMs } = this.options;
-    let from = this.watermark;
-    if (from === null) {
-      // First run on this database: start at the oldest span, or (none yet) at the current
-      // interval, recorded so that later ticks need no query until an interval is ready.
-      const oldest = await this.store.oldestIngestMs();
-      from = floorTo(oldest ?? Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
-      await this.store.writeWatermark(this.name, from);
-      this.watermark = from;
-    }
-    if (from >= floorTo(nowMs - lagMs, intervalMs)) return this.expire(nowMs);
-    // Ingest time is the database's clock: never close an interval it has not reached,
-    // whatever the injected clock says (a server's clock may lag Node's).
-    const ready = floorTo(Math.min(nowMs, await this.store.databaseNowMs()) - lagMs, intervalMs);
-    if (from >= ready) return this.expire(nowMs);
-    // Catching up goes several intervals per query; after a query that hit its limits
-    // (too many label sets), one interval at a time.
-    const intervals = this.narrow ? 1 : (this.options.maxIntervalsPerTick ?? 8);
-    const to = Math.min(ready, from + intervalMs * intervals);
+  protected async firstMs(nowMs: number): Promise<number> {
+    const oldest = await this.store.oldestIngestMs();
+    return oldest ?? Math.min(nowMs, await this.store.databaseNowMs()) - this.options.lagMs;
+  }
+
+  // Ingest time is the database's clock: never close an interval it has not reached,
+  // whatever the injected clock says (a server's clock may lag Node's).
+  protected async ready(nowMs: number): Promise<number> {
+    return floorTo(Math.min(nowMs, await this.store.databaseNowMs()) - this.options.lagMs, this.options.intervalMs);
+  }
+
+  // Catching up goes several intervals per query; after a query that hit its limits
+  // (too many label sets), one interval at a time.
+  protected override maxIntervals(): number {
+    return this.narrow ? 1 : super.maxIntervals();
+  }
+
+  protected async compute(fromMs: number, toMs: number, limiter: SeriesLimiter, caughtUp: boolean) {
     let cells: SpanMetricCell[];
     try {
       cells = await this.store.spanMetricCells({
-        fromMs: from,
-        toMs: to,
-        intervalMs,
+        fromMs,
+        toMs,
+        intervalMs: this.options.intervalMs,
         dimensions: this.options.dimensions.map((d) => d.attribute),
         boundsNs: LATENCY_BOUNDS_NS,
         keep: this.options.keep,
@@ -103,34 +74,26 @@ export class SpanMetricsProcessor {
       if (err instanceof QueryLimitError) this.narrow = true;
       throw err;
     }
-    if (to >= ready) this.narrow = false;
-    const rows = this.fold(cells, this.limiter);
-    await this.store.insertSpanMetrics(rows);
-    await this.store.writeWatermark(this.name, to);
-    this.watermark = to;
-    for (const r of rows) {
-      const exemplars = exemplarsByBucket(r.exemplars);
-      this.series.add(
-        r.seriesKey,
-        this.labelsOf(r),
-        {
-          counters: { calls: r.calls },
-          histograms: { latency: { buckets: r.latencyBuckets, sum: r.latencySum, exemplars } },
+    if (caughtUp) this.narrow = false;
+    return { rows: this.fold(cells, limiter) };
+  }
+
+  protected insert(rows: readonly SpanMetricRow[]): Promise<void> {
+    return this.store.insertSpanMetrics(rows);
+  }
+
+  protected update(r: SpanMetricRow): SeriesUpdate {
+    return {
+      key: r.seriesKey,
+      labels: this.labelsOf(r),
+      delta: {
+        counters: { calls: r.calls },
+        histograms: {
+          latency: { buckets: r.latencyBuckets, sum: r.latencySum, exemplars: exemplarsByBucket(r.exemplars) },
         },
-        r.windowEndMs,
-      );
-    }
-    this.expire(nowMs);
-  }
-
-  private expire(nowMs: number): void {
-    if (!this.options.staleMs) return;
-    for (const key of this.series.expire(nowMs, this.options.staleMs)) this.limiter?.forget(key);
-  }
-
-  /** The end of the last interval computed, or null before the first. */
-  get computedUntilMs(): number | null {
-    return this.watermark;
+      },
+      windowEndMs: r.windowEndMs,
+    };
   }
 
   /** Cells -> one row per interval and series, new label sets past the limit folded. */
