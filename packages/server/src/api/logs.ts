@@ -2,7 +2,7 @@ import { attributesToJson, attributeToJson, type LogRecord } from '@tracehouse/o
 import { CursorError, type LogQuery } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { BadRequest, limitParam, spanIdParam, timeRange, traceIdParam } from './params';
 
 const MAX_LOGS = 1000;

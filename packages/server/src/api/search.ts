@@ -2,7 +2,7 @@ import { AggregateFieldError, type TraceSearch, type TraceSummary } from '@trace
 import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { BadRequest, limitParam, timeRange } from './params';
 
 const MAX_TRACES = 1000;

@@ -1,7 +1,7 @@
 import type { TagScope } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { BadRequest, limitParam, timeRange } from './params';
 
 const SCOPES = ['resource', 'span', 'intrinsic'];

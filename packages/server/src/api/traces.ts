@@ -2,7 +2,7 @@ import { spansToTracesData } from '@tracehouse/otlp';
 import { traceDecision } from '@tracehouse/sampling';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { traceIdParam } from './params';
 
 export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {

@@ -1,7 +1,7 @@
 import type { Query } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { logJson, logSchema } from './logs';
 import { limitParam, timeRange } from './params';
 import { runSearch, traceSummaryJson, traceSummarySchema } from './search';
