@@ -1,3 +1,4 @@
+import type { TraceSummary as TraceSummaryJson } from '@tracehouse/api';
 import { AggregateFieldError, type TraceSearch, type TraceSummary } from '@tracehouse/store';
 import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
@@ -52,7 +53,7 @@ export function intParam(v: unknown, name: string, fallback: number, min: number
 }
 
 /** The native API's trace summary. */
-export function traceSummaryJson(t: TraceSummary) {
+export function traceSummaryJson(t: TraceSummary): TraceSummaryJson {
   return {
     traceId: t.traceId,
     rootServiceName: t.rootServiceName,
