@@ -1,8 +1,8 @@
-import { logCursorBefore, queryLogsPage } from '@tracehouse/store';
+import { logCursorBefore } from '@tracehouse/store';
 import type { Query } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { logJson, logSchema } from './logs';
 import { BadRequest, limitParam, timeRange } from './params';
 import { runSearch, traceSummaryJson, traceSummarySchema } from './search';
@@ -112,7 +112,7 @@ export function userRoutes(app: FastifyInstance, deps: ApiDeps): void {
           spansPerTrace: 3,
           recent: true,
         }),
-        queryLogsPage(deps.store.sql, {
+        deps.store.queryLogsPage({
           ...range,
           attributes: [[ENDUSER_KEY, userId]],
           limit,
