@@ -9,6 +9,8 @@ import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import type { PrometheusApi } from './prometheus/api';
+import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { serviceGraphRoutes } from './serviceGraph';
@@ -28,6 +30,8 @@ export interface ApiDeps {
   security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
+  /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
+  prometheus?: PrometheusApi;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -105,6 +109,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   tagRoutes(app, deps);
   userRoutes(app, deps);
   tempoRoutes(app, deps);
+  if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
