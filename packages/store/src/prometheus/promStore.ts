@@ -1,6 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
+import { componentExemplars, type SeriesExemplars } from './exemplars';
 import { otlpFamilies } from './families';
 import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
 
@@ -63,6 +64,16 @@ export class PromStore {
       out.push(...(await componentLabelSets(this.sql, c, { ...q, maxSeries: q.maxSeries - out.length })));
       if (out.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
     }
+    return out;
+  }
+
+  /** Exemplars of the selected series with exemplar times in [start, end]. */
+  async exemplars(q: PromSelect, accept: NameFilter): Promise<SeriesExemplars[]> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter(
+      (c) => c.exemplars && accept(c.name),
+    );
+    const out: SeriesExemplars[] = [];
+    for (const c of components) out.push(...(await componentExemplars(this.sql, c, q)));
     return out;
   }
 

@@ -31,7 +31,7 @@ export interface PromSeries {
 /** Prometheus anchors label regexes and lets `.` match newlines; ClickHouse's match() is RE2 too. */
 const anchored = (re: string) => `^(?s:${re})$`;
 
-function matcherSql(matchers: readonly PromMatcher[], params: Record<string, unknown>): string[] {
+export function matcherSql(matchers: readonly PromMatcher[], params: Record<string, unknown>): string[] {
   return matchers.map((m, i) => {
     params[`mn${i}`] = m.name;
     params[`mv${i}`] = m.type === '=~' || m.type === '!~' ? anchored(m.value) : m.value;

@@ -1,4 +1,12 @@
-import { compareLabels, PromQLError, resultJson, sortedLabels } from '@tracehouse/promql';
+import {
+  compareLabels,
+  formatFloat,
+  PromQLError,
+  parseExpr,
+  resultJson,
+  selectorMatchers,
+  sortedLabels,
+} from '@tracehouse/promql';
 import { QueryLimitError } from '@tracehouse/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantOf } from '../../auth/hook';
@@ -97,6 +105,37 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new PromQLError('bad_data', `invalid label name: "${name}"`);
       const sets = await labelSets(api, p, tenantOf(req), false);
       return [...new Set(sets.flatMap((s) => (s[name] === undefined ? [] : [s[name]!])))].sort();
+    });
+
+    route('query_exemplars', 'Exemplars of the series an expression selects', async (p, req) => {
+      const expr = parseExpr(required(p, 'query'));
+      const { startMs, endMs } = rangeParams(p, api.now(), DEFAULT_METADATA_RANGE_MS);
+      const base = {
+        tenant: tenantOf(req),
+        startMs,
+        endMs,
+        nowMs: api.now(),
+        maxSeries: api.maxSeries,
+        maxSamples: 0,
+        timeoutMs: api.timeoutMs,
+      };
+      const bySeries = new Map<string, { seriesLabels: Record<string, string>; exemplars: unknown[] }>();
+      for (const matchers of selectorMatchers(expr))
+        for (const s of await api.store.exemplars(
+          { ...base, matchers: labelMatchers(matchers) },
+          nameFilter(matchers),
+        )) {
+          const seriesLabels = sortedLabels(s.labels);
+          bySeries.set(JSON.stringify(seriesLabels), {
+            seriesLabels,
+            exemplars: s.exemplars.map((e) => ({
+              labels: { trace_id: e.traceId, span_id: e.spanId },
+              value: formatFloat(e.value),
+              timestamp: e.timeMs / 1000,
+            })),
+          });
+        }
+      return [...bySeries.values()].sort((a, b) => compareLabels(a.seriesLabels, b.seriesLabels));
     });
 
     route('metadata', 'Metric metadata (type, help, unit)', async (p, req) => {
