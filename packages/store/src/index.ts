@@ -5,6 +5,7 @@ export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './c
 export * from './derived/index';
 export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
 export { type MetricMetadata, type NameFilter, PromStore, type PromStoreOptions } from './prometheus/promStore';
+export type { GroupSteps, RateByStep } from './prometheus/rateByStep';
 export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export {
   CursorError,

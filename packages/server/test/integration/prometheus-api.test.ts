@@ -6,6 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/pipeline';
+import { Engine, type QueryResult, type SeriesSource } from '@tracehouse/promql';
+import { tenantSource } from '../../src/api/prometheus/source';
 import { startTestServer, type TestServer } from '../helpers';
 import { ADMIN_TOKEN, call, createToken } from '../support/auth';
 import { otlpExporters } from '../support/otlp';
@@ -341,6 +344,50 @@ describe('Prometheus query API', () => {
     const info = (await q('acme', 'status/buildinfo')).body;
     assert.equal(info.status, 'success');
     assert.match(info.data.version, /^\d+\.\d+\.\d+$/);
+  });
+
+  test('sum(rate()) computed in ClickHouse equals the in-memory evaluation', async () => {
+    const store = server.store.prometheus({ derivedBoundsSeconds: LATENCY_BOUNDS_SECONDS, derivedStaleMs: 900_000 });
+    const source = tenantSource(store, 'acme', Date.now, 60_000);
+    const inMemory: SeriesSource = { select: (req) => source.select(req) };
+    const pushed = new Engine({ source });
+    const plain = new Engine({ source: inMemory });
+    let declined = 0;
+    const counting: SeriesSource = {
+      select: (req) => source.select(req),
+      rateByStep: async (req) => {
+        const r = await source.rateByStep!(req);
+        if (!r) declined++;
+        return r;
+      },
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const flat = (r: QueryResult) =>
+      r.resultType === 'matrix' ? r.result.map((s) => [s.metric, s.t, s.v.map((v) => Number(v.toPrecision(12)))]) : r;
+    const cases: [string, number, number, number][] = [
+      ['sum by (job) (rate(orders_total[1m]))', T0 - 30, T0 + 90, 15],
+      ['sum(increase(orders_total[30s] offset 15s))', T0, T0 + 60, 5],
+      ['sum by (le) (rate(http_server_request_duration_seconds_bucket[45s]))', T0, T0 + 60, 15],
+      ['histogram_quantile(0.9, sum by (le) (rate(http_server_request_duration_seconds_bucket[1m])))', T0, T0 + 45, 15],
+      ['sum without (instance) (increase(http_server_request_duration_seconds_count[1m]))', T0 - 60, T0 + 60, 30],
+      ['sum by (service, status_code) (increase(traces_spanmetrics_calls_total[10s]))', now - 30, now, 1],
+      ['sum(rate(traces_spanmetrics_latency_bucket[5s]))', now - 20, now, 2],
+      ['histogram_quantile(0.5, sum by (le) (rate(traces_spanmetrics_latency_bucket[1m])))', now - 60, now, 10],
+    ];
+    for (const [expr, start, end, step] of cases) {
+      const a = await pushed.rangeQuery(expr, start * 1000, end * 1000, step * 1000);
+      const b = await plain.rangeQuery(expr, start * 1000, end * 1000, step * 1000);
+      assert.ok(a.resultType === 'matrix' && a.result.length > 0, `${expr}: no result`);
+      assert.deepEqual(flat(a), flat(b), expr);
+      const at = (start + end) / 2;
+      assert.deepEqual(
+        await pushed.instantQuery(expr, at * 1000),
+        await plain.instantQuery(expr, at * 1000),
+        `${expr} @ ${at}`,
+      );
+      await new Engine({ source: counting }).rangeQuery(expr, start * 1000, end * 1000, step * 1000);
+    }
+    assert.equal(declined, 0, 'every case was computed in ClickHouse');
   });
 
   test('every route takes a token; the routes are in the OpenAPI document', async () => {

@@ -3,6 +3,7 @@ import { tenantKey } from '../tenant';
 import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
 import { componentExemplars, type SeriesExemplars } from './exemplars';
 import { otlpFamilies } from './families';
+import { type GroupSteps, type RateByStep, rateByStep } from './rateByStep';
 import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
 
 export interface PromStoreOptions {
@@ -54,6 +55,16 @@ export class PromStore {
       out.push(...series);
     }
     return out;
+  }
+
+  /**
+   * `sum (rate|increase(...))` per step computed inside ClickHouse, when the selector names one
+   * metric and the range lines up with the step; undefined when the caller must evaluate it.
+   */
+  async rateByStep(q: PromSelect, accept: NameFilter, r: RateByStep): Promise<GroupSteps[] | undefined> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
+    if (components.length !== 1) return components.length === 0 ? [] : undefined;
+    return rateByStep(this.sql, components[0]!, q, r, this.options.derivedStaleMs);
   }
 
   /** Label sets of the selected series with samples in (start, end] (for /series, /labels). */
