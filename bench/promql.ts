@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/pipeline';
+import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
 import { createPrometheusApi, loadConfig } from '@tracehouse/server';
 import { DEFAULT_TENANT, type Sql, Store } from '@tracehouse/store';
 

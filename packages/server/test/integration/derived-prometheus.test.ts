@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { quantile } from '@tracehouse/pipeline';
+import { quantile } from '@tracehouse/derived';
 import { sendShop, type Truth } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 import { startPrometheus, until } from '../support/prometheus';
