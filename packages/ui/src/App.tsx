@@ -5,6 +5,7 @@ import { CompareView } from './trace/CompareView';
 import { TraceFileView } from './trace/TraceFileView';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
+import './responsive.css';
 import { LogsView } from './views/LogsView';
 import { SearchView } from './views/SearchView';
 import { ServicesView } from './views/ServicesView';

@@ -6,6 +6,7 @@ import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } fr
 import type { ApiDeps } from './deps';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { securityRoutes } from './security';
@@ -93,6 +94,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   userRoutes(app, deps);
   uiSettingsRoutes(app, deps.otlp);
   tempoRoutes(app, deps);
+  if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);

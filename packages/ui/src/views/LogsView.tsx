@@ -331,7 +331,10 @@ function LogRow({ l, anchor, open, onOpen }: { l: LogLine; anchor?: boolean; ope
   return (
     <>
       <div className={`log-row sev-${sc} ${anchor ? 'anchor' : ''} ${open ? 'open' : ''}`} data-testid="log-row">
-        <span className="muted">{fmtTime(ms, true)}</span>
+        <span className="muted" title={fmtTime(ms, true)}>
+          <span className="log-date">{fmtTime(ms, true).slice(0, 11)}</span>
+          {fmtTime(ms)}
+        </span>
         <span className={`sevtag ${sc}`}>{l.severityText || sc.toUpperCase()}</span>
         <span>{l.serviceName}</span>
         {onOpen ? (

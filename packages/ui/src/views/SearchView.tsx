@@ -166,7 +166,7 @@ function Results({ traces }: { traces: TraceSummary[] }) {
                   )}
                   {t.source === 'recent' ? <span className="badge recent">recent</span> : null}
                 </td>
-                <td>
+                <td className="trace-id-cell" title={t.traceId}>
                   <code>{t.traceId}</code>
                 </td>
               </tr>
