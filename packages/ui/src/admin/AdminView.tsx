@@ -93,10 +93,12 @@ export function AdminView() {
     }, setError);
   }, []);
   useEffect(reload, [reload]);
-  const act = (p: Promise<unknown>, ok: string) =>
+  /** Runs a change; on success notes it, reloads and clears the form it came from. */
+  const act = (p: Promise<unknown>, ok: string, form?: HTMLFormElement) =>
     p.then(
       () => {
         setNote({ ok: true, text: ok });
+        form?.reset();
         reload();
       },
       (e: Error) => setNote({ ok: false, text: e.message }),
@@ -170,7 +172,8 @@ export function AdminView() {
           data-testid="add-user"
           onSubmit={(e) => {
             e.preventDefault();
-            const f = new FormData(e.currentTarget);
+            const form = e.currentTarget;
+            const f = new FormData(form);
             const username = String(f.get('username'));
             act(
               send('POST', '/api/v1/admin/users', {
@@ -179,6 +182,7 @@ export function AdminView() {
                 password: f.get('password'),
               }),
               `${username} saved`,
+              form,
             );
           }}
         >
@@ -257,7 +261,8 @@ export function AdminView() {
           data-testid="add-token"
           onSubmit={(e) => {
             e.preventDefault();
-            const f = new FormData(e.currentTarget);
+            const form = e.currentTarget;
+            const f = new FormData(form);
             const name = String(f.get('name'));
             const kind = String(f.get('kind'));
             send<{ secret: string }>('POST', '/api/v1/admin/tokens', {
@@ -268,6 +273,7 @@ export function AdminView() {
               (r) => {
                 setSecret({ name, secret: r.secret });
                 setNote(null);
+                form.reset();
                 reload();
               },
               (err: Error) => setNote({ ok: false, text: err.message }),
