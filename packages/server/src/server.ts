@@ -9,10 +9,13 @@ import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { ForwardProcessor } from './forward/forwarder';
 import { parseForwardHeaders } from './forward/headers';
+import { InflightBudget } from './ingest/budget';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
 import { parseTenantRates, TenantRateLimiter } from './ingest/quota';
+import { ConnectionLimiter } from './net/connectionLimit';
+import type { ListenerTimeouts } from './net/timeouts';
 import { createDerived } from './processor/derived';
 import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
@@ -115,6 +118,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     onError: (name, err) => console.error(`processor ${name}: ${(err as Error)?.message ?? err}`),
   });
   let ready = false;
+  const timeouts: ListenerTimeouts = {
+    // Node refuses a header deadline past the request deadline.
+    headersTimeoutMs: Math.min(config['server.headersTimeout'], config['server.requestTimeout']),
+    requestTimeoutMs: config['server.requestTimeout'],
+    idleTimeoutMs: config['server.idleTimeout'],
+  };
+  const connections = new ConnectionLimiter({
+    maxConnections: config['server.maxConnections'],
+    maxConnectionsPerAddress: config['server.maxConnectionsPerAddress'],
+  });
+  const budget = new InflightBudget(config['ingest.maxInflightBytes']);
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
@@ -131,24 +145,35 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     };
     api = await createApi(
       { store, metrics, isReady: () => ready, version: VERSION, derived, security },
-      tls ?? undefined,
+      { https: tls ?? undefined, timeouts },
     );
+    connections.watch(api.server);
     await api.listen({ host, port: config['server.port'] });
     otlpHttp = createOtlpHttpServer(exporter, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
-      maxInflightBytes: config['ingest.maxInflightBytes'],
+      budget,
       tls: tls ?? undefined,
       ingestTenant: (authorization) => auth.ingestTenant(authorization),
+      timeouts,
     });
+    connections.watch(otlpHttp);
     await new Promise<void>((resolve, reject) => {
       otlpHttp!.once('error', reject);
       otlpHttp!.listen(config['otlp.httpPort'], host, () => resolve());
     });
-    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes'], (authorization, signal) => {
-      const tenant = auth.ingestTenant(authorization);
-      // OTLP/HTTP counts its refusals itself; gRPC refuses before the exporter sees the call.
-      if (tenant === null) metrics.requests.inc({ signal, protocol: 'grpc', outcome: 'unauthenticated' });
-      return tenant;
+    grpc = createOtlpGrpcServer(exporter, {
+      maxBodyBytes: config['ingest.maxBodyBytes'],
+      budget,
+      maxConcurrentStreams: config['otlp.grpcMaxConcurrentStreams'],
+      maxConnectionAgeMs: config['otlp.grpcMaxConnectionAge'],
+      graceMs: config['server.requestTimeout'],
+      connections,
+      ingestTenant: (authorization, signal) => {
+        const tenant = auth.ingestTenant(authorization);
+        // OTLP/HTTP counts its refusals itself; gRPC refuses before the exporter sees the call.
+        if (tenant === null) metrics.requests.inc({ signal, protocol: 'grpc', outcome: 'unauthenticated' });
+        return tenant;
+      },
     });
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
     ready = true;

@@ -4,6 +4,7 @@ import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type SecurityDeps, securityRoutes } from '../auth/deps';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
+import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
 import type { Derived } from '../processor/derived';
 import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
@@ -31,10 +32,22 @@ export interface ApiDeps {
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
-export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buffer }): Promise<FastifyInstance> {
-  const routerOptions = { maxParamLength: 200 };
+export interface ListenOptions {
+  https?: { key: Buffer; cert: Buffer };
+  timeouts: ListenerTimeouts;
+}
+
+export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<FastifyInstance> {
+  const http = httpServerOptions(listen.timeouts);
+  const options = {
+    logger: false,
+    routerOptions: { maxParamLength: 200 },
+    // Fastify sets these two on the server after creating it; they must agree with `http`.
+    requestTimeout: listen.timeouts.requestTimeoutMs,
+    keepAliveTimeout: listen.timeouts.idleTimeoutMs,
+  };
   const app = (
-    https ? Fastify({ logger: false, routerOptions, https }) : Fastify({ logger: false, routerOptions })
+    listen.https ? Fastify({ ...options, https: { ...http, ...listen.https } }) : Fastify({ ...options, http })
   ) as FastifyInstance;
   // Before any route, so that its onRoute hook sees and polices every one.
   const routeTable = registerAuth(app, deps.security.auth);

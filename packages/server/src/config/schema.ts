@@ -32,8 +32,43 @@ interface KeyDef {
 export const configKeys = {
   'server.host': { kind: 'string', default: '127.0.0.1', doc: 'interface the UI/API and OTLP listeners bind to' },
   'server.port': { kind: 'port', default: 3200, doc: 'UI + API port' },
+  'server.headersTimeout': {
+    kind: 'duration',
+    default: 10_000,
+    doc: "time to receive a request's headers on the HTTP listeners (API/UI, OTLP/HTTP)",
+  },
+  'server.requestTimeout': {
+    kind: 'duration',
+    default: 60_000,
+    doc: 'time to receive a whole request, body included (HTTP listeners; the gRPC go-away grace)',
+  },
+  'server.idleTimeout': {
+    kind: 'duration',
+    default: 65_000,
+    doc: 'an idle keep-alive connection is closed after this',
+  },
+  'server.maxConnections': {
+    kind: 'int',
+    default: 4096,
+    doc: 'open connections across all listeners; more are closed at accept',
+  },
+  'server.maxConnectionsPerAddress': {
+    kind: 'int',
+    default: 512,
+    doc: 'open connections from one client address across all listeners',
+  },
   'otlp.httpPort': { kind: 'port', default: 4318, doc: 'OTLP/HTTP port' },
   'otlp.grpcPort': { kind: 'port', default: 4317, doc: 'OTLP/gRPC port' },
+  'otlp.grpcMaxConcurrentStreams': {
+    kind: 'int',
+    default: 32,
+    doc: 'gRPC calls in flight on one connection',
+  },
+  'otlp.grpcMaxConnectionAge': {
+    kind: 'duration',
+    default: 600_000,
+    doc: 'a gRPC connection is asked to reconnect after this; server.requestTimeout later it is closed',
+  },
   'storage.dataDir': { kind: 'string', default: './data', doc: 'embedded store directory' },
   'storage.clickhouseUrl': { kind: 'string', default: '', doc: 'ClickHouse server URL; empty = embedded chDB' },
   'ingest.maxBodyBytes': {
