@@ -9,6 +9,7 @@ import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { ForwardProcessor } from './forward/forwarder';
 import { parseForwardHeaders } from './forward/headers';
+import { Admission } from './ingest/admission';
 import { InflightBudget } from './ingest/budget';
 import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
@@ -92,7 +93,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     parseTenantRates(config['ingest.tenantRateOverrides']),
   );
   const quota = limiter.enabled ? limiter : null;
-  const exporter = new Exporter(store, metrics, redaction, quota);
+  const admission = new Admission({
+    maxAgeMs: {
+      traces: Math.max(config['retention.spans'], config['retention.spansRecent']),
+      logs: config['retention.logs'],
+      metrics: config['retention.metrics'],
+    },
+    maxClockSkewMs: config['ingest.maxClockSkew'],
+  });
+  const exporter = new Exporter(store, metrics, redaction, quota, admission);
   // Sampling first: the service graph is built from the traces it has just decided.
   const processors: Processor[] = [];
   const samplingMetrics = new SamplingMetrics(metrics.registry);

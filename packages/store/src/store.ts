@@ -1,5 +1,5 @@
 import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
-import { type ConnectOptions, Sql } from './client';
+import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
 import { type LogQuery, queryLogs } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
 import { getTrace } from './read/traces';
@@ -50,7 +50,9 @@ export class Store {
   ) {}
 
   static async open(opts: StoreOptions): Promise<Store> {
-    const sql = Sql.connect(opts);
+    // A day of partitions per day of the longest retention, and a margin for clock skew.
+    const days = Math.ceil(Math.max(opts.retention.logs, opts.retention.metrics, opts.retention.spans) / 86_400);
+    const sql = Sql.connect({ ...opts, maxPartitionsPerInsert: Math.max(DEFAULT_MAX_PARTITIONS_PER_INSERT, days + 3) });
     await migrate(sql);
     await applyRetention(sql, opts.retention);
     for (const statement of tagValuesViewSql(opts.tagSampleRate ?? 16)) await sql.command(statement);

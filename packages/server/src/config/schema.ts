@@ -101,6 +101,11 @@ export const configKeys = {
     default: '',
     doc: 'per-tenant rates instead of ingest.tenantRateBytes, tenant=rate,… (0 = unlimited); burst twice the rate',
   },
+  'ingest.maxClockSkew': {
+    kind: 'duration',
+    default: 3_600_000,
+    doc: 'records dated further ahead than this are rejected (partial success); older than their retention too',
+  },
   'ingest.batchRows': { kind: 'int', default: 5000, doc: 'insert once this many rows wait' },
   'ingest.flushInterval': { kind: 'duration', default: 200, doc: 'or once the oldest row waited this long' },
   'ingest.maxInsertRows': { kind: 'int', default: 100_000, doc: 'largest single insert' },
