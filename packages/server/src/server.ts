@@ -4,6 +4,7 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { AuthStore, Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
+import { Gate } from './api/gate';
 import { IngestRedaction } from './auth/redaction';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
@@ -153,7 +154,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     };
     api = await createApi(
-      { store, metrics, isReady: () => ready, version: VERSION, derived, security },
+      {
+        store,
+        metrics,
+        isReady: () => ready,
+        version: VERSION,
+        derived,
+        security,
+        traceReads: {
+          maxSpans: config['query.maxTraceSpans'],
+          gate: new Gate(config['query.maxConcurrentTraceReads'], 64, 'trace reads'),
+        },
+      },
       { https: tls ?? undefined, timeouts },
     );
     connections.watch(api.server);

@@ -14,6 +14,7 @@ export {
   textTokens,
 } from './read/logs';
 export type { MetricQuery } from './read/metrics';
+export { MAX_TRACE_SPANS, type TracePage, type TracePageRequest } from './read/traces';
 export { type CompiledRules, compileRules } from './sampling/compile';
 export { type TraceDecision, traceDecision } from './sampling/decisions';
 export { databaseNowMs, type KeptSpan, keptSpansBetween } from './sampling/forward';

@@ -2,7 +2,7 @@ import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
 import { type LogQuery, queryLogs } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
-import { getTrace } from './read/traces';
+import { getTrace, getTracePage, type TracePage, type TracePageRequest } from './read/traces';
 import { type TraceDecision, traceDecision } from './sampling/decisions';
 import { migrate } from './schema/migrate';
 import {
@@ -93,6 +93,11 @@ export class Store {
   /** The spans of one trace that belong to `tenant`. */
   getTrace(traceId: string, tenant: string): Promise<SpanRecord[]> {
     return getTrace(this.sql, traceId, tenant, this.recentSeconds);
+  }
+
+  /** One page of the spans of a trace of `tenant`, in start-time order, and how many it has. */
+  getTracePage(traceId: string, tenant: string, page: TracePageRequest): Promise<TracePage> {
+    return getTracePage(this.sql, traceId, tenant, page, this.recentSeconds);
   }
 
   /** The sampling decision of a trace of `tenant`; undefined for a trace id it never sent. */

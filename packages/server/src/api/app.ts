@@ -8,6 +8,7 @@ import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
 import type { Derived } from '../processor/derived';
 import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import { GateBusyError } from './gate';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { redRoutes } from './red';
@@ -15,6 +16,7 @@ import { searchRoutes } from './search';
 import { serviceGraphRoutes } from './serviceGraph';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
+import type { TraceReadLimits } from './traceRead';
 import { traceRoutes } from './traces';
 import { uiRoutes } from './ui';
 import { userRoutes } from './users';
@@ -29,6 +31,8 @@ export interface ApiDeps {
   security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
+  /** Bounds on trace-by-id responses (native and Tempo routes). */
+  traceReads: TraceReadLimits;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -70,6 +74,7 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
     if (err instanceof QueryLimitError) return reply.code(503).send({ error: err.message });
     const { statusCode: status, message } = err as { statusCode?: number; message?: string };
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: message });
+    if (err instanceof GateBusyError) return reply.code(503).header('retry-after', '1').send({ error: err.message });
     // Never a stack trace or engine message to the client.
     return reply.code(500).send({ error: 'internal error' });
   });

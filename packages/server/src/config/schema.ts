@@ -149,6 +149,16 @@ export const configKeys = {
     default: 16,
     doc: 'one span in this many feeds tag autocomplete (1 = every span; costs ingest throughput)',
   },
+  'query.maxTraceSpans': {
+    kind: 'int',
+    default: 10_000,
+    doc: 'spans in one trace-by-id response; the total is stated and the rest read with offset',
+  },
+  'query.maxConcurrentTraceReads': {
+    kind: 'int',
+    default: 4,
+    doc: 'trace-by-id reads (query and response) at once; up to 64 more wait, past that 503',
+  },
   'processor.interval': {
     kind: 'duration',
     default: 1000,
