@@ -1,18 +1,16 @@
 import swagger from '@fastify/swagger';
-import { wantsOpenMetrics } from '@tracehouse/pipeline';
-import { QueryLimitError, type Store } from '@tracehouse/store';
+import { renderMetrics, wantsOpenMetrics } from '@tracehouse/derived';
+import { QueryLimitError } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type SecurityDeps, securityRoutes } from '../auth/deps';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
 import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
-import type { Derived } from '../processor/derived';
-import { renderMetrics } from '../telemetry/exposition';
-import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { ApiDeps } from './deps';
 import { GateBusyError } from './gate';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
+import { securityRoutes } from './security';
 import { serviceGraphRoutes } from './serviceGraph';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
@@ -20,20 +18,6 @@ import type { TraceReadLimits } from './traceRead';
 import { traceRoutes } from './traces';
 import { uiRoutes } from './ui';
 import { userRoutes } from './users';
-
-export interface ApiDeps {
-  store: Store;
-  metrics: SelfMetrics;
-  /** False while starting or shutting down: /readyz answers 503. */
-  isReady: () => boolean;
-  version: string;
-  /** Access control (auth/): every route is authorized by the hook registered first. */
-  security: SecurityDeps;
-  /** Span metrics and service graph (absent when derived.enabled is false). */
-  derived?: Derived;
-  /** Bounds on trace-by-id responses (native and Tempo routes). */
-  traceReads: TraceReadLimits;
-}
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
 export interface ListenOptions {

@@ -11,7 +11,7 @@ import type { Signal } from '@tracehouse/otlp';
 import { DEFAULT_TENANT } from '@tracehouse/store';
 import type { ConnectionLimiter } from '../net/connectionLimit';
 import { BUSY_MESSAGE, type InflightBudget } from './budget';
-import type { Exporter } from './exporter';
+import type { Receiver } from './receiver';
 
 export interface OtlpGrpcOptions {
   maxBodyBytes: number;
@@ -57,7 +57,7 @@ function serviceDefinition(signal: Signal): ServiceDefinition {
   };
 }
 
-export function createOtlpGrpcServer(exporter: Exporter, opts: OtlpGrpcOptions): Server {
+export function createOtlpGrpcServer(receiver: Receiver, opts: OtlpGrpcOptions): Server {
   const ingestTenant = opts.ingestTenant ?? (() => DEFAULT_TENANT);
   // grpc-js enforces the receive limit on the decompressed message too.
   const server = new Server({
@@ -86,7 +86,7 @@ export function createOtlpGrpcServer(exporter: Exporter, opts: OtlpGrpcOptions):
       if (!opts.budget.tryTake(size)) {
         return callback({ code: status.RESOURCE_EXHAUSTED, details: BUSY_MESSAGE, metadata: retryAfter() });
       }
-      exporter.export(signal, call.request, 'protobuf', 'grpc', tenant).then((outcome) => {
+      receiver.export(signal, call.request, 'protobuf', 'grpc', tenant).then((outcome) => {
         opts.budget.release(size);
         switch (outcome.kind) {
           case 'ok':
