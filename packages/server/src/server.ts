@@ -24,6 +24,7 @@ import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
 import { SamplingMetrics } from './processor/samplingMetrics';
 import { SelfMetrics } from './telemetry/selfMetrics';
+import { WriteHealth } from './telemetry/writeHealth';
 import { grpcCredentials, loadTls } from './tls';
 import { VERSION } from './version';
 
@@ -52,7 +53,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const metrics = new SelfMetrics();
   // Before the store opens: a bad pattern fails the start without anything to clean up.
   const redaction = IngestRedaction.fromConfig(config, metrics.registry);
-  const store = await Store.open(storeOptions(config, { onInsert: metrics.observeInsert }));
+  const writeHealth = new WriteHealth();
+  const store = await Store.open(
+    storeOptions(config, {
+      onInsert: (o) => {
+        metrics.observeInsert(o);
+        writeHealth.observe(o);
+      },
+    }),
+  );
   metrics.watchStore(store);
   let auth: AuthService;
   try {
@@ -135,6 +144,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         store,
         metrics,
         isReady: () => ready,
+        writesFailing: () => writeHealth.failing(),
         version: VERSION,
         derived,
         security,

@@ -11,6 +11,7 @@ import { metricRoutes } from './metrics';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { securityRoutes } from './security';
+import { securityHeaders } from './securityHeaders';
 import { serviceGraphRoutes } from './serviceGraph';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
@@ -37,6 +38,7 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
   const app = (
     listen.https ? Fastify({ ...options, https: { ...http, ...listen.https } }) : Fastify({ ...options, http })
   ) as FastifyInstance;
+  securityHeaders(app);
   // Before any route, so that its onRoute hook sees and polices every one.
   const routeTable = registerAuth(app, deps.security.auth);
   await app.register(swagger, {
@@ -75,6 +77,8 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
     '/readyz',
     { config: { auth: 'public' }, schema: { summary: 'Ready to accept data and queries', tags: ['health'] } },
     async (_req, reply) => {
+      const writes = deps.writesFailing?.() ?? '';
+      if (writes) return reply.code(503).send({ status: 'not ready', reason: writes });
       const ok = deps.isReady() && (await deps.store.ping());
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'not ready' });
     },

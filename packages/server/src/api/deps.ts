@@ -11,6 +11,8 @@ export interface ApiDeps {
   metrics: SelfMetrics;
   /** False while starting or shutting down: /readyz answers 503. */
   isReady: () => boolean;
+  /** Why the store's inserts are failing now, or '' (readiness reflects it). */
+  writesFailing?: () => string;
   version: string;
   /** Access control (auth/): every route is authorized by the hook registered first. */
   security: SecurityDeps;

@@ -207,7 +207,11 @@ export const configKeys = {
   },
   'auth.publicMetrics': { kind: 'bool', default: false, doc: 'serve /metrics without a token' },
   'auth.sessionTtl': { kind: 'duration', default: 12 * 3_600_000, doc: 'browser session lifetime' },
-  'auth.loginMaxFailures': { kind: 'int', default: 5, doc: 'failed logins per client address or username...' },
+  'auth.loginMaxFailures': {
+    kind: 'int',
+    default: 5,
+    doc: 'failed logins per client address, and per username from one address...',
+  },
   'auth.loginWindow': {
     kind: 'duration',
     default: 15 * 60_000,
