@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
 import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
 import type { ApiDeps } from './deps';
+import { logServerError } from './errorLog';
 import { GateBusyError } from './gate';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
@@ -56,13 +57,21 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
     },
   });
 
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof QueryLimitError) return reply.code(503).send({ error: err.message });
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof QueryLimitError) {
+      logServerError(req, err);
+      return reply.code(503).send({ error: err.message, requestId: req.id });
+    }
     const { statusCode: status, message } = err as { statusCode?: number; message?: string };
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: message });
-    if (err instanceof GateBusyError) return reply.code(503).header('retry-after', '1').send({ error: err.message });
-    // Never a stack trace or engine message to the client.
-    return reply.code(500).send({ error: 'internal error' });
+    if (err instanceof GateBusyError) {
+      logServerError(req, err);
+      return reply.code(503).header('retry-after', '1').send({ error: err.message, requestId: req.id });
+    }
+    // Never a stack trace or engine message to the client; the operator gets the request id,
+    // the route (not the URL: its query may hold what a user typed) and the first line of the error.
+    logServerError(req, err);
+    return reply.code(500).send({ error: 'internal error', requestId: req.id });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }),

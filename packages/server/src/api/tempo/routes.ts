@@ -181,6 +181,16 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
           400: { type: 'string' },
         },
       },
+      // Tempo answers every bad request with 400 and the reason as plain text.
+      errorHandler: (err, _req, reply) => {
+        const status = (err as { statusCode?: number }).statusCode;
+        if (status && status >= 400 && status < 500)
+          return reply
+            .code(status as 400)
+            .type('text/plain')
+            .send(err.message);
+        throw err;
+      },
     },
     async (req, reply) => {
       const q = req.query as Record<string, string | undefined>;
