@@ -5,6 +5,7 @@ import { Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
 import { Gate } from './api/gate';
+import { createPrometheusApi } from './api/prometheus/api';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { retentionSeconds, storeOptions } from './config/storeOptions';
@@ -148,6 +149,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         version: VERSION,
         derived,
         security,
+        prometheus: createPrometheusApi(store, config),
         traceReads: {
           maxSpans: config['query.maxTraceSpans'],
           gate: new Gate(config['query.maxConcurrentTraceReads'], 64, 'trace reads'),

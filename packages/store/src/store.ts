@@ -2,6 +2,7 @@ import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
+import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
 import { getTrace, getTracePage, type TracePage, type TracePageRequest } from './read/traces';
@@ -161,6 +162,11 @@ export class Store {
   /** Retention of the derived-metric tables (span_metrics, service_graph_edges), seconds. */
   async applyDerivedRetention(seconds: number): Promise<void> {
     for (const t of derivedTables) await this.sql.command(derivedTtlSql(t, seconds));
+  }
+
+  /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
+  prometheus(options: PromStoreOptions): PromStore {
+    return new PromStore(this.sql, options);
   }
 
   async tableStats(): Promise<TableStats[]> {

@@ -9,6 +9,7 @@ import { logServerError } from './errorLog';
 import { GateBusyError } from './gate';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { securityRoutes } from './security';
@@ -120,6 +121,7 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
   tagRoutes(app, deps);
   userRoutes(app, deps);
   tempoRoutes(app, deps);
+  if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);

@@ -3,6 +3,7 @@ import type { Counter } from 'prom-client';
 import type { AuthService } from '../auth/service';
 import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { PrometheusApi } from './prometheus/api';
 import type { TraceReadLimits } from './traceRead';
 
 /** What the route modules of the API need (its own module: app.ts imports the routes). */
@@ -20,6 +21,8 @@ export interface ApiDeps {
   derived?: Derived;
   /** Bounds on trace-by-id responses (native and Tempo routes). */
   traceReads: TraceReadLimits;
+  /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
+  prometheus?: PrometheusApi;
 }
 
 /** What the API server needs for access control and the admin pages. */
