@@ -1,4 +1,5 @@
 // Users, roles and API / ingest tokens, managed by admins (the /api/v1/admin routes).
+import type { TokenJson, UserJson } from '@tracehouse/api';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, getJson } from '../api';
 import { Loading } from '../components';
@@ -6,23 +7,8 @@ import { RequestProblem } from '../errors';
 import { fmtTime } from '../format';
 import './admin.css';
 
-interface User {
-  username: string;
-  role: string;
-  tenant: string;
-  createdAtMs: number;
-}
-interface Token {
-  id: string;
-  name: string;
-  kind: 'api' | 'ingest';
-  role: string;
-  tenant: string;
-  createdBy: string;
-  createdAtMs: number;
-  expiresAtMs: number | null;
-  revokedAtMs: number | null;
-}
+type User = UserJson;
+type Token = TokenJson;
 const ROLES = ['viewer', 'ops', 'admin'];
 
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
