@@ -92,14 +92,15 @@ export interface Decision {
   decidedAtUnixNano?: string;
   adjustedCount?: number;
 }
+/** One step; every value is null while the step is not computed yet. */
 export interface RedPoint {
   t: number;
-  rate: number;
-  errorRate: number;
-  errorRatio: number;
-  p50: number;
-  p95: number;
-  p99: number;
+  rate: number | null;
+  errorRate: number | null;
+  errorRatio: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
 }
 export interface RedSeries {
   service: string;

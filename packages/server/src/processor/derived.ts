@@ -14,6 +14,8 @@ export interface Derived {
   intervalMs: number;
   series: DerivedSeries;
   processors: Processor[];
+  /** End of the last span-metrics interval computed (Unix ms), or null before the first. */
+  spanMetricsComputedUntilMs(): number | null;
 }
 
 /**
@@ -92,5 +94,11 @@ export async function createDerived(store: Store, config: Config, registry: Regi
       },
     }),
   );
-  return { store: derivedStore, intervalMs, series, processors: timed };
+  return {
+    store: derivedStore,
+    intervalMs,
+    series,
+    processors: timed,
+    spanMetricsComputedUntilMs: () => spanMetrics.computedUntilMs,
+  };
 }

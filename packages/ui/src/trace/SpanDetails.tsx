@@ -1,6 +1,7 @@
 import { bodyText, type LogLine } from '../api';
 import { fmtDurNs, fmtTime, severityClass } from '../format';
 import { linkClick } from '../router';
+import { operationRedHref } from '../views/services/links';
 import { anyValueText, anyValueType, kindName, type OtlpKeyValue, statusName, type Trace } from './model';
 
 function Attrs({ list, testid }: { list: OtlpKeyValue[]; testid?: string }) {
@@ -72,7 +73,17 @@ export function SpanDetails({
           </tr>
           <tr>
             <th>duration</th>
-            <td>{fmtDurNs(s.duration)}</td>
+            <td>
+              {fmtDurNs(s.duration)} ·{' '}
+              <a
+                className="small"
+                href={operationRedHref(s.service, s.name, startMs)}
+                onClick={linkClick}
+                data-testid="span-red-link"
+              >
+                RED of this operation
+              </a>
+            </td>
           </tr>
           <tr>
             <th>start</th>

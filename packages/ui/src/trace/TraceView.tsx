@@ -279,7 +279,9 @@ function Waterfall({
             <code data-testid="trace-id">{trace.traceId}</code> · {fmtTime(startMs, true)} ·{' '}
             <b>{fmtDurNs(trace.duration)}</b> · <span data-testid="span-count">{trace.spans.length}</span> spans ·{' '}
             {trace.services.length} services · {errors ? <span className="err">{errors} errors</span> : 'no errors'} ·{' '}
-            {logs ? `${logs.length} logs` : 'logs…'}
+            <a href={`/logs?traceId=${trace.traceId}`} onClick={linkClick} data-testid="trace-logs-link">
+              {logs ? `${logs.length} logs` : 'logs…'}
+            </a>
           </div>
         </div>
         <DecisionBadge decision={decision} />
