@@ -103,7 +103,14 @@ export function TimeSeries(props: TimeSeriesProps) {
         y: { range: () => yRange(unit, max) },
       },
       axes: [
-        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+        {
+          stroke: axis,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid, width: 1 },
+          size: 28,
+          space: 70,
+          values: (_u, splits) => splits.map((t) => timeTick(t, range.end - range.start)),
+        },
         {
           stroke: axis,
           grid: { stroke: grid, width: 1 },
@@ -182,6 +189,16 @@ export function TimeSeries(props: TimeSeriesProps) {
   }, [times, series, unit, range.start, range.end, height, theme, marks]);
 
   return <div ref={box} className="ts-chart" data-testid={testid} />;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+/** One line per tick: seconds only on short ranges, the date only on long ones. */
+export function timeTick(t: number, span: number): string {
+  const d = new Date(t * 1000);
+  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  if (span <= 600) return `${hm}:${pad2(d.getSeconds())}`;
+  if (span <= 2 * 86400) return hm;
+  return `${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${hm}`;
 }
 
 /** Points are drawn only where a value stands alone between gaps (else it would be invisible). */

@@ -72,14 +72,14 @@ export function TimeRangePicker({ params }: { params: URLSearchParams }) {
         <option value="custom">
           {custom ? `${toInput(start).replace('T', ' ')} → ${toInput(end).slice(11)}` : 'custom…'}
         </option>
-        {CHOICES.map((c) => (
+        {[...CHOICES, ...(value !== 'custom' && !CHOICES.includes(value) ? [value] : [])].map((c) => (
           <option key={c} value={c}>
             last {c}
           </option>
         ))}
       </select>
       <button type="button" className="small-btn" onClick={() => setEditing(!editing)} title="absolute range">
-        📅
+        range…
       </button>
       {editing ? (
         <form

@@ -18,7 +18,7 @@ describe('services: RED charts, traces behind a point, service map', () => {
   before(async () => {
     assertBuilt();
     server = await startTestServer({ sets: ['derived.interval=1s', 'derived.lag=300ms'] });
-    await seed(server, { seed: 'ui-e2e-services', traces: 300, spreadMs: 20_000 });
+    await seed(server, { seed: 'ui-e2e-services', traces: 300, spreadMs: 8000 });
     // Wait until a computed step of some service shows errors, and until the graph has edges.
     const deadline = Date.now() + 60_000;
     for (;;) {

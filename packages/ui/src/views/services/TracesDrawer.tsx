@@ -19,6 +19,8 @@ interface Row {
   error: boolean;
 }
 
+const SEARCH_LOOKBACK_S = 15;
+
 type SortKey = 'source' | 'timeMs' | 'durationNs' | 'error';
 
 function rowsOf(s: Selection, ex: Exemplar[], found: TraceSummary[]): Row[] {
@@ -69,6 +71,9 @@ export function TracesDrawer({ sel }: { sel: Selection }) {
     setFound(null);
     setError('');
     const range = { start: sel.from, end: sel.to };
+    // Metrics count a span when it arrives, after it ended (and after the SDK's export delay):
+    // the search for its start time reaches back a little before the selected range.
+    const searchRange = { start: sel.from - SEARCH_LOOKBACK_S, end: sel.to };
     getJson<{ exemplars: Exemplar[] }>(
       '/api/v1/red/exemplars',
       { service: sel.service, spanName: sel.spanName ?? undefined, ...range },
@@ -77,7 +82,11 @@ export function TracesDrawer({ sel }: { sel: Selection }) {
       (r) => setEx(r.exemplars),
       () => setEx([]),
     );
-    getJson<{ traces: TraceSummary[] }>('/api/v1/search', { q, ...range, limit: 50, recent: 'true' }, ac.signal).then(
+    getJson<{ traces: TraceSummary[] }>(
+      '/api/v1/search',
+      { q, ...searchRange, limit: 50, recent: 'true' },
+      ac.signal,
+    ).then(
       (r) => setFound(r.traces),
       (e) => {
         if (ac.signal.aborted) return;
