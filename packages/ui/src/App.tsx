@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AdminLink } from './AdminLink';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
@@ -52,6 +53,7 @@ export function App() {
               {label}
             </a>
           ))}
+          <AdminLink />
         </nav>
         <form
           className="goto"
