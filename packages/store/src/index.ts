@@ -2,6 +2,7 @@
 export { type AuditEntry, AuthStore, type SessionRow, type TokenRow, type UserRow } from './auth/authStore';
 export { type OldestData, OpsQueries, type SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
+export { type DashboardRow, DashboardStore } from './dashboards/dashboardStore';
 export * from './derived/index';
 export {
   CursorError,

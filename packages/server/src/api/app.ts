@@ -7,6 +7,7 @@ import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } fr
 import type { Derived } from '../processor/derived';
 import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import { dashboardRoutes } from './dashboards';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { redRoutes } from './red';
@@ -105,6 +106,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   tagRoutes(app, deps);
   userRoutes(app, deps);
   tempoRoutes(app, deps);
+  dashboardRoutes(app, deps);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
