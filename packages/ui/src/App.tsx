@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { AdminLink } from './AdminLink';
+import { DashboardList, DashboardView, ExplorerView, ServiceDashboard } from './metrics';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
@@ -12,6 +13,8 @@ const NAV = [
   ['/traces', 'Traces'],
   ['/logs', 'Logs'],
   ['/services', 'Services'],
+  ['/explore', 'Metrics'],
+  ['/dashboards', 'Dashboards'],
   ['/users', 'Users'],
 ] as const;
 
@@ -33,6 +36,12 @@ export function App() {
   if (m) view = <TraceView traceId={decodeURIComponent(m[1]).toLowerCase()} params={loc.params} />;
   else if (path === '/logs') view = <LogsView params={loc.params} />;
   else if (path === '/services') view = <ServicesView params={loc.params} />;
+  else if (path === '/explore') view = <ExplorerView params={loc.params} />;
+  else if (path === '/dashboards') view = <DashboardList />;
+  else if (path.startsWith('/dashboards/service/'))
+    view = <ServiceDashboard service={decodeURIComponent(path.slice(20))} params={loc.params} />;
+  else if (path.startsWith('/dashboards/'))
+    view = <DashboardView id={decodeURIComponent(path.slice(12))} params={loc.params} />;
   else if (path === '/users') view = <UsersView params={loc.params} />;
   else if (path === '/traces' || path === '/') view = <SearchView params={loc.params} />;
   else view = <div className="problem">No page at {path}.</div>;

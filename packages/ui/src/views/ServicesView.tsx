@@ -70,7 +70,14 @@ export function ServicesView({ params }: { params: URLSearchParams }) {
               </>
             ) : (
               <b>{service}</b>
-            )}
+            )}{' '}
+            <a
+              href={`/dashboards/service/${encodeURIComponent(service)}${location.search}`}
+              onClick={linkClick}
+              className="small"
+            >
+              dashboard
+            </a>
           </>
         ) : (
           <b>Services</b>
