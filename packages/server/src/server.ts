@@ -4,6 +4,7 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { AuthStore, Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
+import { createPrometheusApi } from './api/prometheus/api';
 import { IngestRedaction } from './auth/redaction';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
@@ -130,7 +131,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     };
     api = await createApi(
-      { store, metrics, isReady: () => ready, version: VERSION, derived, security },
+      {
+        store,
+        metrics,
+        isReady: () => ready,
+        version: VERSION,
+        derived,
+        security,
+        prometheus: createPrometheusApi(store, config),
+      },
       tls ?? undefined,
     );
     await api.listen({ host, port: config['server.port'] });

@@ -4,6 +4,8 @@ export { type OldestData, OpsQueries, type SamplingRuleStats } from './auth/ops'
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
 export { type DashboardRow, DashboardStore } from './dashboards/dashboardStore';
 export * from './derived/index';
+export { type MetricMetadata, type NameFilter, PromStore, type PromStoreOptions } from './prometheus/promStore';
+export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export {
   CursorError,
   type LogBucket,

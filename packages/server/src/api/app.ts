@@ -10,6 +10,8 @@ import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { dashboardRoutes } from './dashboards';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import type { PrometheusApi } from './prometheus/api';
+import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { serviceGraphRoutes } from './serviceGraph';
@@ -29,6 +31,8 @@ export interface ApiDeps {
   security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
+  /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
+  prometheus?: PrometheusApi;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -107,6 +111,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   userRoutes(app, deps);
   tempoRoutes(app, deps);
   dashboardRoutes(app, deps);
+  if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
