@@ -147,6 +147,7 @@ export function TimeSeries(props: TimeSeriesProps) {
     const u = new uPlot(opts, [times, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     el.dataset.xMin = String(range.start);
     el.dataset.xMax = String(range.end);
+    el.dataset.series = String(series.length);
     el.dataset.points = String(series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0));
     const over = u.over;
     let downX = -1;

@@ -49,6 +49,8 @@ export function PromChart({
   const step = stepFor(start, end);
   // Steps on multiples of the step: the grid does not move with the range's start.
   const from = Math.floor(start / step) * step;
+  // The last step at or after the end, so the newest samples have a point.
+  const to = Math.ceil(end / step) * step;
   const [data, setData] = useState<{ results: MatrixSeries[][]; marks: Mark[] } | null>(null);
   const [error, setError] = useState('');
   const key = JSON.stringify(queries);
@@ -57,16 +59,16 @@ export function PromChart({
     const ac = new AbortController();
     setError('');
     Promise.all([
-      Promise.all(queries.map((q) => queryRange(q.expr, from, end, step, ac.signal).then((r) => r.result))),
+      Promise.all(queries.map((q) => queryRange(q.expr, from, to, step, ac.signal).then((r) => r.result))),
       exemplars
-        ? Promise.all(queries.map((q) => queryExemplars(q.expr, from, end, ac.signal).catch(() => [])))
+        ? Promise.all(queries.map((q) => queryExemplars(q.expr, from, to, ac.signal).catch(() => [])))
         : Promise.resolve([]),
     ]).then(
       ([results, ex]) =>
         setData({
           results,
           marks: ex.flat().flatMap((s) =>
-            s.exemplars
+            (s?.exemplars ?? [])
               .filter((e) => e.labels.trace_id)
               .map((e) => ({
                 t: e.timestamp,
@@ -85,7 +87,7 @@ export function PromChart({
       },
     );
     return () => ac.abort();
-  }, [key, from, end, step, exemplars, tick]);
+  }, [key, from, to, step, exemplars, tick]);
 
   // Legends by value: callers pass new query arrays on every render.
   const legends = queries.map((q) => q.legend ?? '').join('\u0000');
@@ -95,7 +97,7 @@ export function PromChart({
     const series: SeriesSpec[] = [];
     let times: number[] = [];
     data.results.forEach((result, qi) => {
-      const g = toGrid(result, from, end, step);
+      const g = toGrid(result, from, to, step);
       times = g.times;
       for (const s of g.series)
         series.push({
@@ -105,7 +107,7 @@ export function PromChart({
         });
     });
     return { times, series };
-  }, [data, from, end, step, legends]);
+  }, [data, from, to, step, legends]);
 
   if (error)
     return (
@@ -121,7 +123,7 @@ export function PromChart({
       times={grid.times}
       series={grid.series}
       unit={unit}
-      range={{ start, end }}
+      range={{ start, end: to }}
       height={height}
       marks={data?.marks}
       onRange={zoomTo}

@@ -63,7 +63,7 @@ export function seriesName(m: Labels, template?: string): string {
   const inner = Object.entries(rest)
     .map(([k, v]) => `${k}="${v}"`)
     .join(', ');
-  return inner ? `${name}{${inner}}` : name || '{}';
+  return inner ? `${name}{${inner}}` : name || 'value';
 }
 
 /** A matrix on the query's step grid: one times array, one value array per series (null = no sample). */
