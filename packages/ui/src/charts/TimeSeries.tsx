@@ -90,6 +90,8 @@ export function TimeSeries(props: TimeSeriesProps) {
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
+      // Room on the right for the last time label.
+      padding: [8, 28, 0, 0],
       cursor: {
         sync: { key: SYNC_KEY },
         drag: { x: true, y: false, setScale: false },
@@ -116,6 +118,7 @@ export function TimeSeries(props: TimeSeriesProps) {
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1 },
           size: 60,
+          space: 24,
           values: (_u, splits) => splits.map(fmt),
         },
       ],
@@ -128,7 +131,8 @@ export function TimeSeries(props: TimeSeriesProps) {
           dash: s.dash,
           spanGaps: false,
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)),
-          points: { show: (u: uPlot, si: number) => pointsVisible(u, si) },
+          // Only values standing alone between gaps get a dot: a line needs two points to show.
+          points: { show: true, size: 5, filter: (u: uPlot, si: number) => isolated(u.data[si]) },
         })),
       ],
       hooks: {
@@ -202,12 +206,12 @@ export function timeTick(t: number, span: number): string {
   return `${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${hm}`;
 }
 
-/** Points are drawn only where a value stands alone between gaps (else it would be invisible). */
-function pointsVisible(u: uPlot, si: number): boolean {
-  let n = 0;
-  const d = u.data[si] as ArrayLike<number | null | undefined>;
-  for (let i = 0; i < d.length; i++) if (d[i] != null && ++n >= 3) return false;
-  return true;
+/** Indices of values whose neighbours are both missing. */
+function isolated(d: ArrayLike<number | null | undefined>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < d.length; i++)
+    if (d[i] != null && (i === 0 || d[i - 1] == null) && (i === d.length - 1 || d[i + 1] == null)) out.push(i);
+  return out;
 }
 
 function drawMarks(u: uPlot, marks: Mark[] | undefined): void {

@@ -219,7 +219,7 @@ export function PanelsPage({
         {dashboard.panels.map((p, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: panels have no id; their order is their identity
           <div className="panel dash-panel" key={i} data-testid="dash-panel">
-            <h4>{p.title}</h4>
+            <h4>{applyVariables(p.title, values, step)}</h4>
             <PromChart
               queries={[{ expr: applyVariables(p.expr, values, step), legend: p.legend }]}
               start={start}

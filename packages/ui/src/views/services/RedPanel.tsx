@@ -102,7 +102,7 @@ export function RedPanel({
         series={errorRatio}
         unit="ratio"
         range={range}
-        height={90}
+        height={100}
         onPick={pickErrors}
         onRange={brush('errors')}
       />

@@ -123,10 +123,16 @@ export function MapCanvas({ nodes, edges }: { nodes: GraphNode[]; edges: GraphEd
             <path d="M0,0 L10,5 L0,10 z" fill="var(--muted)" />
           </marker>
         </defs>
-        {layout.edges.map((pe) => {
+        {layout.edges.map((placed) => {
+          let pe = placed;
           const e = pe.edge;
-          if (!pe.points.length) return null;
-          const d = pe.points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+          const self = e.client === e.server ? layout.nodes.find((n) => n.node.id === e.client) : undefined;
+          if (!pe.points.length && !self) return null;
+          // A self-call is a loop over its node's top edge, its label above it.
+          const d = self
+            ? `M${self.x + self.width - 40},${self.y} C${self.x + self.width - 40},${self.y - 34} ${self.x + self.width - 4},${self.y - 34} ${self.x + self.width - 10},${self.y}`
+            : pe.points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+          if (self) pe = { ...pe, label: { ...pe.label, x: self.x + self.width - 24, y: self.y - 34 } };
           const color = e.errorRatio >= 0.01 ? errorColor(e.errorRatio) : 'var(--muted)';
           const w = pe.label.text.length * 6.2;
           return (

@@ -40,7 +40,7 @@ export function layoutMap(
   edgeLabel: (e: GraphEdge) => string,
 ): MapLayout {
   const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 90, edgesep: 12, marginx: 16, marginy: 16 });
+  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 90, edgesep: 12, marginx: 16, marginy: 44 });
   g.setDefaultEdgeLabel(() => ({}));
   const maxRate = Math.max(0, ...nodes.map((n) => n.requestRate));
   for (const n of nodes) g.setNode(n.id, { width: nodeWidth(n.requestRate, maxRate), height: 44 });
