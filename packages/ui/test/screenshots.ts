@@ -3,38 +3,19 @@
 //   node --import tsx packages/ui/test/screenshots.ts [outDir]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { launch, seed, startTestServer } from './e2e/harness';
+import { sendShopMetrics } from './e2e/shopMetrics';
 
 const out = process.argv[2] ?? join(import.meta.dirname, '../../../docs/images');
 mkdirSync(out, { recursive: true });
 const server = await startTestServer({ sets: ['derived.interval=2s', 'derived.lag=300ms'] });
 const browser = await launch();
 try {
-  const reader = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporter({ url: `${server.urls.otlpHttp}/v1/metrics` }),
-    exportIntervalMillis: 3_600_000,
-  });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': 'orders' }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter('shop');
-  const orders = meter.createCounter('shop.orders', { unit: '{order}', description: 'Orders placed' });
-  const latency = meter.createHistogram('shop.checkout.duration', { unit: 's', description: 'Checkout time' });
   // Two rounds of traffic 40 s apart, so charts have a shape and the second round an error spike.
   for (let round = 0; round < 2; round++) {
     await seed(server, { seed: `screens-${round}`, traces: 400, spreadMs: 15_000 });
-    for (let i = 0; i < 20; i++) {
-      orders.add(3 + (i % 5) * (round + 1), { 'payment.method': ['card', 'paypal', 'invoice'][i % 3] });
-      latency.record(0.04 * (1 + (i % 7)) * (round + 1));
-      await provider.forceFlush();
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await sendShopMetrics(server, 'orders', 20, round + 1);
   }
-  await provider.shutdown();
   await new Promise((r) => setTimeout(r, 4000));
   const base = server.urls.api;
   await fetch(`${base}/api/v1/dashboards/shop`, {

@@ -6,11 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { Browser, Page } from 'playwright-core';
 import { assertBuilt, launch, shot, startTestServer, type TestServer } from './harness';
+import { sendShopMetrics } from './shopMetrics';
 
 describe('metrics explorer and dashboards in a browser', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tracehouse-ui-metrics-'));
@@ -22,25 +20,7 @@ describe('metrics explorer and dashboards in a browser', () => {
   before(async () => {
     assertBuilt();
     server = await startTestServer({ dataDir });
-    const reader = new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter({ url: `${server.urls.otlpHttp}/v1/metrics` }),
-      exportIntervalMillis: 3_600_000,
-    });
-    const provider = new MeterProvider({
-      resource: resourceFromAttributes({ 'service.name': 'checkout' }),
-      readers: [reader],
-    });
-    const meter = provider.getMeter('shop');
-    const orders = meter.createCounter('shop.orders', { unit: '{order}', description: 'Orders placed' });
-    const latency = meter.createHistogram('shop.checkout.duration', { unit: 's', description: 'Checkout time' });
-    // Several exports a second apart: rate() needs two samples of the cumulative counter.
-    for (let i = 0; i < 4; i++) {
-      orders.add(5 + i, { 'payment.method': i % 2 ? 'card' : 'paypal' });
-      latency.record(0.05 * (i + 1));
-      await provider.forceFlush();
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await provider.shutdown();
+    await sendShopMetrics(server, 'checkout', 4);
     const deadline = Date.now() + 30_000;
     while (!counterName) {
       const r = await server.get('/prometheus/api/v1/label/__name__/values');
@@ -76,9 +56,12 @@ describe('metrics explorer and dashboards in a browser', () => {
     await page.waitForFunction(() =>
       document.querySelector('[data-testid="explorer-query"]')?.textContent?.includes('by (payment_method)'),
     );
-    await page.waitForSelector('[data-testid="explorer-chart"][data-series="2"] canvas');
+    await page.waitForSelector('[data-testid="explorer-chart"][data-series="3"] canvas');
     const legend = (await page.textContent('[data-testid="explorer-chart"] .u-legend'))!;
-    assert.ok(legend.includes('card') && legend.includes('paypal'), legend);
+    assert.ok(
+      ['card', 'paypal', 'invoice'].every((m) => legend.includes(m)),
+      legend,
+    );
     await shot(page, 'metrics-explorer');
   });
 

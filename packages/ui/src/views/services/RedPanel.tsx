@@ -4,6 +4,7 @@
 import { useMemo } from 'react';
 import type { RedSeries } from '../../api';
 import { type Picked, type SeriesSpec, TimeSeries } from '../../charts/TimeSeries';
+import type { Unit } from '../../charts/units';
 import { fmtPct, fmtSec } from '../../format';
 import { linkClick, withParams } from '../../router';
 import { serviceColor } from '../../trace/colors';
@@ -57,6 +58,43 @@ export function RedPanel({
     zoomTo(from, to);
     open(from, to, focus);
   };
+  const charts: {
+    testid: string;
+    label: string;
+    series: SeriesSpec[];
+    unit: Unit;
+    height: number;
+    onPick: (p: Picked) => void;
+    brush: Focus;
+  }[] = [
+    {
+      testid: 'rate-chart',
+      label: 'requests',
+      series: rate,
+      unit: 'perSecond',
+      height: 110,
+      onPick: pickRate,
+      brush: 'all',
+    },
+    {
+      testid: 'error-chart',
+      label: 'error ratio',
+      series: errorRatio,
+      unit: 'ratio',
+      height: 100,
+      onPick: pickErrors,
+      brush: 'errors',
+    },
+    {
+      testid: 'latency-chart',
+      label: 'latency',
+      series: latency,
+      unit: 'seconds',
+      height: 110,
+      onPick: pickLatency,
+      brush: 'all',
+    },
+  ];
   const title = s.spanName ?? s.service;
   return (
     <div className="panel" data-testid="red-panel" data-service={s.service} data-span-name={s.spanName ?? ''}>
@@ -84,39 +122,21 @@ export function RedPanel({
           </a>
         ) : null}
       </h4>
-      <div className="chart-label muted small">requests</div>
-      <TimeSeries
-        testid="rate-chart"
-        times={times}
-        series={rate}
-        unit="perSecond"
-        range={range}
-        height={110}
-        onPick={pickRate}
-        onRange={brush('all')}
-      />
-      <div className="chart-label muted small">error ratio</div>
-      <TimeSeries
-        testid="error-chart"
-        times={times}
-        series={errorRatio}
-        unit="ratio"
-        range={range}
-        height={100}
-        onPick={pickErrors}
-        onRange={brush('errors')}
-      />
-      <div className="chart-label muted small">latency</div>
-      <TimeSeries
-        testid="latency-chart"
-        times={times}
-        series={latency}
-        unit="seconds"
-        range={range}
-        height={110}
-        onPick={pickLatency}
-        onRange={brush('all')}
-      />
+      {charts.map((c) => (
+        <div key={c.testid}>
+          <div className="chart-label muted small">{c.label}</div>
+          <TimeSeries
+            testid={c.testid}
+            times={times}
+            series={c.series}
+            unit={c.unit}
+            range={range}
+            height={c.height}
+            onPick={c.onPick}
+            onRange={brush(c.brush)}
+          />
+        </div>
+      ))}
     </div>
   );
 }
