@@ -210,7 +210,7 @@ export function PanelsPage({
         {dashboard.variables.map((v) => (
           <VariablePicker key={v.name} v={v} value={values[v.name]} start={start} end={end} />
         ))}
-        <TimeRangePicker params={params} />
+        <TimeRangePicker params={params} refresh />
         {tools}
       </div>
       {editor}

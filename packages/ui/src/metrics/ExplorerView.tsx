@@ -122,7 +122,7 @@ export function ExplorerView({ params }: { params: URLSearchParams }) {
           placeholder="metric name"
           testid="metric-name"
         />
-        <TimeRangePicker params={params} />
+        <TimeRangePicker params={params} refresh />
         <span className="muted small">{names ? `${names.length} metrics` : 'loading metric names…'}</span>
       </div>
       {problem ? <Problem title="The Prometheus query API did not answer">{problem}</Problem> : null}

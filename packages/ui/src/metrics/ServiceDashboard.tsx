@@ -50,7 +50,7 @@ export function ServiceDashboard({ service, params }: { service: string; params:
           Dashboards
         </a>{' '}
         › <b data-testid="dash-title">{service}</b> <span className="muted small">(automatic)</span>
-        <TimeRangePicker params={params} />
+        <TimeRangePicker params={params} refresh />
         <a href={`/services?service=${encodeURIComponent(service)}`} onClick={linkClick} className="small">
           operations and traces
         </a>

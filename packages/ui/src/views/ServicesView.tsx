@@ -89,7 +89,7 @@ export function ServicesView({ params }: { params: URLSearchParams }) {
             </option>
           ))}
         </select>
-        <TimeRangePicker params={params} />
+        <TimeRangePicker params={params} refresh />
         <span className="muted small">Click a point for the traces behind it; drag to zoom to a range.</span>
       </div>
       {error ? (

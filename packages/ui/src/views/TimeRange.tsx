@@ -42,7 +42,14 @@ function toInput(s: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function TimeRangePicker({ params }: { params: URLSearchParams }) {
+/** `refresh`: offer auto-refresh (views that read their range with useTimeRange). */
+export function TimeRangePicker({
+  params,
+  refresh: canRefresh = false,
+}: {
+  params: URLSearchParams;
+  refresh?: boolean;
+}) {
   const custom = params.get('start') && params.get('end');
   const value = custom ? 'custom' : (params.get('since') ?? '1h');
   const [editing, setEditing] = useState(false);
@@ -110,17 +117,19 @@ export function TimeRangePicker({ params }: { params: URLSearchParams }) {
           zoom out
         </button>
       )}
-      <select
-        aria-label="auto refresh"
-        value={refresh}
-        onChange={(e) => setParams({ refresh: e.target.value === 'off' ? undefined : e.target.value })}
-      >
-        {REFRESH.map((r) => (
-          <option key={r} value={r}>
-            {r === 'off' ? 'refresh off' : `every ${r}`}
-          </option>
-        ))}
-      </select>
+      {canRefresh ? (
+        <select
+          aria-label="auto refresh"
+          value={refresh}
+          onChange={(e) => setParams({ refresh: e.target.value === 'off' ? undefined : e.target.value })}
+        >
+          {REFRESH.map((r) => (
+            <option key={r} value={r}>
+              {r === 'off' ? 'refresh off' : `every ${r}`}
+            </option>
+          ))}
+        </select>
+      ) : null}
     </span>
   );
 }
