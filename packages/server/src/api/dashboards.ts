@@ -1,8 +1,7 @@
-import { DashboardStore } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
 import { roleAtLeast } from '../auth/roles';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { BadRequest } from './params';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -65,7 +64,7 @@ function idParam(raw: unknown): string {
 
 /** Users' dashboards, per tenant: readers list and open them; any signed-in user saves them. */
 export function dashboardRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const store = new DashboardStore(deps.store.sql);
+  const store = deps.store.dashboards;
   app.get(
     '/api/v1/dashboards',
     {

@@ -97,6 +97,7 @@ test('a Grafana dashboard imports its PromQL panels (rows flattened), variables 
 
 test('variables and Grafana interval macros are substituted', () => {
   assert.equal(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${name} syntax, literally
     applyVariables('rate(x{job="$service", a="${service}"}[$__rate_interval]) $unknown', { service: 'api' }, 30),
     'rate(x{job="api", a="api"}[300s]) $unknown',
   );
