@@ -75,9 +75,11 @@ export interface Decision {
   decidedAtUnixNano?: string;
   adjustedCount?: number;
 }
-/** One step; every value is null while the step is not computed yet. */
+/** One step; every value is null while nothing of the step is computed yet. */
 export interface RedPoint {
   t: number;
+  /** The computed part of the step (seconds): the step, except for the newest one. */
+  seconds: number;
   rate: number | null;
   errorRate: number | null;
   errorRatio: number | null;

@@ -29,8 +29,8 @@ export function RedPanel({
     let errors = 0;
     let p95: number | null = null;
     for (const p of pts) {
-      calls += (p.rate ?? 0) * step;
-      errors += (p.errorRate ?? 0) * step;
+      calls += (p.rate ?? 0) * p.seconds;
+      errors += (p.errorRate ?? 0) * p.seconds;
       if (p.p95 !== null) p95 = p.p95;
     }
     const rate: SeriesSpec[] = [
