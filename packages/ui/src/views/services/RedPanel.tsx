@@ -47,7 +47,7 @@ export function RedPanel({
       { label: 'p99', color: '#d6336c', values: pts.map((p) => p.p99) },
     ];
     return { times: pts.map((p) => p.t), rate, errorRatio, latency, totals: { calls, errors, p95 } };
-  }, [s, step]);
+  }, [s]);
 
   const open = (from: number, to: number, focus: Focus, minSeconds: number | null = null) =>
     select({ from, to, service: s.service, spanName: s.spanName, focus, minSeconds });
