@@ -32,6 +32,11 @@ export interface Component {
   increments: boolean;
   /** The derived metrics are served as /metrics serves them: a sample every interval while live. */
   fill: boolean;
+  /**
+   * Where the rows' exemplars go: on this series (`series`), or on the `_bucket` series of their
+   * bucket (`derivedBucket`: the stored bucket index; `otlpBucket`: the first bound >= the value).
+   */
+  exemplars?: 'series' | 'derivedBucket' | 'otlpBucket';
 }
 
 const NUMBER = 'ifNull(toFloat64(IntValue), Value)';
@@ -66,7 +71,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
   const temporality = { where: [...base.where, `AggregationTemporality = ${f.delta ? 1 : 2}`] };
   switch (f.kind) {
     case 'gauge':
-      return [{ ...base, name: f.baseName, type: 'gauge', value: NUMBER, increments: false }];
+      return [{ ...base, name: f.baseName, type: 'gauge', value: NUMBER, increments: false, exemplars: 'series' }];
     case 'counter':
     case 'nonMonotonicSum':
       return [
@@ -77,6 +82,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           name: f.baseName,
           type: f.kind === 'counter' ? 'counter' : 'gauge',
           value: NUMBER,
+          exemplars: 'series',
         },
       ];
     case 'histogram':
@@ -88,6 +94,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           type: 'histogram',
           expand: { array: 'arrayEnumerate(BucketCounts)', label: 'le', value: leOf('ExplicitBounds') },
           value: 'toFloat64(arraySum(arraySlice(BucketCounts, 1, i)))',
+          exemplars: 'otlpBucket',
         },
         { ...base, ...temporality, name: `${f.baseName}_sum`, type: 'histogram', value: 'ifNull(Sum, nan)' },
         { ...base, ...temporality, name: `${f.baseName}_count`, type: 'histogram', value: 'toFloat64(Count)' },
@@ -147,6 +154,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
     help: string,
     buckets: string,
     sum: string,
+    exemplars: boolean,
   ): Component[] => [
     {
       ...on,
@@ -154,6 +162,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       family,
       type: 'histogram',
       help,
+      exemplars: exemplars ? 'derivedBucket' : undefined,
       expand: { array: `arrayEnumerate(${buckets})`, label: 'le', value: leOf('{bounds:Array(Float64)}') },
       value: `toFloat64(arraySum(arraySlice(${buckets}, 1, i)))`,
     },
@@ -175,6 +184,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       'Span duration in seconds (every span, before sampling)',
       'LatencyBuckets',
       'LatencySum',
+      true,
     ),
     {
       ...edge,
@@ -198,6 +208,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       'Server span duration of an edge, in seconds',
       'ServerLatencyBuckets',
       'ServerLatencySum',
+      true,
     ),
     ...histogram(
       edge,
@@ -205,6 +216,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       'Client span duration of an edge, in seconds',
       'ClientLatencyBuckets',
       'ClientLatencySum',
+      false,
     ),
   ];
 }
