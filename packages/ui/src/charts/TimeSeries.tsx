@@ -145,13 +145,20 @@ export function TimeSeries(props: TimeSeriesProps) {
             handlers.current.onRange?.(Math.floor(from), Math.ceil(to));
           },
         ],
-        draw: [(u) => drawMarks(u, handlers.current.marks)],
+        draw: [
+          (u) => {
+            drawMarks(u, handlers.current.marks);
+            // The y scale drawn, for tests and tools that locate a value on the canvas.
+            el.dataset.yMax = String(u.scales.y.max ?? '');
+          },
+        ],
       },
     };
     const u = new uPlot(opts, [times, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     el.dataset.xMin = String(range.start);
     el.dataset.xMax = String(range.end);
     el.dataset.series = String(series.length);
+    el.dataset.marks = String(marks?.length ?? 0);
     el.dataset.points = String(series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0));
     const over = u.over;
     let downX = -1;

@@ -72,7 +72,8 @@ export function yRange(unit: Unit, max: number | null): [number, number] {
 /** The unit of an OpenTelemetry / Prometheus metric, from its unit string or name suffix. */
 export function unitOf(metric: string, unit = ''): Unit {
   const u = unit.toLowerCase();
-  if (u === 's' || u === 'seconds' || /_seconds(_|$)/.test(metric)) return 'seconds';
+  // traces_spanmetrics_latency is Tempo's name: seconds without the suffix.
+  if (u === 's' || u === 'seconds' || /_seconds(_|$)|^traces_spanmetrics_latency/.test(metric)) return 'seconds';
   if (u === 'by' || u === 'bytes' || /_bytes(_|$)/.test(metric)) return 'bytes';
   if (u === '1' || u === 'ratio' || /_ratio$/.test(metric)) return 'ratio';
   return 'short';

@@ -6,12 +6,31 @@ import type { Unit } from '../charts/units';
 import { Loading } from '../components';
 import { navigate } from '../router';
 import { zoomTo } from '../views/TimeRange';
-import { type MatrixSeries, queryExemplars, queryRange, seriesName, stepFor, toGrid } from './prom';
+import {
+  type ExemplarSeries,
+  type MatrixSeries,
+  queryExemplars,
+  queryRange,
+  seriesName,
+  stepFor,
+  toGrid,
+} from './prom';
 
 export interface PromQuery {
   expr: string;
   /** Legend template (`{{label}}`) or a fixed name. */
   legend?: string;
+}
+
+function uniqueExemplars(series: (ExemplarSeries | undefined)[]): ExemplarSeries[] {
+  const seen = new Set<string>();
+  return series.filter((s): s is ExemplarSeries => {
+    if (!s) return false;
+    const key = JSON.stringify(s.seriesLabels);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 const PALETTE = [
@@ -67,7 +86,8 @@ export function PromChart({
       ([results, ex]) =>
         setData({
           results,
-          marks: ex.flat().flatMap((s) =>
+          // The same exemplar answers each query of a chart (a histogram's three quantiles): once.
+          marks: uniqueExemplars(ex.flat()).flatMap((s) =>
             (s?.exemplars ?? [])
               .filter((e) => e.labels.trace_id)
               .map((e) => ({

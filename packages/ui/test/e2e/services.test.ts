@@ -144,4 +144,22 @@ describe('services: RED charts, traces behind a point, service map', () => {
     await page.waitForURL(/service=/);
     assert.equal(new URL(page.url()).searchParams.get('since'), '5m');
   });
+
+  test("the explorer draws the span metrics' exemplars", async () => {
+    await page.goto(`${server.urls.api}/explore?since=5m&metric=traces_spanmetrics_latency`);
+    const chart = page.locator('[data-testid="explorer-chart"]');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="explorer-chart"]')?.getAttribute('data-marks')) > 0,
+      null,
+      { timeout: 30_000 },
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const ex = await server.get(
+      `/prometheus/api/v1/query_exemplars?query=traces_spanmetrics_latency_bucket&start=${now - 300}&end=${now + 60}`,
+    );
+    const all = ex.body.data.flatMap((s: Json) => s.exemplars) as Json[];
+    assert.ok(all.length > 0 && all.every((e) => e.labels.trace_id), JSON.stringify(ex.body).slice(0, 300));
+    assert.ok(Number(await chart.getAttribute('data-marks')) > 0);
+    await shot(page, 'explorer-exemplars');
+  });
 });
