@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { AdminView } from './admin/AdminView';
 import { AdminLink } from './AdminLink';
+import { AdminView } from './admin/AdminView';
 import { DashboardList, DashboardView, ExplorerView, ServiceDashboard } from './metrics';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { CompareView } from './trace/CompareView';
