@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { hex } from '../../../../store/test/fixtures';
 import { startTestServer, type TestServer } from '../../helpers';
-import { timedRequest } from '../../support/responsiveness';
+import { exportJson } from '../../support/responsiveness';
 
 // One planted secret (a fake AWS access key id, in the format the redactor knows) in every
 // string a client sends that is stored or served, beyond attribute values and bodies.
@@ -18,14 +18,7 @@ describe('redaction covers every client string that is stored (issue 15 item 6)'
   });
   after(() => server.stop());
 
-  async function post(signal: string, doc: unknown) {
-    const r = await timedRequest(`${server.urls.otlpHttp}/v1/${signal}`, {
-      method: 'POST',
-      body: Buffer.from(JSON.stringify(doc)),
-      headers: { 'content-type': 'application/json' },
-    });
-    assert.equal(r.status, 200, r.body);
-  }
+  const post = (signal: 'traces' | 'logs' | 'metrics', doc: unknown) => exportJson(server, signal, doc);
   const now = () => `${Date.now()}000000`;
   const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'redact-all' } }] };
   const scope = { name: `scope ${SECRET}`, version: `v-${SECRET}` };
