@@ -27,6 +27,29 @@ export function timedRequest(
   });
 }
 
+/**
+ * One OTLP/JSON export over HTTP that must be answered 200; resolves with its partial success
+ * (`{}` when everything was accepted).
+ */
+export async function exportJson(
+  server: TestServer,
+  signal: 'traces' | 'logs' | 'metrics',
+  doc: unknown,
+): Promise<{
+  rejectedSpans?: string;
+  rejectedLogRecords?: string;
+  rejectedDataPoints?: string;
+  errorMessage?: string;
+}> {
+  const r = await timedRequest(`${server.urls.otlpHttp}/v1/${signal}`, {
+    method: 'POST',
+    body: Buffer.from(JSON.stringify(doc)),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (r.status !== 200) throw new Error(`export ${signal}: ${r.status} ${r.body}`);
+  return JSON.parse(r.body).partialSuccess ?? {};
+}
+
 export interface Responsiveness {
   /** Slowest /readyz and 1-span OTLP/HTTP export seen, in ms, and how many probes ran. */
   readyzMaxMs: number;

@@ -21,6 +21,8 @@ interface Pass {
   counts: RedactionCounts;
   /** Attribute maps shared by many records (one resource, one scope) are done once. */
   seen: Set<object>;
+  /** Strings repeated on every record of a resource or scope (names, versions, URLs), done once. */
+  texts?: Map<string, string>;
 }
 
 /**
@@ -67,6 +69,8 @@ export class Redactor {
       if (s.StatusMessage.length >= MIN_LENGTH) s.StatusMessage = this.text(s.StatusMessage, pass);
       // Names sometimes carry a URL with its query string ("GET /reset?token=...").
       if (s.SpanName.length >= MIN_LENGTH) s.SpanName = this.text(s.SpanName, pass);
+      s.TraceState = this.short(s.TraceState, pass);
+      s['Links.TraceState'] = s['Links.TraceState'].map((t) => this.short(t, pass));
       const events = s['Events.Attributes'];
       for (let i = 0; i < events.length; i++) {
         this.attributes(events[i]!, s['Events.AttributeTypes'][i]!, pass);
@@ -84,6 +88,8 @@ export class Redactor {
     for (const l of logs) {
       this.resourceScope(l, pass);
       this.attributes(l.LogAttributes, l.LogAttributeTypes, pass);
+      l.SeverityText = this.repeated(l.SeverityText, pass);
+      l.EventName = this.repeated(l.EventName, pass);
       if (l.Body.length >= MIN_LENGTH) {
         if (l.BodyType === '') l.Body = this.text(l.Body, pass);
         else if (l.BodyType === 'kvlist' || l.BodyType === 'array') l.Body = this.structured(l.Body, pass);
@@ -97,6 +103,10 @@ export class Redactor {
     for (const points of Object.values(batch) as MetricBatch[keyof MetricBatch][]) {
       for (const p of points) {
         this.resourceScope(p, pass);
+        p.MetricName = this.repeated(p.MetricName, pass);
+        p.MetricUnit = this.repeated(p.MetricUnit, pass);
+        p.MetricDescription = this.repeated(p.MetricDescription, pass);
+        this.attributes(p.MetricMetadata, p.MetricMetadataTypes, pass);
         this.attributes(p.Attributes, p.AttributeTypes, pass);
         const ex = p['Exemplars.FilteredAttributes'];
         for (let i = 0; i < ex.length; i++) this.attributes(ex[i]!, p['Exemplars.FilteredAttributeTypes'][i]!, pass);
@@ -115,19 +125,56 @@ export class Redactor {
     r: {
       ResourceAttributes: AttributeValues;
       ResourceAttributeTypes: AttributeTypes;
+      ResourceSchemaUrl: string;
+      ScopeName: string;
+      ScopeVersion: string;
       ScopeAttributes: AttributeValues;
       ScopeAttributeTypes: AttributeTypes;
+      ScopeSchemaUrl: string;
     },
     pass: Pass,
   ): void {
     this.attributes(r.ResourceAttributes, r.ResourceAttributeTypes, pass);
     this.attributes(r.ScopeAttributes, r.ScopeAttributeTypes, pass);
+    r.ResourceSchemaUrl = this.repeated(r.ResourceSchemaUrl, pass);
+    r.ScopeName = this.repeated(r.ScopeName, pass);
+    r.ScopeVersion = this.repeated(r.ScopeVersion, pass);
+    r.ScopeSchemaUrl = this.repeated(r.ScopeSchemaUrl, pass);
+  }
+
+  /** A short field (trace state): redacted like any value when long enough to hold a secret. */
+  private short(value: string, pass: Pass): string {
+    return value.length >= MIN_LENGTH ? this.text(value, pass) : value;
+  }
+
+  /** A field repeated on many records of one request (scope name, metric name): redacted once per pass. */
+  private repeated(value: string, pass: Pass): string {
+    if (value.length < MIN_LENGTH) return value;
+    pass.texts ??= new Map();
+    let out = pass.texts.get(value);
+    if (out === undefined) {
+      // Counted once per distinct value and request, as shared attribute maps are.
+      out = this.text(value, pass);
+      pass.texts.set(value, out);
+    }
+    return out;
   }
 
   private attributes(values: AttributeValues, types: AttributeTypes, pass: Pass): void {
     if (pass.seen.has(values)) return;
     pass.seen.add(values);
-    for (const key in values) {
+    for (const original in values) {
+      // A key is client text too ("Bearer eyJ..." as a key): a secret in it is redacted, the
+      // value kept under the redacted key.
+      const key = original.length >= MIN_LENGTH ? this.text(original, pass) : original;
+      if (key !== original) {
+        values[key] = values[original]!;
+        delete values[original];
+        if (types[original] !== undefined) {
+          types[key] = types[original]!;
+          delete types[original];
+        }
+      }
       const value = values[key]!;
       const type = types[key];
       if (this.keyRegex?.test(key)) {
@@ -148,6 +195,15 @@ export class Redactor {
           delete types[key];
         }
       } else if (type === 'kvlist' || type === 'array') values[key] = this.structured(value, pass);
+      else if (type === 'bytes') {
+        // Bytes are stored base64; a secret sent as bytes is a secret too. Redacted, it
+        // becomes the replacement string (the rest of the bytes cannot be kept faithfully).
+        const decoded = Buffer.from(value, 'base64').toString('utf8');
+        if (this.text(decoded, pass) !== decoded) {
+          values[key] = this.replacement;
+          delete types[key];
+        }
+      }
     }
   }
 
