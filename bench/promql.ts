@@ -73,12 +73,20 @@ SELECT fromUnixTimestamp64Milli(toInt64((${startS} + p * ${STEP_S}) * 1000)) AS 
 FROM (SELECT intDiv(number, ${POINTS}) AS s, number % ${POINTS} AS p FROM numbers(${SPAN_SERIES * POINTS}))`;
 }
 
+const verbose = (what: string, t0: number) => {
+  if (process.env.BENCH_VERBOSE === '1') console.error(`${what} ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+};
+
 async function load(sql: Sql): Promise<number> {
   const t0 = performance.now();
   await sql.command(countersSql());
+  verbose('counters', t0);
   await sql.command(histogramsSql());
+  verbose('histograms', t0);
   await sql.command(spanMetricsSql());
+  verbose('span_metrics', t0);
   for (const t of ['metrics_sum', 'metrics_histogram', 'span_metrics']) await sql.command(`OPTIMIZE TABLE ${t} FINAL`);
+  verbose('optimize', t0);
   return (performance.now() - t0) / 1000;
 }
 
@@ -98,6 +106,7 @@ async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p95: n
     const t0 = performance.now();
     const result = await run();
     ms.push(performance.now() - t0);
+    verbose('query', t0);
     heap = Math.max(heap, process.memoryUsage().heapUsed - before);
     if (!result) throw new Error('no result');
   }

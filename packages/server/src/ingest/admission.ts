@@ -69,10 +69,19 @@ export class Admission {
     const kept = records.filter((s) => {
       const start = BigInt(s.Timestamp);
       const end = start + BigInt(s.Duration);
-      if (start < w.min || start > w.max || end > w.max) return (reasons.add(w.reason), false);
-      if (s['Events.Timestamp'].some(tooLate)) return (reasons.add(TOO_LATE('event time')), false);
+      if (start < w.min || start > w.max || end > w.max) {
+        reasons.add(w.reason);
+        return false;
+      }
+      if (s['Events.Timestamp'].some(tooLate)) {
+        reasons.add(TOO_LATE('event time'));
+        return false;
+      }
       const id = s.TraceId + s.SpanId;
-      if (seen.has(id)) return (reasons.add('span_id repeated within its trace in this request'), false);
+      if (seen.has(id)) {
+        reasons.add('span_id repeated within its trace in this request');
+        return false;
+      }
       seen.add(id);
       return true;
     });
@@ -85,9 +94,15 @@ export class Admission {
     const kept = records.filter((r) => {
       // A record with neither time is placed at the time it was received, as the Collector does.
       if (r.Timestamp === '0' && r.ObservedTimestamp === '0') r.ObservedTimestamp = String(observedNow);
-      if (tooLate(r.ObservedTimestamp)) return (reasons.add(TOO_LATE('observed time')), false);
+      if (tooLate(r.ObservedTimestamp)) {
+        reasons.add(TOO_LATE('observed time'));
+        return false;
+      }
       const t = BigInt(r.Timestamp === '0' ? r.ObservedTimestamp : r.Timestamp);
-      if (t < w.min || t > w.max) return (reasons.add(w.reason), false);
+      if (t < w.min || t > w.max) {
+        reasons.add(w.reason);
+        return false;
+      }
       return true;
     });
     return { records: kept, rejected: reasons.count, message: reasons.message() };
@@ -101,9 +116,14 @@ export class Admission {
     ): P[] =>
       points.filter((p) => {
         const t = BigInt(p.TimeUnix);
-        if (t < w.min || t > w.max) return (reasons.add(w.reason), false);
-        if (tooLate(p.StartTimeUnix) || p['Exemplars.TimeUnix'].some(tooLate))
-          return (reasons.add(TOO_LATE('start or exemplar time')), false);
+        if (t < w.min || t > w.max) {
+          reasons.add(w.reason);
+          return false;
+        }
+        if (tooLate(p.StartTimeUnix) || p['Exemplars.TimeUnix'].some(tooLate)) {
+          reasons.add(TOO_LATE('start or exemplar time'));
+          return false;
+        }
         return true;
       });
     const kept: MetricBatch = {

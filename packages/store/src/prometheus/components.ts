@@ -23,6 +23,8 @@ export interface Component {
   params: Record<string, unknown>;
   /** SQL of the row's labels, a Map(String, String) (empty values are dropped later). */
   labels: string;
+  /** The columns `labels` (and `expand.value`) read: rows equal in them are one series. */
+  labelColumns: string[];
   /** One sample per array element (buckets, quantiles): `ARRAY JOIN ... AS i` and the label it sets. */
   expand?: { array: string; label: 'le' | 'quantile'; value: string };
   value: string;
@@ -64,6 +66,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
     where: ['MetricName = {metricName:String}', 'MetricUnit = {unit:String}'],
     params: { metricName: f.metricName, unit: f.unit },
     labels: OTLP_LABELS,
+    labelColumns: ['Attributes', 'ResourceAttributes'],
     time: OTLP_TIME,
     increments: f.delta,
     fill: false,
@@ -92,6 +95,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           ...temporality,
           name: `${f.baseName}_bucket`,
           type: 'histogram',
+          labelColumns: [...base.labelColumns, 'ExplicitBounds'],
           expand: { array: 'arrayEnumerate(BucketCounts)', label: 'le', value: leOf('ExplicitBounds') },
           value: 'toFloat64(arraySum(arraySlice(BucketCounts, 1, i)))',
           exemplars: 'otlpBucket',
@@ -112,6 +116,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           name: f.baseName,
           type: 'summary',
           increments: false,
+          labelColumns: [...base.labelColumns, '`ValueAtQuantiles.Quantile`'],
           expand: {
             array: 'arrayEnumerate(`ValueAtQuantiles.Quantile`)',
             label: 'quantile',
@@ -146,8 +151,18 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
     increments: true,
     fill: true,
   };
-  const span = { ...derived, table: 'span_metrics', labels: SPAN_LABELS };
-  const edge = { ...derived, table: 'service_graph_edges', labels: EDGE_LABELS };
+  const span = {
+    ...derived,
+    table: 'span_metrics',
+    labels: SPAN_LABELS,
+    labelColumns: ['Overflow', 'Dimensions', 'ServiceName', 'SpanName', 'SpanKind', 'StatusCode'],
+  };
+  const edge = {
+    ...derived,
+    table: 'service_graph_edges',
+    labels: EDGE_LABELS,
+    labelColumns: ['Overflow', 'Client', 'Server', 'ConnectionType'],
+  };
   const histogram = (
     on: typeof span | typeof edge,
     family: string,

@@ -1,6 +1,7 @@
 import type { Sql } from '../client';
+import { tenantKey } from '../tenant';
 import type { Component } from './components';
-import { componentRowsSql, type PromSelect } from './select';
+import { matcherSql, type PromSelect } from './select';
 
 /** `sum by|without (labels) (rate|increase(selector[range] offset o))` at every step of a range. */
 export interface RateByStep {
@@ -36,42 +37,59 @@ export function bucketWidth(r: RateByStep): number | undefined {
 }
 
 /**
- * The samples of a component in (lo, hi] exactly as the in-memory reader builds them (see
- * select.ts): stored values as they are; increments summed into a counter over the whole
- * history; for the derived metrics, a 0 at the start of a series' first interval and the value
- * repeated every interval while the series is live, as /metrics would have been scraped.
+ * One row per series: its id (a hash of the columns its labels come from, so labels are built
+ * once per series, not once per row), its Prometheus labels and the id of that label set
+ * (`gid`: rows of two series with the same labels are one series, as in the reader).
  */
-function samplesSql(c: Component, rows: string): string {
-  if (!c.increments) return `SELECT lbl, t, anyLast(val) AS v FROM (${rows}) WHERE t > {lo:Int64} GROUP BY lbl, t`;
-  const fill = c.fill
-    ? `arrayConcat(if(rn = 1, [(ts, 0.)], []), [(t, cum)],
-        if(step <= 0, [], arrayMap(k -> (t + k * step, cum), range(
-          toUInt64(greatest(1, intDiv({lo:Int64} - t + step - 1, step))),
-          toUInt64(greatest(0, intDiv(least(nextT - 1, {until:Int64}, if({staleMs:Int64} > 0, t + {staleMs:Int64}, {until:Int64})) - t, step)) + 1)))))`
-    : '[(t, cum)]';
-  return `SELECT lbl, s.1 AS t, s.2 AS v FROM (
-  SELECT lbl, ${fill} AS samples FROM (
-    SELECT lbl, t, ts,
-      sum(val) OVER w AS cum,
-      row_number() OVER w AS rn,
-      leadInFrame(t, 1, toInt64(9e15)) OVER whole AS nextT,
-      max(t - ts) OVER (PARTITION BY lbl) AS step
-    FROM (${rows})
-    WINDOW w AS (PARTITION BY lbl ORDER BY t ROWS UNBOUNDED PRECEDING),
-      whole AS (PARTITION BY lbl ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-  )
-) ARRAY JOIN samples AS s
-WHERE s.1 > {lo:Int64} AND s.1 <= {hi:Int64}`;
+function seriesSql(c: Component, where: string, filters: string[]): string {
+  const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
+  const columns = [...c.labelColumns, ...(c.expand ? ['i'] : [])];
+  return `SELECT sid, cityHash64(lbl) AS gid, lbl FROM (
+    SELECT sid, arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, lm FROM (
+      SELECT sid, mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm FROM (
+        SELECT ${sidSql(c)} AS sid, ${columns.map((col) => `any(${col}) AS ${col}`).join(', ')}
+        FROM ${from(c)} WHERE ${where} GROUP BY sid)))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''}`;
+}
+
+const sidSql = (c: Component) => `cityHash64(${[...c.labelColumns, ...(c.expand ? ['i'] : [])].join(', ')})`;
+const from = (c: Component) =>
+  `${c.table}${c.final ? ' FINAL' : ''}${c.expand ? ` ARRAY JOIN ${c.expand.array} AS i` : ''}`;
+
+/**
+ * Per series, its samples in (lo, hi] exactly as the in-memory reader builds them (select.ts),
+ * as arrays: stored values as they are (a repeated time keeps its last value); increments
+ * summed into a counter over the whole history; for the derived metrics a 0 at the start of a
+ * series' first interval and the value repeated every interval while it is live. Then the
+ * running sum of counter resets (R), so that a window's resets are R(last) - R(first).
+ */
+function samplesSql(c: Component): string {
+  const tv = !c.increments
+    ? `arrayMap(p -> (p.1, p.3), arrayFilter((p, nx) -> p.1 != nx AND p.1 > {lo:Int64}, pts,
+        arrayPushBack(arrayPopFront(arrayMap(p -> p.1, pts)), toInt64(-1))))`
+    : `arrayFilter(s -> s.1 > {lo:Int64} AND s.1 <= {hi:Int64}, arrayFlatten(arrayMap((p, cum, nx, idx) -> arrayConcat(
+        if(${c.fill ? 'idx = 1' : 'false'}, [(p.2, 0.)], []), [(p.1, cum)],
+        if(${c.fill ? 'step > 0' : 'false'}, arrayMap(k -> (p.1 + toInt64(k) * step, cum), range(
+          toUInt64(greatest(1, intDiv({lo:Int64} - p.1 + step - 1, step))),
+          toUInt64(greatest(0, intDiv(least(nx - 1, {until:Int64}, if({staleMs:Int64} > 0, p.1 + {staleMs:Int64}, {until:Int64})) - p.1, step)) + 1))), [])),
+        pts, arrayCumSum(arrayMap(p -> p.3, pts)), arrayPushBack(arrayPopFront(arrayMap(p -> p.1, pts)), toInt64(9e15)),
+        arrayEnumerate(pts))))`;
+  return `SELECT gid, s.1 AS t, s.2 AS v, r AS R FROM (
+    SELECT gid, ${tv} AS tv, arrayMap(x -> x.2, tv) AS vs,
+      arrayCumSum(arrayMap((v, p) -> if(v < p, p, 0.), vs, arrayPushFront(arrayPopBack(vs), vs[1]))) AS rs
+    FROM (
+      SELECT gid, arraySort(p -> p.1, groupArray((t, ts, val))) AS pts,
+        arrayMax(arrayMap(p -> p.1 - p.2, pts)) AS step
+      FROM rows INNER JOIN (SELECT sid, gid FROM series) AS s USING sid
+      GROUP BY gid))
+  ARRAY JOIN tv AS s, rs AS r`;
 }
 
 /**
  * Prometheus's extrapolatedRate per series and step, and the sum per group, inside ClickHouse:
  * only the grouped values cross into Node. Samples fall into buckets of width g (a divisor of
- * step and range), so each window (T - range, T] is a run of range/g whole buckets; per bucket
- * the first and last sample and the running sum of counter resets are kept, and a window takes
- * the first of its first non-empty bucket and the last of its last. Every step gets one empty
- * anchor row, and the windows are read at the anchors only: once per step, also where the
- * step's own bucket is empty.
+ * step and range), so each window (T - range, T] is a run of range/g whole buckets; a bucket
+ * keeps its first and last sample (with R) and is counted into every step whose window holds
+ * it; a window's first sample is the first of its buckets' firsts, its last the last of lasts.
  */
 export async function rateByStep(
   sql: Sql,
@@ -84,10 +102,10 @@ export async function rateByStep(
   if (g === undefined) return undefined;
   const lo = r.startMs - r.offsetMs - r.rangeMs;
   const hi = r.endMs - r.offsetMs;
-  const params: Record<string, unknown> = {};
-  const rows = componentRowsSql(c, { ...q, startMs: lo, endMs: hi }, params, c.increments);
   const steps = Math.floor((r.endMs - r.startMs) / r.stepMs);
-  Object.assign(params, {
+  const params: Record<string, unknown> = {
+    ...c.params,
+    tenant: tenantKey(q.tenant),
     lo,
     hi,
     until: Math.min(hi, q.nowMs),
@@ -101,34 +119,41 @@ export async function rateByStep(
     offsetMs: r.offsetMs,
     rangeS: r.rangeMs / 1000,
     grouping: [...r.grouping],
-  });
+  };
+  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
+  const where = [
+    'Tenant = {tenant:String}',
+    ...c.where,
+    `${timeCol} <= fromUnixTimestamp64Milli({hi:Int64})`,
+    // Increments need every row before the range: the counter's value at its start.
+    ...(c.increments ? [] : [`${timeCol} > fromUnixTimestamp64Milli({lo:Int64})`]),
+  ].join(' AND ');
+  const filters = matcherSql(q.matchers, params);
   const groupLabels = r.without
     ? 'arrayFilter(x -> NOT has({grouping:Array(String)}, x.1), lbl)'
     : 'arrayFilter(x -> has({grouping:Array(String)}, x.1), lbl)';
   const rate = r.func === 'rate' ? ' / {rangeS:Float64}' : '';
-  const query = `WITH samples AS (${samplesSql(c, rows)}),
-resets AS (
-  SELECT lbl, t, v, sum(if(v < prev, prev, 0.)) OVER (PARTITION BY lbl ORDER BY t ROWS UNBOUNDED PRECEDING) AS R
-  FROM (SELECT lbl, t, v, lagInFrame(v, 1, v) OVER (PARTITION BY lbl ORDER BY t ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev FROM samples)
+  const query = `WITH series AS (${seriesSql(c, where, filters)}),
+rows AS (
+  SELECT ${sidSql(c)} AS sid, ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts, ${c.value} AS val
+  FROM ${from(c)} WHERE ${where}
 ),
+samples AS (${samplesSql(c)}),
 buckets AS (
-  SELECT lbl, toInt64(ceil((t - ({evalStart:Int64} - {offsetMs:Int64})) / {g:Int64})) AS b,
-    min(t) AS firstT, max(t) AS lastT, argMin((v, R), t) AS first, argMax((v, R), t) AS last, count() AS c,
-    false AS anchor
-  FROM resets GROUP BY lbl, b
-  UNION ALL
-  SELECT lbl, toInt64(k * {perStep:Int64}) AS b, toInt64(9e15) AS firstT, toInt64(-9e15) AS lastT,
-    (0., 0.) AS first, (0., 0.) AS last, toUInt64(0) AS c, true AS anchor
-  FROM (SELECT DISTINCT lbl FROM samples) ARRAY JOIN range(0, {steps:Int64} + 1) AS k
+  SELECT gid, toInt64(ceil((t - ({evalStart:Int64} - {offsetMs:Int64})) / {g:Int64})) AS b,
+    min(t) AS firstT, max(t) AS lastT, argMin((v, R), t) AS first, argMax((v, R), t) AS last, count() AS c
+  FROM samples GROUP BY gid, b
 ),
 windows AS (
-  SELECT lbl, b, anchor, min(firstT) OVER w AS fT, max(lastT) OVER w AS lT,
-    argMin(first, firstT) OVER w AS f, argMax(last, lastT) OVER w AS l, sum(c) OVER w AS cnt
+  SELECT gid, k, min(firstT) AS fT, max(lastT) AS lT, argMin(first, firstT) AS f, argMax(last, lastT) AS l, sum(c) AS cnt
   FROM buckets
-  WINDOW w AS (PARTITION BY lbl ORDER BY b RANGE BETWEEN ${r.rangeMs / g - 1} PRECEDING AND CURRENT ROW)
+  ARRAY JOIN range(toUInt64(greatest(0, toInt64(ceil(b / {perStep:Int64})))),
+    toUInt64(greatest(0, least({steps:Int64}, toInt64(floor((b + {n:Int64} - 1) / {perStep:Int64}))) + 1))) AS k
+  GROUP BY gid, k
+  HAVING cnt >= 2
 ),
 rates AS (
-  SELECT lbl, intDiv(b, {perStep:Int64}) AS k,
+  SELECT gid, k,
     (l.1 - f.1) + (l.2 - f.2) AS result,
     (lT - fT) / 1000 AS sampled,
     sampled / (cnt - 1) AS avgGap,
@@ -140,10 +165,10 @@ rates AS (
     if(toEnd0 >= avgGap * 1.1, avgGap / 2, toEnd0) AS toEnd,
     result * ((sampled + toStart + toEnd) / sampled${rate}) AS value
   FROM windows
-  WHERE anchor AND cnt >= 2
 )
 SELECT ${groupLabels} AS glbl, k, sumKahan(value) AS v
-FROM rates GROUP BY glbl, k ORDER BY glbl, k
+FROM rates INNER JOIN (SELECT gid, any(lbl) AS lbl FROM series GROUP BY gid) AS l USING gid
+GROUP BY glbl, k ORDER BY glbl, k
 LIMIT ${q.maxSamples + 1}`;
   const out = await sql.query<{ glbl: [string, string][]; k: number | string; v: number | string }>(query, params, {
     maxRows: q.maxSamples + 1,
