@@ -6,7 +6,7 @@ import {
   type ServiceDefinition,
   status,
 } from '@grpc/grpc-js';
-import type { Signal } from '@tracehouse/otlp';
+import { encodeRetryStatus, type Signal } from '@tracehouse/otlp';
 import { DEFAULT_TENANT } from '@tracehouse/store';
 import type { Exporter } from './exporter';
 
@@ -65,9 +65,9 @@ export function createOtlpGrpcServer(
             return callback({ code: status.INVALID_ARGUMENT, details: outcome.message });
           case 'busy':
           case 'over_quota':
-            return callback({ code: status.RESOURCE_EXHAUSTED, details: outcome.message, metadata: retryAfter() });
+            return callback(retryable(status.RESOURCE_EXHAUSTED, outcome.message));
           case 'unavailable':
-            return callback({ code: status.UNAVAILABLE, details: outcome.message, metadata: retryAfter() });
+            return callback(retryable(status.UNAVAILABLE, outcome.message));
         }
       });
     };
@@ -76,10 +76,12 @@ export function createOtlpGrpcServer(
   return server;
 }
 
-function retryAfter(): Metadata {
-  const m = new Metadata();
-  m.set('retry-after', '1');
-  return m;
+/** A status that OTLP clients retry after a second: RetryInfo in the status details, as OTLP asks. */
+function retryable(code: status, details: string) {
+  const metadata = new Metadata();
+  metadata.set('retry-after', '1');
+  metadata.set('grpc-status-details-bin', Buffer.from(encodeRetryStatus(code, details, 1)));
+  return { code, details, metadata };
 }
 
 export function bindGrpc(server: Server, address: string, credentials: ServerCredentials): Promise<number> {

@@ -31,7 +31,7 @@ export function start(
   let output = '';
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  const onLine = (line: string) => {
     output += `${line}\n`;
     lines.push(line);
     for (const waiter of [...waiters]) {
@@ -40,8 +40,9 @@ export function start(
         waiter.resolve(line);
       }
     }
-  });
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  };
+  createInterface({ input: child.stdout! }).on('line', onLine);
+  createInterface({ input: child.stderr! }).on('line', (line) => (output += `${line}\n`));
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
       running.delete(child);
