@@ -28,6 +28,19 @@ fresh() {
 done_step() { mv "$cache/stamps/$1.next" "$cache/stamps/$1"; }
 step() { echo "interop setup: $*" >&2; }
 
+# The Collector build is the long step (module downloads, then a compile): it runs in the
+# background while the other steps download.
+collector_pid=
+if fresh collector "$here/collector/manifest.yaml" "$BUILDER" "$(go version)"; then
+  step "OpenTelemetry Collector (builder $BUILDER; the first build takes minutes)"
+  (
+    GOBIN="$cache/bin" go install "go.opentelemetry.io/collector/cmd/builder@$BUILDER"
+    rm -rf "$cache/collector"
+    cd "$cache" && "$cache/bin/builder" --config "$here/collector/manifest.yaml" --output-path "$cache/collector"
+  ) >"$cache/collector-build.log" 2>&1 &
+  collector_pid=$!
+fi
+
 for version in $NODE22 $NODE24; do
   major=${version%%.*}
   if fresh "node$major" "$version"; then
@@ -60,11 +73,7 @@ if fresh go-client "$here"/go/*.go "$here/go/go.mod" "$here/go/go.sum" "$(go ver
   done_step go-client
 fi
 
-if fresh collector "$here/collector/manifest.yaml" "$BUILDER" "$(go version)"; then
-  step "OpenTelemetry Collector (builder $BUILDER; the first build takes minutes)"
-  GOBIN="$cache/bin" go install "go.opentelemetry.io/collector/cmd/builder@$BUILDER"
-  rm -rf "$cache/collector"
-  (cd "$cache" && "$cache/bin/builder" --config "$here/collector/manifest.yaml" --output-path "$cache/collector" >"$cache/collector-build.log" 2>&1) ||
-    { cat "$cache/collector-build.log" >&2; exit 1; }
+if [[ -n $collector_pid ]]; then
+  wait "$collector_pid" || { cat "$cache/collector-build.log" >&2; exit 1; }
   done_step collector
 fi
