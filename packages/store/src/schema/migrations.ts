@@ -1,7 +1,7 @@
 import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
-import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
+import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { relayoutTable } from './relayout';
 import {
   createTableSql,
