@@ -7,6 +7,7 @@ import { createApi } from './api/app';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { retentionSeconds, storeOptions } from './config/storeOptions';
+import { ContractMonitor } from './contract';
 import { ForwardProcessor } from './forward/forwarder';
 import { parseForwardHeaders } from './forward/headers';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
@@ -89,6 +90,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
   processors.push(...(derived?.processors ?? []));
+  const contract = config['contract.enabled'] ? ContractMonitor.fromConfig(store, config, metrics.registry) : undefined;
+  if (contract) processors.push(contract);
   const loop = new ProcessorLoop({
     processors,
     // 0 = no timer: the loop only runs when runOnce() is called (tests).
@@ -107,7 +110,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       retentionSeconds: { ...retentionSeconds(config) },
     };
     api = await createApi(
-      { store, metrics, isReady: () => ready, version: VERSION, derived, security },
+      { store, metrics, isReady: () => ready, version: VERSION, derived, contract, security },
       tls ?? undefined,
     );
     await api.listen({ host, port: config['server.port'] });

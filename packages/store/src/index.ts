@@ -2,6 +2,7 @@
 export type { AuditEntry, AuthStore, SessionRow, TokenRow, UserRow } from './auth/authStore';
 export type { OldestData, OpsQueries, SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, type QueryParams, type Sql } from './client';
+export type { ContractFinding, ContractRules, ContractWindow } from './contract/findings';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { rowFixer, selectList } from './read/rows';

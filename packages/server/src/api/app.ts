@@ -3,6 +3,7 @@ import { renderMetrics, wantsOpenMetrics } from '@tracehouse/derived';
 import { QueryLimitError } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
+import { contractRoutes } from '../contract';
 import type { ApiDeps } from './deps';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
@@ -95,6 +96,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
   }
+  if (deps.contract) contractRoutes(app, deps.contract, Date.now);
   securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

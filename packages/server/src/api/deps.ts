@@ -1,6 +1,7 @@
 import type { Store } from '@tracehouse/store';
 import type { Counter } from 'prom-client';
 import type { AuthService } from '../auth/service';
+import type { ContractMonitor } from '../contract';
 import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 
@@ -15,6 +16,8 @@ export interface ApiDeps {
   security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
+  /** The telemetry-contract report (absent when contract.enabled is false). */
+  contract?: ContractMonitor;
 }
 
 /** What the API server needs for access control and the admin pages. */
