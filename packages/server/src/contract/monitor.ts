@@ -103,8 +103,8 @@ export class ContractMonitor implements Processor {
   }
 
   private toReport(tenant: string, findings: ContractFinding[]): ContractReport {
-    let seen = this.firstSeen.get(tenant);
-    if (!seen) this.firstSeen.set(tenant, (seen = new Map()));
+    const seen = this.firstSeen.get(tenant) ?? new Map<string, string>();
+    this.firstSeen.set(tenant, seen);
     const services = new Map<string, ContractViolation[]>();
     for (const f of findings) {
       // Counts in the detail change from window to window; the violation stays the same one.
