@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
+import { ContractView } from './views/ContractView';
 import { LogsView } from './views/LogsView';
 import { SearchView } from './views/SearchView';
 import { ServicesView } from './views/ServicesView';
@@ -12,6 +13,7 @@ const NAV = [
   ['/logs', 'Logs'],
   ['/services', 'Services'],
   ['/users', 'Users'],
+  ['/contract', 'Contract'],
 ] as const;
 
 export function App() {
@@ -33,6 +35,7 @@ export function App() {
   else if (path === '/logs') view = <LogsView params={loc.params} />;
   else if (path === '/services') view = <ServicesView params={loc.params} />;
   else if (path === '/users') view = <UsersView params={loc.params} />;
+  else if (path === '/contract') view = <ContractView params={loc.params} />;
   else if (path === '/traces' || path === '/') view = <SearchView params={loc.params} />;
   else view = <div className="problem">No page at {path}.</div>;
   return (
