@@ -4,6 +4,7 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './api/app';
+import { createPrometheusApi } from './api/prometheus/api';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { retentionSeconds, storeOptions } from './config/storeOptions';
@@ -110,7 +111,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       retentionSeconds: { ...retentionSeconds(config) },
     };
     api = await createApi(
-      { store, metrics, isReady: () => ready, version: VERSION, derived, contract, security },
+      {
+        store,
+        metrics,
+        isReady: () => ready,
+        version: VERSION,
+        derived,
+        contract,
+        security,
+        prometheus: createPrometheusApi(store, config),
+      },
       tls ?? undefined,
     );
     await api.listen({ host, port: config['server.port'] });

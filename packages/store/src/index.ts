@@ -3,6 +3,10 @@ export type { AuditEntry, AuthStore, SessionRow, TokenRow, UserRow } from './aut
 export type { OldestData, OpsQueries, SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, type QueryParams, type Sql } from './client';
 export type { ContractFinding, ContractRules, ContractWindow } from './contract/findings';
+export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
+export { type MetricMetadata, type NameFilter, PromStore, type PromStoreOptions } from './prometheus/promStore';
+export type { GroupSteps, RateByStep } from './prometheus/rateByStep';
+export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { rowFixer, selectList } from './read/rows';

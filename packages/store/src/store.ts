@@ -3,6 +3,7 @@ import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
 import { type ConnectOptions, Sql } from './client';
 import { type ContractFinding, type ContractRules, type ContractWindow, contractFindings } from './contract/findings';
+import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
 import { getTrace } from './read/traces';
@@ -160,6 +161,11 @@ export class Store {
   /** Retention of the derived-metric tables (span_metrics, service_graph_edges), seconds. */
   async applyDerivedRetention(seconds: number): Promise<void> {
     for (const t of derivedTables) await this.sql.command(derivedTtlSql(t, seconds));
+  }
+
+  /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
+  prometheus(options: PromStoreOptions): PromStore {
+    return new PromStore(this.sql, options);
   }
 
   async tableStats(): Promise<TableStats[]> {

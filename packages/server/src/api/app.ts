@@ -7,6 +7,7 @@ import { contractRoutes } from '../contract';
 import type { ApiDeps } from './deps';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { securityRoutes } from './security';
@@ -92,6 +93,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   tagRoutes(app, deps);
   userRoutes(app, deps);
   tempoRoutes(app, deps);
+  if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);

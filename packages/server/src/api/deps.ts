@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/service';
 import type { ContractMonitor } from '../contract';
 import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { PrometheusApi } from './prometheus/api';
 
 /** What the route modules of the API need (its own module: app.ts imports the routes). */
 export interface ApiDeps {
@@ -18,6 +19,8 @@ export interface ApiDeps {
   derived?: Derived;
   /** The telemetry-contract report (absent when contract.enabled is false). */
   contract?: ContractMonitor;
+  /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
+  prometheus?: PrometheusApi;
 }
 
 /** What the API server needs for access control and the admin pages. */
