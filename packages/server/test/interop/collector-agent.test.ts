@@ -3,6 +3,7 @@
 // unaltered, and when tracehouse pushes back (429 / RESOURCE_EXHAUSTED under a low tenant rate)
 // the Collector retries until every span is in.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -73,13 +74,15 @@ for (const exporter of ['otlp_grpc', 'otlp_http'] as const) {
       const tracer = provider.getTracer('backpressure');
       const TRACES = 200;
       const SPANS = 10;
-      const padding = 'x'.repeat(300);
+      // Random, so that gzip cannot shrink the load under the rate: the quota counts request bytes.
+      const padding = () => randomBytes(150).toString('hex');
       const traceIds: string[] = [];
       for (let i = 0; i < TRACES; i++) {
         const root = tracer.startSpan(`trace-${i}`);
         const { context, trace } = await import('@opentelemetry/api');
         const parent = trace.setSpan(context.active(), root);
-        for (let j = 1; j < SPANS; j++) tracer.startSpan(`span-${j}`, { attributes: { padding } }, parent).end();
+        for (let j = 1; j < SPANS; j++)
+          tracer.startSpan(`span-${j}`, { attributes: { padding: padding() } }, parent).end();
         root.end();
         traceIds.push(root.spanContext().traceId);
       }
