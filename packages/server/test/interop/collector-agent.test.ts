@@ -19,9 +19,9 @@ const RETRY = { enabled: true, initial_interval: '200ms', max_interval: '2s', ma
 let server: TestServer;
 
 before(async () => {
-  // Low enough that the backpressure tests' ~1 MB exceeds it many times over; the signal-set
-  // tests' few kilobytes stay within the burst.
-  server = await startTestServer({ sets: ['ingest.tenantRateBytes=100KB', 'ingest.tenantBurstBytes=150KB'] });
+  // Low enough that the backpressure tests' load (~0.4-0.7 MB) needs many seconds at this rate
+  // however slowly the machine sends it; the signal-set tests' few kilobytes fit in the burst.
+  server = await startTestServer({ sets: ['ingest.tenantRateBytes=20KB', 'ingest.tenantBurstBytes=40KB'] });
 });
 after(() => server?.stop());
 
