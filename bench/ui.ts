@@ -2,13 +2,49 @@
 // 1k, 10k and 100k spans (loadgen's big-trace shape) it measures the time from navigation to the
 // first painted waterfall row, the part of it spent in the browser after the trace document
 // arrived, the number of waterfall rows in the DOM, and (largest trace) frames per second while
-// scrolling. One stable line:
+// scrolling, find (to the next match scrolled into view) and zoom. For the 10k trace, the time to
+// show the span table and the statistics; on the Logs page, the time to open a log line. One
+// stable line:
 //   bench ui spans_1k=... paint_1k_ms=... client_1k_ms=... rows_1k=... ... scroll_fps_100k=...
+//   ... table_10k_ms=... stats_10k_ms=... find_100k_ms=... zoom_100k_ms=... log_open_ms=...
 // Sizes: BENCH_UI_SIZES=1000,10000 (default 1000,10000,100000).
 import { launch, seed, startTestServer, waitForTrace } from '../packages/ui/test/e2e/harness';
 
 const sizes = (process.env.BENCH_UI_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const label = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
+
+/**
+ * Milliseconds from a click on `click` until `done` matches and the next frame is painted
+ * (a string, so tsx's helpers never reach the page).
+ */
+const TIME_CLICK = (click: string, done: string) => `new Promise((resolve) => {
+  const t0 = performance.now();
+  const check = () => {
+    if (document.querySelector(${JSON.stringify(done)})) {
+      obs.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - t0));
+    }
+  };
+  const obs = new MutationObserver(check);
+  obs.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+  document.querySelector(${JSON.stringify(click)}).click();
+  check();
+})`;
+
+/** Milliseconds from a key press until the visible range text changes and a frame is painted. */
+const TIME_KEY = (key: string, watch: string) => `new Promise((resolve) => {
+  const el = document.querySelector(${JSON.stringify(watch)});
+  const before = el.textContent;
+  const t0 = performance.now();
+  const obs = new MutationObserver(() => {
+    if (document.querySelector(${JSON.stringify(watch)}).textContent !== before) {
+      obs.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - t0));
+    }
+  });
+  obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+  window.dispatchEvent(new KeyboardEvent('keydown', { key: ${JSON.stringify(key)}, bubbles: true }));
+})`;
 
 /** Scrolls the waterfall by 3 rows per frame for 2 s and counts frames. */
 const SCROLL_SCRIPT = `new Promise((resolve) => {
@@ -71,6 +107,34 @@ try {
       `client_${k}_ms=${Math.round(m.client)}`,
       `rows_${k}=${m.rows}`,
     );
+    if (n === 10_000) {
+      const table = (await page.evaluate(
+        TIME_CLICK('[data-testid="tab-table"]', '[data-testid="span-table"] tbody tr[data-span-id]'),
+      )) as number;
+      const stats = (await page.evaluate(
+        TIME_CLICK('[data-testid="tab-stats"]', '[data-testid="operation-stats"] tbody tr'),
+      )) as number;
+      fields.push(`table_${k}_ms=${Math.round(table)}`, `stats_${k}_ms=${Math.round(stats)}`);
+      await page.click('[data-testid="tab-waterfall"]');
+      await page.waitForSelector('[data-testid="waterfall"] .wf-row');
+    }
+    if (n === Math.max(...sizes)) {
+      // Find: the last span by id; Enter selects it and scrolls it into view.
+      const last = t.spans[t.spans.length - 1]!.SpanId;
+      await page.fill('input[aria-label="find in trace"]', last);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() =>
+        /of 1/.test(document.querySelector('[data-testid="match-count"]')?.textContent ?? ''),
+      );
+      const f0 = Date.now();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.wf-row.selected[data-span-id="${last}"]`);
+      await page.evaluate('new Promise((r) => requestAnimationFrame(r))');
+      fields.push(`find_${k}_ms=${Date.now() - f0}`);
+      await page.click('[data-testid="ruler"]', { position: { x: 5, y: 5 } });
+      const zoom = (await page.evaluate(TIME_KEY('+', '[data-testid="visible-range"]'))) as number;
+      fields.push(`zoom_${k}_ms=${Math.round(zoom)}`);
+    }
     if (n === Math.max(...sizes)) {
       // A string, so tsx's helpers (__name) never reach the page.
       // The same loop on the same page with nothing to scroll: what this machine's headless
@@ -88,6 +152,13 @@ try {
     }
     await page.close();
   }
+  // Opening a log line on the Logs page (the trace's logs are there).
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${server.urls.api}/logs?since=1h`);
+  await page.waitForSelector('[data-testid="log-open"]');
+  const open = (await page.evaluate(TIME_CLICK('[data-testid="log-open"]', '[data-testid="log-details"]'))) as number;
+  fields.push(`log_open_ms=${Math.round(open)}`);
+  await page.close();
 } finally {
   await browser.close();
   await server.stop();

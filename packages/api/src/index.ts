@@ -29,3 +29,24 @@ export interface TraceSummary {
   source: TraceSource;
   matchedSpans: MatchedSpanJson[];
 }
+
+/** A user as the admin API shows it (GET /api/v1/admin/users): never a password hash. */
+export interface UserJson {
+  username: string;
+  role: string;
+  tenant: string;
+  createdAtMs: number;
+}
+
+/** An API or ingest token as the admin API shows it (GET /api/v1/admin/tokens): never the secret. */
+export interface TokenJson {
+  id: string;
+  name: string;
+  kind: 'api' | 'ingest';
+  role: string;
+  tenant: string;
+  createdBy: string;
+  createdAtMs: number;
+  expiresAtMs: number | null;
+  revokedAtMs: number | null;
+}

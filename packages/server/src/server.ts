@@ -143,6 +143,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       redacted: redaction?.counter ?? null,
       retentionSeconds: { ...retentionSeconds(config) },
     };
+    const otlp = { httpPort: 0, grpcPort: 0, tls: Boolean(tls) };
     api = await createApi(
       {
         store,
@@ -154,6 +155,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         contract,
         security,
         prometheus: createPrometheusApi(store, config),
+        otlp,
         traceReads: {
           maxSpans: config['query.maxTraceSpans'],
           gate: new Gate(config['query.maxConcurrentTraceReads'], 64, 'trace reads'),
@@ -195,6 +197,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
     const apiPort = (api.server.address() as AddressInfo).port;
     const httpPort = (otlpHttp.address() as AddressInfo).port;
+    otlp.httpPort = httpPort;
+    otlp.grpcPort = grpcPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     const scheme = tls ? 'https' : 'http';
     const apiUrl = `${scheme}://${urlHost}:${apiPort}`;
@@ -241,5 +245,7 @@ function accessLine(auth: AuthService, apiUrl: string): string {
   const link = auth.setupLink();
   if (link)
     return `no users yet. Log in once with this link (valid until used or restart), then add users:\n                ${apiUrl}${link}`;
+  if (auth.tokenLoginFirst)
+    return `no users yet. Log in at ${apiUrl}/login with TRACEHOUSE_ADMIN_TOKEN (the API token form), then add users under Admin`;
   return `log in at ${apiUrl}/login, or send Authorization: Bearer <token>`;
 }

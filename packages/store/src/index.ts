@@ -7,7 +7,7 @@ export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
 export { type MetricMetadata, type NameFilter, PromStore, type PromStoreOptions } from './prometheus/promStore';
 export type { GroupSteps, RateByStep } from './prometheus/rateByStep';
 export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
-export { CursorError, type LogBucket, type LogPage, type LogQuery, textTokens } from './read/logs';
+export { CursorError, type LogBucket, type LogPage, type LogQuery, logCursorBefore, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { rowFixer, selectList } from './read/rows';
 export { MAX_TRACE_SPANS, type TracePage, type TracePageRequest } from './read/traces';

@@ -1,8 +1,12 @@
 import { useState } from 'react';
+import { AdminView } from './admin/AdminView';
 import { linkClick, navigate, setParams, useLocation } from './router';
+import { CompareView } from './trace/CompareView';
+import { TraceFileView } from './trace/TraceFileView';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
 import { ContractView } from './views/ContractView';
+import './responsive.css';
 import { LogsView } from './views/LogsView';
 import { SearchView } from './views/SearchView';
 import { ServicesView } from './views/ServicesView';
@@ -12,7 +16,8 @@ const NAV = [
   ['/traces', 'Traces'],
   ['/logs', 'Logs'],
   ['/services', 'Services'],
-  ['/users', 'Users'],
+  ['/users', 'End users'],
+  ['/access', 'Admin'],
   ['/contract', 'Contract'],
 ] as const;
 
@@ -32,6 +37,9 @@ export function App() {
   let view: React.ReactNode;
   const m = /^\/trace\/([^/]+)$/.exec(path);
   if (m) view = <TraceView traceId={decodeURIComponent(m[1]).toLowerCase()} params={loc.params} />;
+  else if (path === '/trace-file') view = <TraceFileView params={loc.params} />;
+  else if (path === '/access') view = <AdminView />;
+  else if (path === '/compare') view = <CompareView params={loc.params} />;
   else if (path === '/logs') view = <LogsView params={loc.params} />;
   else if (path === '/services') view = <ServicesView params={loc.params} />;
   else if (path === '/users') view = <UsersView params={loc.params} />;
@@ -50,7 +58,11 @@ export function App() {
               key={href}
               href={href}
               onClick={linkClick}
-              className={path.startsWith(href) || (href === '/traces' && path.startsWith('/trace/')) ? 'active' : ''}
+              className={
+                path.startsWith(href) || (href === '/traces' && (path === '/' || path.startsWith('/trace/')))
+                  ? 'active'
+                  : ''
+              }
             >
               {label}
             </a>

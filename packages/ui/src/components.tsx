@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useOtlpEndpoints } from './settings';
 
 export function Loading({ what }: { what: string }) {
   return <div className="loading">Loading {what}…</div>;
@@ -13,21 +14,16 @@ export function Problem({ title, children }: { title: string; children?: ReactNo
   );
 }
 
-function otlpBase(): { http: string; grpc: string } {
-  const host = location.hostname || 'localhost';
-  return { http: `http://${host}:4318`, grpc: `http://${host}:4317` };
-}
-
 /** What to do when there is nothing to show yet: where to send OTLP. */
 export function HowToSend({ what }: { what: string }) {
-  const { http, grpc } = otlpBase();
+  const { http, grpc, known } = useOtlpEndpoints();
   return (
     <div className="empty" data-testid="empty-state">
       <h3>No {what} yet</h3>
       <p>
         tracehouse receives OpenTelemetry data over OTLP: <code>{http}</code> (HTTP, <code>POST /v1/traces</code>,{' '}
-        <code>/v1/logs</code>, <code>/v1/metrics</code>) and <code>{grpc}</code> (gRPC). The ports are the defaults; see
-        the startup banner if they were changed.
+        <code>/v1/logs</code>, <code>/v1/metrics</code>) and <code>{grpc}</code> (gRPC)
+        {known ? ', the ports this server listens on' : ' (the default ports; see the startup banner)'}.
       </p>
       <p>Point any OpenTelemetry SDK or Collector at it with environment variables:</p>
       <pre>

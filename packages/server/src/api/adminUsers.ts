@@ -85,6 +85,33 @@ export function adminUserRoutes(app: FastifyInstance, auth: AuthService, routeTa
     },
   );
 
+  app.patch(
+    '/api/v1/admin/users/:username',
+    {
+      config: admin,
+      schema: {
+        summary: "Change a user's role (the password stays; their sessions end)",
+        tags: ['admin'],
+        params: { type: 'object', properties: { username: { type: 'string' } } },
+        body: {
+          type: 'object',
+          required: ['role'],
+          properties: { role: { type: 'string', enum: ['admin', 'ops', 'viewer'] } },
+        },
+        response: { 200: userSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const { username } = req.params as { username: string };
+      try {
+        const user = await auth.setRole(req.principal!, username, (req.body as { role: string }).role, req.ip);
+        return user ?? reply.code(404).send({ error: `no user ${username}` });
+      } catch (err) {
+        throw badRequest(err);
+      }
+    },
+  );
+
   app.delete(
     '/api/v1/admin/users/:username',
     {

@@ -21,6 +21,7 @@ import { tempoRoutes } from './tempo/routes';
 import type { TraceReadLimits } from './traceRead';
 import { traceRoutes } from './traces';
 import { uiRoutes } from './ui';
+import { uiSettingsRoutes } from './uiSettings';
 import { userRoutes } from './users';
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -121,6 +122,7 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
   searchRoutes(app, deps);
   tagRoutes(app, deps);
   userRoutes(app, deps);
+  uiSettingsRoutes(app, deps.otlp);
   tempoRoutes(app, deps);
   if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {

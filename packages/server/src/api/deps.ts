@@ -6,6 +6,7 @@ import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import type { PrometheusApi } from './prometheus/api';
 import type { TraceReadLimits } from './traceRead';
+import type { OtlpEndpoints } from './uiSettings';
 
 /** What the route modules of the API need (its own module: app.ts imports the routes). */
 export interface ApiDeps {
@@ -22,6 +23,8 @@ export interface ApiDeps {
   derived?: Derived;
   /** The telemetry-contract report (absent when contract.enabled is false). */
   contract?: ContractMonitor;
+  /** The bound OTLP receiver ports, for the UI's empty states. */
+  otlp?: OtlpEndpoints;
   /** Bounds on trace-by-id responses (native and Tempo routes). */
   traceReads: TraceReadLimits;
   /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */

@@ -50,7 +50,8 @@ const filterProperties = {
   attr: {
     type: 'array',
     items: { type: 'string' },
-    description: 'key=value on the log attributes (repeatable)',
+    description:
+      'key=value (or key!=value to exclude) on the log attributes; resource.key=value on the resource attributes (repeatable)',
   },
   start: { type: 'string', description: 'Unix seconds (default: end - 1h)' },
   end: { type: 'string', description: 'Unix seconds (default: now)' },
@@ -69,11 +70,15 @@ function logFilters(q: Q, tenant: string): Omit<LogQuery, 'limit' | 'cursor'> {
       throw new BadRequest('severityMin must be an integer from 0 to 24');
     }
   }
-  const attrs = (q.attr === undefined ? [] : Array.isArray(q.attr) ? q.attr : [q.attr]).map((a): [string, string] => {
+  const attributes: [string, string][] = [];
+  const excludedAttributes: [string, string][] = [];
+  for (const a of q.attr === undefined ? [] : Array.isArray(q.attr) ? q.attr : [q.attr]) {
     const i = a.indexOf('=');
-    if (i <= 0) throw new BadRequest('attr must be key=value');
-    return [a.slice(0, i), a.slice(i + 1)];
-  });
+    const not = a[i - 1] === '!';
+    const key = a.slice(0, not ? i - 1 : i);
+    if (i < 0 || !key) throw new BadRequest('attr must be key=value or key!=value');
+    (not ? excludedAttributes : attributes).push([key, a.slice(i + 1)]);
+  }
   const traceId = one(q.traceId);
   const spanId = one(q.spanId);
   return {
@@ -84,7 +89,8 @@ function logFilters(q: Q, tenant: string): Omit<LogQuery, 'limit' | 'cursor'> {
     service: one(q.service) || undefined,
     severityMin,
     text: one(q.q) || undefined,
-    attributes: attrs,
+    attributes,
+    excludedAttributes,
   };
 }
 

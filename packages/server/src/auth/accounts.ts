@@ -57,6 +57,16 @@ export async function addUser(
   return userInfo(row);
 }
 
+/** Changes a user's role, keeping the password; null when there is no such user. */
+export async function setRole(store: AuthStore, username: string, role: string): Promise<UserInfo | null> {
+  if (!isRole(role)) throw new AccountError('role must be admin, ops or viewer');
+  const existing = (await store.listUsers()).find((u) => u.username === username);
+  if (!existing) return null;
+  const row: UserRow = { ...existing, role };
+  await store.putUser(row);
+  return userInfo(row);
+}
+
 export async function removeUser(store: AuthStore, username: string): Promise<boolean> {
   const exists = (await store.listUsers()).some((u) => u.username === username);
   if (exists) await store.deleteUser(username);

@@ -26,7 +26,8 @@ export function safeNext(next: unknown): string {
   return next;
 }
 
-export function loginPage(next: string): string {
+/** The login page; `tokenFirst` opens the token form (no users exist, an admin token does). */
+export function loginPage(next: string, tokenFirst = false): string {
   return page(
     'Log in',
     `<div class="card" style="max-width:340px;margin:80px auto">
@@ -36,22 +37,42 @@ export function loginPage(next: string): string {
 <label>Password<input name="password" id="password" type="password" autocomplete="current-password" required></label>
 <div class="err" id="error" role="alert"></div>
 <button type="submit">Log in</button>
-</form></div>
+</form>
+<details id="token-login"${tokenFirst ? ' open' : ''}><summary>Log in with an API token (e.g. TRACEHOUSE_ADMIN_TOKEN)</summary>
+<form id="token-form" method="post" action="/api/v1/auth/token">
+<label>API token<input name="token" id="token" type="password" autocomplete="off" required></label>
+<div class="err" id="token-error" role="alert"></div>
+<button type="submit">Log in with token</button>
+</form></details></div>
 <script>
-const form = document.getElementById('login');
-form.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const err = document.getElementById('error');
-  err.textContent = '';
-  const res = await fetch('/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: form.username.value, password: form.password.value }),
+// Both forms post JSON and show the server's error under themselves.
+function submitTo(formId, errId, url, body) {
+  const form = document.getElementById(formId);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const err = document.getElementById(errId);
+    err.textContent = '';
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body(form)),
+    });
+    if (res.ok) { location.assign(${JSON.stringify(next).replace(/</g, '\\u003c')}); return; }
+    const answer = await res.json().catch(() => ({}));
+    err.textContent = answer.error || ('login failed (' + res.status + ')');
   });
-  if (res.ok) { location.assign(${JSON.stringify(next).replace(/</g, '\\u003c')}); return; }
-  const body = await res.json().catch(() => ({}));
-  err.textContent = body.error || ('login failed (' + res.status + ')');
-});
+}
+submitTo('login', 'error', '/api/v1/auth/login', (f) => ({ username: f.username.value, password: f.password.value }));
+submitTo('token-form', 'token-error', '/api/v1/auth/token', (f) => ({ token: f.token.value }));
 </script>`,
+  );
+}
+
+/** A friendly page for a login problem that has no form to show it in (a used setup link). */
+export function problemPage(title: string, text: string): string {
+  return page(
+    title,
+    `<div class="card" style="max-width:420px;margin:80px auto"><h1 style="font-size:20px;margin-top:0">${escapeHtml(title)}</h1>
+<p>${escapeHtml(text)}</p><p><a href="/login">Go to the login page</a></p></div>`,
   );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readCookie, SESSION_COOKIE, sameOrigin } from './hook';
-import { loginPage, PAGE_CSP, safeNext } from './pages';
+import { loginPage, PAGE_CSP, problemPage, safeNext } from './pages';
 import type { Principal } from './roles';
 import type { AuthService } from './service';
 
@@ -61,6 +61,33 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       }
       await setSession(req, reply, auth, result.principal);
       return { user: result.principal.user, role: result.principal.role };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/token',
+    {
+      config: { auth: 'public' },
+      schema: {
+        summary: 'Log in with an API token or TRACEHOUSE_ADMIN_TOKEN; sets a session cookie like a password login',
+        description: 'Wrong tokens are throttled per client address (429 with Retry-After).',
+        tags: ['auth'],
+        body: { type: 'object', required: ['token'], properties: { token: { type: 'string', maxLength: 1024 } } },
+        response: { 200: meSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      if (req.headers.origin && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin login refused' });
+      if (auth.anonymous)
+        return reply.code(403).send({ error: 'anonymous access is on: there is nothing to log in to' });
+      const result = auth.tokenLogin((req.body as { token: string }).token, req.ip);
+      if (!result.ok) {
+        if (result.reason === 'throttled')
+          return throttled(reply, result.retryAfterMs, 'too many failed logins; try again later');
+        return reply.code(401).send({ error: 'unknown, revoked or expired API token' });
+      }
+      await setSession(req, reply, auth, result.principal);
+      return { user: result.principal.user, role: result.principal.role, tenant: result.principal.tenant };
     },
   );
 
@@ -167,7 +194,16 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
       reply.header('Referrer-Policy', 'no-referrer');
       if (q.setup) {
         const principal = auth.consumeSetup(q.setup);
-        if (!principal) return reply.code(403).type('text/plain').send('this login link was already used or is wrong');
+        if (!principal)
+          return reply
+            .code(403)
+            .type('text/html; charset=utf-8')
+            .send(
+              problemPage(
+                'This login link was already used',
+                'A setup link works once (and only until the server restarts). Log in with a user or an API token, or restart the server for a new link.',
+              ),
+            );
         auth.audit({
           actor: 'setup',
           action: 'login.setup-link',
@@ -179,7 +215,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
         await setSession(req, reply, auth, principal);
         return reply.redirect(next, 302);
       }
-      return reply.type('text/html; charset=utf-8').send(loginPage(next));
+      return reply.type('text/html; charset=utf-8').send(loginPage(next, auth.tokenLoginFirst));
     },
   );
 }

@@ -38,6 +38,11 @@ export type PasswordChange =
       message?: string;
     };
 
+// Token login sessions are named so no username can collide (usernames cannot contain ':').
+const TOKEN_SESSION_PREFIX = 'token:';
+const ADMIN_TOKEN_SESSION = 'token:admin';
+const tokenSessionUser = (p: Principal): string => (p.via === 'admin-token' ? ADMIN_TOKEN_SESSION : p.user);
+
 const ANONYMOUS: Principal = { user: 'anonymous', role: 'admin', tenant: DEFAULT_TENANT, via: 'anonymous' };
 
 /** Refused because the caller's tenant does not own what it asked to manage (403). */
@@ -137,6 +142,11 @@ export class AuthService {
     return { user: 'setup', role: 'admin', tenant: DEFAULT_TENANT, via: 'session' };
   }
 
+  /** No user can log in with a password yet but an admin token exists: the login page offers the token first. */
+  get tokenLoginFirst(): boolean {
+    return this.users.size === 0 && this.adminTokenHash !== null;
+  }
+
   /** Authorization: Bearer <token> on the API. */
   fromBearer(token: string): Principal | null {
     const hash = sha256(token);
@@ -147,10 +157,40 @@ export class AuthService {
     return { user: `token:${t.id}`, role: t.role, tenant: t.tenant, via: 'token' };
   }
 
+  /**
+   * A browser logs in with an API token or the admin token (the first login of a deployment
+   * started with only TRACEHOUSE_ADMIN_TOKEN). Wrong tokens are throttled per client address
+   * like passwords. The session ends when the token is revoked or expires.
+   */
+  tokenLogin(token: string, remoteAddr: string): LoginResult {
+    const keys = [`addr:${remoteAddr}`];
+    const wait = this.limiter.retryAfterMs(keys);
+    if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+    const p = this.fromBearer(token);
+    const actor = p ? tokenSessionUser(p) : 'token';
+    this.audit({ actor, action: 'login.token', target: actor, outcome: p ? 'ok' : 'failed', remoteAddr, detail: '' });
+    if (!p) {
+      this.limiter.fail(keys);
+      return { ok: false, reason: 'invalid' };
+    }
+    this.limiter.succeed(keys);
+    return { ok: true, principal: { user: actor, role: p.role, tenant: p.tenant, via: 'session' } };
+  }
+
+  /** Whether the token behind a token login session still grants that role. */
+  private tokenSessionValid(p: Principal): boolean {
+    if (p.user === ADMIN_TOKEN_SESSION) return this.adminTokenHash !== null;
+    const id = p.user.slice(TOKEN_SESSION_PREFIX.length);
+    for (const t of this.tokens.values())
+      if (t.id === id) return t.kind === 'api' && t.role === p.role && t.tenant === p.tenant && !this.expired(t);
+    return false;
+  }
+
   fromSession(sessionId: string): Principal | null {
     if (!sessionId) return null;
     const p = this.sessions.get(sessionId);
     if (!p) return null;
+    if (p.user.startsWith(TOKEN_SESSION_PREFIX)) return this.tokenSessionValid(p) ? p : null;
     // A removed user, or one whose role or tenant changed, loses the session (the setup session has no user row).
     if (p.user !== 'setup') {
       const u = this.users.get(p.user);
@@ -285,6 +325,25 @@ export class AuthService {
       detail: `role=${user.role} tenant=${user.tenant}`,
     });
     return user;
+  }
+
+  /** Changes a user's role (their sessions end); null when the actor manages no such user. */
+  async setRole(actor: Principal, username: string, role: string, remoteAddr: string) {
+    const user = this.users.get(username);
+    if (!user || !manages(actor, user.tenant)) return null;
+    const changed = await accounts.setRole(this.store, username, role);
+    await this.sessions.destroyUser(username);
+    await this.refresh();
+    if (changed)
+      this.audit({
+        actor: actor.user,
+        action: 'user.role',
+        target: username,
+        outcome: 'ok',
+        remoteAddr,
+        detail: `role=${role}`,
+      });
+    return changed;
   }
 
   async removeUser(actor: Principal, username: string, remoteAddr: string): Promise<boolean> {

@@ -108,7 +108,7 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
     const msg = (err as Error).message;
     console.error(
       /lock file|already running/i.test(msg)
-        ? `tracehouse ${group}: the embedded store is in use by a running server; stop it, or use the admin API`
+        ? `tracehouse ${group}: the embedded store is in use by a running server. While it runs, manage ${group} as an admin in the web UI (Admin page, /access) or through the admin API, e.g.\n  curl -H "Authorization: Bearer $TRACEHOUSE_ADMIN_TOKEN" -H 'content-type: application/json' \\\n    -d '{"username":"alice","role":"viewer","password":"..."}' http://localhost:3200/api/v1/admin/users\n(or stop the server and run this command again)`
         : `tracehouse ${group}: cannot open the store: ${msg.split('\n')[0]}`,
     );
     return 1;

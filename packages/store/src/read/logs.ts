@@ -18,8 +18,13 @@ export interface LogQuery {
    * (served by the token index on lower(Body)).
    */
   text?: string;
-  /** Log attributes that must equal the given string values. */
+  /**
+   * Attributes that must equal the given string values: log attributes, or resource attributes
+   * when the key starts with `resource.`.
+   */
   attributes?: [string, string][];
+  /** Attributes (keyed as in `attributes`) that must not equal the given values ("filter out"). */
+  excludedAttributes?: [string, string][];
   /** Unix seconds, inclusive. */
   start: number;
   end: number;
@@ -64,8 +69,18 @@ function filters(q: Omit<LogQuery, 'limit' | 'cursor'>, p: Params): string[] {
   if (q.text) {
     for (const t of textTokens(q.text)) where.push(`hasToken(lower(Body), ${p.add(t, 'String')})`);
   }
-  for (const [k, v] of q.attributes ?? []) where.push(`LogAttributes[${p.add(k, 'String')}] = ${p.add(v, 'String')}`);
+  for (const [k, v] of q.attributes ?? []) where.push(`${attributeRef(k, p)} = ${p.add(v, 'String')}`);
+  for (const [k, v] of q.excludedAttributes ?? []) where.push(`${attributeRef(k, p)} != ${p.add(v, 'String')}`);
   return where;
+}
+
+const RESOURCE_PREFIX = 'resource.';
+
+/** `resource.<key>` reads the resource attributes, any other key the log attributes. */
+function attributeRef(key: string, p: Params): string {
+  return key.startsWith(RESOURCE_PREFIX)
+    ? `ResourceAttributes[${p.add(key.slice(RESOURCE_PREFIX.length), 'String')}]`
+    : `LogAttributes[${p.add(key, 'String')}]`;
 }
 
 const ORDER_DESC = 'ORDER BY TimestampTime DESC, Timestamp DESC, ObservedTimestamp DESC';
@@ -80,6 +95,11 @@ function decodeCursor(cursor: string): [number, string, string] {
   const parts = Buffer.from(cursor, 'base64url').toString().split(':');
   if (parts.length !== 3 || !parts.every((x) => /^\d+$/.test(x))) throw new CursorError('invalid cursor');
   return [Number(parts[0]), parts[1]!, parts[2]!];
+}
+
+/** A cursor that continues with the records timed strictly before `timeUnixNano`. */
+export function logCursorBefore(timeUnixNano: string): string {
+  return encodeCursor([Number(BigInt(timeUnixNano) / 1_000_000_000n), timeUnixNano, '0']);
 }
 
 type PositionedRecord = LogRecord & { __pos: [number | string, string, string] };

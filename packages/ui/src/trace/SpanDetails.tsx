@@ -1,7 +1,10 @@
+import { useState } from 'react';
 import { bodyText, type LogLine } from '../api';
 import { fmtDurNs, fmtTime, severityClass } from '../format';
+import { LogDetails } from '../logs/LogDetails';
 import { linkClick } from '../router';
 import { anyValueText, anyValueType, kindName, type OtlpKeyValue, statusName, type Trace } from './model';
+import { MAX_TRACE_LOGS, traceLogRange } from './traceLogs';
 
 function Attrs({ list, testid }: { list: OtlpKeyValue[]; testid?: string }) {
   if (!list.length) return <div className="muted small">none</div>;
@@ -28,6 +31,7 @@ export function SpanDetails({
   index,
   logs,
   logsLoaded,
+  logsComplete,
   onSelect,
   onClose,
 }: {
@@ -35,6 +39,7 @@ export function SpanDetails({
   index: number;
   logs: LogLine[];
   logsLoaded: boolean;
+  logsComplete: boolean;
   onSelect: (i: number) => void;
   onClose: () => void;
 }) {
@@ -44,6 +49,9 @@ export function SpanDetails({
   const parent = s.parent >= 0 ? trace.spans[s.parent] : null;
   const backs = trace.backlinks.get(s.spanId) ?? [];
   const startMs = Number((trace.startNs + BigInt(s.start)) / 1_000_000n);
+  const [openLog, setOpenLog] = useState<LogLine | null>(null);
+  const { start: logStart, end: logEnd } = traceLogRange(trace);
+  const spanLogsHref = `/logs?traceId=${trace.traceId}&spanId=${s.spanId}&start=${logStart}&end=${logEnd}`;
   const sortedLogs = [...logs].sort((a, b) => (BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1));
   return (
     <aside className="details" data-testid="span-details">
@@ -57,7 +65,18 @@ export function SpanDetails({
         <tbody>
           <tr>
             <th>service</th>
-            <td>{s.service}</td>
+            <td>
+              {s.service}{' '}
+              <a
+                className="small"
+                href={`/services?service=${encodeURIComponent(s.service)}`}
+                onClick={linkClick}
+                data-testid="span-red-link"
+                title="rate, errors and duration of this service and its operations"
+              >
+                RED metrics
+              </a>
+            </td>
           </tr>
           <tr>
             <th>kind</th>
@@ -111,26 +130,43 @@ export function SpanDetails({
 
       <section>
         <h4>
-          Logs for this span ({logsLoaded ? logs.length : '…'}){' '}
-          <a
-            className="small"
-            href={`/logs?traceId=${trace.traceId}&spanId=${s.spanId}`}
-            onClick={linkClick}
-            data-testid="open-span-logs"
-          >
-            open in Logs
-          </a>
+          Logs for this span{' '}
+          {logs.length ? (
+            <a className="small" href={spanLogsHref} onClick={linkClick} data-testid="open-span-logs">
+              {logs.length}
+              {logsComplete ? '' : '+'} · open in Logs
+            </a>
+          ) : (
+            <span className="muted small">({logsLoaded ? (logsComplete ? 0 : '?') : '…'})</span>
+          )}
         </h4>
         <div className="span-logs" data-testid="span-logs">
           {sortedLogs.map((l, k) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no id
             <div key={k} className={`log-line sev-${severityClass(l.severityNumber)}`}>
-              <span className="muted">{fmtTime(Number(BigInt(l.timeUnixNano) / 1_000_000n))}</span>{' '}
-              <span className="sev">{l.severityText || severityClass(l.severityNumber).toUpperCase()}</span>{' '}
-              {bodyText(l.body)}
+              <button
+                type="button"
+                className="linkish-plain"
+                onClick={() => setOpenLog(openLog === l ? null : l)}
+                aria-expanded={openLog === l}
+                title="open this log line"
+              >
+                <span className="muted">{fmtTime(Number(BigInt(l.timeUnixNano) / 1_000_000n))}</span>{' '}
+                <span className="sev">{l.severityText || severityClass(l.severityNumber).toUpperCase()}</span>{' '}
+                {bodyText(l.body)}
+              </button>
+              {openLog === l ? (
+                <LogDetails log={l} params={new URLSearchParams()} onClose={() => setOpenLog(null)} />
+              ) : null}
             </div>
           ))}
-          {logsLoaded && !logs.length ? <div className="muted small">no logs carry this span id</div> : null}
+          {logsLoaded && !logs.length ? (
+            <div className="muted small">
+              {logsComplete
+                ? 'no logs carry this span id'
+                : `none among the first ${MAX_TRACE_LOGS} logs of the trace; open the trace's logs in Logs`}
+            </div>
+          ) : null}
         </div>
       </section>
 

@@ -2,20 +2,27 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type Decision, getJson, getJsonWithHeaders, type LogLine } from '../api';
 import { Loading, Problem } from '../components';
 import { fmtDurNs, fmtTime } from '../format';
+import { fetchAllLogs } from '../logs/paging';
 import { linkClick, setParams, withParams } from '../router';
 import { serviceColor } from './colors';
+import { KeyHelp } from './KeyHelp';
 import { Minimap } from './Minimap';
 import { ancestors, buildTrace, criticalPath, findSpans, type OtlpTracesData, type Trace, visibleRows } from './model';
+import { Ruler } from './Ruler';
 import { SpanDetails } from './SpanDetails';
+import { TabBody, type TraceTab, TraceTabs } from './TraceTabs';
+import { MAX_TRACE_LOGS, TraceLogCount, traceLogRange } from './traceLogs';
+import { barGeometry, clampWindow, pan, parseZoom, type TimeWindow, zoomBy, zoomParam } from './zoom';
 
 export const ROW_H = 24;
 const OVERSCAN = 8;
-
 export function TraceView({ traceId, params }: { traceId: string; params: URLSearchParams }) {
   const [trace, setTrace] = useState<Trace | null>(null);
+  const [raw, setRaw] = useState<OtlpTracesData | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [decision, setDecision] = useState<Decision | 'none' | null>(null);
   const [logs, setLogs] = useState<LogLine[] | null>(null);
+  const [logsComplete, setLogsComplete] = useState(true);
   /** Spans the trace has when the server sent only the first query.maxTraceSpans of them. */
   const [spanTotal, setSpanTotal] = useState<number | null>(null);
 
@@ -33,14 +40,12 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
         if (headers.get('x-trace-next-offset')) setSpanTotal(Number(headers.get('x-trace-span-total')));
         (window as unknown as { __traceBuildMs?: number }).__traceBuildMs = performance.now() - t0;
         setTrace(t);
-        const startS = Number(t.startNs / 1_000_000_000n);
-        const endS = Math.ceil(startS + t.duration / 1e9);
-        getJson<{ logs: LogLine[] }>(
-          '/api/v1/logs',
-          { traceId, start: startS - 300, end: endS + 300, limit: 1000 },
-          ac.signal,
-        ).then(
-          (r) => setLogs(r.logs),
+        setRaw(data);
+        fetchAllLogs({ traceId, ...traceLogRange(t) }, MAX_TRACE_LOGS, ac.signal).then(
+          (r) => {
+            setLogs(r.logs);
+            setLogsComplete(r.complete);
+          },
           () => setLogs([]),
         );
       })
@@ -78,7 +83,9 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
     return <Problem title="Could not load the trace">{error.message}</Problem>;
   }
   if (!trace) return <Loading what={`trace ${traceId}`} />;
-  const waterfall = <Waterfall trace={trace} params={params} decision={decision} logs={logs} />;
+  const waterfall = (
+    <Waterfall trace={trace} raw={raw} params={params} decision={decision} logs={logs} logsComplete={logsComplete} />
+  );
   if (spanTotal === null) return waterfall;
   return (
     <>
@@ -91,16 +98,22 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
   );
 }
 
-function Waterfall({
+export function Waterfall({
   trace,
+  raw,
   params,
   decision,
   logs,
+  logsComplete,
 }: {
   trace: Trace;
+  /** The trace as OTLP/JSON, for download. */
+  raw: OtlpTracesData | null;
   params: URLSearchParams;
   decision: Decision | 'none' | null;
   logs: LogLine[] | null;
+  /** False when the trace has more than MAX_TRACE_LOGS logs and only those were read. */
+  logsComplete: boolean;
 }) {
   const spanParam = params.get('span') ?? '';
   const selected = spanParam ? (trace.byId.get(spanParam) ?? -1) : -1;
@@ -115,6 +128,14 @@ function Waterfall({
     }
     return s;
   });
+  const win = useMemo(() => parseZoom(params.get('zoom'), trace.duration), [params, trace.duration]);
+  const setWin = useCallback(
+    (w: TimeWindow) => setParams({ zoom: zoomParam(clampWindow(w, trace.duration), trace.duration) }),
+    [trace.duration],
+  );
+  const tab = (params.get('tab') ?? 'waterfall') as TraceTab;
+  const [help, setHelp] = useState(false);
+  const findInput = useRef<HTMLInputElement>(null);
   const [findText, setFindText] = useState(find);
   useEffect(() => setFindText(find), [find]);
   const matches = useMemo(() => findSpans(trace, find), [trace, find]);
@@ -139,6 +160,7 @@ function Waterfall({
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewH, setViewH] = useState(600);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scroller is a new element after a tab change
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -146,7 +168,7 @@ function Waterfall({
     ro.observe(el);
     setViewH(el.clientHeight);
     return () => ro.disconnect();
-  }, []);
+  }, [tab]);
   const raf = useRef(0);
   const onScroll = useCallback(() => {
     cancelAnimationFrame(raf.current);
@@ -198,12 +220,15 @@ function Waterfall({
       pendingScroll.current = selected;
     }
   }, [selected, reveal]);
+  // Runs after the selection's row exists (an ancestor may just have been expanded): also when
+  // the rows did not change, so find's next match scrolls into view every time.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: selected is the trigger
   useEffect(() => {
     if (pendingScroll.current >= 0 && rowOf(pendingScroll.current) >= 0) {
       scrollToSpan(pendingScroll.current);
       pendingScroll.current = -1;
     }
-  }, [rowOf, scrollToSpan]);
+  }, [rowOf, scrollToSpan, selected, tab]);
 
   const select = (i: number) => setParams({ span: i >= 0 ? trace.spans[i].spanId : undefined }, false);
   const matchPos = selected >= 0 ? matches.indexOf(selected) : -1;
@@ -222,14 +247,52 @@ function Waterfall({
     pendingScroll.current = i;
     setParams({ span: trace.spans[i].spanId });
   };
-  const gotoRef = useRef(gotoMatch);
-  gotoRef.current = gotoMatch;
+  const stepSpan = (dir: 1 | -1) => {
+    if (!rows.length) return;
+    const r = selected >= 0 ? rowOf(selected) : -1;
+    const next = rows[Math.min(rows.length - 1, Math.max(0, r + dir))];
+    pendingScroll.current = next;
+    setParams({ span: trace.spans[next].spanId });
+  };
+  const keysRef = useRef(new Map<string, () => void>());
+  keysRef.current = new Map<string, () => void>([
+    ['n', () => gotoMatch(1)],
+    ['N', () => gotoMatch(-1)],
+    ['j', () => stepSpan(1)],
+    ['k', () => stepSpan(-1)],
+    ['/', () => findInput.current?.focus()],
+    ['+', () => setWin(zoomBy(win, 0.5, trace.duration))],
+    ['=', () => setWin(zoomBy(win, 0.5, trace.duration))],
+    ['-', () => setWin(zoomBy(win, 2, trace.duration))],
+    ['0', () => setWin({ from: 0, to: trace.duration })],
+    ['ArrowLeft', () => setWin(pan(win, -0.25, trace.duration))],
+    ['ArrowRight', () => setWin(pan(win, 0.25, trace.duration))],
+    [
+      'z',
+      () => {
+        if (selected >= 0) {
+          const sp = trace.spans[selected];
+          setWin({ from: sp.start, to: sp.start + Math.max(sp.duration, 1) });
+        }
+      },
+    ],
+    ['?', () => setHelp((h) => !h)],
+    ['Escape', () => (help ? setHelp(false) : select(-1))],
+    ['1', () => setParams({ tab: undefined })],
+    ['2', () => setParams({ tab: 'table' })],
+    ['3', () => setParams({ tab: 'stats' })],
+    ['4', () => setParams({ tab: 'flame' })],
+  ]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
-      if (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA') return;
-      if (e.key === 'n') gotoRef.current(1);
-      else if (e.key === 'N') gotoRef.current(-1);
+      if (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const handled = keysRef.current.get(e.key);
+      if (handled) {
+        e.preventDefault();
+        handled();
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -278,6 +341,7 @@ function Waterfall({
         logs={logsBySpan.get(trace.spans[i].spanId)}
         onSelect={selectRef}
         onToggle={toggleRef}
+        win={win}
       />,
     );
   }
@@ -293,7 +357,7 @@ function Waterfall({
             <code data-testid="trace-id">{trace.traceId}</code> · {fmtTime(startMs, true)} ·{' '}
             <b>{fmtDurNs(trace.duration)}</b> · <span data-testid="span-count">{trace.spans.length}</span> spans ·{' '}
             {trace.services.length} services · {errors ? <span className="err">{errors} errors</span> : 'no errors'} ·{' '}
-            {logs ? `${logs.length} logs` : 'logs…'}
+            <TraceLogCount trace={trace} logs={logs} complete={logsComplete} />
           </div>
         </div>
         <DecisionBadge decision={decision} />
@@ -308,6 +372,7 @@ function Waterfall({
           }}
         >
           <input
+            ref={findInput}
             aria-label="find in trace"
             placeholder="Find: text, key=value, span id"
             value={findText}
@@ -351,27 +416,36 @@ function Waterfall({
           depth 2
         </button>
       </div>
+      <TraceTabs tab={tab} raw={raw} trace={trace} onHelp={() => setHelp(true)} />
       <Minimap
         trace={trace}
         rows={rows}
         scrollTop={scrollTop}
         viewH={viewH}
+        win={win}
+        onZoom={setWin}
         onJump={(y) => {
           if (scroller.current) scroller.current.scrollTop = y;
         }}
       />
       <div className="trace-body">
-        <div className="wf-scroll" ref={scroller} onScroll={onScroll} data-testid="waterfall">
-          <div className="wf-inner" style={{ height: rows.length * ROW_H }}>
-            {items}
+        {tab === 'waterfall' ? (
+          <div className="wf-scroll" ref={scroller} onScroll={onScroll} data-testid="waterfall">
+            <Ruler win={win} onZoom={setWin} onReset={() => setWin({ from: 0, to: trace.duration })} nameWidth="38%" />
+            <div className="wf-inner" style={{ height: rows.length * ROW_H }}>
+              {items}
+            </div>
           </div>
-        </div>
+        ) : (
+          <TabBody tab={tab} trace={trace} selected={selected} onSelect={(i) => select(i)} win={win} onZoom={setWin} />
+        )}
         {selected >= 0 ? (
           <SpanDetails
             trace={trace}
             index={selected}
             logs={logsBySpan.get(trace.spans[selected].spanId) ?? []}
             logsLoaded={logs !== null}
+            logsComplete={logsComplete}
             onSelect={(i) => {
               reveal(i);
               pendingScroll.current = i;
@@ -388,6 +462,7 @@ function Waterfall({
           </div>
         ) : null}
       </div>
+      {help ? <KeyHelp onClose={() => setHelp(false)} /> : null}
     </div>
   );
 }
@@ -404,13 +479,28 @@ interface RowProps {
   logs: LogLine[] | undefined;
   onSelect: { current: (i: number) => void };
   onToggle: { current: (i: number) => void };
+  win: TimeWindow;
 }
 
 /** One waterfall row; memoised so scrolling re-renders only the rows that enter the window. */
-const Row = memo(function Row({ trace, i, r, selected, match, cp, collapsed, logs, onSelect, onToggle }: RowProps) {
+const Row = memo(function Row({
+  trace,
+  i,
+  r,
+  selected,
+  match,
+  cp,
+  collapsed,
+  logs,
+  onSelect,
+  onToggle,
+  win,
+}: RowProps) {
   const s = trace.spans[i];
-  const left = trace.duration ? (s.start / trace.duration) * 100 : 0;
-  const width = trace.duration ? Math.max((s.duration / trace.duration) * 100, 0.15) : 100;
+  const bar = trace.duration ? barGeometry(s.start, s.duration, win) : { left: 0, width: 100 };
+  const left = bar?.left ?? 0;
+  const width = bar?.width ?? 0;
+  const winLen = win.to - win.from || 1;
   const cls = [
     'wf-row',
     selected ? 'selected' : '',
@@ -449,29 +539,36 @@ const Row = memo(function Row({ trace, i, r, selected, match, cp, collapsed, log
         {collapsed ? <span className="wf-hidden">+{countDescendants(trace, i)}</span> : null}
       </div>
       <div className="wf-timeline">
-        <div
-          className="wf-bar"
-          style={{
-            left: `${left}%`,
-            width: `${width}%`,
-            background: s.error ? 'var(--error)' : serviceColor(s.service),
-          }}
-        />
+        {bar ? (
+          <div
+            className="wf-bar"
+            style={{
+              left: `${left}%`,
+              width: `${width}%`,
+              background: s.error ? 'var(--error)' : serviceColor(s.service),
+            }}
+          />
+        ) : null}
         {logs?.map((l, k) => {
-          const at = trace.duration ? (Number(BigInt(l.timeUnixNano) - trace.startNs) / trace.duration) * 100 : left;
+          const at = trace.duration
+            ? ((Number(BigInt(l.timeUnixNano) - trace.startNs) - win.from) / winLen) * 100
+            : left;
+          if (at < 0 || at > 100) return null;
           return (
             <span
               // biome-ignore lint/suspicious/noArrayIndexKey: markers have no identity of their own
               key={k}
               className={`wf-log sev-${l.severityNumber >= 17 ? 'error' : l.severityNumber >= 13 ? 'warn' : 'info'}`}
-              style={{ left: `${Math.min(Math.max(at, 0), 100)}%` }}
+              style={{ left: `${at}%` }}
               title={`log: ${typeof l.body === 'string' ? l.body : ''}`}
             />
           );
         })}
-        <span className="wf-dur" style={durStyle(left, width)}>
-          {fmtDurNs(s.duration)}
-        </span>
+        {bar ? (
+          <span className="wf-dur" style={durStyle(left, width)}>
+            {fmtDurNs(s.duration)}
+          </span>
+        ) : null}
       </div>
     </div>
   );

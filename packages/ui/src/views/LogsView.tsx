@@ -1,7 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { bodyText, getJson, type LogLine } from '../api';
-import { HowToSend, Loading, Problem } from '../components';
+import { HowToSend, Loading } from '../components';
+import { RequestProblem } from '../errors';
 import { fmtTime, SEVERITIES, SEVERITY_MIN, severityClass, timeRange } from '../format';
+import { LogDetails } from '../logs/LogDetails';
+import { fetchLogPage, logKey } from '../logs/paging';
 import { linkClick, setParams } from '../router';
 import { StackedBars } from './charts';
 import { TimeRangePicker } from './TimeRange';
@@ -20,9 +23,7 @@ interface Histogram {
   buckets: ({ t: number } & Record<string, number>)[];
 }
 
-function logKey(l: LogLine): string {
-  return `${l.timeUnixNano}|${l.serviceName}|${l.spanId}|${bodyText(l.body).slice(0, 40)}`;
-}
+const PAGE = 200;
 
 export function LogsView({ params }: { params: URLSearchParams }) {
   const q = params.get('q') ?? '';
@@ -34,6 +35,9 @@ export function LogsView({ params }: { params: URLSearchParams }) {
   const live = params.get('live') === '1';
   const [paused, setPaused] = useState(false);
   const [logs, setLogs] = useState<LogLine[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [more, setMore] = useState<'idle' | 'loading' | Error>('idle');
+  const [open, setOpen] = useState<LogLine | null>(null);
   const [hist, setHist] = useState<Histogram | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [tick, setTick] = useState(0);
@@ -49,11 +53,12 @@ export function LogsView({ params }: { params: URLSearchParams }) {
     attr: attrs,
     traceId,
     spanId,
-    start: traceId ? undefined : range.start,
-    end: traceId ? undefined : range.end,
+    start: range.start,
+    end: range.end,
   };
-  // A trace's logs may be older than the default hour: widen to the last week for trace/span filters.
-  if (traceId) {
+  // A trace's logs may be older than the default hour: without an explicit range, widen to the
+  // last week for trace/span filters (links from a trace carry the trace's own range).
+  if (traceId && !(params.get('start') && params.get('end'))) {
     filters.start = Math.floor(Date.now() / 1000) - 7 * 86400;
     filters.end = Math.floor(Date.now() / 1000) + 60;
   }
@@ -71,8 +76,12 @@ export function LogsView({ params }: { params: URLSearchParams }) {
     const ac = new AbortController();
     if (!tick) setLogs(null);
     setError(null);
-    getJson<{ logs: LogLine[] }>('/api/v1/logs', { ...filters, limit: 500 }, ac.signal).then(
-      (r) => setLogs(r.logs),
+    fetchLogPage(filters, PAGE, null, ac.signal).then(
+      (r) => {
+        setLogs(r.logs);
+        setNextCursor(r.nextCursor);
+        setMore('idle');
+      },
       (e) => !ac.signal.aborted && setError(e),
     );
     getJson<Histogram>('/api/v1/logs/histogram', filters, ac.signal).then(
@@ -90,6 +99,20 @@ export function LogsView({ params }: { params: URLSearchParams }) {
 
   // Without the histogram API, bucket what was fetched.
   const histogram = hist ?? (logs ? localHistogram(logs, range.start, range.end) : null);
+  // The histogram counts every match in the range: the list says how much of it it shows.
+  const total = hist ? hist.buckets.reduce((n, b) => n + SEVERITIES.reduce((m, s) => m + (b[s] ?? 0), 0), 0) : null;
+  const loadMore = () => {
+    if (!nextCursor || more === 'loading') return;
+    setMore('loading');
+    fetchLogPage(filters, PAGE, nextCursor).then(
+      (r) => {
+        setLogs((l) => [...(l ?? []), ...r.logs]);
+        setNextCursor(r.nextCursor);
+        setMore('idle');
+      },
+      (e) => setMore(e),
+    );
+  };
 
   return (
     <div>
@@ -184,7 +207,7 @@ export function LogsView({ params }: { params: URLSearchParams }) {
         />
       ) : null}
       {error ? (
-        <Problem title="Log query failed">{error.message}</Problem>
+        <RequestProblem title="Log query failed" error={error} />
       ) : logs === null ? (
         <Loading what="logs" />
       ) : logs.length === 0 ? (
@@ -194,15 +217,69 @@ export function LogsView({ params }: { params: URLSearchParams }) {
           <HowToSend what="logs in this time range" />
         )
       ) : (
-        <div data-testid="log-list">
-          <div className="muted small">
-            {logs.length} lines{logs.length >= 500 ? ' (newest 500)' : ''}
-            {live ? (paused ? ' · paused' : ' · live') : ''}
+        <div className="logs-layout">
+          <div className="log-list" data-testid="log-list">
+            <div className="muted small" data-testid="log-count">
+              showing {logs.length}
+              {total !== null && total >= logs.length ? ` of ${total}` : nextCursor ? '+' : ''} lines
+              {live ? (paused ? ' · paused' : ' · live') : ''}
+            </div>
+            {logs.map((l) => (
+              <LogRow key={logKey(l)} l={l} open={open === l} onOpen={() => setOpen(open === l ? null : l)} />
+            ))}
+            <PageFoot shown={logs.length} total={total} more={more} hasMore={nextCursor !== null} onMore={loadMore} />
           </div>
-          {logs.map((l) => (
-            <LogRow key={logKey(l)} l={l} />
-          ))}
+          {open ? <LogDetails log={open} params={params} onClose={() => setOpen(null)} /> : null}
         </div>
+      )}
+    </div>
+  );
+}
+
+/** The end of a paged list: "showing N of M" and the rest, loaded on demand or on scroll. */
+export function PageFoot({
+  shown,
+  total,
+  more,
+  hasMore,
+  onMore,
+  label = 'older',
+  auto = true,
+}: {
+  shown: number;
+  total: number | null;
+  more: 'idle' | 'loading' | Error;
+  hasMore: boolean;
+  onMore: () => void;
+  label?: string;
+  /** Load the next page when the footer scrolls into view. */
+  auto?: boolean;
+}) {
+  const sentinel = useRef<HTMLDivElement>(null);
+  const onMoreRef = useRef(onMore);
+  onMoreRef.current = onMore;
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !hasMore || !auto) return;
+    const io = new IntersectionObserver((e) => e.some((x) => x.isIntersecting) && onMoreRef.current());
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasMore, auto]);
+  return (
+    <div className="page-foot" ref={sentinel} data-testid="page-foot">
+      {hasMore ? (
+        <>
+          <span>
+            showing {shown}
+            {total !== null && total >= shown ? ` of ${total}` : ''}
+          </span>
+          <button type="button" onClick={onMore} disabled={more === 'loading'} data-testid="load-more">
+            {more === 'loading' ? 'loading…' : `load ${label}`}
+          </button>
+          {more instanceof Error ? <span className="err">{more.message}</span> : null}
+        </>
+      ) : (
+        <span data-testid="list-complete">all {shown} shown</span>
       )}
     </div>
   );
@@ -221,7 +298,7 @@ function localHistogram(logs: LogLine[], start: number, end: number): Histogram 
   return { step, buckets };
 }
 
-function LogRow({ l, anchor }: { l: LogLine; anchor?: boolean }) {
+function LogRow({ l, anchor, open, onOpen }: { l: LogLine; anchor?: boolean; open?: boolean; onOpen?: () => void }) {
   const [ctx, setCtx] = useState<{ logs: LogLine[]; anchorIndex: number } | 'loading' | null>(null);
   const ms = Number(BigInt(l.timeUnixNano) / 1_000_000n);
   const sc = severityClass(l.severityNumber);
@@ -253,11 +330,27 @@ function LogRow({ l, anchor }: { l: LogLine; anchor?: boolean }) {
   };
   return (
     <>
-      <div className={`log-row sev-${sc} ${anchor ? 'anchor' : ''}`} data-testid="log-row">
-        <span className="muted">{fmtTime(ms, true)}</span>
+      <div className={`log-row sev-${sc} ${anchor ? 'anchor' : ''} ${open ? 'open' : ''}`} data-testid="log-row">
+        <span className="muted" title={fmtTime(ms, true)}>
+          <span className="log-date">{fmtTime(ms, true).slice(0, 11)}</span>
+          {fmtTime(ms)}
+        </span>
         <span className={`sevtag ${sc}`}>{l.severityText || sc.toUpperCase()}</span>
         <span>{l.serviceName}</span>
-        <span className="body">{bodyText(l.body)}</span>
+        {onOpen ? (
+          <button
+            type="button"
+            className="body linkish-plain"
+            onClick={onOpen}
+            aria-expanded={open}
+            title="open this log line"
+            data-testid="log-open"
+          >
+            {bodyText(l.body)}
+          </button>
+        ) : (
+          <span className="body">{bodyText(l.body)}</span>
+        )}
         <span>
           {l.traceId ? (
             <a

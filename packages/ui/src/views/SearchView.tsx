@@ -2,10 +2,12 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, getJson, type TraceSummary } from '../api';
 import { HowToSend, Loading, Problem } from '../components';
 import { fmtDurNs, fmtTime, nsToMs, timeRange } from '../format';
-import { linkClick, navigate, setParams } from '../router';
+import { linkClick, navigate, setParams, withParams } from '../router';
 import { serviceColor } from '../trace/colors';
 import { Scatter } from './charts';
 import { TimeRangePicker } from './TimeRange';
+
+const RERUN = 'tracehouse:rerun-search';
 
 interface TagScopes {
   scopes: { name: string; tags: string[] }[];
@@ -18,7 +20,13 @@ export function SearchView({ params }: { params: URLSearchParams }) {
   const { start, end } = timeRange(params);
   const [result, setResult] = useState<TraceSummary[] | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
-  const key = `${q}|${recent}|${limit}|${params.get('since')}|${params.get('start')}|${params.get('end')}`;
+  const [runs, setRuns] = useState(0);
+  useEffect(() => {
+    const again = () => setRuns((n) => n + 1);
+    addEventListener(RERUN, again);
+    return () => removeEventListener(RERUN, again);
+  }, []);
+  const key = `${q}|${recent}|${limit}|${params.get('since')}|${params.get('start')}|${params.get('end')}|${runs}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the key lists what the query depends on
   useEffect(() => {
     const ac = new AbortController();
@@ -158,7 +166,7 @@ function Results({ traces }: { traces: TraceSummary[] }) {
                   )}
                   {t.source === 'recent' ? <span className="badge recent">recent</span> : null}
                 </td>
-                <td>
+                <td className="trace-id-cell" title={t.traceId}>
                   <code>{t.traceId}</code>
                 </td>
               </tr>
@@ -259,7 +267,10 @@ function QueryBox({ q }: { q: string }) {
   };
   const run = (v = text) => {
     setSugg(null);
-    setParams({ q: v.trim() === '{}' ? undefined : v.trim() }, false);
+    const next = withParams({ q: v.trim() === '{}' ? undefined : v.trim() });
+    // The same query again means "run it again" (new data may have arrived).
+    if (next === location.pathname + location.search) dispatchEvent(new Event(RERUN));
+    else navigate(next);
   };
 
   return (

@@ -1,11 +1,38 @@
 import { useEffect, useState } from 'react';
-import { ApiError, bodyText, getJson, type TimelineItem } from '../api';
-import { Loading, Problem } from '../components';
+import { bodyText, getJson, type TimelineItem } from '../api';
+import { Loading } from '../components';
+import { RequestProblem } from '../errors';
 import { fmtDurNs, fmtTime, nsToMs, severityClass, timeRange } from '../format';
 import { linkClick, setParams } from '../router';
 import { serviceColor } from '../trace/colors';
 import { Scatter } from './charts';
+import { PageFoot } from './LogsView';
 import { TimeRangePicker } from './TimeRange';
+
+const PAGE = 200;
+
+/** enduser.id values seen on spans (the search autocomplete's rollup), for the id box. */
+function useEnduserIds(prefix: string): string[] {
+  const [values, setValues] = useState<string[]>([]);
+  useEffect(() => {
+    const ac = new AbortController();
+    const t = setTimeout(() => {
+      getJson<{ tagValues: { value: string }[] }>(
+        '/api/v1/search/tag/.enduser.id/values',
+        { q: prefix.trim(), limit: 50 },
+        ac.signal,
+      ).then(
+        (r) => setValues(r.tagValues.map((v) => v.value)),
+        () => {},
+      );
+    }, 150);
+    return () => {
+      clearTimeout(t);
+      ac.abort();
+    };
+  }, [prefix]);
+  return values;
+}
 
 export function UsersView({ params }: { params: URLSearchParams }) {
   const id = params.get('id') ?? '';
@@ -13,24 +40,46 @@ export function UsersView({ params }: { params: URLSearchParams }) {
   useEffect(() => setText(id), [id]);
   const { start, end } = timeRange(params);
   const [items, setItems] = useState<TimelineItem[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [more, setMore] = useState<'idle' | 'loading' | Error>('idle');
   const [error, setError] = useState<Error | null>(null);
+  const suggestions = useEnduserIds(text);
   const key = `${id}|${start - (start % 60)}|${params.get('since')}`;
+  const page = (cursor: string | null, signal?: AbortSignal) =>
+    getJson<{ items: TimelineItem[]; nextCursor?: string | null }>(
+      `/api/v1/users/${encodeURIComponent(id)}/timeline`,
+      { start, end, limit: PAGE, cursor },
+      signal,
+    );
   // biome-ignore lint/correctness/useExhaustiveDependencies: key lists the inputs
   useEffect(() => {
     if (!id) return;
     const ac = new AbortController();
     setItems(null);
     setError(null);
-    getJson<{ items: TimelineItem[] }>(
-      `/api/v1/users/${encodeURIComponent(id)}/timeline`,
-      { start, end, limit: 500 },
-      ac.signal,
-    ).then(
-      (r) => setItems(r.items),
+    page(null, ac.signal).then(
+      (r) => {
+        setItems(r.items);
+        setNextCursor(r.nextCursor ?? null);
+        setMore('idle');
+      },
       (e) => !ac.signal.aborted && setError(e),
     );
     return () => ac.abort();
   }, [key]);
+  // Pages come newest first: an older page goes before what is shown.
+  const loadOlder = () => {
+    if (!nextCursor || more === 'loading') return;
+    setMore('loading');
+    page(nextCursor).then(
+      (r) => {
+        setItems((cur) => [...r.items, ...(cur ?? [])]);
+        setNextCursor(r.nextCursor ?? null);
+        setMore('idle');
+      },
+      (e) => setMore(e),
+    );
+  };
   return (
     <div>
       <form
@@ -44,10 +93,17 @@ export function UsersView({ params }: { params: URLSearchParams }) {
           aria-label="enduser.id"
           data-testid="user-id"
           placeholder="enduser.id, e.g. user-42"
+          list="enduser-ids"
+          autoComplete="off"
           value={text}
           onChange={(e) => setText(e.target.value)}
           style={{ width: 280 }}
         />
+        <datalist id="enduser-ids" data-testid="enduser-ids">
+          {suggestions.map((v) => (
+            <option key={v} value={v} />
+          ))}
+        </datalist>
         <button type="submit">Show timeline</button>
         <TimeRangePicker params={params} />
       </form>
@@ -57,17 +113,24 @@ export function UsersView({ params }: { params: URLSearchParams }) {
           SDK sets the <code>enduser.id</code> attribute (for example from baggage).
         </div>
       ) : error ? (
-        error instanceof ApiError && error.status === 404 ? (
-          <Problem title="User timelines are not available on this server yet">{error.message}</Problem>
-        ) : (
-          <Problem title="Could not load the timeline">{error.message}</Problem>
-        )
+        <RequestProblem title="Could not load the timeline" error={error} />
       ) : items === null ? (
         <Loading what={`timeline of ${id}`} />
       ) : items.length === 0 ? (
         <div className="empty">No traces or logs for user {id} in this time range.</div>
       ) : (
-        <Timeline items={items} />
+        <>
+          <PageFoot
+            shown={items.length}
+            total={null}
+            more={more}
+            hasMore={nextCursor !== null}
+            onMore={loadOlder}
+            label="older"
+            auto={false}
+          />
+          <Timeline items={items} />
+        </>
       )}
     </div>
   );

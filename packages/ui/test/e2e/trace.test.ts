@@ -190,9 +190,12 @@ describe('trace and logs views in a browser', () => {
     assert.match((await page.textContent('.problem'))!, /not found/);
     await page.goto(`${server.urls.api}/logs?since=15m&start=1000&end=2000`);
     await page.waitForSelector('[data-testid="empty-state"]');
-    assert.match(
-      (await page.textContent('[data-testid="empty-state"]'))!,
-      /OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/[^:]+:4318/,
+    // This server's own OTLP/HTTP port (random in tests), not the default 4318.
+    const port = new URL(server.urls.otlpHttp).port;
+    await page.waitForFunction(
+      (p) =>
+        document.querySelector('[data-testid="empty-state"]')?.textContent?.includes(`ENDPOINT=http://127.0.0.1:${p}`),
+      port,
     );
   });
 
