@@ -1,4 +1,4 @@
-// Runs the node:test suites of one level (unit | integration | e2e) across all packages.
+// Runs the node:test suites of one level (unit | integration | e2e | interop) across all packages.
 // Node 20's --test does not discover .ts files by itself, so the files are listed here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';

@@ -12,4 +12,5 @@ export {
 export { OtlpDecodeError } from './errors';
 export * from './model';
 export { encodeExportResponse } from './response';
+export { encodeRetryStatus } from './rpc-status';
 export { attributesToJson, attributeToJson } from './values';

@@ -87,7 +87,16 @@ const SAMPLERS: readonly SamplerName[] = [
   'parentbased_traceidratio',
 ];
 
-export function resolveConfig(options: TracehouseOptions, env: Env, newInstanceId: () => string): ResolvedConfig {
+/**
+ * `packageVersion` is asked only when neither options nor env give `service.version` (it reads
+ * the service's package.json).
+ */
+export function resolveConfig(
+  options: TracehouseOptions,
+  env: Env,
+  newInstanceId: () => string,
+  packageVersion: () => string | undefined = () => undefined,
+): ResolvedConfig {
   const warnings: string[] = [];
   const exports: Partial<Record<Signal, SignalExport>> = {};
   for (const signal of SIGNALS) {
@@ -103,7 +112,7 @@ export function resolveConfig(options: TracehouseOptions, env: Env, newInstanceI
     enabled: disabledReason === undefined,
     disabledReason,
     exports,
-    resourceAttributes: resolveResourceAttributes(options, env, newInstanceId),
+    resourceAttributes: resolveResourceAttributes(options, env, newInstanceId, packageVersion),
     sampler: resolveSampler(options, env, warnings),
     baggageKeys: options.baggageKeys ?? listOr(envList(env, 'TRACEHOUSE_BAGGAGE_KEYS'), DEFAULT_BAGGAGE_KEYS),
     redaction: options.redaction ?? {},
@@ -173,6 +182,7 @@ function resolveResourceAttributes(
   options: TracehouseOptions,
   env: Env,
   newInstanceId: () => string,
+  packageVersion: () => string | undefined,
 ): Record<string, string> {
   const fromEnv = parseKeyValueList(envString(env, 'OTEL_RESOURCE_ATTRIBUTES'));
   const attributes: Record<string, string> = { ...fromEnv, ...options.resourceAttributes };
@@ -189,6 +199,7 @@ function resolveResourceAttributes(
     attributes[ATTR_SERVICE_VERSION],
     envString(env, 'npm_package_version'),
   );
+  if (!attributes[ATTR_SERVICE_VERSION]) set(ATTR_SERVICE_VERSION, packageVersion());
   set(
     ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
     options.deploymentEnvironment,

@@ -20,7 +20,7 @@ export type SpanEncoderChoice = LeanOrUpstream;
 export interface TracehouseOptions {
   /** `service.name`; else OTEL_SERVICE_NAME, else `service.name` in OTEL_RESOURCE_ATTRIBUTES. */
   serviceName?: string;
-  /** `service.version`; else OTEL_RESOURCE_ATTRIBUTES, else npm_package_version. */
+  /** `service.version`; else OTEL_RESOURCE_ATTRIBUTES, else npm_package_version, else the service's package.json. */
   serviceVersion?: string;
   /** `deployment.environment.name`; else OTEL_RESOURCE_ATTRIBUTES, else NODE_ENV. */
   deploymentEnvironment?: string;

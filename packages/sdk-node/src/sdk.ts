@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_BAGGAGE_KEYS, resolveConfig } from './config.js';
 import type { TracehouseOptions } from './options.js';
 import type { Redactor } from './redaction.js';
+import { servicePackageVersion } from './service-package.js';
 import { installSignalHandlers } from './signals.js';
 import { type StartedSdk, startSdk } from './start.js';
 
@@ -30,7 +31,9 @@ let started: StartedSdk | undefined;
  */
 export function init(options: TracehouseOptions = {}): TracehouseSdk {
   if (current) return current;
-  const config = resolveConfig(options, process.env, randomUUID);
+  const config = resolveConfig(options, process.env, randomUUID, () =>
+    servicePackageVersion(process.argv[1], process.cwd()),
+  );
   for (const warning of config.warnings) process.emitWarning(warning, { code: 'TRACEHOUSE_CONFIG' });
   if (!config.enabled) {
     current = {

@@ -9,6 +9,7 @@ import { createPrometheusApi } from './api/prometheus/api';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { retentionSeconds, storeOptions } from './config/storeOptions';
+import { ContractMonitor } from './contract';
 import { ForwardProcessor } from './forward/forwarder';
 import { parseForwardHeaders } from './forward/headers';
 import { Admission } from './ingest/admission';
@@ -112,6 +113,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
   processors.push(...(derived?.processors ?? []));
+  const contract = config['contract.enabled'] ? ContractMonitor.fromConfig(store, config, metrics.registry) : undefined;
+  if (contract) processors.push(contract);
   const loop = new ProcessorLoop({
     processors,
     // 0 = no timer: the loop only runs when runOnce() is called (tests).
@@ -149,6 +152,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         writesFailing: () => writeHealth.failing(),
         version: VERSION,
         derived,
+        contract,
         security,
         prometheus: createPrometheusApi(store, config),
         otlp,

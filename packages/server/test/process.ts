@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Inherit stderr (benchmarks) instead of collecting it with stdout (tests). */
   inheritStderr?: boolean;
   timeoutMs?: number;
+  /** The Node binary (default: this process's), e.g. Node 22 or 24 for the runtime tests. */
+  node?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface StartOptions {
 export async function startTracehouse(dataDir: string, options: StartOptions = {}): Promise<TracehouseProcess> {
   const args = ['start', '--allow-anonymous', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0'];
   args.push('--otlp-grpc-port', '0', ...(options.sets ?? []).flatMap((s) => ['--set', s]));
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(options.node ?? process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
     cwd: ROOT,
   });

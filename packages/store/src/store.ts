@@ -2,6 +2,7 @@ import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
+import { type ContractFinding, type ContractRules, type ContractWindow, contractFindings } from './contract/findings';
 import { DashboardStore } from './dashboards/dashboardStore';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
@@ -139,6 +140,11 @@ export class Store {
   /** Values of one tag seen in a range. */
   tagValues(r: TagValuesRequest) {
     return tagValues(this.sql, r);
+  }
+
+  /** Who breaks the telemetry contract in a window (contract/findings.ts). */
+  contractFindings(window: ContractWindow, rules: ContractRules): Promise<ContractFinding[]> {
+    return contractFindings(this.sql, window, rules);
   }
 
   queryLogs(q: LogQuery): Promise<LogRecord[]> {

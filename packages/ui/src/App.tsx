@@ -7,6 +7,7 @@ import { CompareView } from './trace/CompareView';
 import { TraceFileView } from './trace/TraceFileView';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
+import { ContractView } from './views/ContractView';
 import './responsive.css';
 import { LogsView } from './views/LogsView';
 import { SearchView } from './views/SearchView';
@@ -21,6 +22,7 @@ const NAV = [
   ['/dashboards', 'Dashboards'],
   ['/users', 'End users'],
   ['/access', 'Admin'],
+  ['/contract', 'Contract'],
 ] as const;
 
 export function App() {
@@ -51,6 +53,7 @@ export function App() {
   else if (path.startsWith('/dashboards/'))
     view = <DashboardView id={decodeURIComponent(path.slice(12))} params={loc.params} />;
   else if (path === '/users') view = <UsersView params={loc.params} />;
+  else if (path === '/contract') view = <ContractView params={loc.params} />;
   else if (path === '/traces' || path === '/') view = <SearchView params={loc.params} />;
   else view = <div className="problem">No page at {path}.</div>;
   return (

@@ -175,8 +175,7 @@ describe('OTLP/JSON decoding', () => {
     assert.equal(r.StatusCode, 'Unset');
   });
 
-  it('decodes an empty body and {} as an empty request; accepts a UTF-8 BOM', () => {
-    assert.deepStrictEqual(decodeTraces(new Uint8Array(0), 'json'), { records: [], rejected: 0, rejectionMessage: '' });
+  it('decodes {} as an empty request; accepts a UTF-8 BOM', () => {
     assert.deepStrictEqual(decodeTraces(body('{}'), 'json').records, []);
     const withBom = Buffer.concat([
       Buffer.from([0xef, 0xbb, 0xbf]),
@@ -251,6 +250,10 @@ describe('OTLP/JSON decode errors name the JSON path', () => {
     throwsDecodeError(() => decodeTraces(body('[]'), 'json'), /not an object/);
     throwsDecodeError(() => decodeTraces(body('"x"'), 'json'), /not an object/);
     throwsDecodeError(() => decodeTraces(body(' '), 'json'), /malformed JSON/);
+    // An empty body is not JSON either (protobuf's empty message has no JSON counterpart).
+    throwsDecodeError(() => decodeTraces(new Uint8Array(0), 'json'), /malformed JSON/);
+    throwsDecodeError(() => decodeLogs(new Uint8Array(0), 'json'), /malformed JSON/);
+    throwsDecodeError(() => decodeMetrics(new Uint8Array(0), 'json'), /malformed JSON/);
   });
 
   it('wrong JSON types for known fields', () => {

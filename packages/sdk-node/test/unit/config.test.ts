@@ -171,3 +171,17 @@ test('HTTP instrumentation: lean by default, upstream by option or TRACEHOUSE_HT
   assert.equal(junk.httpInstrumentation, 'lean');
   assert.ok(junk.warnings.some((warning) => warning.includes('TRACEHOUSE_HTTP_INSTRUMENTATION')));
 });
+
+test('service.version falls back to the package version, asked only when nothing else sets it', () => {
+  let asked = 0;
+  const packageVersion = () => {
+    asked++;
+    return '3.4.5';
+  };
+  const fromPackage = resolveConfig({}, {}, () => 'id', packageVersion);
+  assert.equal(fromPackage.resourceAttributes['service.version'], '3.4.5');
+  assert.equal(asked, 1);
+  const fromNpm = resolveConfig({}, { npm_package_version: '0.9.0' }, () => 'id', packageVersion);
+  assert.equal(fromNpm.resourceAttributes['service.version'], '0.9.0');
+  assert.equal(asked, 1);
+});

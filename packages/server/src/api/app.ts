@@ -3,6 +3,7 @@ import { renderMetrics, wantsOpenMetrics } from '@tracehouse/derived';
 import { QueryLimitError } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
+import { contractRoutes } from '../contract';
 import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
 import { dashboardRoutes } from './dashboards';
 import type { ApiDeps } from './deps';
@@ -130,6 +131,7 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
   }
+  if (deps.contract) contractRoutes(app, deps.contract, Date.now);
   securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

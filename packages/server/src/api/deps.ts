@@ -1,6 +1,7 @@
 import type { Store } from '@tracehouse/store';
 import type { Counter } from 'prom-client';
 import type { AuthService } from '../auth/service';
+import type { ContractMonitor } from '../contract';
 import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import type { PrometheusApi } from './prometheus/api';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
+  /** The telemetry-contract report (absent when contract.enabled is false). */
+  contract?: ContractMonitor;
   /** The bound OTLP receiver ports, for the UI's empty states. */
   otlp?: OtlpEndpoints;
   /** Bounds on trace-by-id responses (native and Tempo routes). */

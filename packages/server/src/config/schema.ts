@@ -164,6 +164,24 @@ export const configKeys = {
     default: 1000,
     doc: 'how often the background processors (sampling, derived metrics) run',
   },
+  'contract.enabled': { kind: 'bool', default: true, doc: 'check the telemetry contract (GET /api/v1/contract)' },
+  'contract.interval': { kind: 'duration', default: 60_000, doc: 'how often the contract report is recomputed' },
+  'contract.window': { kind: 'duration', default: 3_600_000, doc: 'the stored telemetry each report looks at' },
+  'contract.requiredResourceAttributes': {
+    kind: 'string',
+    default: 'service.name,service.version,deployment.environment.name',
+    doc: 'resource attributes every span must carry (comma separated)',
+  },
+  'contract.correlationAttribute': {
+    kind: 'string',
+    default: 'correlation_id',
+    doc: 'attribute required on server spans and logs (empty = not checked)',
+  },
+  'contract.maxDistinctValues': {
+    kind: 'int',
+    default: 100,
+    doc: 'distinct values of a metric label, or span names of a service, above which they are high-cardinality',
+  },
   'promql.timeout': {
     kind: 'duration',
     default: 120_000,

@@ -7,7 +7,7 @@ import {
   type ServiceDefinition,
   status,
 } from '@grpc/grpc-js';
-import type { Signal } from '@tracehouse/otlp';
+import { encodeRetryStatus, type Signal } from '@tracehouse/otlp';
 import { DEFAULT_TENANT } from '@tracehouse/store';
 import type { ConnectionLimiter } from '../net/connectionLimit';
 import { BUSY_MESSAGE, type InflightBudget } from './budget';
@@ -84,7 +84,7 @@ export function createOtlpGrpcServer(receiver: Receiver, opts: OtlpGrpcOptions):
       }
       const size = call.request.length;
       if (!opts.budget.tryTake(size)) {
-        return callback({ code: status.RESOURCE_EXHAUSTED, details: BUSY_MESSAGE, metadata: retryAfter() });
+        return callback(retryable(status.RESOURCE_EXHAUSTED, BUSY_MESSAGE));
       }
       receiver.export(signal, call.request, 'protobuf', 'grpc', tenant).then((outcome) => {
         opts.budget.release(size);
@@ -95,9 +95,9 @@ export function createOtlpGrpcServer(receiver: Receiver, opts: OtlpGrpcOptions):
             return callback({ code: status.INVALID_ARGUMENT, details: outcome.message });
           case 'busy':
           case 'over_quota':
-            return callback({ code: status.RESOURCE_EXHAUSTED, details: outcome.message, metadata: retryAfter() });
+            return callback(retryable(status.RESOURCE_EXHAUSTED, outcome.message));
           case 'unavailable':
-            return callback({ code: status.UNAVAILABLE, details: outcome.message, metadata: retryAfter() });
+            return callback(retryable(status.UNAVAILABLE, outcome.message));
         }
       });
     };
@@ -122,10 +122,12 @@ function watchConnections(server: Server, connections: ConnectionLimiter): void 
   };
 }
 
-function retryAfter(): Metadata {
-  const m = new Metadata();
-  m.set('retry-after', '1');
-  return m;
+/** A status that OTLP clients retry after a second: RetryInfo in the status details, as OTLP asks. */
+function retryable(code: status, details: string) {
+  const metadata = new Metadata();
+  metadata.set('retry-after', '1');
+  metadata.set('grpc-status-details-bin', Buffer.from(encodeRetryStatus(code, details, 1)));
+  return { code, details, metadata };
 }
 
 export function bindGrpc(server: Server, address: string, credentials: ServerCredentials): Promise<number> {

@@ -33,6 +33,16 @@ describe('bad input gets a clear 4xx and stores nothing', () => {
     const body = await json.json();
     assert.equal(body.code, 3);
     assert.ok(body.message.length > 0);
+    for (const path of ['/v1/traces', '/v1/logs', '/v1/metrics']) {
+      const empty = await post(path, '', { 'content-type': 'application/json' });
+      assert.equal(empty.status, 400, `empty JSON body on ${path}`);
+      assert.match((await empty.json()).message, /malformed JSON/);
+    }
+    // An empty protobuf body is a valid, empty request.
+    assert.equal(
+      (await post('/v1/traces', new Uint8Array(0), { 'content-type': 'application/x-protobuf' })).status,
+      200,
+    );
     assert.equal(await storedSpans(), before);
   });
 

@@ -16,9 +16,11 @@ export interface JsonEnvelopeNames {
 
 const decoder = new TextDecoder();
 
-/** The request object of a JSON body; null for an empty body (a valid, empty request). */
-export function parseJsonBody(body: Uint8Array): JsonObject | null {
-  if (body.length === 0) return null;
+/**
+ * The request object of a JSON body. An empty body is not JSON, so it is malformed like any
+ * other invalid JSON (unlike protobuf, where zero bytes encode an empty request).
+ */
+export function parseJsonBody(body: Uint8Array): JsonObject {
   let parsed: unknown;
   try {
     parsed = JSON.parse(decoder.decode(body));
@@ -31,12 +33,11 @@ export function parseJsonBody(body: Uint8Array): JsonObject | null {
 
 /** Walks the resource_x -> scope_x -> items envelope that all three signals share. */
 export function readJsonEnvelope(
-  root: JsonObject | null,
+  root: JsonObject,
   names: JsonEnvelopeNames,
   slot: ValueSlot,
   readItem: JsonItemReader,
 ): void {
-  if (root === null) return;
   const [resourcesKey, resourcesSnake] = names.resources;
   const resources = getArray(root, '$', resourcesKey, resourcesSnake);
   for (let i = 0; i < resources.length; i++) {

@@ -1,0 +1,2 @@
+export { ContractMonitor, type ContractReport, type ContractViolation } from './monitor';
+export { contractRoutes } from './routes';

@@ -1,0 +1,69 @@
+// tracehouse and @tracehouse/node on Node 22 and 24 (the CI's own Node is 20): the server starts,
+// ingests the Go and JS 3.x clients' signal sets over OTLP/gRPC, OTLP/HTTP protobuf and JSON and
+// answers the queries; the SDK's own unit and integration suites pass on each version.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { startTracehouse } from '../process';
+import { runJson, start } from './support/run';
+import { assertSignalSet, type EmittedIds, type Get } from './support/signal-set';
+import { INTEROP_DIR, requireTool, toolchain } from './support/toolchain';
+
+const ROOT = join(INTEROP_DIR, '../../../..');
+const SDK_TESTS = ['unit', 'integration'].flatMap((level) => {
+  const dir = join(ROOT, 'packages/sdk-node/test', level);
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => join(dir, name));
+});
+
+for (const major of [22, 24] as const) {
+  describe(`Node ${major}`, () => {
+    test('tracehouse starts, ingests every OTLP protocol and answers queries', async (t) => {
+      const node = requireTool(toolchain.node(major));
+      const dataDir = mkdtempSync(join(tmpdir(), `tracehouse-node${major}-`));
+      const server = await startTracehouse(dataDir, { node });
+      try {
+        const get: Get = async (path) => {
+          const res = await fetch(server.api + path);
+          const text = await res.text();
+          return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+        };
+        copyFileSync(join(INTEROP_DIR, 'node/client.mjs'), join(requireTool(toolchain.js3Dir), 'client.mjs'));
+        const runs: [string, string[], string, boolean][] = [
+          [toolchain.goClient, ['emit', 'grpc', `http://${server.otlpGrpc}`], 'grpc', true],
+          [toolchain.goClient, ['emit', 'http/protobuf', server.otlpHttp], 'http/protobuf', true],
+          [node, [join(toolchain.js3Dir, 'client.mjs'), 'emit', 'http/json', server.otlpHttp], 'http/json', false],
+        ];
+        for (const [command, args, protocol, int64] of runs) {
+          const service = `node${major}-server-${protocol.replace('/', '-')}`;
+          const ids = await runJson<EmittedIds>(requireTool(command), [...args, service]);
+          await assertSignalSet(get, service, ids, { int64 });
+        }
+        t.diagnostic(
+          `interop: tracehouse on Node ${major}: started, ingested grpc + http/protobuf + http/json, queries equal`,
+        );
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exited;
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    test('@tracehouse/node passes its unit and integration suites', async (t) => {
+      const node = requireTool(toolchain.node(major));
+      // Without NODE_TEST_CONTEXT (set by the runner of this file) the child reports in TAP, not
+      // through this runner's private channel.
+      const env = { NODE_TEST_CONTEXT: undefined };
+      const args = ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', ...SDK_TESTS];
+      const run = start(node, args, { cwd: ROOT, env });
+      const code = await run.exited;
+      assert.equal(code, 0, run.output().slice(-4000));
+      const pass = Number(/# pass (\d+)/.exec(run.output())?.[1]);
+      assert.ok(pass > 0, 'the suites ran');
+      t.diagnostic(`interop: @tracehouse/node on Node ${major}: ${pass} tests pass`);
+    });
+  });
+}
