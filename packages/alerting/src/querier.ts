@@ -1,0 +1,19 @@
+import type { Labels } from './labels';
+
+/** One element of an instant vector (or a scalar, with no labels). */
+export interface Sample {
+  labels: Labels;
+  value: number;
+}
+
+/**
+ * Evaluates a PromQL expression at one instant for one tenant: the only thing rule evaluation
+ * needs from the query engine. A scalar result is one sample without labels; a string result
+ * is an error.
+ */
+export interface InstantQuerier {
+  query(expr: string, at: Date, tenant: string): Promise<Sample[]>;
+}
+
+/** Checks an expression's syntax at load time; returns the parser's message, or null when it parses. */
+export type ExpressionChecker = (expr: string) => string | null;
