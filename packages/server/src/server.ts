@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { AuthStore, Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
+import { loadRules } from './alerting/load';
+import { type Alerting, startAlerting } from './alerting/setup';
 import { createApi } from './api/app';
 import { IngestRedaction } from './auth/redaction';
 import { AuthService, isLoopback } from './auth/service';
@@ -28,6 +30,8 @@ export interface RunningServer {
   access: string;
   /** The one loop of background processors (sampling, derived metrics); tests call `runOnce()` with a fake clock. */
   processors: ProcessorLoop;
+  /** Rule evaluation and alert delivery (absent when no rules or SLOs are configured). */
+  alerting?: Alerting;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
 }
@@ -35,8 +39,10 @@ export interface RunningServer {
 const seconds = (ms: number) => ms / 1000;
 
 export interface ServerOptions {
-  /** The processors' clock (default Date.now). */
+  /** The processors' and rule evaluation's clock (default Date.now). */
   clock?: Clock;
+  /** false: rule groups are not evaluated on timers (tests call alerting.manager.evaluateAll()). */
+  alertingTimers?: boolean;
 }
 
 /** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API, background processors. */
@@ -48,6 +54,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const metrics = new SelfMetrics();
   // Before the store opens: a bad pattern fails the start without anything to clean up.
   const redaction = IngestRedaction.fromConfig(config, metrics.registry);
+  // So is a bad rule file or SLO: the message names the file, line and problem.
+  const rules = loadRules(config);
   const store = await Store.open({
     dataDir: config['storage.dataDir'],
     url: config['storage.clickhouseUrl'] || undefined,
@@ -118,6 +126,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
+  let alerting: Alerting | undefined;
   try {
     const security = {
       auth,
@@ -130,7 +139,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     };
     api = await createApi(
-      { store, metrics, isReady: () => ready, version: VERSION, derived, security },
+      { store, metrics, isReady: () => ready, version: VERSION, derived, security, alerting: () => alerting },
       tls ?? undefined,
     );
     await api.listen({ host, port: config['server.port'] });
@@ -151,6 +160,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       return tenant;
     });
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
+    const apiAddress = api.server.address() as AddressInfo;
+    if (rules.groups.length > 0)
+      alerting = await startAlerting({
+        config,
+        rules,
+        store,
+        derived: derived?.store,
+        registry: metrics.registry,
+        source: null,
+        apiUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${apiAddress.port}`,
+        clock: options.clock,
+        start: options.alertingTimers !== false,
+      });
     ready = true;
     if (config['processor.interval'] > 0) loop.start();
 
@@ -163,6 +185,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     return {
       store,
       processors: loop,
+      alerting,
       urls: {
         api: apiUrl,
         otlpHttp: `${scheme}://${urlHost}:${httpPort}`,
@@ -179,6 +202,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
             new Promise<void>((r) => grpc!.tryShutdown(() => r())),
             api!.close(),
             loop.stop(),
+            alerting?.stop(),
           ]);
           await auth.close();
           await store.close();
@@ -187,6 +211,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     };
   } catch (err) {
+    await alerting?.stop();
     await loop.stop();
     await auth.close();
     otlpHttp?.close();

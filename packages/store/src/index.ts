@@ -1,4 +1,11 @@
 // Public surface of @tracehouse/store.
+export {
+  AlertingStore,
+  type RecordedRow,
+  type RecordedSelect,
+  type RecordedSeries,
+  type StoredAlert,
+} from './alerting/alertStore';
 export { type AuditEntry, AuthStore, type SessionRow, type TokenRow, type UserRow } from './auth/authStore';
 export { type OldestData, OpsQueries, type SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';

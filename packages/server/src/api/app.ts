@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import { wantsOpenMetrics } from '@tracehouse/pipeline';
 import { QueryLimitError, type Store } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AlertingService } from '../alerting/service';
 import { type SecurityDeps, securityRoutes } from '../auth/deps';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
 import type { Derived } from '../processor/derived';
@@ -9,9 +10,11 @@ import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { prometheusAlertingRoutes } from './prometheusAlerting';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { serviceGraphRoutes } from './serviceGraph';
+import { sloRoutes } from './slos';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
@@ -28,6 +31,8 @@ export interface ApiDeps {
   security: SecurityDeps;
   /** Span metrics and service graph (absent when derived.enabled is false). */
   derived?: Derived;
+  /** Rules, alerts and SLOs (started after the API listens; undefined when none are configured). */
+  alerting?: () => AlertingService | undefined;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -109,6 +114,8 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);
   }
+  prometheusAlertingRoutes(app, () => deps.alerting?.());
+  sloRoutes(app, () => deps.alerting?.());
   securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,3 +1,4 @@
+import { alertStateSql, recordedSeriesSql } from '../alerting/tables';
 import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
 import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
@@ -76,6 +77,11 @@ export const migrations: Migration[] = [
     version: 9,
     name: 'sessions (browser sessions survive a restart)',
     statements: [sessionsSql],
+  },
+  {
+    version: 10,
+    name: 'alerting: alert_state (alerts survive a restart), recorded_series (recording rules)',
+    statements: [alertStateSql, recordedSeriesSql],
   },
 ];
 
