@@ -4,8 +4,10 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { AuthStore, Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { loadRules } from './alerting/load';
+import { recordedSeries } from './alerting/querier';
 import { type Alerting, startAlerting } from './alerting/setup';
 import { createApi } from './api/app';
+import { createPrometheusApi } from './api/prometheus/api';
 import { IngestRedaction } from './auth/redaction';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
@@ -127,6 +129,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
   let alerting: Alerting | undefined;
+  // PromQL over the stored and derived metrics, and the recording rules' series.
+  const recorded = recordedSeries(store, rules);
+  const prometheus = createPrometheusApi(store, config, Date.now, recorded?.wrap);
   try {
     const security = {
       auth,
@@ -139,7 +144,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     };
     api = await createApi(
-      { store, metrics, isReady: () => ready, version: VERSION, derived, security, alerting: () => alerting },
+      {
+        store,
+        metrics,
+        isReady: () => ready,
+        version: VERSION,
+        derived,
+        security,
+        prometheus,
+        alerting: () => alerting,
+      },
       tls ?? undefined,
     );
     await api.listen({ host, port: config['server.port'] });
@@ -168,7 +182,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         store,
         derived: derived?.store,
         registry: metrics.registry,
-        source: null,
+        engine: (tenant) => prometheus.engine(tenant),
         apiUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${apiAddress.port}`,
         clock: options.clock,
         start: options.alertingTimers !== false,

@@ -10,6 +10,8 @@ export { type AuditEntry, AuthStore, type SessionRow, type TokenRow, type UserRo
 export { type OldestData, OpsQueries, type SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, Sql } from './client';
 export * from './derived/index';
+export { type MetricMetadata, type NameFilter, PromStore, type PromStoreOptions } from './prometheus/promStore';
+export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export {
   CursorError,
   type LogBucket,

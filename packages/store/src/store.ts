@@ -1,5 +1,6 @@
 import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { type ConnectOptions, Sql } from './client';
+import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, queryLogs } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
 import { getTrace } from './read/traces';
@@ -104,6 +105,11 @@ export class Store {
 
   queryMetrics(q: MetricQuery): Promise<MetricBatch> {
     return queryMetrics(this.sql, q);
+  }
+
+  /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
+  prometheus(options: PromStoreOptions): PromStore {
+    return new PromStore(this.sql, options);
   }
 
   async tableStats(): Promise<TableStats[]> {

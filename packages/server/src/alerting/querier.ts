@@ -1,9 +1,8 @@
 import type { InstantQuerier, Sample } from '@tracehouse/alerting';
-import { Engine, matches, type SelectRequest, type Series, type SeriesSource } from '@tracehouse/promql';
-import type { AlertingStore } from '@tracehouse/store';
-
-/** The series a tenant's queries read: the stored and derived metrics (the engine's store source). */
-export type TenantSource = (tenant: string) => SeriesSource;
+import { type Engine, matches, type SelectRequest, type Series, type SeriesSource } from '@tracehouse/promql';
+import { AlertingStore, type Store } from '@tracehouse/store';
+import type { SourceWrapper } from '../api/prometheus/api';
+import type { LoadedRules } from './load';
 
 /**
  * Recording rules' series, read from `recorded_series`. Only selectors that can match one of
@@ -30,7 +29,7 @@ export class RecordedSource implements SeriesSource {
 /** A selector of a recorded name reads the recorded table only; anything else reads both. */
 class CompositeSource implements SeriesSource {
   constructor(
-    private readonly base: SeriesSource | null,
+    private readonly base: SeriesSource,
     private readonly recorded: RecordedSource,
     private readonly recordedNames: ReadonlySet<string>,
   ) {}
@@ -38,34 +37,40 @@ class CompositeSource implements SeriesSource {
   async select(req: SelectRequest): Promise<Series[]> {
     const name = req.matchers.find((m) => m.name === '__name__' && m.type === '=');
     if (name && this.recordedNames.has(name.value)) return this.recorded.select(req);
-    const [a, b] = await Promise.all([
-      this.base ? this.base.select(req) : Promise.resolve([]),
-      this.recorded.select(req),
-    ]);
+    const [a, b] = await Promise.all([this.base.select(req), this.recorded.select(req)]);
     return b.length === 0 ? a : [...a, ...b];
   }
 }
 
-/** Rules evaluate on the PromQL engine over the tenant's series plus the recorded ones. */
+/**
+ * The recording rules' series as part of every tenant's series (for rules and the /prometheus
+ * query API alike); undefined when no rule records anything.
+ */
+export function recordedSeries(
+  store: Store,
+  rules: LoadedRules,
+): { wrap: SourceWrapper; names: Set<string> } | undefined {
+  const names = new Set(
+    rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.kind === 'recording' ? [r.record] : []))),
+  );
+  if (names.size === 0) return undefined;
+  const alertingStore = new AlertingStore(store.sql);
+  return {
+    names,
+    wrap: (tenant, base) => new CompositeSource(base, new RecordedSource(alertingStore, tenant, names), names),
+  };
+}
+
+/** Rules evaluate on the PromQL engine, at the rule's instant, for the rules' tenant. */
 export class EngineQuerier implements InstantQuerier {
   constructor(
-    private readonly options: {
-      store: AlertingStore;
-      base: TenantSource | null;
-      recordedNames: ReadonlySet<string>;
-      /** Per-query deadline: one slow rule must not hold the group past its interval. */
-      timeoutMs: number;
-    },
+    private readonly engine: (tenant: string) => Engine,
+    /** Per-query deadline: one slow rule must not hold its group past the interval. */
+    private readonly timeoutMs: number,
   ) {}
 
   async query(expr: string, at: Date, tenant: string): Promise<Sample[]> {
-    const { store, base, recordedNames, timeoutMs } = this.options;
-    const recorded = new RecordedSource(store, tenant, recordedNames);
-    const engine = new Engine({
-      source: new CompositeSource(base?.(tenant) ?? null, recorded, recordedNames),
-      timeoutMs,
-    });
-    const result = await engine.instantQuery(expr, at.getTime());
+    const result = await this.engine(tenant).instantQuery(expr, at.getTime(), { timeoutMs: this.timeoutMs });
     switch (result.resultType) {
       case 'vector':
         return result.result.map((s) => ({ labels: s.metric, value: s.v }));

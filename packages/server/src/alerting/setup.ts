@@ -1,3 +1,4 @@
+import type { Engine } from '@tracehouse/promql';
 import { AlertingStore, DEFAULT_TENANT, type DerivedStore, type Store } from '@tracehouse/store';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/schema';
@@ -5,7 +6,7 @@ import { TraceLinker } from './links';
 import type { LoadedRules } from './load';
 import { AlertingManager } from './manager';
 import { Notifier, notifyTargets } from './notifier';
-import { EngineQuerier, type TenantSource } from './querier';
+import { EngineQuerier } from './querier';
 import type { AlertingService } from './service';
 
 export interface Alerting extends AlertingService {
@@ -19,8 +20,8 @@ export interface AlertingDeps {
   store: Store;
   derived: DerivedStore | undefined;
   registry: Registry;
-  /** The stored and derived metrics per tenant (the PromQL engine's source); null = recorded series only. */
-  source: TenantSource | null;
+  /** A PromQL engine over a tenant's series (stored, derived and recorded). */
+  engine: (tenant: string) => Engine;
   /** Where links point when alerting.externalUrl is not set. */
   apiUrl: string;
   clock?: () => number;
@@ -86,15 +87,7 @@ export async function startAlerting(d: AlertingDeps): Promise<Alerting> {
     },
     onDropped: (url, n) => dropped.inc({ target: targetLabel(url) }, n),
   });
-  const recordedNames = new Set(
-    rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.kind === 'recording' ? [r.record] : []))),
-  );
-  const querier = new EngineQuerier({
-    store,
-    base: d.source,
-    recordedNames,
-    timeoutMs: Math.max(1000, config['alerting.evaluationInterval']),
-  });
+  const querier = new EngineQuerier(d.engine, Math.max(1000, config['alerting.evaluationInterval']));
   const manager = new AlertingManager({
     groups: rules.groups,
     querier,

@@ -10,7 +10,9 @@ import { renderMetrics } from '../telemetry/exposition';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
-import { prometheusAlertingRoutes } from './prometheusAlerting';
+import { prometheusAlertingRoutes } from './prometheus/alerting';
+import type { PrometheusApi } from './prometheus/api';
+import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { serviceGraphRoutes } from './serviceGraph';
@@ -33,6 +35,8 @@ export interface ApiDeps {
   derived?: Derived;
   /** Rules, alerts and SLOs (started after the API listens; undefined when none are configured). */
   alerting?: () => AlertingService | undefined;
+  /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
+  prometheus?: PrometheusApi;
 }
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
@@ -110,6 +114,7 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
   tagRoutes(app, deps);
   userRoutes(app, deps);
   tempoRoutes(app, deps);
+  if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
     redRoutes(app, deps.derived);
     serviceGraphRoutes(app, deps.derived);

@@ -115,6 +115,26 @@ export const configKeys = {
     default: 1000,
     doc: 'how often the background processors (sampling, derived metrics) run',
   },
+  'promql.timeout': {
+    kind: 'duration',
+    default: 120_000,
+    doc: "longest a PromQL query may run (a request's `timeout` may only shorten it)",
+  },
+  'promql.maxSamples': {
+    kind: 'int',
+    default: 50_000_000,
+    doc: 'samples one PromQL query may hold in memory (read and computed)',
+  },
+  'promql.maxSeries': {
+    kind: 'int',
+    default: 100_000,
+    doc: 'series one PromQL selector (or /series request) may select',
+  },
+  'promql.lookbackDelta': {
+    kind: 'duration',
+    default: 300_000,
+    doc: 'how far back a PromQL instant selector looks for a sample',
+  },
   'derived.enabled': { kind: 'bool', default: true, doc: 'compute span metrics and the service graph' },
   'derived.interval': {
     kind: 'duration',

@@ -1,7 +1,7 @@
 import type { Alert, GroupRule } from '@tracehouse/alerting';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AlertingService } from '../alerting/service';
-import { tenantOf } from '../auth/hook';
+import type { AlertingService } from '../../alerting/service';
+import { tenantOf } from '../../auth/hook';
 
 /**
  * Prometheus's rule and alert listing (`/api/v1/rules`, `/api/v1/alerts`), shapes as in its

@@ -1,0 +1,48 @@
+import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/pipeline';
+import { Engine, type QueryOptions, type SeriesSource } from '@tracehouse/promql';
+import type { PromStore, Store } from '@tracehouse/store';
+import type { Config } from '../../config/schema';
+import { tenantSource } from './source';
+
+/** What the /prometheus routes need: the store's Prometheus view and the engine's limits. */
+export interface PrometheusApi {
+  store: PromStore;
+  /** A PromQL engine over one tenant's series. */
+  engine(tenant: string, opts?: QueryOptions): Engine;
+  maxSeries: number;
+  timeoutMs: number;
+  now: () => number;
+}
+
+/** Adds series from elsewhere to a tenant's (the recording rules' series, from alerting). */
+export type SourceWrapper = (tenant: string, base: SeriesSource) => SeriesSource;
+
+export function createPrometheusApi(
+  store: Store,
+  config: Config,
+  now: () => number = Date.now,
+  wrap?: SourceWrapper,
+): PrometheusApi {
+  const promStore = store.prometheus({
+    derivedBoundsSeconds: LATENCY_BOUNDS_SECONDS,
+    derivedStaleMs: config['derived.staleAfter'],
+  });
+  const timeoutMs = config['promql.timeout'];
+  return {
+    store: promStore,
+    maxSeries: config['promql.maxSeries'],
+    timeoutMs,
+    now,
+    engine: (tenant, opts) => {
+      const base = tenantSource(promStore, tenant, now, Math.min(opts?.timeoutMs ?? timeoutMs, timeoutMs));
+      return new Engine({
+        source: wrap ? wrap(tenant, base) : base,
+        lookbackDeltaMs: config['promql.lookbackDelta'],
+        maxSamples: config['promql.maxSamples'],
+        maxSeries: config['promql.maxSeries'],
+        timeoutMs,
+        now,
+      });
+    },
+  };
+}

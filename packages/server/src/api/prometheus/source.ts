@@ -1,0 +1,36 @@
+import { type LabelMatcher, METRIC_NAME, matches, PromQLError, type SeriesSource } from '@tracehouse/promql';
+import { type PromStore, QueryLimitError } from '@tracehouse/store';
+
+/** A metric-name predicate from a selector's `__name__` matchers (every name when there are none). */
+export function nameFilter(matchers: readonly LabelMatcher[]): (name: string) => boolean {
+  const own = matchers.filter((m) => m.name === METRIC_NAME);
+  return (name) => own.every((m) => matches({ [METRIC_NAME]: name }, m));
+}
+
+export const labelMatchers = (matchers: readonly LabelMatcher[]) => matchers.filter((m) => m.name !== METRIC_NAME);
+
+/** The engine's view of one tenant's series in the store; store limits become execution errors. */
+export function tenantSource(store: PromStore, tenant: string, now: () => number, timeoutMs: number): SeriesSource {
+  return {
+    async select(req) {
+      try {
+        return await store.select(
+          {
+            tenant,
+            matchers: labelMatchers(req.matchers),
+            startMs: req.startMs,
+            endMs: req.endMs,
+            nowMs: now(),
+            maxSeries: req.maxSeries,
+            maxSamples: req.maxSamples,
+            timeoutMs,
+          },
+          nameFilter(req.matchers),
+        );
+      } catch (err) {
+        if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import type { OtlpFamily } from './families';
+import { LABEL_NAME_SQL } from './names';
+
+/** Prometheus's metric types, as /metadata reports them. */
+export type PromType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknown';
+
+/**
+ * One Prometheus metric name over one table: how a stored row becomes a sample of it. Rows are
+ * either cumulative values (OTLP cumulative temporality, gauges) or increments (OTLP delta
+ * temporality, the derived metrics' per-interval rows) that the reader sums into a counter.
+ */
+export interface Component {
+  name: string;
+  /** The metric family for /metadata (the name without _bucket/_sum/_count). */
+  family: string;
+  type: PromType;
+  help: string;
+  unit: string;
+  table: string;
+  final: boolean;
+  /** Row filter beyond tenant and time (bound parameters in `params`). */
+  where: string[];
+  params: Record<string, unknown>;
+  /** SQL of the row's labels, a Map(String, String) (empty values are dropped later). */
+  labels: string;
+  /** One sample per array element (buckets, quantiles): `ARRAY JOIN ... AS i` and the label it sets. */
+  expand?: { array: string; label: 'le' | 'quantile'; value: string };
+  value: string;
+  /** Row time (ms) and, for increments, the start of the interval they cover. */
+  time: string;
+  intervalStart?: string;
+  increments: boolean;
+  /** The derived metrics are served as /metrics serves them: a sample every interval while live. */
+  fill: boolean;
+}
+
+const NUMBER = 'ifNull(toFloat64(IntValue), Value)';
+
+/** job = service.namespace/service.name, instance = service.instance.id, then the point's attributes. */
+const OTLP_LABELS = `mapUpdate(
+  mapApply((k, v) -> (${LABEL_NAME_SQL}, v), Attributes),
+  map('job', if(ResourceAttributes['service.name'] = '', '',
+        if(ResourceAttributes['service.namespace'] = '', ResourceAttributes['service.name'],
+          concat(ResourceAttributes['service.namespace'], '/', ResourceAttributes['service.name']))),
+      'instance', ResourceAttributes['service.instance.id']))`;
+
+const OTLP_TIME = 'toUnixTimestamp64Milli(TimeUnix)';
+
+/** `le` of bucket i (1-based) of explicit bounds; the last bucket is +Inf. */
+const leOf = (bounds: string) => `if(i > length(${bounds}), '+Inf', toString(${bounds}[i]))`;
+
+export function otlpComponents(f: OtlpFamily): Component[] {
+  const base = {
+    family: f.baseName,
+    help: f.help,
+    unit: f.unit,
+    table: f.table,
+    final: false,
+    where: ['MetricName = {metricName:String}', 'MetricUnit = {unit:String}'],
+    params: { metricName: f.metricName, unit: f.unit },
+    labels: OTLP_LABELS,
+    time: OTLP_TIME,
+    increments: f.delta,
+    fill: false,
+  };
+  const temporality = { where: [...base.where, `AggregationTemporality = ${f.delta ? 1 : 2}`] };
+  switch (f.kind) {
+    case 'gauge':
+      return [{ ...base, name: f.baseName, type: 'gauge', value: NUMBER, increments: false }];
+    case 'counter':
+    case 'nonMonotonicSum':
+      return [
+        {
+          ...base,
+          ...temporality,
+          where: [...temporality.where, `IsMonotonic = ${f.kind === 'counter'}`],
+          name: f.baseName,
+          type: f.kind === 'counter' ? 'counter' : 'gauge',
+          value: NUMBER,
+        },
+      ];
+    case 'histogram':
+      return [
+        {
+          ...base,
+          ...temporality,
+          name: `${f.baseName}_bucket`,
+          type: 'histogram',
+          expand: { array: 'arrayEnumerate(BucketCounts)', label: 'le', value: leOf('ExplicitBounds') },
+          value: 'toFloat64(arraySum(arraySlice(BucketCounts, 1, i)))',
+        },
+        { ...base, ...temporality, name: `${f.baseName}_sum`, type: 'histogram', value: 'ifNull(Sum, nan)' },
+        { ...base, ...temporality, name: `${f.baseName}_count`, type: 'histogram', value: 'toFloat64(Count)' },
+      ];
+    case 'expHistogram':
+      // Exponential buckets are not turned into classic ones: only count and sum are served.
+      return [
+        { ...base, ...temporality, name: `${f.baseName}_sum`, type: 'histogram', value: 'ifNull(Sum, nan)' },
+        { ...base, ...temporality, name: `${f.baseName}_count`, type: 'histogram', value: 'toFloat64(Count)' },
+      ];
+    case 'summary':
+      return [
+        {
+          ...base,
+          name: f.baseName,
+          type: 'summary',
+          increments: false,
+          expand: {
+            array: 'arrayEnumerate(`ValueAtQuantiles.Quantile`)',
+            label: 'quantile',
+            value: 'toString(`ValueAtQuantiles.Quantile`[i])',
+          },
+          value: '`ValueAtQuantiles.Value`[i]',
+        },
+        { ...base, name: `${f.baseName}_sum`, type: 'summary', value: 'Sum', increments: false },
+        { ...base, name: `${f.baseName}_count`, type: 'summary', value: 'toFloat64(Count)', increments: false },
+      ];
+  }
+}
+
+/** Tempo's labels of a span-metrics series (an overflow row carries only otel_metric_overflow). */
+const SPAN_LABELS = `if(Overflow, map('otel_metric_overflow', 'true'), mapUpdate(Dimensions, map(
+  'service', ServiceName, 'span_name', SpanName,
+  'span_kind', concat('SPAN_KIND_', upper(if(SpanKind = '', 'Unspecified', SpanKind))),
+  'status_code', concat('STATUS_CODE_', upper(if(StatusCode = '', 'Unset', StatusCode))))))`;
+
+const EDGE_LABELS = `if(Overflow, map('otel_metric_overflow', 'true'),
+  map('client', Client, 'server', Server, 'connection_type', ConnectionType))`;
+
+/** The derived metrics under their Tempo names; `bounds` are the latency buckets in seconds. */
+export function derivedComponents(bounds: readonly number[]): Component[] {
+  const derived = {
+    unit: '',
+    final: true,
+    where: [],
+    params: { bounds: [...bounds] },
+    time: 'toUnixTimestamp64Milli(WindowEnd)',
+    intervalStart: 'toUnixTimestamp64Milli(WindowStart)',
+    increments: true,
+    fill: true,
+  };
+  const span = { ...derived, table: 'span_metrics', labels: SPAN_LABELS };
+  const edge = { ...derived, table: 'service_graph_edges', labels: EDGE_LABELS };
+  const histogram = (
+    on: typeof span | typeof edge,
+    family: string,
+    help: string,
+    buckets: string,
+    sum: string,
+  ): Component[] => [
+    {
+      ...on,
+      name: `${family}_bucket`,
+      family,
+      type: 'histogram',
+      help,
+      expand: { array: `arrayEnumerate(${buckets})`, label: 'le', value: leOf('{bounds:Array(Float64)}') },
+      value: `toFloat64(arraySum(arraySlice(${buckets}, 1, i)))`,
+    },
+    { ...on, name: `${family}_sum`, family, type: 'histogram', help, value: sum },
+    { ...on, name: `${family}_count`, family, type: 'histogram', help, value: `toFloat64(arraySum(${buckets}))` },
+  ];
+  return [
+    {
+      ...span,
+      name: 'traces_spanmetrics_calls_total',
+      family: 'traces_spanmetrics_calls',
+      type: 'counter',
+      help: 'Spans received (every span, before sampling) per service, span name, kind and status',
+      value: 'toFloat64(Calls)',
+    },
+    ...histogram(
+      span,
+      'traces_spanmetrics_latency',
+      'Span duration in seconds (every span, before sampling)',
+      'LatencyBuckets',
+      'LatencySum',
+    ),
+    {
+      ...edge,
+      name: 'traces_service_graph_request_total',
+      family: 'traces_service_graph_request',
+      type: 'counter',
+      help: 'Requests between two services (or a service and a virtual node) from complete traces',
+      value: 'toFloat64(Requests)',
+    },
+    {
+      ...edge,
+      name: 'traces_service_graph_request_failed_total',
+      family: 'traces_service_graph_request_failed',
+      type: 'counter',
+      help: 'Requests where the client or the server span has status ERROR',
+      value: 'toFloat64(Failed)',
+    },
+    ...histogram(
+      edge,
+      'traces_service_graph_request_server_seconds',
+      'Server span duration of an edge, in seconds',
+      'ServerLatencyBuckets',
+      'ServerLatencySum',
+    ),
+    ...histogram(
+      edge,
+      'traces_service_graph_request_client_seconds',
+      'Client span duration of an edge, in seconds',
+      'ClientLatencyBuckets',
+      'ClientLatencySum',
+    ),
+  ];
+}

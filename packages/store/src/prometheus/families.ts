@@ -1,0 +1,82 @@
+import type { Sql } from '../client';
+import { tenantKey } from '../tenant';
+import { type OtlpKind, prometheusMetricName } from './names';
+
+/** A stored OpenTelemetry metric as Prometheus sees it: one base name, one type. */
+export interface OtlpFamily {
+  table: 'metrics_gauge' | 'metrics_sum' | 'metrics_histogram' | 'metrics_exp_histogram' | 'metrics_summary';
+  metricName: string;
+  unit: string;
+  kind: OtlpKind;
+  /** Delta temporality: the stored points are increments, summed into a cumulative series. */
+  delta: boolean;
+  /** Prometheus name before any _bucket/_sum/_count suffix. */
+  baseName: string;
+  help: string;
+}
+
+const FAMILY_LIMIT = 10_000;
+const DELTA = 1;
+
+/**
+ * The stored metrics of a tenant with points in (startMs, endMs]: one row per metric name,
+ * unit and shape (monotonic, temporality), from which the Prometheus names are derived.
+ */
+export async function otlpFamilies(sql: Sql, tenant: string, startMs: number, endMs: number): Promise<OtlpFamily[]> {
+  const where = `Tenant = {tenant:String}
+  AND TimeUnix > fromUnixTimestamp64Milli({startMs:Int64}) AND TimeUnix <= fromUnixTimestamp64Milli({endMs:Int64})`;
+  const rows = await sql.query<{
+    tbl: OtlpFamily['table'];
+    MetricName: string;
+    MetricUnit: string;
+    mono: number | boolean;
+    temporality: number;
+    help: string;
+  }>(
+    `SELECT 'metrics_gauge' AS tbl, MetricName, MetricUnit, false AS mono, 0 AS temporality, any(MetricDescription) AS help
+FROM metrics_gauge WHERE ${where} GROUP BY MetricName, MetricUnit
+UNION ALL
+SELECT 'metrics_sum', MetricName, MetricUnit, IsMonotonic, AggregationTemporality, any(MetricDescription)
+FROM metrics_sum WHERE ${where} GROUP BY MetricName, MetricUnit, IsMonotonic, AggregationTemporality
+UNION ALL
+SELECT 'metrics_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription)
+FROM metrics_histogram WHERE ${where} GROUP BY MetricName, MetricUnit, AggregationTemporality
+UNION ALL
+SELECT 'metrics_exp_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription)
+FROM metrics_exp_histogram WHERE ${where} GROUP BY MetricName, MetricUnit, AggregationTemporality
+UNION ALL
+SELECT 'metrics_summary', MetricName, MetricUnit, false, 0, any(MetricDescription)
+FROM metrics_summary WHERE ${where} GROUP BY MetricName, MetricUnit
+LIMIT ${FAMILY_LIMIT}`,
+    { tenant: tenantKey(tenant), startMs, endMs },
+    { maxRows: FAMILY_LIMIT },
+  );
+  return rows.map((r) => {
+    const kind = kindOf(r.tbl, Boolean(r.mono));
+    return {
+      table: r.tbl,
+      metricName: r.MetricName,
+      unit: r.MetricUnit,
+      kind,
+      // A non-monotonic delta sum is still an increment per point (an UpDownCounter's delta).
+      delta: Number(r.temporality) === DELTA,
+      baseName: prometheusMetricName(r.MetricName, r.MetricUnit, kind),
+      help: r.help,
+    };
+  });
+}
+
+function kindOf(table: OtlpFamily['table'], monotonic: boolean): OtlpKind {
+  switch (table) {
+    case 'metrics_gauge':
+      return 'gauge';
+    case 'metrics_sum':
+      return monotonic ? 'counter' : 'nonMonotonicSum';
+    case 'metrics_histogram':
+      return 'histogram';
+    case 'metrics_exp_histogram':
+      return 'expHistogram';
+    case 'metrics_summary':
+      return 'summary';
+  }
+}

@@ -1,0 +1,102 @@
+import { QueryLimitError, type Sql } from '../client';
+import { tenantKey } from '../tenant';
+import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
+import { otlpFamilies } from './families';
+import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
+
+export interface PromStoreOptions {
+  /** Latency bucket bounds of the derived histograms, in seconds. */
+  derivedBoundsSeconds: readonly number[];
+  /** derived.staleAfter: how long /metrics keeps serving a derived series without data (0 = forever). */
+  derivedStaleMs: number;
+}
+
+/** Which metric names a request wants (the `__name__` matchers, applied by the caller). */
+export type NameFilter = (name: string) => boolean;
+
+export interface MetricMetadata {
+  name: string;
+  type: PromType;
+  help: string;
+  unit: string;
+}
+
+/**
+ * Everything tracehouse holds, as Prometheus series: the derived metrics under Tempo's names
+ * and every stored OTLP metric under the names Prometheus's OTLP receiver gives it. Every read
+ * is scoped to one tenant and bounded in series, samples and time.
+ */
+export class PromStore {
+  private readonly derived: Component[];
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: PromStoreOptions,
+  ) {
+    this.derived = derivedComponents(options.derivedBoundsSeconds);
+  }
+
+  /** The series selected by the name filter and label matchers, with their samples in (start, end]. */
+  async select(q: PromSelect, accept: NameFilter): Promise<PromSeries[]> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
+    const out: PromSeries[] = [];
+    let samples = 0;
+    // One at a time: each read is bounded by what the previous ones left of the limits.
+    for (const c of components) {
+      const series = await selectComponent(
+        this.sql,
+        c,
+        { ...q, maxSeries: q.maxSeries - out.length, maxSamples: q.maxSamples - samples },
+        this.options.derivedStaleMs,
+      );
+      for (const s of series) samples += s.t.length;
+      out.push(...series);
+    }
+    return out;
+  }
+
+  /** Label sets of the selected series with samples in (start, end] (for /series, /labels). */
+  async labelSets(q: PromSelect, accept: NameFilter): Promise<Record<string, string>[]> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
+    const out: Record<string, string>[] = [];
+    for (const c of components) {
+      out.push(...(await componentLabelSets(this.sql, c, { ...q, maxSeries: q.maxSeries - out.length })));
+      if (out.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
+    }
+    return out;
+  }
+
+  /** Metric names with data in (start, end]. */
+  async metricNames(tenant: string, startMs: number, endMs: number): Promise<string[]> {
+    return [...new Set((await this.components(tenant, startMs, endMs)).map((c) => c.name))].sort();
+  }
+
+  /** Type, help and unit per metric family (Prometheus's /metadata). */
+  async metadata(tenant: string, startMs: number, endMs: number): Promise<MetricMetadata[]> {
+    const byFamily = new Map<string, MetricMetadata>();
+    for (const c of await this.components(tenant, startMs, endMs))
+      if (!byFamily.has(c.family)) byFamily.set(c.family, { name: c.family, type: c.type, help: c.help, unit: c.unit });
+    return [...byFamily.values()];
+  }
+
+  /**
+   * The components with data: the derived ones of a table with rows in the range (or live
+   * within derived.staleAfter before it), every stored OTLP metric with points in it.
+   */
+  private async components(tenant: string, startMs: number, endMs: number): Promise<Component[]> {
+    const stale = this.options.derivedStaleMs || 86_400_000;
+    const [present, families] = await Promise.all([
+      this.sql.query<{ tbl: string }>(
+        `SELECT 'span_metrics' AS tbl FROM (SELECT 1 FROM span_metrics WHERE Tenant = {tenant:String}
+  AND WindowEnd > fromUnixTimestamp64Milli({from:Int64}) AND WindowEnd <= fromUnixTimestamp64Milli({endMs:Int64}) LIMIT 1)
+UNION ALL
+SELECT 'service_graph_edges' FROM (SELECT 1 FROM service_graph_edges WHERE Tenant = {tenant:String}
+  AND WindowEnd > fromUnixTimestamp64Milli({from:Int64}) AND WindowEnd <= fromUnixTimestamp64Milli({endMs:Int64}) LIMIT 1)`,
+        { tenant: tenantKey(tenant), from: Math.floor(startMs - stale), endMs: Math.floor(endMs) },
+      ),
+      otlpFamilies(this.sql, tenant, Math.floor(startMs), Math.floor(endMs)),
+    ]);
+    const tables = new Set(present.map((r) => r.tbl));
+    return [...this.derived.filter((c) => tables.has(c.table)), ...families.flatMap(otlpComponents)];
+  }
+}

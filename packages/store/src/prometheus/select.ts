@@ -1,0 +1,195 @@
+import { QueryLimitError, type Sql } from '../client';
+import { tenantKey } from '../tenant';
+import type { Component } from './components';
+
+export interface PromMatcher {
+  name: string;
+  type: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+export interface PromSelect {
+  tenant: string;
+  /** Label matchers other than the metric name (the caller picks components by name). */
+  matchers: readonly PromMatcher[];
+  /** Samples with startMs < t <= endMs. */
+  startMs: number;
+  endMs: number;
+  /** The derived metrics are filled up to here at most (now): /metrics has not been scraped later. */
+  nowMs: number;
+  maxSeries: number;
+  maxSamples: number;
+  timeoutMs: number;
+}
+
+export interface PromSeries {
+  labels: Record<string, string>;
+  t: Float64Array;
+  v: Float64Array;
+}
+
+/** Prometheus anchors label regexes and lets `.` match newlines; ClickHouse's match() is RE2 too. */
+const anchored = (re: string) => `^(?s:${re})$`;
+
+function matcherSql(matchers: readonly PromMatcher[], params: Record<string, unknown>): string[] {
+  return matchers.map((m, i) => {
+    params[`mn${i}`] = m.name;
+    params[`mv${i}`] = m.type === '=~' || m.type === '!~' ? anchored(m.value) : m.value;
+    const label = `lm[{mn${i}:String}]`;
+    const ops: Record<PromMatcher['type'], string> = {
+      '=': `${label} = {mv${i}:String}`,
+      '!=': `${label} != {mv${i}:String}`,
+      '=~': `match(${label}, {mv${i}:String})`,
+      '!~': `NOT match(${label}, {mv${i}:String})`,
+    };
+    return ops[m.type];
+  });
+}
+
+/**
+ * The SQL of one component: its rows as (labels, time, value), filtered by the matchers, then
+ * one row per series with its samples in the range and, for increments, the sum of everything
+ * before it (the counter's value at the start), the last time before it and when it first began.
+ */
+function componentSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
+  Object.assign(params, c.params, {
+    tenant: tenantKey(q.tenant),
+    startMs: Math.floor(q.startMs),
+    endMs: Math.floor(q.endMs),
+  });
+  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
+  const where = [
+    'Tenant = {tenant:String}',
+    ...c.where,
+    `${timeCol} <= fromUnixTimestamp64Milli({endMs:Int64})`,
+    // Only increments need the rows before the range (to know the counter's value at its start).
+    ...(c.increments && !labelsOnly ? [] : [`${timeCol} > fromUnixTimestamp64Milli({startMs:Int64})`]),
+  ];
+  const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
+  const inner = `SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm,
+    ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts, ${c.value} AS val
+  FROM ${c.table}${c.final ? ' FINAL' : ''}${c.expand ? ` ARRAY JOIN ${c.expand.array} AS i` : ''}
+  WHERE ${where.join(' AND ')}`;
+  const filters = matcherSql(q.matchers, params);
+  const filtered = `SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, t, ts, val FROM (${inner})${
+    filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''
+  }`;
+  if (labelsOnly) return `SELECT DISTINCT lbl FROM (${filtered}) LIMIT ${q.maxSeries + 1}`;
+  return `SELECT lbl,
+  ifNull(sumIf(val, t <= {startMs:Int64}), 0) AS base,
+  maxIf(t, t <= {startMs:Int64}) AS lastBefore,
+  max(t - ts) AS step,
+  min(ts) AS firstStart,
+  arraySort(p -> p.1, groupArrayIf((t, ts, val), t > {startMs:Int64})) AS pts
+FROM (${filtered})
+GROUP BY lbl
+HAVING length(pts) > 0 OR base != 0
+LIMIT ${q.maxSeries + 1}`;
+}
+
+interface Row {
+  lbl: [string, string][];
+  base: number | string;
+  lastBefore: number | string;
+  step: number | string;
+  firstStart: number | string;
+  pts: [number | string, number | string, number | string | null][];
+}
+
+const num = (v: number | string | null): number =>
+  typeof v === 'number'
+    ? v
+    : v === null
+      ? Number.NaN
+      : v === 'inf' || v === '+inf'
+        ? Infinity
+        : v === '-inf'
+          ? -Infinity
+          : Number(v);
+
+/** Reads one component's series with their samples in (startMs, endMs]. */
+export async function selectComponent(sql: Sql, c: Component, q: PromSelect, staleMs: number): Promise<PromSeries[]> {
+  const params: Record<string, unknown> = {};
+  const rows = await sql.query<Row>(componentSql(c, q, params, false), params, limits(q));
+  if (rows.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
+  const out: PromSeries[] = [];
+  let samples = 0;
+  for (const r of rows) {
+    const s = c.increments ? accumulate(r, c.fill, q, staleMs) : values(r);
+    if (s.t.length === 0) continue;
+    samples += s.t.length;
+    if (samples > q.maxSamples)
+      throw new QueryLimitError('query processing would load too many samples into memory in query execution');
+    out.push({ labels: { __name__: c.name, ...Object.fromEntries(r.lbl) }, ...s });
+  }
+  return out;
+}
+
+/** Label sets of one component's series with samples in the range. */
+export async function componentLabelSets(sql: Sql, c: Component, q: PromSelect): Promise<Record<string, string>[]> {
+  const params: Record<string, unknown> = {};
+  const rows = await sql.query<{ lbl: [string, string][] }>(componentSql(c, q, params, true), params, limits(q));
+  if (rows.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
+  return rows.map((r) => ({ __name__: c.name, ...Object.fromEntries(r.lbl) }));
+}
+
+function limits(q: PromSelect) {
+  return { maxRows: q.maxSeries + 1, maxExecutionSeconds: Math.max(1, Math.ceil(q.timeoutMs / 1000)) };
+}
+
+/** Stored cumulative values as they are; a repeated timestamp keeps its last value. */
+function values(r: Row): { t: Float64Array; v: Float64Array } {
+  const t: number[] = [];
+  const v: number[] = [];
+  for (const [pt, , pv] of r.pts) {
+    const tt = num(pt);
+    if (t.length && t[t.length - 1] === tt) v[v.length - 1] = num(pv);
+    else {
+      t.push(tt);
+      v.push(num(pv));
+    }
+  }
+  return { t: Float64Array.from(t), v: Float64Array.from(v) };
+}
+
+/**
+ * Increments summed into a counter that starts from everything before the range. The derived
+ * metrics (`fill`) are shaped as a scrape of /metrics sees them: a new series shows 0 at the
+ * start of its first interval, and the value repeats every interval while the series is live
+ * (up to `staleMs` after its last data, when /metrics drops it).
+ */
+function accumulate(r: Row, fill: boolean, q: PromSelect, staleMs: number): { t: Float64Array; v: Float64Array } {
+  const t: number[] = [];
+  const v: number[] = [];
+  const push = (tt: number, vv: number) => {
+    if (tt <= q.startMs || tt > q.endMs) return;
+    if (t.length && t[t.length - 1]! >= tt) {
+      if (t[t.length - 1] === tt) v[v.length - 1] = vv;
+      return;
+    }
+    t.push(tt);
+    v.push(vv);
+  };
+  const interval = num(r.step);
+  const until = Math.min(q.endMs, q.nowMs);
+  /** The repeated samples after `from`, before `next`. */
+  const repeat = (from: number, next: number, value: number) => {
+    if (!fill || interval <= 0) return;
+    const last = Math.min(next - 1, until, staleMs > 0 ? from + staleMs : Number.POSITIVE_INFINITY);
+    for (let k = Math.max(1, Math.ceil((q.startMs - from) / interval)); from + k * interval <= last; k++)
+      push(from + k * interval, value);
+  };
+  let total = num(r.base);
+  let prevT = num(r.lastBefore) > 0 ? num(r.lastBefore) : undefined;
+  const firstStart = num(r.firstStart);
+  for (const [pt, pts, pv] of r.pts) {
+    const tt = num(pt);
+    if (prevT !== undefined) repeat(prevT, tt, total);
+    else if (fill && num(pts) === firstStart) push(num(pts), 0);
+    total += num(pv);
+    push(tt, total);
+    prevT = tt;
+  }
+  if (prevT !== undefined) repeat(prevT, Number.POSITIVE_INFINITY, total);
+  return { t: Float64Array.from(t), v: Float64Array.from(v) };
+}
