@@ -140,11 +140,18 @@ class TargetQueue {
   private async post(alerts: PostableAlert[]): Promise<void> {
     const now = (this.o.now ?? Date.now)();
     const isAm = this.target.kind === 'alertmanager';
-    const url = isAm ? `${this.target.url.replace(/\/$/, '')}/api/v2/alerts` : this.target.url;
+    const url = new URL(isAm ? `${this.target.url.replace(/\/$/, '')}/api/v2/alerts` : this.target.url);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'tracehouse' };
+    // fetch refuses credentials in the URL: user:password@ becomes basic auth.
+    if (url.username || url.password) {
+      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+      url.username = '';
+      url.password = '';
+    }
     const body = isAm ? alerts : webhookPayload(alerts, this.o.externalUrl, now);
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'tracehouse' },
+      headers,
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
     });
