@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
+import { AlertsView } from './views/AlertsView';
 import { LogsView } from './views/LogsView';
 import { SearchView } from './views/SearchView';
 import { ServicesView } from './views/ServicesView';
@@ -11,6 +12,7 @@ const NAV = [
   ['/traces', 'Traces'],
   ['/logs', 'Logs'],
   ['/services', 'Services'],
+  ['/alerts', 'Alerts'],
   ['/users', 'Users'],
 ] as const;
 
@@ -32,6 +34,7 @@ export function App() {
   if (m) view = <TraceView traceId={decodeURIComponent(m[1]).toLowerCase()} params={loc.params} />;
   else if (path === '/logs') view = <LogsView params={loc.params} />;
   else if (path === '/services') view = <ServicesView params={loc.params} />;
+  else if (path === '/alerts') view = <AlertsView />;
   else if (path === '/users') view = <UsersView params={loc.params} />;
   else if (path === '/traces' || path === '/') view = <SearchView params={loc.params} />;
   else view = <div className="problem">No page at {path}.</div>;

@@ -65,7 +65,7 @@ export function recordedSeries(
 export class EngineQuerier implements InstantQuerier {
   constructor(
     private readonly engine: (tenant: string) => Engine,
-    /** Per-query deadline: one slow rule must not hold its group past the interval. */
+    /** Per-query deadline (promql.timeout): a group that runs past its interval skips the missed evaluations. */
     private readonly timeoutMs: number,
   ) {}
 

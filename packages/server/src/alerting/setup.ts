@@ -87,7 +87,7 @@ export async function startAlerting(d: AlertingDeps): Promise<Alerting> {
     },
     onDropped: (url, n) => dropped.inc({ target: targetLabel(url) }, n),
   });
-  const querier = new EngineQuerier(d.engine, Math.max(1000, config['alerting.evaluationInterval']));
+  const querier = new EngineQuerier(d.engine, config['promql.timeout']);
   const manager = new AlertingManager({
     groups: rules.groups,
     querier,

@@ -17,6 +17,10 @@ const RULES = `groups:
   - name: red
     interval: 1s
     rules:
+      - record: service:errors:rate5s
+        expr: sum by (service) (rate(traces_spanmetrics_calls_total{status_code="STATUS_CODE_ERROR"}[5s]))
+        labels:
+          source: recorded
       - alert: HighErrorRate
         expr: ${EXPR}
         for: 2s
@@ -123,8 +127,21 @@ describe('error traffic pages through Alertmanager', () => {
           ? true
           : undefined,
       );
-      const rules = await server.get('/prometheus/api/v1/rules?type=alert');
-      assert.equal(rules.body.data.groups[0].rules[0].health, 'ok');
+      const rules = await server.get('/prometheus/api/v1/rules');
+      assert.deepEqual(
+        rules.body.data.groups[0].rules.map((r: { type: string; health: string }) => [r.type, r.health]),
+        [
+          ['recording', 'ok'],
+          ['alerting', 'ok'],
+        ],
+      );
+      // The recording rule's series is stored and queryable like any metric, over time.
+      const recorded = await server.get(
+        `/prometheus/api/v1/query?query=${encodeURIComponent('max_over_time(service:errors:rate5s{service="checkout"}[1m])')}`,
+      );
+      const [series] = recorded.body.data.result;
+      assert.deepEqual(series.metric, { service: 'checkout', source: 'recorded' });
+      assert.ok(Number(series.value[1]) > 0, 'errors were recorded');
     } finally {
       await traffic.stop();
       await server.stop();

@@ -138,7 +138,8 @@ FROM alert_state FINAL WHERE Tenant = {tenant:String} AND Deleted = 0 LIMIT ${AL
           MetricName: r.metric,
           SeriesKey: seriesKey(r.labels),
           Labels: r.labels,
-          TimeUnix: r.timeMs / 1000,
+          // A Unix-seconds string: read the same whatever the server's time zone.
+          TimeUnix: (r.timeMs / 1000).toFixed(3),
           // JSON has no NaN: ClickHouse reads the string form of special floats.
           Value: Number.isFinite(r.value) ? r.value : String(r.value).replace('Infinity', 'inf'),
         }),
