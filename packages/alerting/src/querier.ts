@@ -13,6 +13,11 @@ export interface Sample {
  */
 export interface InstantQuerier {
   query(expr: string, at: Date, tenant: string): Promise<Sample[]>;
+  /**
+   * A querier for the rules of one group evaluation (same instant, same tenant), which may
+   * share reads between them; it is dropped when the evaluation ends.
+   */
+  forEvaluation?(at: Date, tenant: string): InstantQuerier;
 }
 
 /** Checks an expression's syntax at load time; returns the parser's message, or null when it parses. */

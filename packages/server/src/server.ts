@@ -182,7 +182,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         store,
         derived: derived?.store,
         registry: metrics.registry,
-        engine: (tenant) => prometheus.engine(tenant),
+        engine: (tenant, decorate) => prometheus.engine(tenant, undefined, decorate),
         apiUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${apiAddress.port}`,
         clock: options.clock,
         start: options.alertingTimers !== false,

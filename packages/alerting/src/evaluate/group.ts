@@ -104,10 +104,11 @@ export class RuleGroup {
     const groupStart = monotonic();
     const result: GroupResult = { recorded: [], changes: [] };
     const at = new Date(nowMs);
+    const q = querier.forEvaluation?.(at, tenant) ?? querier;
     for (const r of this.rules) {
       const start = monotonic();
       try {
-        const samples = await querier.query(r.rule.def.expr, at, tenant);
+        const samples = await q.query(r.rule.def.expr, at, tenant);
         if (this.def.limit > 0 && samples.length > this.def.limit)
           throw new Error(
             `exceeded limit of ${this.def.limit} with ${samples.length} ${r.kind === 'alerting' ? 'alerts' : 'series'}`,

@@ -77,7 +77,8 @@ export function sloWindows(slo: SloDef): string[] {
 export function sloRuleGroup(slo: SloDef, options: SloRuleOptions): RuleGroupDef {
   const origin = { file: options.file, line: 0 };
   const labels = { slo: slo.name, service: slo.service };
-  const recording: RecordingRuleDef[] = sloWindows(slo).map((w) => ({
+  // Longest window first: the shorter windows' reads are then answered from its read of the same series.
+  const recording: RecordingRuleDef[] = [...sloWindows(slo)].reverse().map((w) => ({
     kind: 'recording',
     record: errorRatioMetric(w),
     expr: errorRatioExpr(slo, w, options),

@@ -3,6 +3,7 @@ import {
   type AlertingRule,
   type AlertLinker,
   type AlertState,
+  fingerprint,
   generatorUrl,
   type InstantQuerier,
   postableAlert,
@@ -68,10 +69,20 @@ export class AlertingManager {
     return restored;
   }
 
-  /** Starts every group's timer: the first evaluation now, then every interval. */
+  /**
+   * Starts every group's timer. As in Prometheus, each group has a fixed offset within its
+   * interval (a hash of its name), so groups spread over the interval instead of all querying
+   * at once, and keep their slots across restarts.
+   */
   start(): void {
     this.stopped = false;
-    for (const g of this.groups) this.schedule(g, this.clock());
+    const now = this.clock();
+    for (const g of this.groups) {
+      const interval = g.def.intervalMs;
+      const offset = Number(BigInt(`0x${fingerprint({ group: g.def.name, file: g.def.file })}`) % BigInt(interval));
+      const slot = now - ((((now - offset) % interval) + interval) % interval);
+      this.schedule(g, slot < now ? slot + interval : slot);
+    }
   }
 
   async stop(): Promise<void> {

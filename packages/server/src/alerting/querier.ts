@@ -3,6 +3,7 @@ import { type Engine, matches, type SelectRequest, type Series, type SeriesSourc
 import { AlertingStore, type Store } from '@tracehouse/store';
 import type { SourceWrapper } from '../api/prometheus/api';
 import type { LoadedRules } from './load';
+import { EvaluationReadCache } from './readCache';
 
 /**
  * Recording rules' series, read from `recorded_series`. Only selectors that can match one of
@@ -61,13 +62,28 @@ export function recordedSeries(
   };
 }
 
+type EngineFactory = (tenant: string, decorate?: (source: SeriesSource) => SeriesSource) => Engine;
+
 /** Rules evaluate on the PromQL engine, at the rule's instant, for the rules' tenant. */
 export class EngineQuerier implements InstantQuerier {
   constructor(
-    private readonly engine: (tenant: string) => Engine,
+    private readonly engine: EngineFactory,
     /** Per-query deadline (promql.timeout): a group that runs past its interval skips the missed evaluations. */
     private readonly timeoutMs: number,
   ) {}
+
+  /** The rules of one group evaluation share their reads. */
+  forEvaluation(_at: Date, tenant: string): InstantQuerier {
+    // Every engine of this evaluation reads through the first one's source (they are alike: same tenant).
+    let shared: EvaluationReadCache | undefined;
+    const engine: EngineFactory = (t) =>
+      this.engine(t, (source) => {
+        shared ??= new EvaluationReadCache(source);
+        return shared;
+      });
+    const inner = new EngineQuerier(engine, this.timeoutMs);
+    return { query: (expr, at) => inner.query(expr, at, tenant) };
+  }
 
   async query(expr: string, at: Date, tenant: string): Promise<Sample[]> {
     const result = await this.engine(tenant).instantQuery(expr, at.getTime(), { timeoutMs: this.timeoutMs });

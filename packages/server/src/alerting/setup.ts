@@ -1,4 +1,4 @@
-import type { Engine } from '@tracehouse/promql';
+import type { Engine, SeriesSource } from '@tracehouse/promql';
 import { AlertingStore, DEFAULT_TENANT, type DerivedStore, type Store } from '@tracehouse/store';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/schema';
@@ -21,7 +21,7 @@ export interface AlertingDeps {
   derived: DerivedStore | undefined;
   registry: Registry;
   /** A PromQL engine over a tenant's series (stored, derived and recorded). */
-  engine: (tenant: string) => Engine;
+  engine: (tenant: string, decorate?: (source: SeriesSource) => SeriesSource) => Engine;
   /** Where links point when alerting.externalUrl is not set. */
   apiUrl: string;
   clock?: () => number;

@@ -7,8 +7,8 @@ import { tenantSource } from './source';
 /** What the /prometheus routes need: the store's Prometheus view and the engine's limits. */
 export interface PrometheusApi {
   store: PromStore;
-  /** A PromQL engine over one tenant's series. */
-  engine(tenant: string, opts?: QueryOptions): Engine;
+  /** A PromQL engine over one tenant's series; `decorate` wraps its source (rule evaluation caches reads). */
+  engine(tenant: string, opts?: QueryOptions, decorate?: (source: SeriesSource) => SeriesSource): Engine;
   maxSeries: number;
   timeoutMs: number;
   now: () => number;
@@ -33,10 +33,11 @@ export function createPrometheusApi(
     maxSeries: config['promql.maxSeries'],
     timeoutMs,
     now,
-    engine: (tenant, opts) => {
+    engine: (tenant, opts, decorate) => {
       const base = tenantSource(promStore, tenant, now, Math.min(opts?.timeoutMs ?? timeoutMs, timeoutMs));
+      const source = wrap ? wrap(tenant, base) : base;
       return new Engine({
-        source: wrap ? wrap(tenant, base) : base,
+        source: decorate ? decorate(source) : source,
         lookbackDeltaMs: config['promql.lookbackDelta'],
         maxSamples: config['promql.maxSamples'],
         maxSeries: config['promql.maxSeries'],
