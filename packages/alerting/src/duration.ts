@@ -1,8 +1,7 @@
 /** Prometheus durations ('5m', '1h30m', '30d', '250ms'), as rule files and PromQL write them. */
+import { durationMs } from '@tracehouse/promql';
 
 const UNITS: Record<string, number> = {
-  y: 365 * 86_400_000,
-  w: 7 * 86_400_000,
   d: 86_400_000,
   h: 3_600_000,
   m: 60_000,
@@ -10,27 +9,13 @@ const UNITS: Record<string, number> = {
   ms: 1,
 };
 
-const PART = /(\d+)(ms|y|w|d|h|m|s)/y;
-
-/** '1h30m' -> 5_400_000 (ms). Throws on anything Prometheus would refuse (units in descending order, no decimals). */
+/** '1h30m' -> 5_400_000 (ms), with the query engine's reading of durations. Throws on anything Prometheus would refuse. */
 export function parsePromDuration(text: string): number {
   const s = text.trim();
-  if (s === '0') return 0;
-  if (s === '') throw new Error('empty duration');
-  let total = 0;
-  let pos = 0;
-  let lastUnit = Number.POSITIVE_INFINITY;
-  while (pos < s.length) {
-    PART.lastIndex = pos;
-    const m = PART.exec(s);
-    if (!m) throw new Error(`invalid duration "${s}" (examples: 30s, 5m, 1h30m, 30d)`);
-    const unit = UNITS[m[2]!]!;
-    if (unit >= lastUnit) throw new Error(`invalid duration "${s}": units must go from largest to smallest`);
-    lastUnit = unit;
-    total += Number(m[1]) * unit;
-    pos = PART.lastIndex;
-  }
-  return total;
+  const ms = durationMs(s);
+  if (ms === undefined)
+    throw new Error(`invalid duration "${s}" (examples: 30s, 5m, 1h30m, 30d; units from largest to smallest)`);
+  return ms;
 }
 
 /** 5_400_000 -> '1h30m': the largest units first, as Prometheus prints durations (but days are not folded into weeks). */
@@ -39,7 +24,6 @@ export function formatPromDuration(ms: number): string {
   let rest = ms;
   let out = '';
   for (const [unit, size] of Object.entries(UNITS)) {
-    if (unit === 'y' || unit === 'w') continue;
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;

@@ -31,7 +31,7 @@ const RULES = `groups:
 `;
 
 describe('error traffic pages through Alertmanager', () => {
-  test('fires within for + 2 intervals with labels and a link to a kept error trace; resolves when errors stop', async () => {
+  test('fires within for + 2 intervals with labels and a link to a kept error trace; resolves when errors stop', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'tracehouse-rules-'));
     const rulesFile = join(dir, 'red.rules.yml');
     writeFileSync(rulesFile, RULES);
@@ -83,6 +83,7 @@ describe('error traffic pages through Alertmanager', () => {
         50,
       );
       const elapsed = Date.now() - holds;
+      t.diagnostic(`in Alertmanager ${elapsed} ms after the expression held`);
       assert.ok(
         elapsed <= 2000 + 2 * 1000,
         `in Alertmanager ${elapsed} ms after the expression held (for 2 s + 2 x 1 s)`,
