@@ -1,3 +1,4 @@
+import type { RecordedSample } from './evaluate/group';
 import type { Labels } from './labels';
 
 /** One element of an instant vector (or a scalar, with no labels). */
@@ -15,9 +16,11 @@ export interface InstantQuerier {
   query(expr: string, at: Date, tenant: string): Promise<Sample[]>;
   /**
    * A querier for the rules of one group evaluation (same instant, same tenant), which may
-   * share reads between them; it is dropped when the evaluation ends.
+   * share reads between them; it is dropped when the evaluation ends. `recorded` grows as the
+   * group's recording rules run: their samples are stored once, after the group, so until then
+   * the querier must show them to the later rules itself.
    */
-  forEvaluation?(at: Date, tenant: string): InstantQuerier;
+  forEvaluation?(at: Date, tenant: string, recorded: readonly RecordedSample[]): InstantQuerier;
 }
 
 /** Checks an expression's syntax at load time; returns the parser's message, or null when it parses. */

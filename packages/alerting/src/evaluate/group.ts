@@ -104,7 +104,7 @@ export class RuleGroup {
     const groupStart = monotonic();
     const result: GroupResult = { recorded: [], changes: [] };
     const at = new Date(nowMs);
-    const q = querier.forEvaluation?.(at, tenant) ?? querier;
+    const q = querier.forEvaluation?.(at, tenant, result.recorded) ?? querier;
     for (const r of this.rules) {
       const start = monotonic();
       try {
@@ -115,9 +115,8 @@ export class RuleGroup {
           );
         if (r.kind === 'recording') {
           const recorded = r.rule.eval(samples, nowMs);
-          // Stored before the next rule runs, so that it can read them.
-          if (recorded.length > 0) await record(recorded);
           r.rule.lastSamples = recorded;
+          // Visible to the next rules through the evaluation's querier; stored after the group.
           result.recorded.push(...recorded);
         } else {
           const changes = r.rule.eval(samples, nowMs);
@@ -134,6 +133,8 @@ export class RuleGroup {
         };
       }
     }
+    // One write per group evaluation rather than per rule: a store round trip costs more than its rows.
+    if (result.recorded.length > 0) await record(result.recorded);
     this.lastEvaluationMs = nowMs;
     this.evaluationDurationMs = monotonic() - groupStart;
     return result;

@@ -1,4 +1,4 @@
-import type { InstantQuerier, Sample } from '@tracehouse/alerting';
+import type { InstantQuerier, RecordedSample, Sample } from '@tracehouse/alerting';
 import { type Engine, matches, type SelectRequest, type Series, type SeriesSource } from '@tracehouse/promql';
 import { AlertingStore, type Store } from '@tracehouse/store';
 import type { SourceWrapper } from '../api/prometheus/api';
@@ -73,12 +73,12 @@ export class EngineQuerier implements InstantQuerier {
   ) {}
 
   /** The rules of one group evaluation share their reads. */
-  forEvaluation(_at: Date, tenant: string): InstantQuerier {
+  forEvaluation(_at: Date, tenant: string, recorded: readonly RecordedSample[]): InstantQuerier {
     // Every engine of this evaluation reads through the first one's source (they are alike: same tenant).
     let shared: EvaluationReadCache | undefined;
     const engine: EngineFactory = (t) =>
       this.engine(t, (source) => {
-        shared ??= new EvaluationReadCache(source);
+        shared ??= new EvaluationReadCache(source, recorded);
         return shared;
       });
     const inner = new EngineQuerier(engine, this.timeoutMs);

@@ -1,4 +1,12 @@
-import { type LabelMatcher, matches, type SelectRequest, type Series, type SeriesSource } from '@tracehouse/promql';
+import type { RecordedSample } from '@tracehouse/alerting';
+import {
+  type LabelMatcher,
+  labelsKey,
+  matches,
+  type SelectRequest,
+  type Series,
+  type SeriesSource,
+} from '@tracehouse/promql';
 
 /**
  * Matchers a shared read leaves out and applies in memory: a rule's error selector
@@ -24,9 +32,17 @@ const key = (matchers: readonly LabelMatcher[], endMs: number) =>
 export class EvaluationReadCache implements SeriesSource {
   private readonly reads = new Map<string, { startMs: number; series: Promise<Series[]> }>();
 
-  constructor(private readonly source: SeriesSource) {}
+  constructor(
+    private readonly source: SeriesSource,
+    /** Samples the group's recording rules produced in this evaluation, not stored yet. */
+    private readonly recorded: readonly RecordedSample[] = [],
+  ) {}
 
-  select(req: SelectRequest): Promise<Series[]> {
+  async select(req: SelectRequest): Promise<Series[]> {
+    return withRecorded(await this.read(req), req, this.recorded);
+  }
+
+  private read(req: SelectRequest): Promise<Series[]> {
     const shared = req.matchers.filter((m) => !FILTERED_IN_MEMORY.has(m.name));
     const extra = req.matchers.filter((m) => FILTERED_IN_MEMORY.has(m.name));
     const k = key(shared, req.endMs);
@@ -40,6 +56,27 @@ export class EvaluationReadCache implements SeriesSource {
     });
     return series.then((all) => cut(all, req.startMs, extra));
   }
+}
+
+/** Adds this evaluation's recorded samples that the request selects (they are the newest of their series). */
+function withRecorded(series: Series[], req: SelectRequest, recorded: readonly RecordedSample[]): Series[] {
+  const extra = recorded.filter(
+    (r) =>
+      r.timeMs > req.startMs &&
+      r.timeMs <= req.endMs &&
+      req.matchers.every((m) => matches({ ...r.labels, __name__: r.metric }, m)),
+  );
+  if (extra.length === 0) return series;
+  const byKey = new Map(series.map((s) => [labelsKey(s.labels), s]));
+  for (const r of extra) {
+    const labels = { ...r.labels, __name__: r.metric };
+    const k = labelsKey(labels);
+    const s = byKey.get(k);
+    if (!s) byKey.set(k, { labels, t: Float64Array.of(r.timeMs), v: Float64Array.of(r.value) });
+    else if (s.t.length === 0 || s.t[s.t.length - 1]! < r.timeMs)
+      byKey.set(k, { labels: s.labels, t: Float64Array.of(...s.t, r.timeMs), v: Float64Array.of(...s.v, r.value) });
+  }
+  return [...byKey.values()];
 }
 
 function cut(all: readonly Series[], startMs: number, extra: readonly LabelMatcher[]): Series[] {

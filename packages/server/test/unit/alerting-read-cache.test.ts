@@ -30,3 +30,21 @@ test('rules of one evaluation share reads: a narrower window is cut from a wider
   await new Engine({ source: cache }).instantQuery('sum(rate(calls_total[2h]))', at);
   assert.equal(reads.length, 3);
 });
+
+test("a group's recorded samples are visible to its later rules before they are stored", async () => {
+  const source = new MemorySource();
+  source.add({ __name__: 'slo:ratio', slo: 'a' }, [[60_000, 0.5]]);
+  const recorded = [{ metric: 'slo:ratio', labels: { slo: 'a' }, value: 0.9, timeMs: 120_000 }];
+  const cache = new EvaluationReadCache(source, recorded);
+  const engine = new Engine({ source: cache });
+  const now = await engine.instantQuery('slo:ratio{slo="a"} > 0.8', 120_000);
+  assert.deepEqual(now.resultType === 'vector' && now.result.map((s) => s.v), [0.9]);
+  const range = await engine.instantQuery('max_over_time(slo:ratio[5m]) - min_over_time(slo:ratio[5m])', 120_000);
+  assert.ok(
+    range.resultType === 'vector' && Math.abs(range.result[0]!.v - 0.4) < 1e-9,
+    'stored and recorded samples together',
+  );
+  recorded.push({ metric: 'slo:ratio', labels: { slo: 'b' }, value: 1, timeMs: 120_000 });
+  const both = await engine.instantQuery('count(slo:ratio)', 120_000);
+  assert.deepEqual(both.resultType === 'vector' && both.result.map((s) => s.v), [2]);
+});
