@@ -5,15 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEFAULT_TENANT,
-  findTracesSql,
-  queryLogsPage,
-  type Sql,
-  Store,
-  searchTraces,
-  tagValues,
-} from '@tracehouse/store';
+import { DEFAULT_TENANT, findTracesSql, type Sql, Store } from '@tracehouse/store';
 import { parse } from '@tracehouse/traceql';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 10_000_000);
@@ -209,7 +201,7 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     const query = parse(q);
     return async (i: number) => {
       const w = hourWindow(i);
-      const found = await searchTraces(sql, {
+      const found = await store.searchTraces({
         tenant: DEFAULT_TENANT,
         query,
         ...w,
@@ -226,7 +218,7 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
   const userSearch = await timed(ITERATIONS, async (i) => {
     const w = hourWindow(i);
     const user = `u-${traceNumber(i) % 50000}`;
-    await searchTraces(sql, {
+    await store.searchTraces({
       tenant: DEFAULT_TENANT,
       query: parse(`{ span.enduser.id = "${user}" }`),
       ...w,
@@ -236,7 +228,7 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     });
   });
   const logText = await timed(ITERATIONS, async (i) => {
-    const page = await queryLogsPage(sql, {
+    const page = await store.queryLogsPage({
       tenant: DEFAULT_TENANT,
       ...hourWindow(i),
       text: 'timeout retrying',
@@ -245,10 +237,10 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     if (page.records.length === 0) throw new Error('no log matched');
   });
   const logsOfTrace = await timed(ITERATIONS, async (i) => {
-    await queryLogsPage(sql, { tenant: DEFAULT_TENANT, start: startS, end: nowS, traceId: traceIds[i]!, limit: 100 });
+    await store.queryLogsPage({ tenant: DEFAULT_TENANT, start: startS, end: nowS, traceId: traceIds[i]!, limit: 100 });
   });
   const tagValueLookup = await timed(ITERATIONS, async () => {
-    await tagValues(sql, { tenant: DEFAULT_TENANT, start: startS, end: nowS, tag: 'resource.service.name' });
+    await store.tagValues({ tenant: DEFAULT_TENANT, start: startS, end: nowS, tag: 'resource.service.name' });
   });
 
   const parts = await sql.query<{ table: string; rows: string; bytes: string; index_bytes: string }>(

@@ -5,14 +5,13 @@ export {
   type AlertLinker,
   type GroupResult,
   type GroupRule,
-  type RecordedSample,
   RecordingRule,
   RuleGroup,
   type RuleHealth,
 } from './evaluate/group';
 export { fingerprint, type Labels, labelsKey } from './labels';
 export { generatorUrl, type PostableAlert, postableAlert, webhookPayload } from './notify/payload';
-export type { ExpressionChecker, InstantQuerier, Sample } from './querier';
+export type { ExpressionChecker, InstantQuerier, RecordedSample, Sample } from './querier';
 export type { AlertingRuleDef, Origin, RecordingRuleDef, RuleDef, RuleGroupDef } from './rules/model';
 export { ruleName } from './rules/model';
 export { type ParseOptions, parseRuleFile, RuleFileError } from './rules/parse';

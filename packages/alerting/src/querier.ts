@@ -1,5 +1,12 @@
-import type { RecordedSample } from './evaluate/group';
 import type { Labels } from './labels';
+
+/** A sample a recording rule produced, to be stored as a series named `metric`. */
+export interface RecordedSample {
+  metric: string;
+  labels: Labels;
+  value: number;
+  timeMs: number;
+}
 
 /** One element of an instant vector (or a scalar, with no labels). */
 export interface Sample {

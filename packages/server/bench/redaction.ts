@@ -14,7 +14,7 @@ import {
   type LogRecord,
   type SpanRecord,
 } from '@tracehouse/otlp';
-import { Redactor } from '@tracehouse/pipeline';
+import { Redactor } from '../src/ingest/redaction/index';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);

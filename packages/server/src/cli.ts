@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { formatSummary, loadgenUsage, parseLoadgenArgs, runLoadgen } from '@tracehouse/loadgen';
-import { accountsCommand } from './auth/cli';
 import { sloCommand } from './cli/slo';
+import { accountsCommand } from './cli/users';
 import { loadConfig } from './config/load';
 import type { ConfigKey } from './config/schema';
 import { startServer } from './server';

@@ -1,22 +1,23 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
-import { AuthStore, Store } from '@tracehouse/store';
+import { Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { loadRules } from './alerting/load';
 import { recordedSeries } from './alerting/querier';
 import { type Alerting, startAlerting } from './alerting/setup';
 import { createApi } from './api/app';
 import { createPrometheusApi } from './api/prometheus/api';
-import { IngestRedaction } from './auth/redaction';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
+import { retentionSeconds, storeOptions } from './config/storeOptions';
 import { ForwardProcessor } from './forward/forwarder';
 import { parseForwardHeaders } from './forward/headers';
-import { Exporter } from './ingest/exporter';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
 import { parseTenantRates, TenantRateLimiter } from './ingest/quota';
+import { Receiver } from './ingest/receiver';
+import { IngestRedaction } from './ingest/redaction/ingest';
 import { createDerived } from './processor/derived';
 import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
@@ -38,8 +39,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const seconds = (ms: number) => ms / 1000;
-
 export interface ServerOptions {
   /** The processors' and rule evaluation's clock (default Date.now). */
   clock?: Clock;
@@ -58,28 +57,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const redaction = IngestRedaction.fromConfig(config, metrics.registry);
   // So is a bad rule file or SLO: the message names the file, line and problem.
   const rules = loadRules(config);
-  const store = await Store.open({
-    dataDir: config['storage.dataDir'],
-    url: config['storage.clickhouseUrl'] || undefined,
-    retention: {
-      spansRecent: seconds(config['retention.spansRecent']),
-      spans: seconds(config['retention.spans']),
-      logs: seconds(config['retention.logs']),
-      metrics: seconds(config['retention.metrics']),
-    },
-    writer: {
-      batchRows: config['ingest.batchRows'],
-      flushIntervalMs: config['ingest.flushInterval'],
-      maxQueuedBytes: config['ingest.maxQueuedBytes'],
-      maxInsertRows: config['ingest.maxInsertRows'],
-    },
-    tagSampleRate: config['search.tagSampleRate'],
-    onInsert: metrics.observeInsert,
-  });
+  const store = await Store.open(storeOptions(config, { onInsert: metrics.observeInsert }));
   metrics.watchStore(store);
   let auth: AuthService;
   try {
-    auth = await AuthService.open(new AuthStore(store.sql), {
+    auth = await AuthService.open(store.auth, {
       allowAnonymous: config['auth.allowAnonymous'],
       adminToken: config['auth.adminToken'],
       publicMetrics: config['auth.publicMetrics'],
@@ -99,7 +81,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     parseTenantRates(config['ingest.tenantRateOverrides']),
   );
   const quota = limiter.enabled ? limiter : null;
-  const exporter = new Exporter(store, metrics, redaction, quota);
+  const receiver = new Receiver(store, metrics, redaction, quota);
   // Sampling first: the service graph is built from the traces it has just decided.
   const processors: Processor[] = [];
   const samplingMetrics = new SamplingMetrics(metrics.registry);
@@ -136,12 +118,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const security = {
       auth,
       redacted: redaction?.counter ?? null,
-      retentionSeconds: {
-        spansRecent: seconds(config['retention.spansRecent']),
-        spans: seconds(config['retention.spans']),
-        logs: seconds(config['retention.logs']),
-        metrics: seconds(config['retention.metrics']),
-      },
+      retentionSeconds: { ...retentionSeconds(config) },
     };
     api = await createApi(
       {
@@ -157,7 +134,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       tls ?? undefined,
     );
     await api.listen({ host, port: config['server.port'] });
-    otlpHttp = createOtlpHttpServer(exporter, metrics, {
+    otlpHttp = createOtlpHttpServer(receiver, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
       maxInflightBytes: config['ingest.maxInflightBytes'],
       tls: tls ?? undefined,
@@ -167,9 +144,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       otlpHttp!.once('error', reject);
       otlpHttp!.listen(config['otlp.httpPort'], host, () => resolve());
     });
-    grpc = createOtlpGrpcServer(exporter, config['ingest.maxBodyBytes'], (authorization, signal) => {
+    grpc = createOtlpGrpcServer(receiver, config['ingest.maxBodyBytes'], (authorization, signal) => {
       const tenant = auth.ingestTenant(authorization);
-      // OTLP/HTTP counts its refusals itself; gRPC refuses before the exporter sees the call.
+      // OTLP/HTTP counts its refusals itself; gRPC refuses before the receiver sees the call.
       if (tenant === null) metrics.requests.inc({ signal, protocol: 'grpc', outcome: 'unauthenticated' });
       return tenant;
     });
@@ -209,7 +186,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       close() {
         closing ??= (async () => {
           ready = false;
-          exporter.stop();
+          receiver.stop();
           // Requests already being written finish (and are answered) before the store closes.
           await Promise.all([
             new Promise<void>((r) => otlpHttp!.close(() => r())),

@@ -14,7 +14,8 @@ import {
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { bucketIndex, isKeptAt, LATENCY_BUCKETS, thresholdFor } from '@tracehouse/pipeline';
+import { bucketIndex, LATENCY_BUCKETS } from '@tracehouse/derived';
+import { isKeptAt, thresholdFor } from '@tracehouse/sampling';
 import type { TestServer } from './helpers';
 
 export interface SeriesTruth {

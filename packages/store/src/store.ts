@@ -1,10 +1,13 @@
 import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
+import { AlertingStore } from './alerting/alertStore';
+import { AuthStore } from './auth/authStore';
+import { OpsQueries } from './auth/ops';
 import { type ConnectOptions, Sql } from './client';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
-import { type LogQuery, queryLogs } from './read/logs';
+import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
 import { getTrace } from './read/traces';
-import { type TraceDecision, traceDecision } from './sampling/decisions';
+import { derivedTables, derivedTtlSql } from './schema/derived';
 import { migrate } from './schema/migrate';
 import {
   dataTables,
@@ -18,6 +21,9 @@ import {
   traceIndexTtlSql,
 } from './schema/tables';
 import { tagValuesViewSql } from './search/schema';
+import { searchTraces, type TraceSearch } from './search/search';
+import { searchTags, type TagRange, type TagScope, type TagValuesRequest, tagValues } from './search/tags';
+import { ProcessorState } from './state';
 import { DEFAULT_TENANT } from './tenant';
 import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
 
@@ -39,8 +45,22 @@ export interface TableStats {
 
 type MetricType = keyof MetricBatch;
 
-/** The storage of tracehouse: schema, group-committed writers and readers. */
+/**
+ * The storage of tracehouse: schema, group-committed writers, readers and search, one
+ * typed method per question. `sql` is the connection for the capability packages that own
+ * their SQL (@tracehouse/sampling, @tracehouse/derived) and for tests; the server does
+ * not use it.
+ */
 export class Store {
+  /** Users, tokens, sessions and the audit log. */
+  readonly auth: AuthStore;
+  /** Aggregates for the admin ops page. */
+  readonly ops: OpsQueries;
+  /** Processor watermarks and the database clock. */
+  readonly state: ProcessorState;
+  /** Alert state and recording rules' series. */
+  readonly alerting: AlertingStore;
+
   private constructor(
     readonly sql: Sql,
     private readonly spanWriter: BatchWriter,
@@ -48,7 +68,12 @@ export class Store {
     private readonly metricWriters: Record<MetricType, BatchWriter>,
     /** Retention of the recent window (s): older traces are read from `spans` only. */
     private readonly recentSeconds: number,
-  ) {}
+  ) {
+    this.auth = new AuthStore(sql);
+    this.ops = new OpsQueries(sql);
+    this.state = new ProcessorState(sql);
+    this.alerting = new AlertingStore(sql);
+  }
 
   static async open(opts: StoreOptions): Promise<Store> {
     const sql = Sql.connect(opts);
@@ -94,13 +119,37 @@ export class Store {
     return getTrace(this.sql, traceId, tenant, this.recentSeconds);
   }
 
-  /** The sampling decision of a trace of `tenant`; undefined for a trace id it never sent. */
-  traceDecision(traceId: string, tenant: string): Promise<TraceDecision | undefined> {
-    return traceDecision(this.sql, traceId, tenant);
+  /** Traces matching a TraceQL query, newest first (see search/search.ts). */
+  searchTraces(s: TraceSearch) {
+    return searchTraces(this.sql, s);
+  }
+
+  /** Attribute names per scope seen in a range. */
+  searchTags(r: TagRange & { scope?: TagScope; limit?: number }) {
+    return searchTags(this.sql, r);
+  }
+
+  /** Values of one tag seen in a range. */
+  tagValues(r: TagValuesRequest) {
+    return tagValues(this.sql, r);
   }
 
   queryLogs(q: LogQuery): Promise<LogRecord[]> {
     return queryLogs(this.sql, q);
+  }
+
+  /** One page of log records, newest first, with the cursor of the next. */
+  queryLogsPage(q: LogQuery) {
+    return queryLogsPage(this.sql, q);
+  }
+
+  logHistogram(q: Parameters<typeof logHistogram>[1]) {
+    return logHistogram(this.sql, q);
+  }
+
+  /** Log records of one service around an instant. */
+  logContext(q: Parameters<typeof logContext>[1]) {
+    return logContext(this.sql, q);
   }
 
   queryMetrics(q: MetricQuery): Promise<MetricBatch> {
@@ -110,6 +159,11 @@ export class Store {
   /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
   prometheus(options: PromStoreOptions): PromStore {
     return new PromStore(this.sql, options);
+  }
+
+  /** Retention of the derived-metric tables (span_metrics, service_graph_edges), seconds. */
+  async applyDerivedRetention(seconds: number): Promise<void> {
+    for (const t of derivedTables) await this.sql.command(derivedTtlSql(t, seconds));
   }
 
   async tableStats(): Promise<TableStats[]> {

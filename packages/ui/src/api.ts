@@ -1,4 +1,5 @@
 // The only door to the tracehouse API. A 401 sends the browser to the server's login page.
+import type { TraceSummary } from '@tracehouse/api';
 
 export class ApiError extends Error {
   constructor(
@@ -52,25 +53,7 @@ export async function getJson<T>(path: string, params: Query = {}, signal?: Abor
 }
 
 // ---- shapes (docs/api.md) ----
-export interface TraceSummary {
-  traceId: string;
-  rootServiceName: string;
-  rootSpanName: string;
-  startTimeUnixNano: string;
-  durationNanos: string;
-  spanCount: number;
-  errorCount: number;
-  decision?: 'keep' | 'drop' | 'pending';
-  source?: 'kept' | 'recent';
-  matchedSpans?: {
-    spanId: string;
-    serviceName: string;
-    name: string;
-    startTimeUnixNano: string;
-    durationNanos: string;
-    statusCode: string;
-  }[];
-}
+export type { TraceSummary };
 export interface LogLine {
   timeUnixNano: string;
   observedTimeUnixNano?: string;

@@ -1,5 +1,5 @@
 import { fingerprint, type Labels, METRIC_NAME, sortedLabels } from '../labels';
-import type { InstantQuerier, Sample } from '../querier';
+import type { InstantQuerier, RecordedSample, Sample } from '../querier';
 import type { RecordingRuleDef, RuleGroupDef } from '../rules/model';
 import type { Alert } from '../state/alert';
 import { type AlertChanges, AlertingRule, type TemplateContext } from '../state/alertingRule';
@@ -10,14 +10,6 @@ export interface RuleHealth {
   lastError: string;
   lastEvaluationMs: number;
   evaluationDurationMs: number;
-}
-
-/** A sample a recording rule produced, to be stored as a series named `metric`. */
-export interface RecordedSample {
-  metric: string;
-  labels: Labels;
-  value: number;
-  timeMs: number;
 }
 
 /** Adds annotations (links to the traces behind an alert) when it starts firing. */

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_RETRY_POLICY } from '../send/retry';
 import { DEFAULT_WORKLOAD_OPTIONS } from '../workload/workload';
+import { type LoadgenProtocol, PROTOCOLS } from './protocol';
 import type { LoadgenSummary } from './summary';
 
-export type LoadgenProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+export { type LoadgenProtocol, PROTOCOLS };
 export type LoadgenSignal = 'traces' | 'logs' | 'metrics';
 
-export const PROTOCOLS: readonly LoadgenProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 export const SIGNALS: readonly LoadgenSignal[] = ['traces', 'logs', 'metrics'];
 
 export interface LoadgenOptions {

@@ -1,4 +1,4 @@
-import type { LoadgenProtocol } from './options';
+import type { LoadgenProtocol } from './protocol';
 
 /** Items of one signal (spans, log records or metric data points). */
 export interface SignalCounts {

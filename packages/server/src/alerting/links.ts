@@ -1,5 +1,5 @@
 import type { Alert, AlertingRule, AlertLinker, Labels, SloDef } from '@tracehouse/alerting';
-import type { DerivedStore } from '@tracehouse/store';
+import type { DerivedStore } from '@tracehouse/derived';
 
 /** How far before the alert became active the trace links look. */
 const LOOKBACK_MS = 15 * 60_000;

@@ -8,7 +8,7 @@ import {
   type SpanMetricDimension,
   sloRuleGroup,
 } from '@tracehouse/alerting';
-import { LATENCY_BOUNDS_SECONDS, parseDimensions } from '@tracehouse/pipeline';
+import { LATENCY_BOUNDS_SECONDS, parseDimensions } from '@tracehouse/derived';
 import { parseExpr } from '@tracehouse/promql';
 import { globSync } from 'tinyglobby';
 import type { Config } from '../config/schema';

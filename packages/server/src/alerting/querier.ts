@@ -1,6 +1,6 @@
 import type { InstantQuerier, RecordedSample, Sample } from '@tracehouse/alerting';
 import { type Engine, matches, type SelectRequest, type Series, type SeriesSource } from '@tracehouse/promql';
-import { AlertingStore, type Store } from '@tracehouse/store';
+import type { AlertingStore, Store } from '@tracehouse/store';
 import type { SourceWrapper } from '../api/prometheus/api';
 import type { LoadedRules } from './load';
 import { EvaluationReadCache } from './readCache';
@@ -55,7 +55,7 @@ export function recordedSeries(
     rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.kind === 'recording' ? [r.record] : []))),
   );
   if (names.size === 0) return undefined;
-  const alertingStore = new AlertingStore(store.sql);
+  const alertingStore = store.alerting;
   return {
     names,
     wrap: (tenant, base) => new CompositeSource(base, new RecordedSource(alertingStore, tenant, names), names),

@@ -1,5 +1,6 @@
+import type { DerivedStore } from '@tracehouse/derived';
 import type { Engine, SeriesSource } from '@tracehouse/promql';
-import { AlertingStore, DEFAULT_TENANT, type DerivedStore, type Store } from '@tracehouse/store';
+import { DEFAULT_TENANT, type Store } from '@tracehouse/store';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Config } from '../config/schema';
 import { TraceLinker } from './links';
@@ -34,7 +35,7 @@ export async function startAlerting(d: AlertingDeps): Promise<Alerting> {
   const { config, rules, registry } = d;
   const externalUrl = (config['alerting.externalUrl'] || d.apiUrl).replace(/\/$/, '');
   const targets = notifyTargets(config['alerting.alertmanagerUrl'], config['alerting.webhookUrl']);
-  const store = new AlertingStore(d.store.sql);
+  const store = d.store.alerting;
   await store.applyRetention(config['retention.metrics'] / 1000);
 
   const sent = new Counter({

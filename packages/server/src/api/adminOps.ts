@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
 import { escapeHtml, PAGE_CSP, page } from '../auth/pages';
 import { IngestRates, type OpsSummary, opsSummary } from './adminOpsSummary';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 
 const num = { type: 'number' };
 const str = { type: 'string' };

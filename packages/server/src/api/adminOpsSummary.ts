@@ -1,4 +1,4 @@
-import { type OldestData, OpsQueries, type SamplingRuleStats, type Store, type TableStats } from '@tracehouse/store';
+import type { OldestData, SamplingRuleStats, Store, TableStats } from '@tracehouse/store';
 import type { Counter } from 'prom-client';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 
@@ -92,7 +92,7 @@ export async function opsSummary(deps: {
   retentionSeconds: Record<string, number>;
   isReady: () => boolean;
 }): Promise<OpsSummary> {
-  const ops = new OpsQueries(deps.store.sql);
+  const ops = deps.store.ops;
   const [rates, received, rejected, redacted, requests, failures, stats, oldest, sampling, ping] = await Promise.all([
     deps.rates.rates(),
     sumBy(deps.metrics.received, 'signal'),

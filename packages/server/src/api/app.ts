@@ -1,13 +1,9 @@
 import swagger from '@fastify/swagger';
-import { wantsOpenMetrics } from '@tracehouse/pipeline';
-import { QueryLimitError, type Store } from '@tracehouse/store';
+import { renderMetrics, wantsOpenMetrics } from '@tracehouse/derived';
+import { QueryLimitError } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AlertingService } from '../alerting/service';
-import { type SecurityDeps, securityRoutes } from '../auth/deps';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
-import type { Derived } from '../processor/derived';
-import { renderMetrics } from '../telemetry/exposition';
-import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { ApiDeps } from './deps';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { prometheusAlertingRoutes } from './prometheus/alerting';
@@ -15,6 +11,7 @@ import type { PrometheusApi } from './prometheus/api';
 import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
+import { securityRoutes } from './security';
 import { serviceGraphRoutes } from './serviceGraph';
 import { sloRoutes } from './slos';
 import { tagRoutes } from './tags';
@@ -22,22 +19,6 @@ import { tempoRoutes } from './tempo/routes';
 import { traceRoutes } from './traces';
 import { uiRoutes } from './ui';
 import { userRoutes } from './users';
-
-export interface ApiDeps {
-  store: Store;
-  metrics: SelfMetrics;
-  /** False while starting or shutting down: /readyz answers 503. */
-  isReady: () => boolean;
-  version: string;
-  /** Access control (auth/): every route is authorized by the hook registered first. */
-  security: SecurityDeps;
-  /** Span metrics and service graph (absent when derived.enabled is false). */
-  derived?: Derived;
-  /** Rules, alerts and SLOs (started after the API listens; undefined when none are configured). */
-  alerting?: () => AlertingService | undefined;
-  /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
-  prometheus?: PrometheusApi;
-}
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
 export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buffer }): Promise<FastifyInstance> {

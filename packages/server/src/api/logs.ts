@@ -1,8 +1,8 @@
 import { attributesToJson, attributeToJson, type LogRecord } from '@tracehouse/otlp';
-import { CursorError, type LogQuery, logContext, logHistogram, queryLogsPage } from '@tracehouse/store';
+import { CursorError, type LogQuery } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { BadRequest, limitParam, spanIdParam, timeRange, traceIdParam } from './params';
 
 const MAX_LOGS = 1000;
@@ -117,7 +117,7 @@ export function logRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     async (req) => {
       const q = req.query as Q;
       try {
-        const page = await queryLogsPage(store.sql, {
+        const page = await store.queryLogsPage({
           ...logFilters(q, tenantOf(req)),
           limit: limitParam(one(q.limit), 100, MAX_LOGS),
           cursor: one(q.cursor) || undefined,
@@ -170,7 +170,7 @@ export function logRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       const step = stepText === undefined || stepText === '' ? Math.max(1, Math.ceil(span / 60)) : Number(stepText);
       if (!Number.isInteger(step) || step < 1) throw new BadRequest('step must be a positive integer of seconds');
       if (span / step > MAX_BUCKETS) throw new BadRequest(`step too small: more than ${MAX_BUCKETS} buckets`);
-      return { step, buckets: await logHistogram(store.sql, { ...filters, step }) };
+      return { step, buckets: await store.logHistogram({ ...filters, step }) };
     },
   );
 
@@ -210,7 +210,7 @@ export function logRoutes(app: FastifyInstance, { store }: ApiDeps): void {
         if (!Number.isInteger(n) || n < 0 || n > 500) throw new BadRequest(`${name} must be an integer from 0 to 500`);
         return n;
       };
-      const { records, anchorIndex } = await logContext(store.sql, {
+      const { records, anchorIndex } = await store.logContext({
         tenant: tenantOf(req),
         service: q.service,
         timeUnixNano: q.timeUnixNano,

@@ -1,7 +1,7 @@
 import { attributesToJson, type MetricBatch, type MetricPointColumns } from '@tracehouse/otlp';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { limitParam, timeRange } from './params';
 
 const MAX_POINTS = 10_000;

@@ -1,4 +1,4 @@
-import { quantile, storedSpanKind } from '@tracehouse/pipeline';
+import { quantile, storedSpanKind } from '@tracehouse/derived';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
 import { parseDuration } from '../config/units';

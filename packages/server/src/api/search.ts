@@ -1,13 +1,12 @@
-import { AggregateFieldError, type QueryLimits, searchTraces, type TraceSummary } from '@tracehouse/store';
+import type { TraceSummary as TraceSummaryJson } from '@tracehouse/api';
+import { AggregateFieldError, type TraceSearch, type TraceSummary } from '@tracehouse/store';
 import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { BadRequest, limitParam, timeRange } from './params';
 
 const MAX_TRACES = 1000;
-/** Per-query bounds for searches started from the API. */
-export const SEARCH_LIMITS: QueryLimits = { maxExecutionSeconds: 20, maxMemoryBytes: 1024 ** 3 };
 
 /** A TraceQL query that does not parse: 400 with the position. */
 export class TraceQLBadRequest extends BadRequest {
@@ -26,9 +25,10 @@ export function parseTraceQL(q: string | undefined): Query {
 }
 
 /** Runs a search; an engine-side bad regular expression or a non-numeric aggregate is the caller's error. */
-export async function runSearch(deps: ApiDeps, args: Parameters<typeof searchTraces>[1]): Promise<TraceSummary[]> {
+export async function runSearch(deps: ApiDeps, args: TraceSearch): Promise<TraceSummary[]> {
   try {
-    return await searchTraces(deps.store.sql, { ...args, limits: SEARCH_LIMITS });
+    // Bounded by the store's SEARCH_LIMITS (time and memory per query).
+    return await deps.store.searchTraces(args);
   } catch (e) {
     const code = String((e as { code?: string }).code ?? '');
     if (code === '427') throw new BadRequest('invalid regular expression');
@@ -53,7 +53,7 @@ export function intParam(v: unknown, name: string, fallback: number, min: number
 }
 
 /** The native API's trace summary. */
-export function traceSummaryJson(t: TraceSummary) {
+export function traceSummaryJson(t: TraceSummary): TraceSummaryJson {
   return {
     traceId: t.traceId,
     rootServiceName: t.rootServiceName,

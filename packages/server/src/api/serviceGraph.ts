@@ -1,4 +1,4 @@
-import { quantile } from '@tracehouse/pipeline';
+import { quantile } from '@tracehouse/derived';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
 import type { Derived } from '../processor/derived';

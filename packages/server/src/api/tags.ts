@@ -1,7 +1,7 @@
-import { searchTags, type TagScope, tagValues } from '@tracehouse/store';
+import type { TagScope } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { BadRequest, limitParam, timeRange } from './params';
 
 const SCOPES = ['resource', 'span', 'intrinsic'];
@@ -61,7 +61,7 @@ export function tagRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     },
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
-      const scopes = await searchTags(store.sql, {
+      const scopes = await store.searchTags({
         tenant: tenantOf(req),
         ...range(q),
         scope: scopeParam(q.scope),
@@ -92,7 +92,7 @@ export function tagRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     },
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
-      const values = await tagValues(store.sql, {
+      const values = await store.tagValues({
         tenant: tenantOf(req),
         ...range(q),
         tag: (req.params as { tag: string }).tag,

@@ -1,7 +1,8 @@
 import { spansToTracesData } from '@tracehouse/otlp';
+import { traceDecision } from '@tracehouse/sampling';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { traceIdParam } from './params';
 
 export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
@@ -57,7 +58,7 @@ export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
     },
     async (req, reply) => {
       const traceId = traceIdParam((req.params as { traceId: string }).traceId);
-      const decision = await store.traceDecision(traceId, tenantOf(req));
+      const decision = await traceDecision(store, traceId, tenantOf(req));
       if (!decision) return reply.code(404).send({ error: `trace ${traceId} not seen` });
       return decision;
     },

@@ -1,8 +1,7 @@
-import { queryLogsPage } from '@tracehouse/store';
 import type { Query } from '@tracehouse/traceql';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
-import type { ApiDeps } from './app';
+import type { ApiDeps } from './deps';
 import { logJson, logSchema } from './logs';
 import { limitParam, timeRange } from './params';
 import { runSearch, traceSummaryJson, traceSummarySchema } from './search';
@@ -74,7 +73,7 @@ export function userRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const limit = limitParam(q.limit, 200, MAX_ITEMS);
       const [traces, logs] = await Promise.all([
         runSearch(deps, { query: enduserQuery(userId), ...range, limit, spansPerTrace: 3, recent: true }),
-        queryLogsPage(deps.store.sql, { ...range, attributes: [[ENDUSER_KEY, userId]], limit }),
+        deps.store.queryLogsPage({ ...range, attributes: [[ENDUSER_KEY, userId]], limit }),
       ]);
       const items = [
         ...traces.map((t) => ({

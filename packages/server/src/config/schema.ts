@@ -1,4 +1,4 @@
-import { parseRules } from '@tracehouse/pipeline';
+import { parseRules } from '@tracehouse/sampling';
 import { parseForwardHeaders, parseTenantHeader } from '../forward/headers';
 import { parseTenantRates } from '../ingest/quota';
 import { parseBytes, parseDuration } from './units';

@@ -1,13 +1,6 @@
 import { encodeTracesData } from '@tracehouse/otlp';
-import {
-  databaseNowMs,
-  type KeptSpan,
-  keptSpansBetween,
-  readWatermarks,
-  type Store,
-  tenantName,
-  writeWatermarks,
-} from '@tracehouse/store';
+import { type KeptSpan, keptSpansBetween } from '@tracehouse/sampling';
+import { type Store, tenantName } from '@tracehouse/store';
 import type { Processor } from '../processor/loop';
 import type { SamplingMetrics } from '../processor/samplingMetrics';
 import { urlWithoutPassword } from '../url';
@@ -72,27 +65,28 @@ export class ForwardProcessor implements Processor {
   }
 
   async tick(nowMs: number): Promise<void> {
-    const sql = this.store.sql;
+    const { state } = this.store;
     if (nowMs < this.nextAttemptAt) {
       this.metrics.forwardLag.set(Math.max(0, nowMs - Number((this.watermark ?? 0n) / 1_000_000n)) / 1000);
       return;
     }
-    const headMs = Math.min(nowMs, await databaseNowMs(sql)) - this.o.visibilityLagMs;
+    const headMs = Math.min(nowMs, await state.nowMs()) - this.o.visibilityLagMs;
     // A gateway turned on later starts with the last hour of kept traces, not all of them.
     this.watermark ??=
-      (await readWatermarks(sql, [WATERMARK]))[WATERMARK] ?? BigInt(headMs - FIRST_WINDOW_MS) * 1_000_000n;
+      (await state.readWatermarks([WATERMARK]))[WATERMARK] ?? BigInt(headMs - FIRST_WINDOW_MS) * 1_000_000n;
     const fromNs = this.watermark;
     const fromMs = Number(fromNs / 1_000_000n);
     let toMs = headMs;
     if (toMs <= fromMs) return;
-    let spans = await keptSpansBetween(sql, fromNs, BigInt(toMs) * 1_000_000n, MAX_ROWS);
+    let spans = await keptSpansBetween(this.store, fromNs, BigInt(toMs) * 1_000_000n, MAX_ROWS);
     // A window over the row cap (catching up after an outage) is narrowed; one copy insert
     // (one IngestTime) larger than the cap is read whole.
     while (spans.length >= MAX_ROWS && toMs - fromMs > 1) {
       toMs = fromMs + Math.floor((toMs - fromMs) / 2);
-      spans = await keptSpansBetween(sql, fromNs, BigInt(toMs) * 1_000_000n, MAX_ROWS);
+      spans = await keptSpansBetween(this.store, fromNs, BigInt(toMs) * 1_000_000n, MAX_ROWS);
     }
-    if (spans.length >= MAX_ROWS) spans = await keptSpansBetween(sql, fromNs, BigInt(toMs) * 1_000_000n, 20 * MAX_ROWS);
+    if (spans.length >= MAX_ROWS)
+      spans = await keptSpansBetween(this.store, fromNs, BigInt(toMs) * 1_000_000n, 20 * MAX_ROWS);
     try {
       for (const [tenant, group] of this.requestGroups(spans)) {
         for (let i = 0; i < group.length; i += this.o.maxSpansPerRequest) {
@@ -112,7 +106,7 @@ export class ForwardProcessor implements Processor {
     }
     this.failures = 0;
     this.watermark = BigInt(toMs) * 1_000_000n;
-    await writeWatermarks(sql, { [WATERMARK]: this.watermark }, [WATERMARK]);
+    await state.writeWatermarks({ [WATERMARK]: this.watermark }, [WATERMARK]);
     this.metrics.forwardLag.set(Math.max(0, headMs - toMs) / 1000);
   }
 

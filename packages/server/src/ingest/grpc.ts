@@ -8,7 +8,7 @@ import {
 } from '@grpc/grpc-js';
 import type { Signal } from '@tracehouse/otlp';
 import { DEFAULT_TENANT } from '@tracehouse/store';
-import type { Exporter } from './exporter';
+import type { Receiver } from './receiver';
 
 const SERVICES: Record<Signal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
@@ -37,7 +37,7 @@ function serviceDefinition(signal: Signal): ServiceDefinition {
 }
 
 export function createOtlpGrpcServer(
-  exporter: Exporter,
+  receiver: Receiver,
   maxBodyBytes: number,
   /** The tenant of a call from its `authorization` metadata, or null to refuse it (UNAUTHENTICATED). */
   ingestTenant: (authorization: string | undefined, signal: Signal) => string | null = () => DEFAULT_TENANT,
@@ -57,7 +57,7 @@ export function createOtlpGrpcServer(
           details: 'a valid ingest token is required (authorization: Bearer <token>)',
         });
       }
-      exporter.export(signal, call.request, 'protobuf', 'grpc', tenant).then((outcome) => {
+      receiver.export(signal, call.request, 'protobuf', 'grpc', tenant).then((outcome) => {
         switch (outcome.kind) {
           case 'ok':
             return callback(null, Buffer.from(outcome.response));

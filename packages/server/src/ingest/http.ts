@@ -4,7 +4,7 @@ import { gunzip } from 'node:zlib';
 import type { Signal, WireFormat } from '@tracehouse/otlp';
 import { DEFAULT_TENANT } from '@tracehouse/store';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
-import type { Exporter, ExportOutcome } from './exporter';
+import type { ExportOutcome, Receiver } from './receiver';
 import { encodeStatus, RpcCode } from './status';
 
 export interface OtlpHttpOptions {
@@ -43,7 +43,7 @@ class HttpError extends Error {
  * framework. Bodies are bounded before and after decompression, and in total across
  * requests, so no input can grow memory without bound.
  */
-export function createOtlpHttpServer(exporter: Exporter, metrics: SelfMetrics, opts: OtlpHttpOptions): Server {
+export function createOtlpHttpServer(receiver: Receiver, metrics: SelfMetrics, opts: OtlpHttpOptions): Server {
   let inflightBytes = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -97,7 +97,7 @@ export function createOtlpHttpServer(exporter: Exporter, metrics: SelfMetrics, o
         body = await gunzipBounded(raw, opts.maxBodyBytes);
         hold(body.length);
       }
-      const outcome = await exporter.export(signal, body, format, `http/${format}`, tenant);
+      const outcome = await receiver.export(signal, body, format, `http/${format}`, tenant);
       reply(res, format, outcome);
     } finally {
       inflightBytes -= held;

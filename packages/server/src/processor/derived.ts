@@ -1,12 +1,15 @@
-import { parseDimensions, thresholdFor } from '@tracehouse/pipeline';
-import { DerivedStore, type Store } from '@tracehouse/store';
+import {
+  type DerivedSeries,
+  DerivedStore,
+  parseDimensions,
+  RemoteWriteProcessor,
+  ServiceGraphProcessor,
+  SpanMetricsProcessor,
+} from '@tracehouse/derived';
+import type { Store } from '@tracehouse/store';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Config } from '../config/schema';
-import type { DerivedSeries } from '../telemetry/exposition';
-import { RemoteWriteProcessor } from '../telemetry/remoteWrite';
 import type { Processor } from './loop';
-import { ServiceGraphProcessor } from './serviceGraph';
-import { SpanMetricsProcessor } from './spanMetrics';
 
 /** What the API and /metrics need from the derived metrics. */
 export interface Derived {
@@ -16,18 +19,9 @@ export interface Derived {
   processors: Processor[];
 }
 
-/**
- * The sampling keys are declared by tail sampling; until it is configured they fall back to
- * the contract's defaults (1 s, 5 %), which is what the sampler will apply.
- */
-function samplingSetting(config: Config, key: string, fallback: number): number {
-  const v = (config as unknown as Record<string, unknown>)[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
-
 /** Builds the span-metrics and service-graph processors from the configuration. */
 export async function createDerived(store: Store, config: Config, registry: Registry): Promise<Derived> {
-  const derivedStore = new DerivedStore(store.sql);
+  const derivedStore = new DerivedStore(store);
   await derivedStore.applyRetention(config['retention.metrics'] / 1000);
   const intervalMs = Math.max(1, config['derived.interval']);
   const lagMs = config['derived.lag'];
@@ -43,9 +37,10 @@ export async function createDerived(store: Store, config: Config, registry: Regi
     dimensions: parseDimensions(config['derived.dimensions']),
     cardinalityLimit: limit,
     staleMs: config['derived.staleAfter'],
+    // Exemplars come from spans whose trace the sampler's policy keeps.
     keep: {
-      latencyThresholdNs: samplingSetting(config, 'sampling.latencyThreshold', 1000) * 1e6,
-      baselineThreshold: thresholdFor(samplingSetting(config, 'sampling.baselinePercent', 5)),
+      latencyThresholdMs: config['sampling.latencyThreshold'],
+      baselinePercent: config['sampling.baselinePercent'],
     },
   });
   const serviceGraph = new ServiceGraphProcessor(derivedStore, {

@@ -1,5 +1,5 @@
-import { parseRules, ruleWarnings, samplingPolicy } from '@tracehouse/pipeline';
-import { type SamplerOptions, type Store, TraceSampler } from '@tracehouse/store';
+import { parseRules, ruleWarnings, type SamplerOptions, samplingPolicy, TraceSampler } from '@tracehouse/sampling';
+import type { Store } from '@tracehouse/store';
 import type { Config } from '../config/schema';
 import type { Processor } from './loop';
 import type { SamplingMetrics } from './samplingMetrics';
@@ -34,7 +34,7 @@ export class SamplingProcessor implements Processor {
     options: SamplerOptions,
     private readonly metrics: SamplingMetrics,
   ) {
-    this.sampler = new TraceSampler(store.sql, options);
+    this.sampler = new TraceSampler(store, options);
   }
 
   /** Rule-list warnings, for the log at start (a catch-all shadowing later rules). */

@@ -1,4 +1,4 @@
-import type { SamplingTick } from '@tracehouse/store';
+import type { SamplingTick } from '@tracehouse/sampling';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The sampling processor's own metrics, on the shared self-metrics registry. */

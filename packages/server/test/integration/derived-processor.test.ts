@@ -3,11 +3,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import {
+  cumulative,
+  DerivedStore,
+  LATENCY_BOUNDS_SECONDS,
+  parseDimensions,
+  SpanMetricsProcessor,
+} from '@tracehouse/derived';
 import type { SpanRecord } from '@tracehouse/otlp';
-import { cumulative, LATENCY_BOUNDS_SECONDS, parseDimensions, thresholdFor } from '@tracehouse/pipeline';
-import { DerivedStore } from '@tracehouse/store';
 import { bareSpan } from '../../../store/test/fixtures';
-import { SpanMetricsProcessor } from '../../src/processor/spanMetrics';
 import { startTestServer, type TestServer } from '../helpers';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -29,7 +33,7 @@ const options = (limit = 2000) => ({
   lagMs: 0,
   dimensions: parseDimensions('http.method,status_code'),
   cardinalityLimit: limit,
-  keep: { latencyThresholdNs: 1e9, baselineThreshold: thresholdFor(5) },
+  keep: { latencyThresholdMs: 1000, baselinePercent: 5 },
 });
 
 /** Lets the database clock pass the end of the 1 s interval holding the spans just written. */
@@ -46,7 +50,7 @@ describe('span-metrics processor on the embedded store', () => {
   let derived: DerivedStore;
   before(async () => {
     server = await startTestServer({ sets: ['derived.enabled=false'] });
-    derived = new DerivedStore(server.store.sql);
+    derived = new DerivedStore(server.store);
   });
   after(() => server?.stop());
 
@@ -112,7 +116,7 @@ describe('cardinality limit on the embedded store', () => {
 
   test('label sets past the limit fold into otel_metric_overflow="true" with totals intact', async () => {
     await server.store.writeSpans(Array.from({ length: 7 }, (_, i) => span({ SpanName: `GET /item/${i}` })));
-    const p = new SpanMetricsProcessor(new DerivedStore(server.store.sql), options(3));
+    const p = new SpanMetricsProcessor(new DerivedStore(server.store), options(3));
     await closeInterval();
     await p.tick(Date.now() + 2000);
     const series = totals(p);

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { quantile } from '@tracehouse/pipeline';
+import { quantile } from '@tracehouse/derived';
 import { sendShop, type Truth } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { cumulative } from '@tracehouse/pipeline';
+import { cumulative } from '@tracehouse/derived';
 import { parseExposition, sendShop, type Truth } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 

@@ -6,9 +6,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { SECRET_KEYS, SECRETS } from '../../../pipeline/test/support/secret-corpus';
 import { startTestServer, type TestServer } from '../helpers';
 import { otlpExporters, PROTOCOLS } from '../support/otlp';
+import { SECRET_KEYS, SECRETS } from '../support/secret-corpus';
 
 /** Values planted under secret keys: no value rule would find these, only the key rule. */
 const keyed = (i: number) => `keyed-secret-${i}-zq9x`;

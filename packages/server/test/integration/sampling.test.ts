@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { encodeTracesData, type SpanRecord } from '@tracehouse/otlp';
-import { evaluate, samplingPolicy } from '@tracehouse/pipeline';
+import { evaluate, samplingPolicy } from '@tracehouse/sampling';
 import { span } from '../../../store/test/fixtures';
 import { startTestServer, type TestServer } from '../helpers';
 

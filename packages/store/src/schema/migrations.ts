@@ -1,8 +1,8 @@
 import { alertStateSql, recordedSeriesSql } from '../alerting/tables';
 import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
-import { serviceGraphEdgesSql, spanMetricsSql } from '../derived/tables';
 import { queryMigrationStatements } from '../search/schema';
+import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { relayoutTable } from './relayout';
 import {
   createTableSql,

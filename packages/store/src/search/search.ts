@@ -51,7 +51,8 @@ export interface TraceSummary {
 
 const TABLES: Record<TraceSource, string> = { kept: 'spans', recent: 'spans_recent' };
 
-const SEARCH_LIMITS: QueryLimits = { maxExecutionSeconds: 20, maxMemoryBytes: 1024 ** 3 };
+/** Default limits of a trace search (the API may pass its own). */
+export const SEARCH_LIMITS: QueryLimits = { maxExecutionSeconds: 20, maxMemoryBytes: 1024 ** 3 };
 
 /** A trace found by the first step: its id and its newest matching span (ns). */
 interface FoundRow {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { parse } from '@tracehouse/traceql';
-import { Store, searchTraces } from '../../src/index';
+import { Store } from '../../src/index';
 import { bareSpan, hex, storeOptions, tempDir } from '../fixtures';
 import { keepTraces } from '../kept';
 
@@ -30,7 +30,7 @@ after(async () => {
 });
 
 const search = (q: string, limit: number) =>
-  searchTraces(store.sql, {
+  store.searchTraces({
     tenant: 'default',
     query: parse(q),
     start: endS - 7200,

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { SpanRecord } from '@tracehouse/otlp';
 import { parse } from '@tracehouse/traceql';
-import { findTracesSql, QueryLimitError, Store, searchTags, searchTraces, tagValues } from '../../src/index';
+import { findTracesSql, QueryLimitError, Store } from '../../src/index';
 import { hex, span, storeOptions, tempDir } from '../fixtures';
 import { keepTraces } from '../kept';
 
@@ -105,7 +105,7 @@ describe('TraceQL search over kept and recent spans', () => {
   });
 
   const run = (q: string, recent = false, spansPerTrace = 3) =>
-    searchTraces(store.sql, {
+    store.searchTraces({
       tenant: 'default',
       query: parse(q),
       start: Number(now / 1_000_000_000n) - 60,
@@ -231,15 +231,15 @@ describe('TraceQL search over kept and recent spans', () => {
       start: Number(now / 1_000_000_000n) - 86400,
       end: Number(now / 1_000_000_000n) + 60,
     };
-    const scopes = await searchTags(store.sql, range);
+    const scopes = await store.searchTags(range);
     const byName = Object.fromEntries(scopes.map((s) => [s.name, s.tags]));
     assert.ok(byName.span!.includes('db.system') && byName.span!.includes('http.response.status_code'));
     assert.ok(byName.resource!.includes('service.name') && byName.resource!.includes('deployment.environment'));
     assert.ok(byName.intrinsic!.includes('duration'));
-    assert.deepEqual(await searchTags(store.sql, { ...range, scope: 'intrinsic' }), [
+    assert.deepEqual(await store.searchTags({ ...range, scope: 'intrinsic' }), [
       { name: 'intrinsic', tags: byName.intrinsic },
     ]);
-    const values = (tag: string, prefix?: string) => tagValues(store.sql, { ...range, tag, prefix });
+    const values = (tag: string, prefix?: string) => store.tagValues({ ...range, tag, prefix });
     assert.deepEqual(await values('resource.service.name'), [
       { type: 'string', value: 'frontend' },
       { type: 'string', value: 'checkout' },
@@ -262,7 +262,7 @@ describe('TraceQL search over kept and recent spans', () => {
 
   test('a search over its memory limit fails with QueryLimitError (503 at the API)', async () => {
     await assert.rejects(
-      searchTraces(store.sql, {
+      store.searchTraces({
         tenant: 'default',
         query: parse('{}'),
         start: Number(now / 1_000_000_000n) - 60,

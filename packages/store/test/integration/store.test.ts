@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { isKeptAt, randomnessOf, thresholdFor } from '@tracehouse/pipeline';
-import { keptAtSql, migrations, QueueFullError, Store, traceRandomnessSql } from '../../src/index';
+import { migrations, QueueFullError, Store } from '../../src/index';
 import { gaugePoint, hex, histogramPoint, logRecord, span, storeOptions, tempDir } from '../fixtures';
 
 const emptyMetrics = { gauge: [], sum: [], histogram: [], expHistogram: [], summary: [] };
@@ -105,22 +104,4 @@ describe('store (embedded chDB)', () => {
       await store.close();
     }
   });
-});
-
-test('the SQL trace randomness equals the pipeline one', async () => {
-  const store = await Store.open(storeOptions(tempDir()));
-  try {
-    const ids = ['0123456789abcdef00ffffffffffffff', 'ffffffffffffffffff00000000000001', hex(16), hex(16)];
-    const threshold = thresholdFor(50);
-    const rows = await store.sql.query<{ r: string; k: number }>(
-      `SELECT toString(${traceRandomnessSql('id')}) AS r, ${keptAtSql(threshold, 'id')} AS k FROM (SELECT arrayJoin({ids:Array(String)}) AS id)`,
-      { ids },
-    );
-    assert.deepEqual(
-      rows.map((r) => [r.r, Number(r.k) === 1]),
-      ids.map((id) => [randomnessOf(id).toString(), isKeptAt(id, threshold)]),
-    );
-  } finally {
-    await store.close();
-  }
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { migrations, Sql, Store } from '../../src/index';
+import { Sql } from '../../src/client';
+import { migrations, Store } from '../../src/index';
 import { bareSpan, hex, storeOptions, tempDir } from '../fixtures';
 
 describe('tenants in the store', () => {

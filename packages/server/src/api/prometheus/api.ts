@@ -1,4 +1,4 @@
-import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/pipeline';
+import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
 import { Engine, type QueryOptions, type SeriesSource } from '@tracehouse/promql';
 import type { PromStore, Store } from '@tracehouse/store';
 import type { Config } from '../../config/schema';

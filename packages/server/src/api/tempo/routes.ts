@@ -1,9 +1,9 @@
 import { encodeTracesData, spansToTracesData } from '@tracehouse/otlp';
-import { searchTags, type TraceSummary, tagValues } from '@tracehouse/store';
+import type { TraceSummary } from '@tracehouse/store';
 import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantOf } from '../../auth/hook';
-import type { ApiDeps } from '../app';
+import type { ApiDeps } from '../deps';
 import { BadRequest, timeRange, traceIdParam } from '../params';
 import { intParam, parseTraceQL, runSearch, TraceQLBadRequest } from '../search';
 import { scopeParam, tagScopesResponse, typedTagValuesResponse } from '../tags';
@@ -238,7 +238,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const scope = scopeParam(q.scope);
-      const scopes = await searchTags(store.sql, { ...tagRange(req), scope });
+      const scopes = await store.searchTags({ ...tagRange(req), scope });
       const names = scopes.filter((s) => scope === 'intrinsic' || s.name !== 'intrinsic').flatMap((s) => s.tags);
       return { tagNames: [...new Set(names)].sort() };
     },
@@ -255,7 +255,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
-      return { scopes: await searchTags(store.sql, { ...tagRange(req), scope: scopeParam(q.scope) }) };
+      return { scopes: await store.searchTags({ ...tagRange(req), scope: scopeParam(q.scope) }) };
     },
   );
   const tagParams = { type: 'object', properties: { tag: { type: 'string' } } };
@@ -273,7 +273,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const tag = (req.params as { tag: string }).tag;
       // v1 tags are unscoped attribute names, except the span name.
-      const values = await tagValues(store.sql, { ...tagRange(req), tag: tag === 'name' ? 'name' : `.${tag}` });
+      const values = await store.tagValues({ ...tagRange(req), tag: tag === 'name' ? 'name' : `.${tag}` });
       return { tagValues: [...new Set(values.map((v) => v.value))] };
     },
   );
@@ -293,7 +293,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const tag = (req.params as { tag: string }).tag;
-      return { tagValues: await tagValues(store.sql, { ...tagRange(req), tag, query: lenientTraceQL(q.q) }) };
+      return { tagValues: await store.tagValues({ ...tagRange(req), tag, query: lenientTraceQL(q.q) }) };
     },
   );
 }

@@ -1,0 +1,195 @@
+import type { LabelPairs } from '../exposition/format';
+import { floorTo, type IntervalOptions, IntervalProcessor, type SeriesUpdate } from '../processor';
+import { exemplarsByBucket, LATENCY_BUCKETS } from '../spanmetrics/buckets';
+import { CumulativeSeries } from '../spanmetrics/cumulative';
+import { OVERFLOW_KEY, OVERFLOW_LABELS, type SeriesLimiter, tenantSeriesKey } from '../spanmetrics/overflow';
+import type { DerivedStore } from '../store';
+import { aggregateEdges, type EdgeStats, edgeKey } from './aggregate';
+import { GRAPH_ATTRIBUTES, pairSpans } from './pairing';
+import type { EdgeRow, GraphSpanRow } from './sql';
+
+export interface ServiceGraphOptions extends IntervalOptions {
+  /** Spans that could not be paired nor given a virtual peer (a self-metric). */
+  onUnpaired?: (n: number) => void;
+}
+
+/** Traces per span read: bounds the IN list and the rows one query returns. */
+const TRACE_CHUNK = 5000;
+
+/**
+ * Service-graph edges from complete traces. The sampling processor records one decision per
+ * trace when the trace is complete; this processor takes the traces first decided in each
+ * whole interval of decision time (older than `lagMs`), reads their client, server,
+ * producer and consumer spans from spans_recent and pairs them. Exemplars come from kept
+ * traces only, so each one opens a stored trace.
+ */
+export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
+  readonly name = 'service_graph';
+
+  constructor(
+    store: DerivedStore,
+    private readonly options: ServiceGraphOptions,
+  ) {
+    super(new CumulativeSeries({ server: LATENCY_BUCKETS, client: LATENCY_BUCKETS }), store, options);
+  }
+
+  protected async totals(watermarkMs: number): Promise<SeriesUpdate[]> {
+    return (await this.store.edgeTotals({ endMs: watermarkMs })).map((t) => ({
+      key: rowKey(t),
+      labels: labelsOf(t),
+      delta: {
+        counters: { requests: t.requests, failed: t.failed },
+        histograms: {
+          server: { buckets: t.serverLatencyBuckets, sum: t.serverLatencySum },
+          client: { buckets: t.clientLatencyBuckets, sum: t.clientLatencySum },
+        },
+      },
+      windowEndMs: t.lastWindowEndMs,
+    }));
+  }
+
+  protected async firstMs(nowMs: number): Promise<number> {
+    return (await this.store.oldestDecisionMs()) ?? nowMs - this.options.lagMs;
+  }
+
+  protected async ready(nowMs: number): Promise<number> {
+    return floorTo(nowMs - this.options.lagMs, this.options.intervalMs);
+  }
+
+  protected async compute(fromMs: number, toMs: number, limiter: SeriesLimiter) {
+    const { intervalMs, onUnpaired } = this.options;
+    const rows: EdgeRow[] = [];
+    let unpaired = 0;
+    for (let w = fromMs; w < toMs; w += intervalMs) {
+      const r = await this.window(w, w + intervalMs, limiter);
+      rows.push(...r.rows);
+      unpaired += r.unpaired;
+    }
+    return { rows, after: () => unpaired && onUnpaired?.(unpaired) };
+  }
+
+  protected insert(rows: readonly EdgeRow[]): Promise<void> {
+    return this.store.insertEdges(rows);
+  }
+
+  protected update(r: EdgeRow): SeriesUpdate {
+    return {
+      key: rowKey(r),
+      labels: labelsOf(r),
+      delta: {
+        counters: { requests: r.requests, failed: r.failed },
+        histograms: {
+          server: {
+            buckets: r.serverLatencyBuckets,
+            sum: r.serverLatencySum,
+            exemplars: exemplarsByBucket(r.exemplars),
+          },
+          client: { buckets: r.clientLatencyBuckets, sum: r.clientLatencySum },
+        },
+      },
+      windowEndMs: r.windowEndMs,
+    };
+  }
+
+  private async window(
+    fromMs: number,
+    toMs: number,
+    limiter: SeriesLimiter,
+  ): Promise<{ rows: EdgeRow[]; unpaired: number }> {
+    const decided = await this.store.decidedTraces(fromMs, toMs);
+    if (decided.length === 0) return { rows: [], unpaired: 0 };
+    const kept = new Set(decided.filter((d) => d.kept).map((d) => d.traceId));
+    const ids = decided.map((d) => d.traceId).sort();
+    const spans: GraphSpanRow[] = [];
+    for (let i = 0; i < ids.length; i += TRACE_CHUNK)
+      spans.push(...(await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES)));
+    // Consumers linked to a producer in another trace: fetch those producers too.
+    const have = new Set(spans.map((s) => `${s.traceId}:${s.spanId}`));
+    const refs = spans
+      .filter((s) => s.kind === 'Consumer' && !have.has(`${s.traceId}:${s.parentSpanId}`))
+      .flatMap((s) => s.links ?? [])
+      .filter((l) => !have.has(`${l.traceId}:${l.spanId}`));
+    if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES)));
+    // Deterministic input order, so a re-run interval yields the same rows.
+    spans.sort((a, b) => (a.traceId + a.spanId < b.traceId + b.spanId ? -1 : 1));
+    // Each tenant's spans are paired among themselves: a call from one tenant's service to
+    // another tenant's shows in each tenant's graph as a call to or from a peer it cannot see.
+    const byTenant = new Map<string, GraphSpanRow[]>();
+    for (const span of spans) {
+      const group = byTenant.get(span.tenant);
+      if (group) group.push(span);
+      else byTenant.set(span.tenant, [span]);
+    }
+    const rows = new Map<string, EdgeRow>();
+    let unpaired = 0;
+    for (const [tenant, tenantSpans] of [...byTenant.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const pairing = pairSpans(tenantSpans);
+      unpaired += pairing.unpaired;
+      const stats = aggregateEdges(pairing.edges, (id) => kept.has(id), (BigInt(toMs) * 1_000_000n).toString());
+      for (const [edge, s] of [...stats.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const key = tenantSeriesKey(tenant, edge);
+        const admitted = limiter.admit(key);
+        let r = rows.get(admitted);
+        if (!r) {
+          r = emptyRow(tenant, fromMs, toMs, admitted === key ? s : null);
+          rows.set(admitted, r);
+        }
+        addStats(r, s);
+      }
+    }
+    return { rows: [...rows.values()], unpaired };
+  }
+}
+
+/** The series key of a stored edge row: its tenant's, and its edge's or the overflow's. */
+function rowKey(r: Pick<EdgeRow, 'tenant' | 'client' | 'server' | 'connectionType' | 'overflow'>): string {
+  return tenantSeriesKey(r.tenant, r.overflow ? OVERFLOW_KEY : edgeKey(r));
+}
+
+function emptyRow(tenant: string, fromMs: number, toMs: number, s: EdgeStats | null): EdgeRow {
+  return {
+    tenant,
+    windowStartMs: fromMs,
+    windowEndMs: toMs,
+    client: s?.client ?? '',
+    server: s?.server ?? '',
+    connectionType: s?.connectionType ?? '',
+    virtualNode: s?.virtualNode ?? '',
+    overflow: s === null,
+    requests: 0,
+    failed: 0,
+    serverLatencySum: 0,
+    serverLatencyBuckets: new Array<number>(LATENCY_BUCKETS).fill(0),
+    clientLatencySum: 0,
+    clientLatencyBuckets: new Array<number>(LATENCY_BUCKETS).fill(0),
+    exemplars: [],
+  };
+}
+
+function addStats(r: EdgeRow, s: EdgeStats): void {
+  r.requests += s.requests;
+  r.failed += s.failed;
+  r.serverLatencySum += s.serverLatency.sum;
+  r.clientLatencySum += s.clientLatency.sum;
+  s.serverLatency.buckets.forEach((n, i) => {
+    r.serverLatencyBuckets[i]! += n;
+  });
+  s.clientLatency.buckets.forEach((n, i) => {
+    r.clientLatencyBuckets[i]! += n;
+  });
+  s.serverExemplars.forEach((e, bucket) => {
+    if (!e) return;
+    const i = r.exemplars.findIndex((x) => x.bucket === bucket);
+    if (i < 0) r.exemplars.push({ bucket, ...e });
+    else r.exemplars[i] = { bucket, ...e };
+  });
+}
+
+function labelsOf(r: { client: string; server: string; connectionType: string; overflow: boolean }): LabelPairs {
+  if (r.overflow) return OVERFLOW_LABELS;
+  return [
+    ['client', r.client],
+    ['server', r.server],
+    ['connection_type', r.connectionType],
+  ];
+}

@@ -1,0 +1,172 @@
+import { type Sql, tenantKey } from '@tracehouse/store';
+import { defined, exemplarColumns, insertObjects, type StoredExemplar } from '../rows';
+import type { GraphSpan } from './pairing';
+
+/** A span as the service graph reads it, with the tenant it was ingested under. */
+export type GraphSpanRow = GraphSpan & {
+  /** The tenant's stored key ('' = the default tenant). */
+  tenant: string;
+};
+
+const MAX_GRAPH_SPANS = 1_000_000;
+
+function graphSpanSelect(): string {
+  // Resource attributes first, span attributes win (peer.service is usually set per span).
+  return `Tenant AS tenant, TraceId AS traceId, SpanId AS spanId, ParentSpanId AS parentSpanId, ServiceName AS service,
+  SpanKind AS kind, StatusCode = 'Error' AS failed, Duration AS durationNs,
+  mapUpdate(mapFilter((k, v) -> has({attrs:Array(String)}, k), ResourceAttributes),
+            mapFilter((k, v) -> has({attrs:Array(String)}, k), SpanAttributes)) AS attributes,
+  \`Links.TraceId\` AS linkTraceIds, \`Links.SpanId\` AS linkSpanIds`;
+}
+
+function toGraphSpan(r: Record<string, unknown>): GraphSpanRow {
+  const linkTraceIds = r.linkTraceIds as string[];
+  return {
+    tenant: String(r.tenant),
+    traceId: String(r.traceId),
+    spanId: String(r.spanId),
+    parentSpanId: String(r.parentSpanId),
+    service: String(r.service),
+    kind: String(r.kind),
+    failed: Boolean(r.failed),
+    durationNs: Number(r.durationNs),
+    attributes: r.attributes as Record<string, string>,
+    links: linkTraceIds.map((traceId, i) => ({ traceId, spanId: (r.linkSpanIds as string[])[i]! })),
+  };
+}
+
+/**
+ * The client/server/producer/consumer spans of the given traces. The trace index narrows
+ * the read to the ingest-time range that holds them; spans_recent is sorted by trace id.
+ */
+export async function graphSpans(
+  sql: Sql,
+  traceIds: readonly string[],
+  attributes: readonly string[],
+): Promise<GraphSpanRow[]> {
+  if (traceIds.length === 0) return [];
+  const rows = await sql.query<Record<string, unknown>>(
+    `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId IN {ids:Array(String)}) AS range
+SELECT ${graphSpanSelect()}
+FROM spans_recent
+WHERE TraceId IN {ids:Array(String)} AND IngestTime >= range.1 AND IngestTime <= range.2
+  AND SpanKind IN ('Client', 'Server', 'Producer', 'Consumer')
+LIMIT ${MAX_GRAPH_SPANS}`,
+    { ids: traceIds, attrs: attributes },
+    { maxRows: MAX_GRAPH_SPANS },
+  );
+  return rows.map(toGraphSpan);
+}
+
+/** Producer spans by (trace id, span id): the far end of consumers' span links. */
+export async function producerSpans(
+  sql: Sql,
+  refs: readonly { traceId: string; spanId: string }[],
+  attributes: readonly string[],
+): Promise<GraphSpanRow[]> {
+  if (refs.length === 0) return [];
+  const rows = await sql.query<Record<string, unknown>>(
+    `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId IN {ids:Array(String)}) AS range
+SELECT ${graphSpanSelect()}
+FROM spans_recent
+WHERE TraceId IN {ids:Array(String)} AND IngestTime >= range.1 AND IngestTime <= range.2
+  AND SpanKind = 'Producer' AND SpanId IN {spanIds:Array(String)}
+LIMIT ${MAX_GRAPH_SPANS}`,
+    {
+      ids: [...new Set(refs.map((r) => r.traceId))],
+      spanIds: [...new Set(refs.map((r) => r.spanId))],
+      attrs: attributes,
+    },
+    { maxRows: MAX_GRAPH_SPANS },
+  );
+  const wanted = new Set(refs.map((r) => `${r.traceId}:${r.spanId}`));
+  return rows.map(toGraphSpan).filter((s) => wanted.has(`${s.traceId}:${s.spanId}`));
+}
+
+export interface EdgeRow {
+  /** The tenant's stored key ('' = the default tenant). */
+  tenant: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  client: string;
+  server: string;
+  connectionType: string;
+  virtualNode: string;
+  overflow: boolean;
+  requests: number;
+  failed: number;
+  serverLatencySum: number;
+  serverLatencyBuckets: number[];
+  clientLatencySum: number;
+  clientLatencyBuckets: number[];
+  exemplars: StoredExemplar[];
+}
+
+export async function insertEdges(sql: Sql, rows: readonly EdgeRow[]): Promise<void> {
+  await insertObjects(
+    sql,
+    'service_graph_edges',
+    rows.map((r) => ({
+      Tenant: r.tenant,
+      WindowStart: r.windowStartMs,
+      WindowEnd: r.windowEndMs,
+      Client: r.client,
+      Server: r.server,
+      ConnectionType: r.connectionType,
+      VirtualNode: r.virtualNode,
+      Overflow: r.overflow,
+      Requests: r.requests,
+      Failed: r.failed,
+      ServerLatencySum: r.serverLatencySum,
+      ServerLatencyBuckets: r.serverLatencyBuckets,
+      ClientLatencySum: r.clientLatencySum,
+      ClientLatencyBuckets: r.clientLatencyBuckets,
+      ...exemplarColumns(r.exemplars),
+    })),
+  );
+}
+
+const EDGE_LIMIT = 100_000;
+
+/**
+ * Edge totals per (tenant, client, server, connection type) over a range: for the API (one
+ * tenant, a time range) and, with `endMs` the watermark and every tenant, to restore the
+ * counters of /metrics at start.
+ */
+export async function edgeTotals(
+  sql: Sql,
+  q: { tenant?: string; startMs?: number; endMs: number },
+): Promise<(Omit<EdgeRow, 'windowStartMs' | 'windowEndMs' | 'exemplars'> & { lastWindowEndMs: number })[]> {
+  const where = ['WindowStart < fromUnixTimestamp64Milli({endMs:Int64})'];
+  if (q.startMs !== undefined) where.push('WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})');
+  if (q.tenant !== undefined) where.push('Tenant = {tenant:String}');
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT Tenant AS tenant, Client AS client, Server AS server, ConnectionType AS connectionType, any(VirtualNode) AS virtualNode,
+  any(Overflow) AS overflow, sum(Requests) AS requests, sum(Failed) AS failed,
+  sum(ServerLatencySum) AS serverLatencySum, sumForEach(ServerLatencyBuckets) AS serverLatencyBuckets,
+  sum(ClientLatencySum) AS clientLatencySum, sumForEach(ClientLatencyBuckets) AS clientLatencyBuckets,
+  toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs
+FROM service_graph_edges FINAL
+WHERE ${where.join(' AND ')}
+GROUP BY tenant, client, server, connectionType
+ORDER BY tenant, client, server, connectionType
+LIMIT ${EDGE_LIMIT}`,
+    defined({ ...q, tenant: q.tenant === undefined ? undefined : tenantKey(q.tenant) }),
+    { maxRows: EDGE_LIMIT },
+  );
+  return rows.map((r) => ({
+    tenant: String(r.tenant),
+    client: String(r.client),
+    server: String(r.server),
+    connectionType: String(r.connectionType),
+    virtualNode: String(r.virtualNode),
+    overflow: Boolean(r.overflow),
+    requests: Number(r.requests),
+    failed: Number(r.failed),
+    serverLatencySum: Number(r.serverLatencySum),
+    serverLatencyBuckets: (r.serverLatencyBuckets as unknown[]).map(Number),
+    clientLatencySum: Number(r.clientLatencySum),
+    clientLatencyBuckets: (r.clientLatencyBuckets as unknown[]).map(Number),
+    lastWindowEndMs: Number(r.lastWindowEndMs),
+  }));
+}

@@ -1,0 +1,50 @@
+import { decidedTraces, oldestDecisionMs } from '@tracehouse/sampling';
+import type { ProcessorState, Sql, Store } from '@tracehouse/store';
+import { type EdgeRow, edgeTotals, graphSpans, insertEdges, producerSpans } from './servicegraph/sql';
+import {
+  insertSpanMetrics,
+  oldestIngestMs,
+  queryRed,
+  queryRedExemplars,
+  type RedQuery,
+  type SpanMetricCellQuery,
+  type SpanMetricRow,
+  spanMetricCells,
+  spanMetricTotals,
+} from './spanmetrics/sql';
+
+/**
+ * The SQL side of the derived metrics (span metrics and service graph): the per-interval
+ * aggregation, the stored deltas, the processors' watermarks and the API readers.
+ */
+export class DerivedStore {
+  private readonly sql: Sql;
+  private readonly state: ProcessorState;
+
+  constructor(private readonly store: Store) {
+    this.sql = store.sql;
+    this.state = store.state;
+  }
+
+  applyRetention = (seconds: number) => this.store.applyDerivedRetention(seconds);
+
+  readWatermark = (name: string) => this.state.readWatermarkMs(name);
+  writeWatermark = (name: string, ms: number) => this.state.writeWatermarkMs(name, ms);
+  databaseNowMs = () => this.state.nowMs();
+
+  spanMetricCells = (q: SpanMetricCellQuery) => spanMetricCells(this.sql, q);
+  insertSpanMetrics = (rows: readonly SpanMetricRow[]) => insertSpanMetrics(this.sql, rows);
+  spanMetricTotals = (beforeMs: number) => spanMetricTotals(this.sql, beforeMs);
+  oldestIngestMs = () => oldestIngestMs(this.sql);
+  queryRed = (q: RedQuery) => queryRed(this.sql, q);
+  queryRedExemplars = (q: Parameters<typeof queryRedExemplars>[1]) => queryRedExemplars(this.store, q);
+
+  decidedTraces = (fromMs: number, toMs: number) => decidedTraces(this.store, fromMs, toMs);
+  oldestDecisionMs = () => oldestDecisionMs(this.store);
+  graphSpans = (traceIds: readonly string[], attributes: readonly string[]) =>
+    graphSpans(this.sql, traceIds, attributes);
+  producerSpans = (refs: readonly { traceId: string; spanId: string }[], attributes: readonly string[]) =>
+    producerSpans(this.sql, refs, attributes);
+  insertEdges = (rows: readonly EdgeRow[]) => insertEdges(this.sql, rows);
+  edgeTotals = (q: Parameters<typeof edgeTotals>[1]) => edgeTotals(this.sql, q);
+}

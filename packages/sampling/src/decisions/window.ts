@@ -1,0 +1,38 @@
+import type { Store } from '@tracehouse/store';
+
+/** A trace whose sampling decision was first made inside a window. */
+export interface DecisionOutcome {
+  traceId: string;
+  kept: boolean;
+}
+
+const MAX_DECIDED = 200_000;
+
+/**
+ * Traces first decided in [fromMs, toMs). The decision time of a trace is its earliest
+ * decision row, so a decision re-inserted by a re-run sampling window (ReplacingMergeTree
+ * folds it later) never puts the trace into a second window.
+ */
+export async function decidedTraces(store: Store, fromMs: number, toMs: number): Promise<DecisionOutcome[]> {
+  const rows = await store.sql.query<{ traceId: string; decision: string }>(
+    `SELECT TraceId AS traceId, argMin(Decision, DecidedAt) AS decision
+FROM sampling_decisions
+WHERE TraceId IN (
+  SELECT TraceId FROM sampling_decisions
+  WHERE DecidedAt >= fromUnixTimestamp64Milli({fromMs:Int64}) AND DecidedAt < fromUnixTimestamp64Milli({toMs:Int64}))
+GROUP BY TraceId
+HAVING min(DecidedAt) >= fromUnixTimestamp64Milli({fromMs:Int64})
+LIMIT ${MAX_DECIDED}`,
+    { fromMs, toMs },
+    { maxRows: MAX_DECIDED },
+  );
+  return rows.map((r) => ({ traceId: r.traceId, kept: r.decision === 'keep' }));
+}
+
+/** The oldest decision time (where a first run starts), or null when nothing was decided. */
+export async function oldestDecisionMs(store: Store): Promise<number | null> {
+  const rows = await store.sql.query<{ ms: number | string }>(
+    'SELECT toUnixTimestamp64Milli(min(DecidedAt)) AS ms FROM sampling_decisions HAVING count() > 0',
+  );
+  return rows.length ? Number(rows[0]!.ms) : null;
+}

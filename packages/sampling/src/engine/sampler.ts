@@ -1,0 +1,407 @@
+import {
+  type ProcessorState,
+  type QueryParams,
+  type Sql,
+  type Store,
+  spanColumns,
+  type Watermarks,
+} from '@tracehouse/store';
+import { compileRules } from '../rules/compile';
+import type { Rule } from '../rules/rules';
+
+export interface SamplerOptions {
+  /** The whole ordered policy (samplingPolicy(): the user's rules, then the defaults). */
+  rules: readonly Rule[];
+  rootGraceMs: number;
+  decisionWaitMs: number;
+  maxSpans: number;
+  /**
+   * How long after its IngestTime an insert may still become visible (the row's DEFAULT
+   * now64() is taken when the insert starts, the part is committed later). Windows over
+   * IngestTime overlap by this much and trail the clock by it.
+   */
+  visibilityLagMs?: number;
+  /** Decisions per tick at most (default 100,000): bounds a tick working off a backlog. */
+  maxDecisionsPerTick?: number;
+  /** Fault injection for tests: fail right after this step's insert, before its watermark. */
+  failAfterInsert?: 'decide' | 'copy' | 'late';
+}
+
+export interface DecidedTrace {
+  traceId: string;
+  decision: 'keep' | 'drop';
+  rule: string;
+  trigger: 'root' | 'wait' | 'maxSpans';
+  spanCount: number;
+  /** ms from the trace's newest span (IngestTime) to the decision. */
+  lagMs: number;
+}
+
+export interface SamplingTick {
+  decided: DecidedTrace[];
+  /** Spans arrived after their trace was decided, by that decision. */
+  lateSpans: { keep: number; drop: number };
+}
+
+interface DecisionRow {
+  TraceId: string;
+  Decision: 'keep' | 'drop';
+  Rule: string;
+  Reason: string;
+  AdjustedCount: number;
+  Threshold: string;
+  SpanCount: number;
+  RootServiceName: string;
+  RootSpanName: string;
+  TraceStart: string;
+  TraceEnd: string;
+  LastIngest: string;
+  Trigger: 'root' | 'wait' | 'maxSpans';
+  Tenants: string[];
+}
+
+const WATERMARKS = {
+  root: 'sampling.root',
+  wait: 'sampling.wait',
+  copy: 'sampling.copy',
+  late: 'sampling.late',
+} as const;
+
+const ms = (name: string) => `fromUnixTimestamp64Milli({${name}:Int64})`;
+const ns = (name: string) => `fromUnixTimestamp64Nano({${name}:Int64})`;
+
+/**
+ * Store-first tail sampling, one bounded step per tick, all work done by ClickHouse:
+ * 1. decide: traces that went quiet (root seen and nothing new for rootGrace, or nothing
+ *    new for decisionWait, or past maxSpans) and have no decision yet are aggregated per
+ *    TraceId and matched against the compiled rules; the decisions are inserted with
+ *    DecidedAt = the tick's time (strictly increasing from tick to tick);
+ * 2. copy: the spans of traces kept since the copy watermark (up to each decision's
+ *    LastIngest) go to `spans` with their adjusted count and `ot=th`;
+ * 3. late: spans that arrived after their trace's decision follow it.
+ * Each step resumes from its watermark in processor_state. A step re-run after a crash
+ * (or a failed tick) skips the spans `spans` already holds, so nothing is copied twice;
+ * decisions are only made for traces that have none, so nothing is decided twice.
+ */
+export class TraceSampler {
+  private watermarks: Watermarks | undefined;
+  private lastDecidedAtNs = 0n;
+  /** Until a tick succeeds after a start or a failure, copies check `spans` for duplicates. */
+  private recovering = true;
+  private readonly compiled;
+  private readonly lagMs: number;
+  private readonly maxDecisions: number;
+
+  private readonly sql: Sql;
+  private readonly state: ProcessorState;
+
+  constructor(
+    store: Store,
+    private readonly options: SamplerOptions,
+  ) {
+    this.sql = store.sql;
+    this.state = store.state;
+    this.compiled = compileRules(options.rules);
+    this.lagMs = options.visibilityLagMs ?? 2000;
+    this.maxDecisions = options.maxDecisionsPerTick ?? 100_000;
+  }
+
+  async tick(nowMs: number): Promise<SamplingTick> {
+    try {
+      const wm = await this.load();
+      const dbNowMs = await this.state.nowMs();
+      const decided = await this.decide(wm, nowMs, dbNowMs);
+      await this.copyKept(wm);
+      // IngestTime is the database's clock; windows over it never run ahead of it.
+      const lateSpans = await this.followLate(wm, Math.min(nowMs, dbNowMs) - this.lagMs);
+      this.recovering = false;
+      return { decided, lateSpans };
+    } catch (err) {
+      this.recovering = true;
+      // Reload the watermarks: an insert may have landed before the failure.
+      this.watermarks = undefined;
+      throw err;
+    }
+  }
+
+  /** Traces with a span in the last decisionWait and no decision yet (a gauge, not a step). */
+  async undecided(nowMs: number): Promise<number> {
+    const active = `SELECT TraceId FROM trace_index WHERE IngestEnd > ${ms('from')} GROUP BY TraceId`;
+    const [row] = await this.sql.query<{ n: string }>(
+      `SELECT count() AS n FROM (${active})
+WHERE TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${active}))`,
+      { from: Math.floor(nowMs - this.options.decisionWaitMs - this.lagMs) },
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  private fault(step: SamplerOptions['failAfterInsert']): void {
+    if (this.options.failAfterInsert === step) throw new Error(`injected failure after the ${step} insert`);
+  }
+
+  private async load(): Promise<Watermarks> {
+    if (this.watermarks) return this.watermarks;
+    const wm = await this.state.readWatermarks(Object.values(WATERMARKS));
+    // Decisions may have been inserted past the copy watermark before a crash.
+    const [row] = await this.sql.query<{ t: string }>(
+      `SELECT toString(max(toUnixTimestamp64Nano(DecidedAt))) AS t FROM sampling_decisions
+WHERE DecidedAt > ${ns('from')}`,
+      { from: (wm[WATERMARKS.copy] ?? 0n).toString() },
+    );
+    const maxDecided = BigInt(row?.t ?? '0');
+    this.lastDecidedAtNs = maxDecided > this.lastDecidedAtNs ? maxDecided : this.lastDecidedAtNs;
+    this.watermarks = wm;
+    return wm;
+  }
+
+  private async decide(wm: Watermarks, nowMs: number, dbNowMs: number): Promise<DecidedTrace[]> {
+    const lag = BigInt(this.lagMs) * 1_000_000n;
+    const rootCut = nowMs - this.options.rootGraceMs;
+    const waitCut = nowMs - this.options.decisionWaitMs;
+    const rootFrom = (wm[WATERMARKS.root] ?? 0n) - lag;
+    const waitFrom = (wm[WATERMARKS.wait] ?? 0n) - lag;
+    const c = this.compiled;
+    const params: QueryParams = {
+      ...c.params,
+      rootFrom: rootFrom.toString(),
+      waitFrom: waitFrom.toString(),
+      rootCut,
+      waitCut,
+      maxSpans: this.options.maxSpans,
+    };
+    // Candidates come from trace_index rows written since the watermarks (minmax index on
+    // IngestEnd): traces whose newest span crossed rootCut or waitCut since the last tick,
+    // and traces active since then that grew past maxSpans.
+    const candidates = `
+  SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')}
+  GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('rootCut')}
+  UNION DISTINCT
+  SELECT TraceId FROM trace_index
+  WHERE TraceId IN (SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')})
+  GROUP BY TraceId HAVING sum(SpanCount) >= {maxSpans:UInt64}
+  UNION DISTINCT
+  SELECT TraceId FROM trace_index
+  WHERE TraceId IN (SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('waitFrom')} AND IngestEnd <= ${ms('waitCut')})
+  GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('waitCut')}`;
+    const rows = await this.sql.query<DecisionRow>(
+      `WITH candidates AS (${candidates})
+SELECT
+  TraceId,
+  ${c.ruleIndex} AS RuleIndex,
+  ${c.decision} AS Decision,
+  ${c.rule} AS Rule,
+  ${c.reason} AS Reason,
+  ${c.adjustedCount} AS AdjustedCount,
+  ${c.threshold} AS Threshold,
+  Spans AS SpanCount,
+  RootService AS RootServiceName,
+  RootName AS RootSpanName,
+  toString(toUnixTimestamp64Nano(Start)) AS TraceStart,
+  toString(toUnixTimestamp64Nano(End)) AS TraceEnd,
+  toString(toUnixTimestamp64Milli(Newest)) AS LastIngest,
+  Tenants,
+  multiIf(Spans >= {maxSpans:UInt64}, 'maxSpans', Roots > 0 AND Newest <= ${ms('rootCut')}, 'root', 'wait') AS Trigger
+FROM (
+  SELECT
+    TraceId,
+    count() AS Spans,
+    countIf(ParentSpanId = '') AS Roots,
+    max(IngestTime) AS Newest,
+    argMinIf(ServiceName, Timestamp, ParentSpanId = '') AS RootService,
+    argMinIf(SpanName, Timestamp, ParentSpanId = '') AS RootName,
+    min(Timestamp) AS Start,
+    max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
+    groupUniqArray(Tenant) AS Tenants${c.aggregates.map((a) => `,\n    ${a}`).join('')}
+  FROM spans_recent
+  WHERE TraceId IN (SELECT TraceId FROM candidates)
+    AND TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (SELECT TraceId FROM candidates))
+  GROUP BY TraceId
+  HAVING (Roots > 0 AND Newest <= ${ms('rootCut')}) OR Newest <= ${ms('waitCut')} OR Spans >= {maxSpans:UInt64}
+)
+LIMIT {maxDecisions:UInt32}`,
+      { ...params, maxDecisions: this.maxDecisions },
+      { maxRows: this.maxDecisions, maxExecutionSeconds: 120, maxMemoryBytes: 2 * 1024 ** 3 },
+    );
+
+    let decided: DecidedTrace[] = [];
+    if (rows.length > 0) {
+      const clockNs = BigInt(Math.floor(nowMs)) * 1_000_000n;
+      const decidedAt = clockNs > this.lastDecidedAtNs ? clockNs : this.lastDecidedAtNs + 1n;
+      // DateTime64 columns as bare integers: ClickHouse reads them as ticks of their precision.
+      const body = rows
+        .map((r) => {
+          const text = JSON.stringify({
+            TraceId: r.TraceId,
+            Decision: r.Decision,
+            Rule: r.Rule,
+            Reason: `${TRIGGERS[r.Trigger]}; ${r.Reason}`,
+            AdjustedCount: Number(r.AdjustedCount),
+            SpanCount: Number(r.SpanCount),
+            RootServiceName: r.RootServiceName,
+            RootSpanName: r.RootSpanName,
+            Threshold: r.Threshold,
+            Tenants: r.Tenants,
+          });
+          return `${text.slice(0, -1)},"DecidedAt":${decidedAt},"TraceStart":${BigInt(r.TraceStart)},"TraceEnd":${BigInt(r.TraceEnd)},"LastIngest":${BigInt(r.LastIngest)}}`;
+        })
+        .join('\n');
+      await this.sql.insertJsonEachRow('sampling_decisions', body);
+      this.lastDecidedAtNs = decidedAt;
+      this.fault('decide');
+      decided = rows.map((r) => ({
+        traceId: r.TraceId,
+        decision: r.Decision,
+        rule: r.Rule,
+        trigger: r.Trigger,
+        spanCount: Number(r.SpanCount),
+        lagMs: nowMs - Number(r.LastIngest),
+      }));
+    }
+    // The next scan starts `lag` before these, so it sees every row that was not visible
+    // yet (IngestTime > dbNow - lag) and every trace too fresh for this tick. A clock ahead
+    // of the database's must not push them past rows the database has not written yet.
+    // A full batch (a backlog after downtime) leaves the windows where they are: the next
+    // tick finds the rest, the traces decided now no longer being candidates.
+    if (rows.length < this.maxDecisions) {
+      advance(wm, WATERMARKS.root, Math.min(rootCut, dbNowMs));
+      advance(wm, WATERMARKS.wait, Math.min(waitCut, dbNowMs));
+      await this.state.writeWatermarks(wm, [WATERMARKS.root, WATERMARKS.wait]);
+    }
+    return decided;
+  }
+
+  /** Copies the spans of the traces kept since the copy watermark into `spans`. */
+  private async copyKept(wm: Watermarks): Promise<void> {
+    const from = wm[WATERMARKS.copy] ?? 0n;
+    const to = this.lastDecidedAtNs;
+    if (to <= from) return;
+    const kept = `SELECT TraceId FROM sampling_decisions
+  WHERE DecidedAt > ${ns('from')} AND DecidedAt <= ${ns('to')} AND Decision = 'keep'`;
+    await this.sql.command(
+      `${insertKeptSpans}
+FROM spans_recent AS s
+INNER JOIN (
+  SELECT TraceId, any(AdjustedCount) AS Adjusted, any(Rule) AS RuleName, any(Threshold) AS Th, any(LastIngest) AS Last
+  FROM sampling_decisions
+  WHERE DecidedAt > ${ns('from')} AND DecidedAt <= ${ns('to')} AND Decision = 'keep'
+  GROUP BY TraceId
+) AS d ON s.TraceId = d.TraceId
+WHERE s.TraceId IN (${kept}) AND s.IngestTime <= d.Last${this.recovering ? `\n  AND ${notCopied(kept)}` : ''}
+LIMIT 1 BY s.TraceId, s.SpanId`,
+      { from: from.toString(), to: to.toString() },
+    );
+    this.fault('copy');
+    wm[WATERMARKS.copy] = to;
+    await this.state.writeWatermarks(wm, [WATERMARKS.copy]);
+  }
+
+  /**
+   * Spans that arrived after their trace's decision follow it: the kept ones are copied
+   * with the decision's adjusted count and th, a dropped trace's late spans stay dropped
+   * (also an ERROR span: the trace is never re-decided on partial data).
+   */
+  private async followLate(wm: Watermarks, toMs: number): Promise<{ keep: number; drop: number }> {
+    const from = wm[WATERMARKS.late] ?? 0n;
+    const to = BigInt(Math.floor(toMs)) * 1_000_000n;
+    if (to <= from) return { keep: 0, drop: 0 };
+    const params = { from: from.toString(), to: to.toString(), lag: this.lagMs };
+    const window = `s.IngestTime > ${ns('from')} AND s.IngestTime <= ${ns('to')}`;
+    const inWindow = `SELECT TraceId FROM spans_recent AS s WHERE ${window}`;
+    const late = await this.sql.query<{ Decision: 'keep' | 'drop'; n: string }>(
+      `SELECT d.Decision AS Decision, count() AS n
+FROM spans_recent AS s
+INNER JOIN (
+  SELECT TraceId, any(Decision) AS Decision, any(LastIngest) AS Last FROM sampling_decisions
+  WHERE TraceId IN (${inWindow}) GROUP BY TraceId
+) AS d ON s.TraceId = d.TraceId
+WHERE ${window} AND s.IngestTime > d.Last
+GROUP BY d.Decision`,
+      params,
+    );
+    const counts = { keep: 0, drop: 0 };
+    for (const r of late) counts[r.Decision] = Number(r.n);
+
+    // Spans up to LastIngest - lag were visible to the decision copy; spans between that
+    // and LastIngest may not have been (an insert in flight), so those are checked.
+    const kept = `SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${inWindow}) AND Decision = 'keep'`;
+    // A copy has its span's Timestamp: the check reads only the days of the window's spans.
+    const spanTimes = `SELECT (min(Timestamp), max(Timestamp)) FROM spans_recent AS s WHERE ${window}`;
+    await this.sql.command(
+      `${insertKeptSpans}
+FROM spans_recent AS s
+INNER JOIN (
+  SELECT TraceId, any(AdjustedCount) AS Adjusted, any(Rule) AS RuleName, any(Threshold) AS Th, any(LastIngest) AS Last
+  FROM sampling_decisions
+  WHERE TraceId IN (${inWindow}) AND Decision = 'keep'
+  GROUP BY TraceId
+) AS d ON s.TraceId = d.TraceId
+WHERE ${window} AND s.TraceId IN (${kept})
+  AND s.IngestTime > d.Last - toIntervalMillisecond({lag:UInt32})
+  AND (${this.recovering ? '0' : 's.IngestTime > d.Last'} OR ${notCopied(kept, spanTimes)})
+LIMIT 1 BY s.TraceId, s.SpanId`,
+      params,
+    );
+    this.fault('late');
+    wm[WATERMARKS.late] = to;
+    await this.state.writeWatermarks(wm, [WATERMARKS.late]);
+    return counts;
+  }
+}
+
+function advance(wm: Watermarks, name: string, toMs: number): void {
+  const to = BigInt(Math.floor(toMs)) * 1_000_000n;
+  if (to > (wm[name] ?? 0n)) wm[name] = to;
+}
+
+const TRIGGERS = {
+  root: 'root span arrived, then quiet for rootGrace',
+  wait: 'quiet for decisionWait',
+  maxSpans: 'reached maxSpans',
+} as const;
+
+function notCopied(traceIds: string, timeRange?: string): string {
+  const time = timeRange ? ` AND Timestamp BETWEEN (${timeRange}).1 AND (${timeRange}).2` : '';
+  return `(s.TraceId, s.SpanId) NOT IN (SELECT TraceId, SpanId FROM spans WHERE TraceId IN (${traceIds})${time})`;
+}
+
+/** A `th` hex string (1-14 digits, trailing zeros removed) as the threshold UInt64. */
+const thresholdOf = (th: string) => `reinterpretAsUInt64(reverse(unhex(rightPad(${th}, 14, '0'))))`;
+/** An upstream sampler's `th` in the span's tracestate (`ot=...;th:<hex>`), '' when none. */
+const upstreamTh = `regexpExtract(s.TraceState, '(^|,) *ot=([^,;]*;)*th:([0-9a-f]{1,14})', 3)`;
+/**
+ * The span's effective threshold: the stricter of ours and the upstream one. Consistent
+ * sampling composes by the larger threshold (R >= both), so a span head-sampled at 50%
+ * upstream and kept by an error rule here still stands for 2.
+ */
+const effectiveT = `greatest(if(${upstreamTh} = '', toUInt64(0), ${thresholdOf(upstreamTh)}), ${thresholdOf('d.Th')})`;
+const effectiveTh = `if(${effectiveT} = 0, '0', replaceRegexpOne(leftPad(lower(hex(${effectiveT})), 14, '0'), '0+$', ''))`;
+const effectiveAdjusted = `if(${effectiveT} = ${thresholdOf('d.Th')}, d.Adjusted,
+    72057594037927936. / toFloat64(toUInt64(72057594037927936) - ${effectiveT}))`;
+
+/**
+ * INSERT ... SELECT head shared by the copy steps: the span as stored, with `ot=th:<th>`
+ * merged into TraceState (the ot member first, its other sub-keys and other vendors'
+ * members kept) and `sampling.adjusted_count` added as a queryable attribute.
+ */
+const insertKeptSpans = (() => {
+  const names = spanColumns.map((c) => `\`${c.name}\``);
+  const select = spanColumns.map((c) => {
+    switch (c.name) {
+      case 'TraceState':
+        return `arrayStringConcat(arrayConcat(
+    [concat('ot=', arrayStringConcat(arrayConcat([concat('th:', ${effectiveTh})],
+      arrayFilter(kv -> kv != '' AND NOT startsWith(kv, 'th:'),
+        splitByChar(';', substring(arrayFirst(m -> startsWith(m, 'ot='), arrayMap(m -> trimBoth(m), splitByChar(',', s.TraceState))), 4)))), ';'))],
+    arrayFilter(m -> m != '' AND NOT startsWith(m, 'ot='), arrayMap(m -> trimBoth(m), splitByChar(',', s.TraceState)))), ',') AS \`TraceState\``;
+      case 'SpanAttributes':
+        return `mapUpdate(s.SpanAttributes, map('sampling.adjusted_count', toString(${effectiveAdjusted}))) AS \`SpanAttributes\``;
+      case 'SpanAttributeTypes':
+        return `mapUpdate(s.SpanAttributeTypes, map('sampling.adjusted_count', 'double')) AS \`SpanAttributeTypes\``;
+      default:
+        return `s.\`${c.name}\` AS \`${c.name}\``;
+    }
+  });
+  return `INSERT INTO spans (${names.join(', ')}, AdjustedCount, SamplingRule, Tenant)
+SELECT ${select.join(',\n  ')},
+  ${effectiveAdjusted} AS AdjustedCount, d.RuleName AS SamplingRule, s.Tenant AS Tenant`;
+})();

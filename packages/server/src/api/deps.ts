@@ -1,0 +1,33 @@
+import type { Store } from '@tracehouse/store';
+import type { Counter } from 'prom-client';
+import type { AlertingService } from '../alerting/service';
+import type { AuthService } from '../auth/service';
+import type { Derived } from '../processor/derived';
+import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { PrometheusApi } from './prometheus/api';
+
+/** What the route modules of the API need (its own module: app.ts imports the routes). */
+export interface ApiDeps {
+  store: Store;
+  metrics: SelfMetrics;
+  /** False while starting or shutting down: /readyz answers 503. */
+  isReady: () => boolean;
+  version: string;
+  /** Access control (auth/): every route is authorized by the hook registered first. */
+  security: SecurityDeps;
+  /** Span metrics and service graph (absent when derived.enabled is false). */
+  derived?: Derived;
+  /** Rules, alerts and SLOs (started after the API listens; undefined when none are configured). */
+  alerting?: () => AlertingService | undefined;
+  /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
+  prometheus?: PrometheusApi;
+}
+
+/** What the API server needs for access control and the admin pages. */
+export interface SecurityDeps {
+  auth: AuthService;
+  /** Retention per table family, seconds (shown on the ops page). */
+  retentionSeconds: Record<string, number>;
+  /** tracehouse_redacted_total, when redaction is on. */
+  redacted: Counter<string> | null;
+}

@@ -1,0 +1,111 @@
+import {
+  decodeLogs,
+  decodeMetrics,
+  decodeTraces,
+  encodeExportResponse,
+  OtlpDecodeError,
+  type Signal,
+  type WireFormat,
+} from '@tracehouse/otlp';
+import { QueueFullError, type Store } from '@tracehouse/store';
+import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { TenantRateLimiter } from './quota';
+import type { IngestRedaction } from './redaction/ingest';
+
+/** What became of one export request; the HTTP and gRPC receivers map it to their statuses. */
+export type ExportOutcome =
+  | { kind: 'ok'; response: Uint8Array; accepted: number; rejected: number }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'busy'; message: string }
+  /** The tenant is over its ingest rate (ingest.tenantRateBytes); answered like busy. */
+  | { kind: 'over_quota'; message: string }
+  | { kind: 'unavailable'; message: string };
+
+/**
+ * The receive path shared by every protocol: decode, validate, write, and answer only once
+ * the rows are durable. Never throws: every failure is an outcome.
+ */
+export class Receiver {
+  private closing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly metrics: SelfMetrics,
+    /** Secrets are removed from decoded records before anything is written; null = off. */
+    private readonly redaction: IngestRedaction | null = null,
+    /** Per-tenant ingest rate; null = no limit. */
+    private readonly quota: TenantRateLimiter | null = null,
+  ) {}
+
+  /** Refuse new exports (during shutdown) while acknowledged ones finish. */
+  stop(): void {
+    this.closing = true;
+  }
+
+  /**
+   * `tenant` comes from the ingest token (auth/service.ts ingestTenant); every row written
+   * for this export carries it.
+   */
+  async export(
+    signal: Signal,
+    body: Uint8Array,
+    format: WireFormat,
+    protocol: string,
+    tenant: string,
+  ): Promise<ExportOutcome> {
+    const outcome = await this.run(signal, body, format, tenant);
+    this.metrics.requests.inc({ signal, protocol, outcome: outcome.kind });
+    if (outcome.kind === 'ok') {
+      this.metrics.received.inc({ signal, protocol }, outcome.accepted);
+      if (outcome.rejected > 0) this.metrics.rejected.inc({ signal }, outcome.rejected);
+    }
+    return outcome;
+  }
+
+  private async run(signal: Signal, body: Uint8Array, format: WireFormat, tenant: string): Promise<ExportOutcome> {
+    if (this.closing) return { kind: 'unavailable', message: 'tracehouse is shutting down' };
+    if (this.quota && !this.quota.take(tenant, body.length)) {
+      this.metrics.overQuota.inc({ tenant, signal });
+      return {
+        kind: 'over_quota',
+        message: `tenant "${tenant}" is over its ingest rate (ingest.tenantRateBytes); retry later`,
+      };
+    }
+    let accepted: number;
+    let rejected: number;
+    let message: string;
+    let write: () => Promise<void>;
+    try {
+      if (signal === 'traces') {
+        const d = decodeTraces(body, format);
+        this.redaction?.apply('traces', d.records);
+        accepted = d.records.length;
+        ({ rejected, rejectionMessage: message } = d);
+        write = () => this.store.writeSpans(d.records, tenant);
+      } else if (signal === 'logs') {
+        const d = decodeLogs(body, format);
+        this.redaction?.apply('logs', d.records);
+        accepted = d.records.length;
+        ({ rejected, rejectionMessage: message } = d);
+        write = () => this.store.writeLogs(d.records, tenant);
+      } else {
+        const d = decodeMetrics(body, format);
+        this.redaction?.apply('metrics', d.records);
+        const r = d.records;
+        accepted = r.gauge.length + r.sum.length + r.histogram.length + r.expHistogram.length + r.summary.length;
+        ({ rejected, rejectionMessage: message } = d);
+        write = () => this.store.writeMetrics(r, tenant);
+      }
+    } catch (err) {
+      if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
+      return { kind: 'invalid', message: `undecodable ${signal} request` };
+    }
+    try {
+      if (accepted > 0) await write();
+    } catch (err) {
+      if (err instanceof QueueFullError) return { kind: 'busy', message: `${err.message}; retry later` };
+      return { kind: 'unavailable', message: 'the store could not write this batch; retry later' };
+    }
+    return { kind: 'ok', response: encodeExportResponse(signal, format, rejected, message), accepted, rejected };
+  }
+}
