@@ -4,6 +4,7 @@ import { Evaluator } from './evaluate';
 import { compareLabels, type Labels, labelsKey } from './labels';
 import { parseExpr, typeOf } from './parse';
 import { fetchWindows } from './plan';
+import { pushdownPlan, runPushdown } from './pushdown';
 import type { Series, SeriesSource } from './source';
 import type { Value } from './value';
 
@@ -21,6 +22,8 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** The clock (ms), for deadlines. */
   now?: () => number;
+  /** Let the source compute `sum(rate(...))` shapes itself (default true; false = always in memory). */
+  pushdown?: boolean;
 }
 
 export interface QueryOptions {
@@ -57,6 +60,7 @@ const DEFAULTS = {
   maxSamples: 50_000_000,
   maxSeries: 100_000,
   timeoutMs: 120_000,
+  pushdown: true,
 };
 
 /**
@@ -78,6 +82,12 @@ export class Engine {
   /** Evaluates at one time (ms): Prometheus's /api/v1/query. */
   async instantQuery(query: string | Expr, timeMs: number, opts: QueryOptions = {}): Promise<QueryResult> {
     const expr = typeof query === 'string' ? parseExpr(query) : query;
+    const pushed = await this.pushdown(expr, timeMs, timeMs, 0, opts);
+    if (pushed)
+      return {
+        resultType: 'vector',
+        result: pushed.flatMap((s) => (s.t.length ? [{ metric: s.labels, t: timeMs, v: s.v[0]! }] : [])),
+      };
     const run = await this.prepare(expr, timeMs, timeMs, opts);
     const v = run.evaluator.eval(expr, timeMs);
     switch (v.kind) {
@@ -123,6 +133,8 @@ export class Engine {
     const type = typeOf(expr);
     if (type !== 'vector' && type !== 'scalar')
       throw badData(`invalid expression type "${typeName(type)}" for range query, must be Scalar or instant Vector`);
+    const pushed = await this.pushdown(expr, startMs, endMs, stepMs, opts);
+    if (pushed) return { resultType: 'matrix', result: pushed.map((s) => ({ metric: s.labels, t: s.t, v: s.v })) };
     const run = await this.prepare(expr, startMs, endMs, opts);
     const out = new Map<string, RangeSeries>();
     for (let t = startMs; t <= endMs; t += stepMs) {
@@ -146,6 +158,28 @@ export class Engine {
       resultType: 'matrix',
       result: [...out.values()].sort((a, b) => compareLabels(a.metric, b.metric)),
     };
+  }
+
+  /** The source's own evaluation of a dashboard shape, when it offers one (see pushdown.ts). */
+  private async pushdown(expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOptions) {
+    const plan = this.o.pushdown ? pushdownPlan(expr) : undefined;
+    if (!plan) return undefined;
+    const timeoutMs = Math.min(opts.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
+    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+    try {
+      return await runPushdown(this.o.source, plan, {
+        startMs,
+        endMs,
+        // An instant query is one step; the step then only sets the bucket width.
+        stepMs: stepMs || plan.req.rangeMs,
+        maxSamples: this.o.maxSamples,
+        signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      if (err instanceof PromQLError) throw err;
+      if (timeout.aborted) throw new PromQLError('timeout', 'query timed out in query execution');
+      throw err;
+    }
   }
 
   private async prepare(expr: Expr, startMs: number, endMs: number, opts: QueryOptions) {

@@ -15,8 +15,9 @@ export { resultJson, sortedLabels } from './json';
 export { compareLabels, type Labels, labelsKey, METRIC_NAME } from './labels';
 export { MemorySource, matches } from './memorySource';
 export { parseExpr, typeOf } from './parse';
+export { selectorMatchers } from './plan';
 export { anchoredPattern, anchoredRegex } from './regex';
-export type { SelectRequest, Series, SeriesSource } from './source';
+export type { RateByStepRequest, SelectRequest, Series, SeriesSource, StepSeries } from './source';
 
 import { Engine, type EngineOptions, type QueryOptions, type QueryResult } from './engine';
 

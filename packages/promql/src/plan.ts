@@ -1,4 +1,4 @@
-import type { AtModifier, Expr, VectorSelector } from './ast';
+import type { AtModifier, Expr, LabelMatcher, VectorSelector } from './ast';
 import { childrenOf } from './parse';
 
 /** Samples a selector needs: (startMs, endMs]. */
@@ -46,5 +46,16 @@ export function fetchWindows(
     }
   };
   visit(root, startMs, endMs, undefined);
+  return out;
+}
+
+/** The label matchers of every selector in an expression (what /query_exemplars reads). */
+export function selectorMatchers(root: Expr): LabelMatcher[][] {
+  const out: LabelMatcher[][] = [];
+  const visit = (e: Expr): void => {
+    if (e.kind === 'vector') out.push(e.matchers);
+    else for (const c of childrenOf(e)) visit(c);
+  };
+  visit(root);
   return out;
 }

@@ -9,7 +9,9 @@ export type {
 export type { AuditEntry, AuthStore, SessionRow, TokenRow, UserRow } from './auth/authStore';
 export type { OldestData, OpsQueries, SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, type QueryParams, type Sql } from './client';
+export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
 export type { MetricMetadata, NameFilter, PromStore, PromStoreOptions } from './prometheus/promStore';
+export type { GroupSteps, RateByStep } from './prometheus/rateByStep';
 export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';

@@ -156,14 +156,14 @@ export class Store {
     return queryMetrics(this.sql, q);
   }
 
-  /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
-  prometheus(options: PromStoreOptions): PromStore {
-    return new PromStore(this.sql, options);
-  }
-
   /** Retention of the derived-metric tables (span_metrics, service_graph_edges), seconds. */
   async applyDerivedRetention(seconds: number): Promise<void> {
     for (const t of derivedTables) await this.sql.command(derivedTtlSql(t, seconds));
+  }
+
+  /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
+  prometheus(options: PromStoreOptions): PromStore {
+    return new PromStore(this.sql, options);
   }
 
   async tableStats(): Promise<TableStats[]> {

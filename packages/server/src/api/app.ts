@@ -7,7 +7,6 @@ import type { ApiDeps } from './deps';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { prometheusAlertingRoutes } from './prometheus/alerting';
-import type { PrometheusApi } from './prometheus/api';
 import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';

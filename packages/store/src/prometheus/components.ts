@@ -23,6 +23,8 @@ export interface Component {
   params: Record<string, unknown>;
   /** SQL of the row's labels, a Map(String, String) (empty values are dropped later). */
   labels: string;
+  /** The columns `labels` (and `expand.value`) read: rows equal in them are one series. */
+  labelColumns: string[];
   /** One sample per array element (buckets, quantiles): `ARRAY JOIN ... AS i` and the label it sets. */
   expand?: { array: string; label: 'le' | 'quantile'; value: string };
   value: string;
@@ -32,6 +34,11 @@ export interface Component {
   increments: boolean;
   /** The derived metrics are served as /metrics serves them: a sample every interval while live. */
   fill: boolean;
+  /**
+   * Where the rows' exemplars go: on this series (`series`), or on the `_bucket` series of their
+   * bucket (`derivedBucket`: the stored bucket index; `otlpBucket`: the first bound >= the value).
+   */
+  exemplars?: 'series' | 'derivedBucket' | 'otlpBucket';
 }
 
 const NUMBER = 'ifNull(toFloat64(IntValue), Value)';
@@ -59,6 +66,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
     where: ['MetricName = {metricName:String}', 'MetricUnit = {unit:String}'],
     params: { metricName: f.metricName, unit: f.unit },
     labels: OTLP_LABELS,
+    labelColumns: ['Attributes', 'ResourceAttributes'],
     time: OTLP_TIME,
     increments: f.delta,
     fill: false,
@@ -66,7 +74,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
   const temporality = { where: [...base.where, `AggregationTemporality = ${f.delta ? 1 : 2}`] };
   switch (f.kind) {
     case 'gauge':
-      return [{ ...base, name: f.baseName, type: 'gauge', value: NUMBER, increments: false }];
+      return [{ ...base, name: f.baseName, type: 'gauge', value: NUMBER, increments: false, exemplars: 'series' }];
     case 'counter':
     case 'nonMonotonicSum':
       return [
@@ -77,6 +85,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           name: f.baseName,
           type: f.kind === 'counter' ? 'counter' : 'gauge',
           value: NUMBER,
+          exemplars: 'series',
         },
       ];
     case 'histogram':
@@ -86,8 +95,10 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           ...temporality,
           name: `${f.baseName}_bucket`,
           type: 'histogram',
+          labelColumns: [...base.labelColumns, 'ExplicitBounds'],
           expand: { array: 'arrayEnumerate(BucketCounts)', label: 'le', value: leOf('ExplicitBounds') },
           value: 'toFloat64(arraySum(arraySlice(BucketCounts, 1, i)))',
+          exemplars: 'otlpBucket',
         },
         { ...base, ...temporality, name: `${f.baseName}_sum`, type: 'histogram', value: 'ifNull(Sum, nan)' },
         { ...base, ...temporality, name: `${f.baseName}_count`, type: 'histogram', value: 'toFloat64(Count)' },
@@ -105,6 +116,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           name: f.baseName,
           type: 'summary',
           increments: false,
+          labelColumns: [...base.labelColumns, '`ValueAtQuantiles.Quantile`'],
           expand: {
             array: 'arrayEnumerate(`ValueAtQuantiles.Quantile`)',
             label: 'quantile',
@@ -139,14 +151,25 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
     increments: true,
     fill: true,
   };
-  const span = { ...derived, table: 'span_metrics', labels: SPAN_LABELS };
-  const edge = { ...derived, table: 'service_graph_edges', labels: EDGE_LABELS };
+  const span = {
+    ...derived,
+    table: 'span_metrics',
+    labels: SPAN_LABELS,
+    labelColumns: ['Overflow', 'Dimensions', 'ServiceName', 'SpanName', 'SpanKind', 'StatusCode'],
+  };
+  const edge = {
+    ...derived,
+    table: 'service_graph_edges',
+    labels: EDGE_LABELS,
+    labelColumns: ['Overflow', 'Client', 'Server', 'ConnectionType'],
+  };
   const histogram = (
     on: typeof span | typeof edge,
     family: string,
     help: string,
     buckets: string,
     sum: string,
+    exemplars: boolean,
   ): Component[] => [
     {
       ...on,
@@ -154,6 +177,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       family,
       type: 'histogram',
       help,
+      exemplars: exemplars ? 'derivedBucket' : undefined,
       expand: { array: `arrayEnumerate(${buckets})`, label: 'le', value: leOf('{bounds:Array(Float64)}') },
       value: `toFloat64(arraySum(arraySlice(${buckets}, 1, i)))`,
     },
@@ -175,6 +199,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       'Span duration in seconds (every span, before sampling)',
       'LatencyBuckets',
       'LatencySum',
+      true,
     ),
     {
       ...edge,
@@ -198,6 +223,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       'Server span duration of an edge, in seconds',
       'ServerLatencyBuckets',
       'ServerLatencySum',
+      true,
     ),
     ...histogram(
       edge,
@@ -205,6 +231,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       'Client span duration of an edge, in seconds',
       'ClientLatencyBuckets',
       'ClientLatencySum',
+      false,
     ),
   ];
 }

@@ -1,7 +1,9 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
+import { componentExemplars, type SeriesExemplars } from './exemplars';
 import { otlpFamilies } from './families';
+import { type GroupSteps, type RateByStep, rateByStep } from './rateByStep';
 import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
 
 export interface PromStoreOptions {
@@ -55,6 +57,16 @@ export class PromStore {
     return out;
   }
 
+  /**
+   * `sum (rate|increase(...))` per step computed inside ClickHouse, when the selector names one
+   * metric and the range lines up with the step; undefined when the caller must evaluate it.
+   */
+  async rateByStep(q: PromSelect, accept: NameFilter, r: RateByStep): Promise<GroupSteps[] | undefined> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
+    if (components.length !== 1) return components.length === 0 ? [] : undefined;
+    return rateByStep(this.sql, components[0]!, q, r, this.options.derivedStaleMs);
+  }
+
   /** Label sets of the selected series with samples in (start, end] (for /series, /labels). */
   async labelSets(q: PromSelect, accept: NameFilter): Promise<Record<string, string>[]> {
     const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
@@ -63,6 +75,16 @@ export class PromStore {
       out.push(...(await componentLabelSets(this.sql, c, { ...q, maxSeries: q.maxSeries - out.length })));
       if (out.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
     }
+    return out;
+  }
+
+  /** Exemplars of the selected series with exemplar times in [start, end]. */
+  async exemplars(q: PromSelect, accept: NameFilter): Promise<SeriesExemplars[]> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter(
+      (c) => c.exemplars && accept(c.name),
+    );
+    const out: SeriesExemplars[] = [];
+    for (const c of components) out.push(...(await componentExemplars(this.sql, c, q)));
     return out;
   }
 

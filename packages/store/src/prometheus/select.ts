@@ -31,7 +31,7 @@ export interface PromSeries {
 /** Prometheus anchors label regexes and lets `.` match newlines; ClickHouse's match() is RE2 too. */
 const anchored = (re: string) => `^(?s:${re})$`;
 
-function matcherSql(matchers: readonly PromMatcher[], params: Record<string, unknown>): string[] {
+export function matcherSql(matchers: readonly PromMatcher[], params: Record<string, unknown>): string[] {
   return matchers.map((m, i) => {
     params[`mn${i}`] = m.name;
     params[`mv${i}`] = m.type === '=~' || m.type === '!~' ? anchored(m.value) : m.value;
@@ -47,11 +47,16 @@ function matcherSql(matchers: readonly PromMatcher[], params: Record<string, unk
 }
 
 /**
- * The SQL of one component: its rows as (labels, time, value), filtered by the matchers, then
- * one row per series with its samples in the range and, for increments, the sum of everything
- * before it (the counter's value at the start), the last time before it and when it first began.
+ * One component's rows as (lbl, t, ts, val): labels as sorted (name, value) pairs, time (ms),
+ * interval start (ms) and value, filtered by the matchers. Rows before the range are included
+ * for increments (`withHistory`): a counter's value at the start is the sum of everything before.
  */
-function componentSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
+export function componentRowsSql(
+  c: Component,
+  q: Pick<PromSelect, 'tenant' | 'matchers' | 'startMs' | 'endMs'>,
+  params: Record<string, unknown>,
+  withHistory: boolean,
+): string {
   Object.assign(params, c.params, {
     tenant: tenantKey(q.tenant),
     startMs: Math.floor(q.startMs),
@@ -62,8 +67,7 @@ function componentSql(c: Component, q: PromSelect, params: Record<string, unknow
     'Tenant = {tenant:String}',
     ...c.where,
     `${timeCol} <= fromUnixTimestamp64Milli({endMs:Int64})`,
-    // Only increments need the rows before the range (to know the counter's value at its start).
-    ...(c.increments && !labelsOnly ? [] : [`${timeCol} > fromUnixTimestamp64Milli({startMs:Int64})`]),
+    ...(withHistory ? [] : [`${timeCol} > fromUnixTimestamp64Milli({startMs:Int64})`]),
   ];
   const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
   const inner = `SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm,
@@ -71,9 +75,17 @@ function componentSql(c: Component, q: PromSelect, params: Record<string, unknow
   FROM ${c.table}${c.final ? ' FINAL' : ''}${c.expand ? ` ARRAY JOIN ${c.expand.array} AS i` : ''}
   WHERE ${where.join(' AND ')}`;
   const filters = matcherSql(q.matchers, params);
-  const filtered = `SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, t, ts, val FROM (${inner})${
+  return `SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, t, ts, val FROM (${inner})${
     filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''
   }`;
+}
+
+/**
+ * One row per series with its samples in the range and, for increments, the sum of everything
+ * before it (the counter's value at the start), the last time before it and when it first began.
+ */
+function componentSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
+  const filtered = componentRowsSql(c, q, params, c.increments && !labelsOnly);
   if (labelsOnly) return `SELECT DISTINCT lbl FROM (${filtered}) LIMIT ${q.maxSeries + 1}`;
   return `SELECT lbl,
   ifNull(sumIf(val, t <= {startMs:Int64}), 0) AS base,

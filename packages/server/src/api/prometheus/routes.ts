@@ -1,4 +1,12 @@
-import { compareLabels, PromQLError, resultJson, sortedLabels } from '@tracehouse/promql';
+import {
+  compareLabels,
+  formatFloat,
+  PromQLError,
+  parseExpr,
+  resultJson,
+  selectorMatchers,
+  sortedLabels,
+} from '@tracehouse/promql';
 import { QueryLimitError } from '@tracehouse/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantOf } from '../../auth/hook';
@@ -99,6 +107,28 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
       return [...new Set(sets.flatMap((s) => (s[name] === undefined ? [] : [s[name]!])))].sort();
     });
 
+    route('query_exemplars', 'Exemplars of the series an expression selects', async (p, req) => {
+      const expr = parseExpr(required(p, 'query'));
+      const base = metadataScope(api, p, tenantOf(req));
+      const bySeries = new Map<string, { seriesLabels: Record<string, string>; exemplars: unknown[] }>();
+      for (const matchers of selectorMatchers(expr))
+        for (const s of await api.store.exemplars(
+          { ...base, matchers: labelMatchers(matchers) },
+          nameFilter(matchers),
+        )) {
+          const seriesLabels = sortedLabels(s.labels);
+          bySeries.set(JSON.stringify(seriesLabels), {
+            seriesLabels,
+            exemplars: s.exemplars.map((e) => ({
+              labels: { trace_id: e.traceId, span_id: e.spanId },
+              value: formatFloat(e.value),
+              timestamp: e.timeMs / 1000,
+            })),
+          });
+        }
+      return [...bySeries.values()].sort((a, b) => compareLabels(a.seriesLabels, b.seriesLabels));
+    });
+
     route('metadata', 'Metric metadata (type, help, unit)', async (p, req) => {
       const { startMs, endMs } = rangeParams(p, api.now(), DEFAULT_METADATA_RANGE_MS);
       const metric = p.get('metric');
@@ -126,9 +156,20 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
 
 /** The label sets of series matching `match[]` (all series when none and `needed` is false). */
 async function labelSets(api: PrometheusApi, p: URLSearchParams, tenant: string, needed: boolean) {
-  const { startMs, endMs } = rangeParams(p, api.now(), DEFAULT_METADATA_RANGE_MS);
   const selectors = matchParams(p, needed);
-  const base = {
+  const base = metadataScope(api, p, tenant);
+  if (selectors.length === 0) return api.store.labelSets({ ...base, matchers: [] }, () => true);
+  const seen = new Map<string, Record<string, string>>();
+  for (const matchers of selectors)
+    for (const s of await api.store.labelSets({ ...base, matchers: labelMatchers(matchers) }, nameFilter(matchers)))
+      seen.set(JSON.stringify(sortedLabels(s)), s);
+  return [...seen.values()].sort(compareLabels);
+}
+
+/** The tenant, range and limits of a metadata read (series, labels, exemplars). */
+function metadataScope(api: PrometheusApi, p: URLSearchParams, tenant: string) {
+  const { startMs, endMs } = rangeParams(p, api.now(), DEFAULT_METADATA_RANGE_MS);
+  return {
     tenant,
     startMs,
     endMs,
@@ -137,10 +178,4 @@ async function labelSets(api: PrometheusApi, p: URLSearchParams, tenant: string,
     maxSamples: 0,
     timeoutMs: api.timeoutMs,
   };
-  if (selectors.length === 0) return api.store.labelSets({ ...base, matchers: [] }, () => true);
-  const seen = new Map<string, Record<string, string>>();
-  for (const matchers of selectors)
-    for (const s of await api.store.labelSets({ ...base, matchers: labelMatchers(matchers) }, nameFilter(matchers)))
-      seen.set(JSON.stringify(sortedLabels(s)), s);
-  return [...seen.values()].sort(compareLabels);
 }

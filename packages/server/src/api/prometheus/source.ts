@@ -11,7 +11,32 @@ export const labelMatchers = (matchers: readonly LabelMatcher[]) => matchers.fil
 
 /** The engine's view of one tenant's series in the store; store limits become execution errors. */
 export function tenantSource(store: PromStore, tenant: string, now: () => number, timeoutMs: number): SeriesSource {
+  const limited = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
+      throw err;
+    }
+  };
   return {
+    rateByStep: (req) =>
+      limited(() =>
+        store.rateByStep(
+          {
+            tenant,
+            matchers: labelMatchers(req.matchers),
+            startMs: req.startMs - req.offsetMs - req.rangeMs,
+            endMs: req.endMs - req.offsetMs,
+            nowMs: now(),
+            maxSeries: Number.MAX_SAFE_INTEGER,
+            maxSamples: req.maxSamples,
+            timeoutMs,
+          },
+          nameFilter(req.matchers),
+          req,
+        ),
+      ),
     async select(req) {
       try {
         return await store.select(

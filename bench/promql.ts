@@ -1,0 +1,168 @@
+// npm run bench:promql — PromQL latency over an embedded store holding a day of metrics:
+// BENCH_SERIES (default 1,000) OTLP counter series at 15 s, 50 OTLP histogram series of 100
+// buckets at 15 s, and the derived span metrics of BENCH_SPANS (default 10M) spans in 15 s
+// intervals. Data is generated inside ClickHouse (INSERT ... SELECT FROM numbers()) so loading
+// takes seconds. Queries go through the same engine and store reader as /prometheus.
+// Prints one `bench promql key=value ...` line; targets are p95 ceilings from the issue.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
+import { createPrometheusApi, loadConfig } from '@tracehouse/server';
+import { DEFAULT_TENANT, type Sql, Store } from '@tracehouse/store';
+
+const SERIES = Number(process.env.BENCH_SERIES ?? 1000);
+const SPANS = Number(process.env.BENCH_SPANS ?? 10_000_000);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20);
+const HISTOGRAM_SERIES = 50;
+const HISTOGRAM_BUCKETS = 100;
+const DAY_S = 86_400;
+const STEP_S = 15;
+const POINTS = DAY_S / STEP_S;
+const SERVICES = 20;
+const SPAN_SERIES = 400;
+
+const TARGETS = { dashboardP95Ms: 200, histogramQuantileP95Ms: 300 };
+
+const nowS = Math.floor(Date.now() / 1000 / 60) * 60;
+const startS = nowS - DAY_S;
+
+/** OTLP cumulative counters: SERIES series (route x service), a point every 15 s for a day. */
+function countersSql(): string {
+  return `INSERT INTO metrics_sum (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit, Attributes,
+  StartTimeUnix, TimeUnix, Value, AggregationTemporality, IsMonotonic)
+SELECT concat('svc-', toString(s % ${SERVICES})) AS ServiceName, map('service.name', ServiceName) AS ResourceAttributes,
+  'bench' AS ScopeName, 'http.server.requests' AS MetricName, '' AS MetricUnit,
+  map('http.route', concat('/route/', toString(s)), 'http.method', 'GET') AS Attributes,
+  fromUnixTimestamp64Milli(toInt64(${startS * 1000})) AS StartTimeUnix,
+  fromUnixTimestamp64Milli(toInt64((${startS} + p * ${STEP_S}) * 1000)) AS TimeUnix,
+  toFloat64(p * (1 + s % 7) + intDiv(sipHash64(s, p) % 10, 3)) AS Value, 2, true
+FROM (SELECT intDiv(number, ${POINTS + 1}) AS s, number % ${POINTS + 1} AS p FROM numbers(${SERIES * (POINTS + 1)}))`;
+}
+
+/** OTLP cumulative histograms: 50 series of 100 buckets (99 bounds). */
+function histogramsSql(): string {
+  const bounds = Array.from({ length: HISTOGRAM_BUCKETS - 1 }, (_, i) => ((i + 1) * 0.01).toFixed(2)).join(', ');
+  return `INSERT INTO metrics_histogram (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit, Attributes,
+  StartTimeUnix, TimeUnix, Count, Sum, BucketCounts, ExplicitBounds, AggregationTemporality)
+SELECT concat('svc-', toString(s % ${SERVICES})) AS ServiceName, map('service.name', ServiceName) AS ResourceAttributes,
+  'bench' AS ScopeName, 'http.server.request.duration' AS MetricName, 's' AS MetricUnit,
+  map('http.route', concat('/route/', toString(s))) AS Attributes,
+  fromUnixTimestamp64Milli(toInt64(${startS * 1000})) AS StartTimeUnix,
+  fromUnixTimestamp64Milli(toInt64((${startS} + p * ${STEP_S}) * 1000)) AS TimeUnix,
+  arraySum(b) AS Count, toFloat64(Count) * 0.3 AS Sum, b AS BucketCounts, [${bounds}] AS ExplicitBounds, 2
+FROM (SELECT s, p, arrayMap(i -> toUInt64(p * (1 + (i * 7 + s) % 5)), range(${HISTOGRAM_BUCKETS})) AS b
+  FROM (SELECT intDiv(number, ${POINTS + 1}) AS s, number % ${POINTS + 1} AS p FROM numbers(${HISTOGRAM_SERIES * (POINTS + 1)})))`;
+}
+
+/** The derived span metrics of SPANS spans: SPAN_SERIES label sets, one row per 15 s interval. */
+function spanMetricsSql(): string {
+  const perRow = Math.max(1, Math.round(SPANS / (SPAN_SERIES * POINTS)));
+  const buckets = LATENCY_BOUNDS_SECONDS.length + 1;
+  return `INSERT INTO span_metrics (WindowStart, WindowEnd, SeriesKey, ServiceName, SpanName, SpanKind, StatusCode, Dimensions,
+  Overflow, Calls, LatencySum, LatencyBuckets, \`Exemplars.Bucket\`, \`Exemplars.TraceId\`, \`Exemplars.SpanId\`,
+  \`Exemplars.Value\`, \`Exemplars.TimeUnix\`, Tenant)
+SELECT fromUnixTimestamp64Milli(toInt64((${startS} + p * ${STEP_S}) * 1000)) AS WindowStart,
+  fromUnixTimestamp64Milli(toInt64((${startS} + (p + 1) * ${STEP_S}) * 1000)) AS WindowEnd,
+  toString(s) AS SeriesKey, concat('svc-', toString(s % ${SERVICES})) AS ServiceName,
+  concat('op-', toString(intDiv(s, ${SERVICES}) % 10)) AS SpanName, 'Server' AS SpanKind,
+  if(s % 2 = 0, 'Unset', 'Error') AS StatusCode, map() AS Dimensions, false AS Overflow,
+  toUInt64(${perRow} + sipHash64(s, p) % 3) AS Calls, toFloat64(Calls) * 0.05 AS LatencySum,
+  arrayMap(i -> if(i = (s + p) % ${buckets}, Calls, 0), range(${buckets})) AS LatencyBuckets,
+  [], [], [], [], [], ''
+FROM (SELECT intDiv(number, ${POINTS}) AS s, number % ${POINTS} AS p FROM numbers(${SPAN_SERIES * POINTS}))`;
+}
+
+const verbose = (what: string, t0: number) => {
+  if (process.env.BENCH_VERBOSE === '1') console.error(`${what} ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+};
+
+async function load(sql: Sql): Promise<number> {
+  const t0 = performance.now();
+  await sql.command(countersSql());
+  verbose('counters', t0);
+  await sql.command(histogramsSql());
+  verbose('histograms', t0);
+  await sql.command(spanMetricsSql());
+  verbose('span_metrics', t0);
+  for (const t of ['metrics_sum', 'metrics_histogram', 'span_metrics']) await sql.command(`OPTIMIZE TABLE ${t} FINAL`);
+  verbose('optimize', t0);
+  return (performance.now() - t0) / 1000;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+/** p50/p95 latency and the largest heap growth of one run (the query's own memory, roughly). */
+async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p95: number; heapMb: number }> {
+  await run();
+  const ms: number[] = [];
+  let heap = 0;
+  for (let i = 0; i < ITERATIONS; i++) {
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const result = await run();
+    ms.push(performance.now() - t0);
+    verbose('query', t0);
+    heap = Math.max(heap, process.memoryUsage().heapUsed - before);
+    if (!result) throw new Error('no result');
+  }
+  return { p50: percentile(ms, 50), p95: percentile(ms, 95), heapMb: heap / 1024 / 1024 };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tracehouse-bench-promql-'));
+const store = await Store.open({
+  dataDir: dir,
+  retention: { spansRecent: 3600, spans: 30 * DAY_S, logs: 30 * DAY_S, metrics: 30 * DAY_S },
+  writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 64 * 1024 ** 2, maxInsertRows: 100_000 },
+});
+try {
+  const loadSeconds = await load(store.sql);
+  const api = createPrometheusApi(store, loadConfig({}), () => nowS * 1000);
+  const engine = api.engine(DEFAULT_TENANT);
+  const range = (q: string, fromS: number) => async () => {
+    const r = await engine.rangeQuery(q, fromS * 1000, nowS * 1000, 60_000);
+    return r.resultType === 'matrix' && r.result.length > 0 ? r : undefined;
+  };
+  const dashboardOtlp = await timed(range('sum by (job) (rate(http_server_requests_total[5m]))', startS));
+  const dashboardDerived = await timed(range('sum by (service) (rate(traces_spanmetrics_calls_total[5m]))', startS));
+  const quantile = await timed(
+    range(
+      'histogram_quantile(0.95, sum by (le, job) (rate(http_server_request_duration_seconds_bucket[5m])))',
+      nowS - 3600,
+    ),
+  );
+  const f = (x: number) => x.toFixed(1);
+  const figures = {
+    series: SERIES,
+    points_per_series: POINTS + 1,
+    spans: SPANS,
+    load_s: loadSeconds.toFixed(1),
+    dashboard_otlp_p50_ms: f(dashboardOtlp.p50),
+    dashboard_otlp_p95_ms: f(dashboardOtlp.p95),
+    dashboard_otlp_heap_mb: f(dashboardOtlp.heapMb),
+    dashboard_derived_p50_ms: f(dashboardDerived.p50),
+    dashboard_derived_p95_ms: f(dashboardDerived.p95),
+    dashboard_derived_heap_mb: f(dashboardDerived.heapMb),
+    histogram_quantile_1h_p50_ms: f(quantile.p50),
+    histogram_quantile_1h_p95_ms: f(quantile.p95),
+    histogram_quantile_1h_heap_mb: f(quantile.heapMb),
+  };
+  console.log(
+    `bench promql ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  const missed = [
+    dashboardOtlp.p95 > TARGETS.dashboardP95Ms && 'dashboard_otlp_p95_ms',
+    dashboardDerived.p95 > TARGETS.dashboardP95Ms && 'dashboard_derived_p95_ms',
+    quantile.p95 > TARGETS.histogramQuantileP95Ms && 'histogram_quantile_1h_p95_ms',
+  ].filter(Boolean);
+  if (missed.length) console.log(`bench promql targets missed: ${missed.join(' ')}`);
+} finally {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}

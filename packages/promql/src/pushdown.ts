@@ -1,0 +1,76 @@
+import type { Expr } from './ast';
+import { histogramQuantile } from './functions/instant';
+import { compareLabels, labelsKey } from './labels';
+import type { RateByStepRequest, SeriesSource, StepSeries } from './source';
+
+const unwrap = (e: Expr): Expr => (e.kind === 'paren' ? unwrap(e.expr) : e);
+
+interface Plan {
+  req: Omit<RateByStepRequest, 'startMs' | 'endMs' | 'stepMs' | 'maxSamples' | 'signal'>;
+  /** histogram_quantile(q, ...) around the sum. */
+  quantile?: number;
+}
+
+/**
+ * The dashboard shapes a source may compute where the data lives: `sum (rate|increase(m[r]))`
+ * by or without labels, alone or inside `histogram_quantile(q, ...)` (grouped by `le`), over a
+ * selector that names one metric, without `@`.
+ */
+export function pushdownPlan(expr: Expr): Plan | undefined {
+  let root = unwrap(expr);
+  let quantile: number | undefined;
+  if (root.kind === 'call' && root.func === 'histogram_quantile') {
+    const q = unwrap(root.args[0]!);
+    if (q.kind !== 'number') return undefined;
+    quantile = q.value;
+    root = unwrap(root.args[1]!);
+  }
+  if (root.kind !== 'aggregate' || root.op !== 'sum') return undefined;
+  const call = unwrap(root.expr);
+  if (call.kind !== 'call' || (call.func !== 'rate' && call.func !== 'increase')) return undefined;
+  const m = call.args[0]!;
+  if (m.kind !== 'matrix' || m.vector.at) return undefined;
+  if (!m.vector.matchers.some((x) => x.name === '__name__' && x.type === '=')) return undefined;
+  // histogram_quantile needs `le` in the groups.
+  if (quantile !== undefined && root.without === root.grouping.includes('le')) return undefined;
+  return {
+    quantile,
+    req: {
+      matchers: m.vector.matchers,
+      func: call.func,
+      rangeMs: m.rangeMs,
+      offsetMs: m.vector.offsetMs,
+      grouping: root.grouping,
+      without: root.without,
+    },
+  };
+}
+
+/** Runs a plan; undefined when the source declines. */
+export async function runPushdown(
+  source: SeriesSource,
+  plan: Plan,
+  range: { startMs: number; endMs: number; stepMs: number; maxSamples: number; signal?: AbortSignal },
+): Promise<StepSeries[] | undefined> {
+  if (!source.rateByStep) return undefined;
+  const groups = await source.rateByStep({ ...plan.req, ...range });
+  if (!groups || plan.quantile === undefined) return groups?.sort((a, b) => compareLabels(a.labels, b.labels));
+  // histogram_quantile per step over the groups' values at that step.
+  const byTime = new Map<number, { labels: StepSeries['labels']; v: number }[]>();
+  for (const g of groups)
+    g.t.forEach((t, i) => {
+      const at = byTime.get(t) ?? [];
+      if (at.length === 0) byTime.set(t, at);
+      at.push({ labels: g.labels, v: g.v[i]! });
+    });
+  const out = new Map<string, StepSeries>();
+  for (const t of [...byTime.keys()].sort((a, b) => a - b))
+    for (const s of histogramQuantile(plan.quantile, byTime.get(t)!)) {
+      const k = labelsKey(s.labels);
+      const series = out.get(k) ?? { labels: s.labels, t: [], v: [] };
+      if (series.t.length === 0) out.set(k, series);
+      series.t.push(t);
+      series.v.push(s.v);
+    }
+  return [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+}
