@@ -16,6 +16,8 @@ export interface IntervalOptions {
 /** One series' values, as stored (totals at restore, one interval's delta at tick). */
 export interface SeriesUpdate {
   key: string;
+  /** The series' tenant (stored key, '' = default). */
+  tenant: string;
   labels: LabelPairs;
   delta: SeriesDelta;
   /** End of the (last) interval the values cover, Unix ms. */
@@ -75,11 +77,8 @@ export abstract class IntervalProcessor<Row> {
   private async init(): Promise<SeriesLimiter> {
     this.watermark = await this.store.readWatermark(this.name);
     const totals = this.watermark === null ? [] : await this.totals(this.watermark);
-    for (const t of totals) this.series.restore(t.key, t.labels, t.delta, t.windowEndMs);
-    return new SeriesLimiter(
-      this.intervals.cardinalityLimit,
-      totals.map((t) => t.key),
-    );
+    for (const t of totals) this.series.restore(t.key, t.labels, t.delta, t.windowEndMs, t.tenant);
+    return new SeriesLimiter(this.intervals.cardinalityLimit, totals);
   }
 
   async tick(nowMs: number): Promise<void> {
@@ -103,14 +102,14 @@ export abstract class IntervalProcessor<Row> {
     after?.();
     for (const row of rows) {
       const u = this.update(row);
-      this.series.add(u.key, u.labels, u.delta, u.windowEndMs);
+      this.series.add(u.key, u.labels, u.delta, u.windowEndMs, u.tenant);
     }
     this.expire(nowMs);
   }
 
   private expire(nowMs: number): void {
     if (!this.intervals.staleMs) return;
-    for (const key of this.series.expire(nowMs, this.intervals.staleMs)) this.limiter?.forget(key);
+    for (const { key, tenant } of this.series.expire(nowMs, this.intervals.staleMs)) this.limiter?.forget(key, tenant);
   }
 
   /** The end of the last interval computed, or null before the first. */

@@ -7,22 +7,28 @@ import { loadRules } from './alerting/load';
 import { recordedSeries } from './alerting/querier';
 import { type Alerting, startAlerting } from './alerting/setup';
 import { createApi } from './api/app';
+import { Gate } from './api/gate';
 import { createPrometheusApi } from './api/prometheus/api';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { retentionSeconds, storeOptions } from './config/storeOptions';
 import { ForwardProcessor } from './forward/forwarder';
 import { parseForwardHeaders } from './forward/headers';
+import { Admission } from './ingest/admission';
+import { InflightBudget } from './ingest/budget';
 import { bindGrpc, createOtlpGrpcServer } from './ingest/grpc';
 import { createOtlpHttpServer } from './ingest/http';
 import { parseTenantRates, TenantRateLimiter } from './ingest/quota';
 import { Receiver } from './ingest/receiver';
 import { IngestRedaction } from './ingest/redaction/ingest';
+import { ConnectionLimiter } from './net/connectionLimit';
+import type { ListenerTimeouts } from './net/timeouts';
 import { createDerived } from './processor/derived';
 import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
 import { SamplingMetrics } from './processor/samplingMetrics';
 import { SelfMetrics } from './telemetry/selfMetrics';
+import { WriteHealth } from './telemetry/writeHealth';
 import { grpcCredentials, loadTls } from './tls';
 import { VERSION } from './version';
 
@@ -57,7 +63,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const redaction = IngestRedaction.fromConfig(config, metrics.registry);
   // So is a bad rule file or SLO: the message names the file, line and problem.
   const rules = loadRules(config);
-  const store = await Store.open(storeOptions(config, { onInsert: metrics.observeInsert }));
+  const writeHealth = new WriteHealth();
+  const store = await Store.open(
+    storeOptions(config, {
+      onInsert: (o) => {
+        metrics.observeInsert(o);
+        writeHealth.observe(o);
+      },
+    }),
+  );
   metrics.watchStore(store);
   let auth: AuthService;
   try {
@@ -81,7 +95,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     parseTenantRates(config['ingest.tenantRateOverrides']),
   );
   const quota = limiter.enabled ? limiter : null;
-  const receiver = new Receiver(store, metrics, redaction, quota);
+  const admission = new Admission({
+    maxAgeMs: {
+      traces: Math.max(config['retention.spans'], config['retention.spansRecent']),
+      logs: config['retention.logs'],
+      metrics: config['retention.metrics'],
+    },
+    maxClockSkewMs: config['ingest.maxClockSkew'],
+  });
+  const receiver = new Receiver(store, metrics, redaction, quota, admission);
   // Sampling first: the service graph is built from the traces it has just decided.
   const processors: Processor[] = [];
   const samplingMetrics = new SamplingMetrics(metrics.registry);
@@ -107,6 +129,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     onError: (name, err) => console.error(`processor ${name}: ${(err as Error)?.message ?? err}`),
   });
   let ready = false;
+  const timeouts: ListenerTimeouts = {
+    // Node refuses a header deadline past the request deadline.
+    headersTimeoutMs: Math.min(config['server.headersTimeout'], config['server.requestTimeout']),
+    requestTimeoutMs: config['server.requestTimeout'],
+    idleTimeoutMs: config['server.idleTimeout'],
+  };
+  const connections = new ConnectionLimiter({
+    maxConnections: config['server.maxConnections'],
+    maxConnectionsPerAddress: config['server.maxConnectionsPerAddress'],
+  });
+  const budget = new InflightBudget(config['ingest.maxInflightBytes']);
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
@@ -125,30 +158,46 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         store,
         metrics,
         isReady: () => ready,
+        writesFailing: () => writeHealth.failing(),
         version: VERSION,
         derived,
         security,
         prometheus,
         alerting: () => alerting,
+        traceReads: {
+          maxSpans: config['query.maxTraceSpans'],
+          gate: new Gate(config['query.maxConcurrentTraceReads'], 64, 'trace reads'),
+        },
       },
-      tls ?? undefined,
+      { https: tls ?? undefined, timeouts },
     );
+    connections.watch(api.server);
     await api.listen({ host, port: config['server.port'] });
     otlpHttp = createOtlpHttpServer(receiver, metrics, {
       maxBodyBytes: config['ingest.maxBodyBytes'],
-      maxInflightBytes: config['ingest.maxInflightBytes'],
+      budget,
       tls: tls ?? undefined,
       ingestTenant: (authorization) => auth.ingestTenant(authorization),
+      timeouts,
     });
+    connections.watch(otlpHttp);
     await new Promise<void>((resolve, reject) => {
       otlpHttp!.once('error', reject);
       otlpHttp!.listen(config['otlp.httpPort'], host, () => resolve());
     });
-    grpc = createOtlpGrpcServer(receiver, config['ingest.maxBodyBytes'], (authorization, signal) => {
-      const tenant = auth.ingestTenant(authorization);
-      // OTLP/HTTP counts its refusals itself; gRPC refuses before the receiver sees the call.
-      if (tenant === null) metrics.requests.inc({ signal, protocol: 'grpc', outcome: 'unauthenticated' });
-      return tenant;
+    grpc = createOtlpGrpcServer(receiver, {
+      maxBodyBytes: config['ingest.maxBodyBytes'],
+      budget,
+      maxConcurrentStreams: config['otlp.grpcMaxConcurrentStreams'],
+      maxConnectionAgeMs: config['otlp.grpcMaxConnectionAge'],
+      graceMs: config['server.requestTimeout'],
+      connections,
+      ingestTenant: (authorization, signal) => {
+        const tenant = auth.ingestTenant(authorization);
+        // OTLP/HTTP counts its refusals itself; gRPC refuses before the receiver sees the call.
+        if (tenant === null) metrics.requests.inc({ signal, protocol: 'grpc', outcome: 'unauthenticated' });
+        return tenant;
+      },
     });
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
     const apiAddress = api.server.address() as AddressInfo;

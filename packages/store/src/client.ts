@@ -6,14 +6,21 @@ import { ROW_FORMAT } from './write/rowFormat';
 
 type ChdbExtension = ReturnType<typeof createChdbConnection>['chdb'];
 
-/** An insert spanning many days (late logs, skewed clocks) must not fail the whole group commit. */
-const INSERT_SETTINGS = { throw_on_max_partitions_per_insert_block: 0 } as const;
+/**
+ * Partitions one insert may touch before it fails. The receivers accept record times within
+ * retention only (ingest.maxClockSkew), so a group commit of valid data stays well under it;
+ * past it something unbounded got through, and failing that insert is cheaper for every
+ * tenant than writing one part per day it names.
+ */
+export const DEFAULT_MAX_PARTITIONS_PER_INSERT = 100;
 
 export interface ConnectOptions {
   /** Embedded chDB data directory (default engine). */
   dataDir?: string;
   /** A ClickHouse server (or cluster entry point) instead of the embedded engine. */
   url?: string;
+  /** See DEFAULT_MAX_PARTITIONS_PER_INSERT. */
+  maxPartitionsPerInsert?: number;
 }
 
 type EmbeddedConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
@@ -51,23 +58,33 @@ export class Sql {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
+  private readonly insertSettings: Record<string, number>;
+
   private constructor(
     readonly client: ClickHouseClient,
     readonly engine: 'embedded' | 'server',
     private readonly maxConcurrentQueries: number,
+    maxPartitionsPerInsert: number,
     private readonly raw?: ChdbExtension,
-  ) {}
+  ) {
+    this.insertSettings = {
+      max_partitions_per_insert_block: maxPartitionsPerInsert,
+      throw_on_max_partitions_per_insert_block: 1,
+    };
+  }
 
   static connect(opts: ConnectOptions, maxConcurrentQueries = 4): Sql {
+    const partitions = opts.maxPartitionsPerInsert ?? DEFAULT_MAX_PARTITIONS_PER_INSERT;
     if (opts.url) {
-      return new Sql(createClient({ url: opts.url, request_timeout: 60_000 }), 'server', maxConcurrentQueries);
+      const client = createClient({ url: opts.url, request_timeout: 60_000 });
+      return new Sql(client, 'server', maxConcurrentQueries, partitions);
     }
     const dir = resolve(opts.dataDir ?? './data');
     mkdirSync(dir, { recursive: true });
     // chdb bundles its own copy of @clickhouse/client-common; the interface is the same.
     const chdb = createChdbConnection({ path: dir });
     const connection = chdb as unknown as EmbeddedConnection;
-    return new Sql(createClient({ connection }), 'embedded', maxConcurrentQueries, chdb.chdb);
+    return new Sql(createClient({ connection }), 'embedded', maxConcurrentQueries, partitions, chdb.chdb);
   }
 
   /** Runs a SELECT with bound parameters and returns its rows (JSONEachRow). */
@@ -118,11 +135,11 @@ export class Sql {
         columns,
         values: Buffer.from(body),
         format: ROW_FORMAT,
-        settings: INSERT_SETTINGS,
+        settings: this.insertSettings,
       });
       return;
     }
-    const settings = Object.entries(INSERT_SETTINGS)
+    const settings = Object.entries(this.insertSettings)
       .map(([k, v]) => `${k} = ${v}`)
       .join(', ');
     await this.client.command({

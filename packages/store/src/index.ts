@@ -16,6 +16,7 @@ export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { rowFixer, selectList } from './read/rows';
+export { MAX_TRACE_SPANS, type TracePage, type TracePageRequest } from './read/traces';
 export { spanColumns } from './schema/columns';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';

@@ -2,11 +2,11 @@ import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { AlertingStore } from './alerting/alertStore';
 import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
-import { type ConnectOptions, Sql } from './client';
+import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
-import { getTrace } from './read/traces';
+import { getTrace, getTracePage, type TracePage, type TracePageRequest } from './read/traces';
 import { derivedTables, derivedTtlSql } from './schema/derived';
 import { migrate } from './schema/migrate';
 import {
@@ -76,7 +76,9 @@ export class Store {
   }
 
   static async open(opts: StoreOptions): Promise<Store> {
-    const sql = Sql.connect(opts);
+    // A day of partitions per day of the longest retention, and a margin for clock skew.
+    const days = Math.ceil(Math.max(opts.retention.logs, opts.retention.metrics, opts.retention.spans) / 86_400);
+    const sql = Sql.connect({ ...opts, maxPartitionsPerInsert: Math.max(DEFAULT_MAX_PARTITIONS_PER_INSERT, days + 3) });
     await migrate(sql);
     await applyRetention(sql, opts.retention);
     for (const statement of tagValuesViewSql(opts.tagSampleRate ?? 16)) await sql.command(statement);
@@ -117,6 +119,11 @@ export class Store {
   /** The spans of one trace that belong to `tenant`. */
   getTrace(traceId: string, tenant: string): Promise<SpanRecord[]> {
     return getTrace(this.sql, traceId, tenant, this.recentSeconds);
+  }
+
+  /** One page of the spans of a trace of `tenant`, in start-time order, and how many it has. */
+  getTracePage(traceId: string, tenant: string, page: TracePageRequest): Promise<TracePage> {
+    return getTracePage(this.sql, traceId, tenant, page, this.recentSeconds);
   }
 
   /** Traces matching a TraceQL query, newest first (see search/search.ts). */

@@ -1,5 +1,8 @@
 import { TraceQLError } from './errors';
 
+/** 2^63: durations (int64 ns) must stay below it. */
+const INT64_LIMIT = 2 ** 63;
+
 export type TokenKind = 'punct' | 'op' | 'string' | 'number' | 'duration' | 'word' | 'eof';
 
 export interface Token {
@@ -64,9 +67,23 @@ export function tokenize(input: string): Token[] {
           'a duration like 250ms',
         ]);
       }
-      const value = Number(m[0].slice(0, m[0].length - (m[2]?.length ?? 0)));
-      if (m[2]) tokens.push({ kind: 'duration', text: m[0], num: Math.round(value * UNIT_NANOS[m[2]]!), pos: i });
-      else tokens.push({ kind: 'number', text: m[0], num: value, integer: m[1]!.indexOf('.') < 0, pos: i });
+      const digits = m[0].slice(0, m[0].length - (m[2]?.length ?? 0));
+      const value = Number(digits);
+      const integer = m[1]!.indexOf('.') < 0;
+      const num = m[2] ? Math.round(value * UNIT_NANOS[m[2]]!) : value;
+      // What the store compares with is an int64 (ns durations, integer attributes) or a double.
+      const fits = m[2] ? Math.abs(num) < INT64_LIMIT : integer ? Number.isSafeInteger(value) : Number.isFinite(num);
+      if (!fits) {
+        throw new TraceQLError(`${m[2] ? 'duration' : 'number'} '${m[0]}' is out of range`, i, [
+          m[2]
+            ? 'a duration under 292 years'
+            : integer
+              ? 'an integer within ±2^53 (compared exactly)'
+              : 'a finite number',
+        ]);
+      }
+      if (m[2]) tokens.push({ kind: 'duration', text: m[0], num, pos: i });
+      else tokens.push({ kind: 'number', text: m[0], num: value, integer, pos: i });
       i += m[0].length;
       continue;
     }

@@ -60,8 +60,19 @@ const INTRINSIC_VALUE: Record<IntrinsicName, ValueKind> = {
 };
 
 /** Parses a TraceQL query; throws TraceQLError with the position and what was expected. */
+/** Tokens (names, operators, values) in one query. */
+export const MAX_TOKENS = 500;
+
 export function parse(input: string): Query {
-  return new Parser(tokenize(input)).query();
+  const tokens = tokenize(input);
+  // A query is compiled into one SQL expression; ClickHouse refuses one nested deeper than
+  // max_parser_depth (1000), which ~250 `||` terms reach. Refused here, with the reason.
+  if (tokens.length > MAX_TOKENS) {
+    throw new TraceQLError(`the query has ${tokens.length} tokens; at most ${MAX_TOKENS} are allowed`, 0, [
+      'a shorter query (e.g. one regular expression =~ instead of many || terms)',
+    ]);
+  }
+  return new Parser(tokens).query();
 }
 
 /** Every intrinsic name the parser accepts, canonical spelling first. */

@@ -36,6 +36,15 @@ export function qs(params: Query): string {
 }
 
 export async function getJson<T>(path: string, params: Query = {}, signal?: AbortSignal): Promise<T> {
+  return (await getJsonWithHeaders<T>(path, params, signal)).body;
+}
+
+/** getJson, with the response headers (e.g. a trace's x-trace-span-total). */
+export async function getJsonWithHeaders<T>(
+  path: string,
+  params: Query = {},
+  signal?: AbortSignal,
+): Promise<{ body: T; headers: Headers }> {
   const res = await fetch(path + qs(params), { signal, headers: { accept: 'application/json' } });
   if (res.status === 401) toLogin();
   const text = await res.text();
@@ -49,7 +58,7 @@ export async function getJson<T>(path: string, params: Query = {}, signal?: Abor
     const msg = (body as { error?: string } | undefined)?.error ?? `${res.status} ${res.statusText}`;
     throw new ApiError(res.status, msg, body);
   }
-  return body as T;
+  return { body: body as T, headers: res.headers };
 }
 
 // ---- shapes (docs/api.md) ----

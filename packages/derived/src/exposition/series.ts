@@ -2,7 +2,6 @@ import { DEFAULT_TENANT, tenantKey, tenantName } from '@tracehouse/store';
 import type { Registry } from 'prom-client';
 import { LATENCY_BOUNDS_SECONDS } from '../spanmetrics/buckets';
 import type { CumulativeSeries } from '../spanmetrics/cumulative';
-import { seriesTenant } from '../spanmetrics/overflow';
 import {
   type Family,
   formatExposition,
@@ -47,10 +46,10 @@ type TenantScope = { tenant: string } | 'all';
 function scrapeSeries(series: CumulativeSeries, openMetrics: boolean, scope: TenantScope) {
   if (scope !== 'all') {
     const key = tenantKey(scope.tenant);
-    return series.scrape(openMetrics, (k) => seriesTenant(k) === key);
+    return series.scrape(openMetrics, (tenant) => tenant === key);
   }
   return series.scrape(openMetrics).map((s) => {
-    const tenant = seriesTenant(s.key);
+    const tenant = s.state.tenant;
     if (!tenant) return s;
     const labels: LabelPairs = [['tenant', tenantName(tenant)], ...s.state.labels];
     return { ...s, state: { ...s.state, labels } };

@@ -36,6 +36,7 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
   protected async totals(watermarkMs: number): Promise<SeriesUpdate[]> {
     return (await this.store.edgeTotals({ endMs: watermarkMs })).map((t) => ({
       key: rowKey(t),
+      tenant: t.tenant,
       labels: labelsOf(t),
       delta: {
         counters: { requests: t.requests, failed: t.failed },
@@ -75,6 +76,7 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
   protected update(r: EdgeRow): SeriesUpdate {
     return {
       key: rowKey(r),
+      tenant: r.tenant,
       labels: labelsOf(r),
       delta: {
         counters: { requests: r.requests, failed: r.failed },
@@ -128,7 +130,7 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
       const stats = aggregateEdges(pairing.edges, (id) => kept.has(id), (BigInt(toMs) * 1_000_000n).toString());
       for (const [edge, s] of [...stats.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const key = tenantSeriesKey(tenant, edge);
-        const admitted = limiter.admit(key);
+        const admitted = limiter.admit(key, tenant);
         let r = rows.get(admitted);
         if (!r) {
           r = emptyRow(tenant, fromMs, toMs, admitted === key ? s : null);

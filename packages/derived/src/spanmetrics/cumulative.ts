@@ -10,6 +10,8 @@ export interface SeriesDelta {
 }
 
 interface SeriesState {
+  /** The tenant's stored key ('' = default): whose scrape the series belongs to. */
+  tenant: string;
   labels: LabelPairs;
   counters: Record<string, number>;
   histograms: Record<string, { buckets: number[]; sum: number; exemplars: (Exemplar | undefined)[] }>;
@@ -34,25 +36,25 @@ export class CumulativeSeries {
   constructor(private readonly bucketsOf: Record<string, number>) {}
 
   /** Totals restored at start: exposed at once, with no zero-first step. */
-  restore(key: string, labels: LabelPairs, delta: SeriesDelta, updatedMs = 0): void {
-    const s = this.ensure(key, labels);
+  restore(key: string, labels: LabelPairs, delta: SeriesDelta, updatedMs = 0, tenant = ''): void {
+    const s = this.ensure(key, labels, tenant);
     s.updatedMs = Math.max(s.updatedMs, updatedMs);
     this.apply(s, { ...delta, histograms: mapValues(delta.histograms, (h) => ({ ...h, exemplars: undefined })) });
   }
 
-  add(key: string, labels: LabelPairs, delta: SeriesDelta, updatedMs = 0): void {
+  add(key: string, labels: LabelPairs, delta: SeriesDelta, updatedMs = 0, tenant = ''): void {
     const existing = this.series.get(key);
     const retired = this.retired.get(key);
     if (!existing && retired) {
       // Back after going stale: it continues from its totals (as a restart would restore
       // them), so rate() across the gap sees only the new increments.
       this.retired.delete(key);
-      this.restore(key, labels, retired, updatedMs);
+      this.restore(key, labels, retired, updatedMs, tenant);
       this.apply(this.series.get(key)!, delta);
       return;
     }
     if (!existing) {
-      const s = this.ensure(key, labels);
+      const s = this.ensure(key, labels, tenant);
       s.pending = [delta];
       s.updatedMs = updatedMs;
       return;
@@ -69,14 +71,15 @@ export class CumulativeSeries {
    */
   scrape(
     withExemplars: boolean,
-    include: (key: string) => boolean = () => true,
+    include: (tenant: string) => boolean = () => true,
   ): { key: string; state: Readonly<SeriesState> }[] {
-    const scraped = [...this.series.entries()].filter(([key]) => include(key));
+    const scraped = [...this.series.entries()].filter(([, s]) => include(s.tenant));
     const snapshot = scraped
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, s]) => ({
         key,
         state: {
+          tenant: s.tenant,
           labels: s.labels,
           counters: { ...s.counters },
           histograms: mapValues(s.histograms, (h) => ({
@@ -104,14 +107,14 @@ export class CumulativeSeries {
    * that stopped (a deploy's old pod, a renamed route) stops costing a series. Returns the
    * dropped keys, so the cardinality limiter can free them.
    */
-  expire(nowMs: number, staleMs: number): string[] {
-    const dropped: string[] = [];
+  expire(nowMs: number, staleMs: number): { key: string; tenant: string }[] {
+    const dropped: { key: string; tenant: string }[] = [];
     for (const [key, s] of this.series)
       if (nowMs - s.updatedMs > staleMs) {
         for (const d of s.pending ?? []) this.apply(s, d);
         this.retired.set(key, { counters: s.counters, histograms: s.histograms });
         this.series.delete(key);
-        dropped.push(key);
+        dropped.push({ key, tenant: s.tenant });
       }
     return dropped;
   }
@@ -120,10 +123,11 @@ export class CumulativeSeries {
     return this.series.size;
   }
 
-  private ensure(key: string, labels: LabelPairs): SeriesState {
+  private ensure(key: string, labels: LabelPairs, tenant: string): SeriesState {
     let s = this.series.get(key);
     if (!s) {
       s = {
+        tenant,
         labels,
         counters: {},
         histograms: mapValues(this.bucketsOf, (n) => ({

@@ -16,28 +16,30 @@ export class SeriesLimiter {
 
   constructor(
     readonly limit: number,
-    known: Iterable<string> = [],
+    known: Iterable<{ key: string; tenant: string }> = [],
   ) {
-    for (const k of known) if (!isOverflow(k)) this.of(k).add(k);
+    for (const k of known) if (!isOverflow(k.key, k.tenant)) this.of(k.tenant).add(k.key);
   }
 
-  /** The key to count `key` under: itself, or its tenant's overflow key past that tenant's limit. */
-  admit(key: string): string {
-    if (isOverflow(key)) return key;
-    const known = this.of(key);
+  /**
+   * The key to count `key` (a series of `tenant`) under: itself, or the tenant's overflow key
+   * past that tenant's limit.
+   */
+  admit(key: string, tenant = ''): string {
+    if (isOverflow(key, tenant)) return key;
+    const known = this.of(tenant);
     if (known.has(key)) return key;
-    if (known.size >= this.limit) return tenantSeriesKey(seriesTenant(key), OVERFLOW_KEY);
+    if (known.size >= this.limit) return tenantSeriesKey(tenant, OVERFLOW_KEY);
     known.add(key);
     return key;
   }
 
   /** Frees a label set (its series expired). */
-  forget(key: string): void {
-    this.known.get(seriesTenant(key))?.delete(key);
+  forget(key: string, tenant = ''): void {
+    this.known.get(tenant)?.delete(key);
   }
 
-  private of(key: string): Set<string> {
-    const tenant = seriesTenant(key);
+  private of(tenant: string): Set<string> {
     let set = this.known.get(tenant);
     if (!set) {
       set = new Set();
@@ -61,13 +63,11 @@ export function seriesKey(labels: readonly (readonly [string, string])[]): strin
 
 /**
  * The key of a series of one tenant: the tenant's stored key (see @tracehouse/store tenantKey,
- * '' for the default tenant) before the labels. Labels keys start with `{` and tenant names
- * cannot hold one, so the tenant is the part before the first `{`.
+ * '' for the default tenant) before the labels, so two tenants' equal label sets are two series.
+ * The key is an identity only: the tenant travels beside it as data (never parsed back out, since
+ * not every key is a `{...}` label set: service-graph keys are edges).
  */
 export const tenantSeriesKey = (tenant: string, key: string): string => `${tenant}${key}`;
 
-/** The tenant's stored key of a series key made by tenantSeriesKey. */
-export const seriesTenant = (key: string): string => key.slice(0, Math.max(0, key.indexOf('{')));
-
-/** A tenant's overflow series key (OVERFLOW_KEY after the tenant). */
-const isOverflow = (key: string): boolean => key.slice(seriesTenant(key).length) === OVERFLOW_KEY;
+/** Whether `key` is `tenant`'s overflow series key. */
+const isOverflow = (key: string, tenant: string): boolean => key === tenantSeriesKey(tenant, OVERFLOW_KEY);

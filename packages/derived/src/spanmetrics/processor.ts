@@ -33,6 +33,7 @@ export class SpanMetricsProcessor extends IntervalProcessor<SpanMetricRow> {
   protected async totals(watermarkMs: number): Promise<SeriesUpdate[]> {
     return (await this.store.spanMetricTotals(watermarkMs)).map((t) => ({
       key: t.seriesKey,
+      tenant: t.tenant,
       labels: this.labelsOf(t),
       delta: {
         counters: { calls: t.calls },
@@ -85,6 +86,7 @@ export class SpanMetricsProcessor extends IntervalProcessor<SpanMetricRow> {
   protected update(r: SpanMetricRow): SeriesUpdate {
     return {
       key: r.seriesKey,
+      tenant: r.tenant,
       labels: this.labelsOf(r),
       delta: {
         counters: { calls: r.calls },
@@ -121,7 +123,7 @@ export class SpanMetricsProcessor extends IntervalProcessor<SpanMetricRow> {
     const rows = new Map<string, SpanMetricRow>();
     for (const { cell, row, key } of keyed) {
       // Past the limit, a tenant's new label sets fold into that tenant's overflow series.
-      const admitted = limiter.admit(key);
+      const admitted = limiter.admit(key, cell.tenant);
       const id = `${cell.windowStartMs}|${admitted}`;
       let r = rows.get(id);
       if (!r) {

@@ -11,7 +11,7 @@ import {
 } from '../../src/spanmetrics/buckets';
 import { CumulativeSeries } from '../../src/spanmetrics/cumulative';
 import { parseDimensions, sanitizeLabelName, spanKindLabel, statusCodeLabel } from '../../src/spanmetrics/labels';
-import { OVERFLOW_KEY, SeriesLimiter, seriesKey, seriesTenant, tenantSeriesKey } from '../../src/spanmetrics/overflow';
+import { OVERFLOW_KEY, SeriesLimiter, seriesKey, tenantSeriesKey } from '../../src/spanmetrics/overflow';
 
 const ms = (n: number) => n * 1_000_000;
 
@@ -99,22 +99,28 @@ describe('cardinality limit', () => {
   });
 
   test('restored from known keys, the same sets are admitted again', () => {
-    const limiter = new SeriesLimiter(2, ['{a="1"}', '{a="2"}']);
+    const limiter = new SeriesLimiter(2, [
+      { key: '{a="1"}', tenant: '' },
+      { key: '{a="2"}', tenant: '' },
+    ]);
     assert.equal(limiter.admit('{a="2"}'), '{a="2"}');
     assert.equal(limiter.admit('{a="3"}'), OVERFLOW_KEY);
   });
 
   test("each tenant has its own room: one tenant's new sets never fold another's", () => {
-    const limiter = new SeriesLimiter(2, [tenantSeriesKey('acme', OVERFLOW_KEY)]);
-    for (const v of ['1', '2']) assert.equal(limiter.admit(`acme{a="${v}"}`), `acme{a="${v}"}`);
-    assert.equal(limiter.admit('acme{a="3"}'), tenantSeriesKey('acme', OVERFLOW_KEY), "acme is full: acme's overflow");
+    const acmeOverflow = tenantSeriesKey('acme', OVERFLOW_KEY);
+    const limiter = new SeriesLimiter(2, [{ key: acmeOverflow, tenant: 'acme' }]);
+    for (const v of ['1', '2']) assert.equal(limiter.admit(`acme{a="${v}"}`, 'acme'), `acme{a="${v}"}`);
+    assert.equal(limiter.admit('acme{a="3"}', 'acme'), acmeOverflow, "acme is full: acme's overflow");
     assert.equal(limiter.admit('{a="3"}'), '{a="3"}', 'the default tenant is not');
-    assert.equal(limiter.admit('globex{a="3"}'), 'globex{a="3"}');
-    assert.equal(limiter.admit(tenantSeriesKey('acme', OVERFLOW_KEY)), tenantSeriesKey('acme', OVERFLOW_KEY));
-    assert.equal(seriesTenant(tenantSeriesKey('acme', OVERFLOW_KEY)), 'acme');
-    assert.equal(limiter.size, 4);
-    limiter.forget('acme{a="1"}');
-    assert.equal(limiter.admit('acme{a="3"}'), 'acme{a="3"}', 'a freed set makes room');
+    assert.equal(limiter.admit('globex{a="3"}', 'globex'), 'globex{a="3"}');
+    assert.equal(limiter.admit(acmeOverflow, 'acme'), acmeOverflow);
+    // Keys that are not label sets (service-graph edges) are told apart by the tenant given, not parsed.
+    assert.equal(limiter.admit('acme|api|db|database', 'acme'), acmeOverflow);
+    assert.equal(limiter.admit('globex|api|db|database', 'globex'), 'globex|api|db|database');
+    assert.equal(limiter.size, 5);
+    limiter.forget('acme{a="1"}', 'acme');
+    assert.equal(limiter.admit('acme{a="3"}', 'acme'), 'acme{a="3"}', 'a freed set makes room');
   });
 });
 
@@ -152,8 +158,8 @@ describe('cumulative series for /metrics', () => {
     assert.deepEqual(c.expire(1_000 + 15 * 60_000, 15 * 60_000), [], 'not yet');
     c.add('old', [['service', 'old']], delta(1, [1, 0, 0]), 2_000);
     const dropped = c.expire(2_001 + 15 * 60_000, 15 * 60_000);
-    assert.deepEqual(dropped, ['old']);
-    for (const k of dropped) limiter.forget(k);
+    assert.deepEqual(dropped, [{ key: 'old', tenant: '' }]);
+    for (const k of dropped) limiter.forget(k.key, k.tenant);
     assert.equal(c.size, 0);
     assert.equal(limiter.admit('new'), 'new');
     // Back later: it continues from its totals, with no drop to 0 in between.

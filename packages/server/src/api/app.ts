@@ -3,7 +3,10 @@ import { renderMetrics, wantsOpenMetrics } from '@tracehouse/derived';
 import { QueryLimitError } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
+import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
 import type { ApiDeps } from './deps';
+import { logServerError } from './errorLog';
+import { GateBusyError } from './gate';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
 import { prometheusAlertingRoutes } from './prometheus/alerting';
@@ -11,20 +14,35 @@ import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { securityRoutes } from './security';
+import { securityHeaders } from './securityHeaders';
 import { serviceGraphRoutes } from './serviceGraph';
 import { sloRoutes } from './slos';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
+import type { TraceReadLimits } from './traceRead';
 import { traceRoutes } from './traces';
 import { uiRoutes } from './ui';
 import { userRoutes } from './users';
 
 /** The UI + API server (port 3200): native API, health, /metrics, OpenAPI document. */
-export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buffer }): Promise<FastifyInstance> {
-  const routerOptions = { maxParamLength: 200 };
+export interface ListenOptions {
+  https?: { key: Buffer; cert: Buffer };
+  timeouts: ListenerTimeouts;
+}
+
+export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<FastifyInstance> {
+  const http = httpServerOptions(listen.timeouts);
+  const options = {
+    logger: false,
+    routerOptions: { maxParamLength: 200 },
+    // Fastify sets these two on the server after creating it; they must agree with `http`.
+    requestTimeout: listen.timeouts.requestTimeoutMs,
+    keepAliveTimeout: listen.timeouts.idleTimeoutMs,
+  };
   const app = (
-    https ? Fastify({ logger: false, routerOptions, https }) : Fastify({ logger: false, routerOptions })
+    listen.https ? Fastify({ ...options, https: { ...http, ...listen.https } }) : Fastify({ ...options, http })
   ) as FastifyInstance;
+  securityHeaders(app);
   // Before any route, so that its onRoute hook sees and polices every one.
   const routeTable = registerAuth(app, deps.security.auth);
   await app.register(swagger, {
@@ -42,12 +60,21 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
     },
   });
 
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof QueryLimitError) return reply.code(503).send({ error: err.message });
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof QueryLimitError) {
+      logServerError(req, err);
+      return reply.code(503).send({ error: err.message, requestId: req.id });
+    }
     const { statusCode: status, message } = err as { statusCode?: number; message?: string };
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: message });
-    // Never a stack trace or engine message to the client.
-    return reply.code(500).send({ error: 'internal error' });
+    if (err instanceof GateBusyError) {
+      logServerError(req, err);
+      return reply.code(503).header('retry-after', '1').send({ error: err.message, requestId: req.id });
+    }
+    // Never a stack trace or engine message to the client; the operator gets the request id,
+    // the route (not the URL: its query may hold what a user typed) and the first line of the error.
+    logServerError(req, err);
+    return reply.code(500).send({ error: 'internal error', requestId: req.id });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }),
@@ -62,6 +89,8 @@ export async function createApi(deps: ApiDeps, https?: { key: Buffer; cert: Buff
     '/readyz',
     { config: { auth: 'public' }, schema: { summary: 'Ready to accept data and queries', tags: ['health'] } },
     async (_req, reply) => {
+      const writes = deps.writesFailing?.() ?? '';
+      if (writes) return reply.code(503).send({ status: 'not ready', reason: writes });
       const ok = deps.isReady() && (await deps.store.ping());
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'not ready' });
     },

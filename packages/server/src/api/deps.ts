@@ -5,6 +5,7 @@ import type { AuthService } from '../auth/service';
 import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import type { PrometheusApi } from './prometheus/api';
+import type { TraceReadLimits } from './traceRead';
 
 /** What the route modules of the API need (its own module: app.ts imports the routes). */
 export interface ApiDeps {
@@ -12,6 +13,8 @@ export interface ApiDeps {
   metrics: SelfMetrics;
   /** False while starting or shutting down: /readyz answers 503. */
   isReady: () => boolean;
+  /** Why the store's inserts are failing now, or '' (readiness reflects it). */
+  writesFailing?: () => string;
   version: string;
   /** Access control (auth/): every route is authorized by the hook registered first. */
   security: SecurityDeps;
@@ -19,6 +22,8 @@ export interface ApiDeps {
   derived?: Derived;
   /** Rules, alerts and SLOs (started after the API listens; undefined when none are configured). */
   alerting?: () => AlertingService | undefined;
+  /** Bounds on trace-by-id responses (native and Tempo routes). */
+  traceReads: TraceReadLimits;
   /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
   prometheus?: PrometheusApi;
 }

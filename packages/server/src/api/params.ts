@@ -19,6 +19,9 @@ export function spanIdParam(value: unknown, name = 'spanId'): string {
   return id;
 }
 
+/** The last second the store's nanosecond times (int64) can hold. */
+const MAX_UNIX_SECONDS = 9_223_372_036;
+
 /** `start` and `end` in Unix seconds; the last hour when absent. */
 export function timeRange(
   query: { start?: unknown; end?: unknown },
@@ -27,7 +30,8 @@ export function timeRange(
   const num = (v: unknown, name: string, fallback: number) => {
     if (v === undefined || v === '') return fallback;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new BadRequest(`${name} must be Unix seconds`);
+    if (!Number.isFinite(n) || n < 0 || n > MAX_UNIX_SECONDS)
+      throw new BadRequest(`${name} must be Unix seconds from 0 to ${MAX_UNIX_SECONDS} (2262-04-11)`);
     return n;
   };
   const end = num(query.end, 'end', now);

@@ -4,16 +4,22 @@ import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './deps';
 import { traceIdParam } from './params';
+import { jsonWithSpansStream } from './traceBody';
+import { NEXT_OFFSET_HEADER, readTracePage, SPAN_TOTAL_HEADER, TRACE_PAGE_QUERY } from './traceRead';
 
-export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
+export function traceRoutes(app: FastifyInstance, { store, traceReads }: ApiDeps): void {
   app.get(
     '/api/v1/traces/:traceId',
     {
       schema: {
         summary: 'A trace as OTLP/JSON TracesData',
-        description: 'Kept or still in the recent full-fidelity window. 404 when unknown.',
+        description:
+          'Kept or still in the recent full-fidelity window. 404 when unknown. At most query.maxTraceSpans ' +
+          `spans in start-time order; the \`${SPAN_TOTAL_HEADER}\` header states how many the trace has and ` +
+          `\`${NEXT_OFFSET_HEADER}\` the offset of the next page, when there is one.`,
         tags: ['traces'],
         params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex characters' } } },
+        querystring: TRACE_PAGE_QUERY,
         response: {
           200: { type: 'object', additionalProperties: true, properties: { resourceSpans: { type: 'array' } } },
           404: { type: 'object', properties: { error: { type: 'string' } } },
@@ -21,10 +27,9 @@ export function traceRoutes(app: FastifyInstance, { store }: ApiDeps): void {
       },
     },
     async (req, reply) => {
-      const traceId = traceIdParam((req.params as { traceId: string }).traceId);
-      const spans = await store.getTrace(traceId, tenantOf(req));
-      if (spans.length === 0) return reply.code(404).send({ error: `trace ${traceId} not found` });
-      return spansToTracesData(spans);
+      const { traceId, page } = await readTracePage(store, traceReads, req, reply);
+      if (page.total === 0) return reply.code(404).send({ error: `trace ${traceId} not found` });
+      return reply.type('application/json').send(jsonWithSpansStream(spansToTracesData(page.spans)));
     },
   );
 

@@ -10,6 +10,8 @@ import { hashPassword, MIN_PASSWORD_LENGTH, newSecret, sha256, tokenIdOf } from 
 export class AccountError extends Error {}
 
 const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9._@-]{0,63}$/;
+/** Names the audit log uses for actors that are not users. */
+const RESERVED_USERNAMES = new Set(['setup']);
 
 /** A user as the API and the CLI show it: everything but the password hash. */
 export type UserInfo = Omit<UserRow, 'passwordHash'>;
@@ -36,6 +38,10 @@ export async function addUser(
   const tenant = tenantInput(input.tenant);
   if (!USERNAME.test(input.username))
     throw new AccountError('username: 1-64 characters, letters, digits and . _ @ -, not starting with a symbol');
+  if (RESERVED_USERNAMES.has(input.username.toLowerCase()))
+    throw new AccountError(
+      `username "${input.username}" is reserved (it names the one-time setup login in the audit log)`,
+    );
   if (!isRole(input.role)) throw new AccountError('role must be admin, ops or viewer');
   if (typeof input.password !== 'string' || input.password.length < MIN_PASSWORD_LENGTH)
     throw new AccountError(`password must have at least ${MIN_PASSWORD_LENGTH} characters`);

@@ -43,13 +43,16 @@ export function readCookie(req: FastifyRequest, name: string): string {
 /**
  * A state-changing request authenticated by the session cookie must come from our own
  * origin: SameSite=Strict already keeps the cookie off cross-site requests, and the Origin
- * (or Referer) check covers old browsers and same-site subdomains.
+ * (or Referer) check covers old browsers and same-site subdomains. Scheme, host and port
+ * must all match what this server serves.
  */
 export function sameOrigin(req: FastifyRequest): boolean {
   const source = req.headers.origin ?? req.headers.referer;
   if (!source || source === 'null') return false;
   try {
-    return new URL(source).host === req.headers.host;
+    const url = new URL(source);
+    // Scheme too: a page served over plain http must not act on the https origin's session.
+    return url.host === req.headers.host && url.protocol === `${req.protocol}:`;
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 /**
  * Login throttling: at most `maxFailures` failed logins per key (client address, and
- * separately per username) within `windowMs`; past it, logins from that key are refused
+ * separately per username from that address) within `windowMs`; past it, logins with that key are refused
  * until the oldest failure leaves the window. A success clears the key.
  */
 export class LoginLimiter {

@@ -58,6 +58,9 @@ export function isLoopback(host: string): boolean {
  * Who is calling: resolves API tokens, the admin token, browser sessions and ingest tokens
  * from an in-memory copy of the users and tokens tables, so no request waits on the store.
  */
+/** The audit log's actor for a failed login whose username names no user. */
+export const UNKNOWN_USER = '(unknown user)';
+
 export class AuthService {
   readonly sessions: Sessions;
   private readonly limiter: LoginLimiter;
@@ -176,9 +179,11 @@ export class AuthService {
   }
 
   async login(username: string, password: string, remoteAddr: string): Promise<LoginResult> {
-    const audit = (outcome: AuditEntry['outcome'], detail = '') =>
-      this.audit({ actor: username, action: 'login', target: username, outcome, remoteAddr, detail });
     const user = this.users.get(username);
+    // What was typed as a username is recorded only when it names a user: it may be a password.
+    const who = user ? username : UNKNOWN_USER;
+    const audit = (outcome: AuditEntry['outcome'], detail = '') =>
+      this.audit({ actor: who, action: 'login', target: who, outcome, remoteAddr, detail });
     const principal = user && sessionPrincipal(user);
     const check = await this.checkPassword(username, password, principal ? user.passwordHash : undefined, remoteAddr);
     if (check.result === 'throttled') {
@@ -194,7 +199,7 @@ export class AuthService {
   }
 
   /**
-   * A password check behind the login throttle (per client address and per username): refused
+   * A password check behind the login throttle (per client address and per username and address): refused
    * unchecked while throttled; a wrong password counts towards the throttle. Without a hash (no
    * such user) it checks against a dummy one, so the answer takes as long either way.
    */
@@ -204,7 +209,9 @@ export class AuthService {
     hash: string | undefined,
     remoteAddr: string,
   ): Promise<{ result: 'ok' | 'wrong' } | { result: 'throttled'; retryAfterMs: number }> {
-    const keys = [`addr:${remoteAddr}`, `user:${username}`];
+    // Per address, and per (username, address): failures from one address never lock the
+    // user out from the others (an attacker could otherwise keep an admin out forever).
+    const keys = [`addr:${remoteAddr}`, `user:${username}\u0000${remoteAddr}`];
     const wait = this.limiter.retryAfterMs(keys);
     if (wait > 0) return { result: 'throttled', retryAfterMs: wait };
     const ok = (await verifyPassword(password, hash ?? DUMMY_PASSWORD_HASH)) && hash !== undefined;

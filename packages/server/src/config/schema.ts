@@ -33,8 +33,43 @@ interface KeyDef {
 export const configKeys = {
   'server.host': { kind: 'string', default: '127.0.0.1', doc: 'interface the UI/API and OTLP listeners bind to' },
   'server.port': { kind: 'port', default: 3200, doc: 'UI + API port' },
+  'server.headersTimeout': {
+    kind: 'duration',
+    default: 10_000,
+    doc: "time to receive a request's headers on the HTTP listeners (API/UI, OTLP/HTTP)",
+  },
+  'server.requestTimeout': {
+    kind: 'duration',
+    default: 60_000,
+    doc: 'time to receive a whole request, body included (HTTP listeners; the gRPC go-away grace)',
+  },
+  'server.idleTimeout': {
+    kind: 'duration',
+    default: 65_000,
+    doc: 'an idle keep-alive connection is closed after this',
+  },
+  'server.maxConnections': {
+    kind: 'int',
+    default: 4096,
+    doc: 'open connections across all listeners; more are closed at accept',
+  },
+  'server.maxConnectionsPerAddress': {
+    kind: 'int',
+    default: 512,
+    doc: 'open connections from one client address across all listeners',
+  },
   'otlp.httpPort': { kind: 'port', default: 4318, doc: 'OTLP/HTTP port' },
   'otlp.grpcPort': { kind: 'port', default: 4317, doc: 'OTLP/gRPC port' },
+  'otlp.grpcMaxConcurrentStreams': {
+    kind: 'int',
+    default: 32,
+    doc: 'gRPC calls in flight on one connection',
+  },
+  'otlp.grpcMaxConnectionAge': {
+    kind: 'duration',
+    default: 600_000,
+    doc: 'a gRPC connection is asked to reconnect after this; server.requestTimeout later it is closed',
+  },
   'storage.dataDir': { kind: 'string', default: './data', doc: 'embedded store directory' },
   'storage.clickhouseUrl': { kind: 'string', default: '', doc: 'ClickHouse server URL; empty = embedded chDB' },
   'ingest.maxBodyBytes': {
@@ -66,6 +101,11 @@ export const configKeys = {
     kind: 'tenantRates',
     default: '',
     doc: 'per-tenant rates instead of ingest.tenantRateBytes, tenant=rate,… (0 = unlimited); burst twice the rate',
+  },
+  'ingest.maxClockSkew': {
+    kind: 'duration',
+    default: 3_600_000,
+    doc: 'records dated further ahead than this are rejected (partial success); older than their retention too',
   },
   'ingest.batchRows': { kind: 'int', default: 5000, doc: 'insert once this many rows wait' },
   'ingest.flushInterval': { kind: 'duration', default: 200, doc: 'or once the oldest row waited this long' },
@@ -109,6 +149,16 @@ export const configKeys = {
     kind: 'int',
     default: 16,
     doc: 'one span in this many feeds tag autocomplete (1 = every span; costs ingest throughput)',
+  },
+  'query.maxTraceSpans': {
+    kind: 'int',
+    default: 10_000,
+    doc: 'spans in one trace-by-id response; the total is stated and the rest read with offset',
+  },
+  'query.maxConcurrentTraceReads': {
+    kind: 'int',
+    default: 4,
+    doc: 'trace-by-id reads (query and response) at once; up to 64 more wait, past that 503',
   },
   'processor.interval': {
     kind: 'duration',
@@ -178,7 +228,11 @@ export const configKeys = {
   },
   'auth.publicMetrics': { kind: 'bool', default: false, doc: 'serve /metrics without a token' },
   'auth.sessionTtl': { kind: 'duration', default: 12 * 3_600_000, doc: 'browser session lifetime' },
-  'auth.loginMaxFailures': { kind: 'int', default: 5, doc: 'failed logins per client address or username...' },
+  'auth.loginMaxFailures': {
+    kind: 'int',
+    default: 5,
+    doc: 'failed logins per client address, and per username from one address...',
+  },
   'auth.loginWindow': {
     kind: 'duration',
     default: 15 * 60_000,

@@ -3,14 +3,16 @@ import { createServer as createHttpsServer } from 'node:https';
 import { gunzip } from 'node:zlib';
 import type { Signal, WireFormat } from '@tracehouse/otlp';
 import { DEFAULT_TENANT } from '@tracehouse/store';
+import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import { BUSY_MESSAGE, type InflightBudget } from './budget';
 import type { ExportOutcome, Receiver } from './receiver';
 import { encodeStatus, RpcCode } from './status';
 
 export interface OtlpHttpOptions {
   maxBodyBytes: number;
-  /** Bytes of request bodies held at once across all requests. */
-  maxInflightBytes: number;
+  /** Bytes of request bodies held at once, shared with the gRPC receiver. */
+  budget: InflightBudget;
   /** Serve HTTPS with this key and certificate. */
   tls?: { key: Buffer; cert: Buffer };
   /**
@@ -18,6 +20,7 @@ export interface OtlpHttpOptions {
    * before its body is read. Absent: everything is accepted.
    */
   ingestTenant?: (authorization: string | undefined) => string | null;
+  timeouts: ListenerTimeouts;
 }
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
@@ -44,7 +47,7 @@ class HttpError extends Error {
  * requests, so no input can grow memory without bound.
  */
 export function createOtlpHttpServer(receiver: Receiver, metrics: SelfMetrics, opts: OtlpHttpOptions): Server {
-  let inflightBytes = 0;
+  const { budget } = opts;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0]!;
@@ -79,16 +82,12 @@ export function createOtlpHttpServer(receiver: Receiver, metrics: SelfMetrics, o
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > opts.maxBodyBytes) throw new HttpError(413, tooLarge(opts.maxBodyBytes), 'too_large');
-    if (inflightBytes + Math.max(declared, 0) > opts.maxInflightBytes) {
-      throw new HttpError(429, 'too many request bytes in flight; retry later', 'busy');
-    }
+    if (budget.heldBytes + Math.max(declared, 0) > budget.maxBytes) throw new HttpError(429, BUSY_MESSAGE, 'busy');
 
     let held = 0;
     const hold = (n: number) => {
-      inflightBytes += n;
       held += n;
-      if (inflightBytes > opts.maxInflightBytes)
-        throw new HttpError(429, 'too many request bytes in flight; retry later', 'busy');
+      if (!budget.take(n)) throw new HttpError(429, BUSY_MESSAGE, 'busy');
     };
     try {
       const raw = await readBody(req, opts.maxBodyBytes, hold);
@@ -100,7 +99,7 @@ export function createOtlpHttpServer(receiver: Receiver, metrics: SelfMetrics, o
       const outcome = await receiver.export(signal, body, format, `http/${format}`, tenant);
       reply(res, format, outcome);
     } finally {
-      inflightBytes -= held;
+      budget.release(held);
     }
   }
 
@@ -119,8 +118,10 @@ export function createOtlpHttpServer(receiver: Receiver, metrics: SelfMetrics, o
       if (!req.complete) req.resume();
     });
   };
-  const server = opts.tls ? createHttpsServer(opts.tls, onRequest) : createServer(onRequest);
-  server.keepAliveTimeout = 65_000;
+  const options = httpServerOptions(opts.timeouts);
+  const server = opts.tls
+    ? createHttpsServer({ ...options, ...opts.tls }, onRequest)
+    : createServer(options, onRequest);
   return server;
 }
 

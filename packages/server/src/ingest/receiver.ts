@@ -9,6 +9,7 @@ import {
 } from '@tracehouse/otlp';
 import { QueueFullError, type Store } from '@tracehouse/store';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import { type Admission, joinMessages } from './admission';
 import type { TenantRateLimiter } from './quota';
 import type { IngestRedaction } from './redaction/ingest';
 
@@ -35,6 +36,8 @@ export class Receiver {
     private readonly redaction: IngestRedaction | null = null,
     /** Per-tenant ingest rate; null = no limit. */
     private readonly quota: TenantRateLimiter | null = null,
+    /** What the store can keep faithfully (times, span ids); null = everything decoded is written. */
+    private readonly admission: Admission | null = null,
   ) {}
 
   /** Refuse new exports (during shutdown) while acknowledged ones finish. */
@@ -78,22 +81,28 @@ export class Receiver {
     try {
       if (signal === 'traces') {
         const d = decodeTraces(body, format);
-        this.redaction?.apply('traces', d.records);
-        accepted = d.records.length;
-        ({ rejected, rejectionMessage: message } = d);
-        write = () => this.store.writeSpans(d.records, tenant);
+        const a = this.admission?.spans(d.records) ?? none(d.records);
+        this.redaction?.apply('traces', a.records);
+        accepted = a.records.length;
+        rejected = d.rejected + a.rejected;
+        message = joinMessages(d.rejectionMessage, a.message);
+        write = () => this.store.writeSpans(a.records, tenant);
       } else if (signal === 'logs') {
         const d = decodeLogs(body, format);
-        this.redaction?.apply('logs', d.records);
-        accepted = d.records.length;
-        ({ rejected, rejectionMessage: message } = d);
-        write = () => this.store.writeLogs(d.records, tenant);
+        const a = this.admission?.logs(d.records) ?? none(d.records);
+        this.redaction?.apply('logs', a.records);
+        accepted = a.records.length;
+        rejected = d.rejected + a.rejected;
+        message = joinMessages(d.rejectionMessage, a.message);
+        write = () => this.store.writeLogs(a.records, tenant);
       } else {
         const d = decodeMetrics(body, format);
-        this.redaction?.apply('metrics', d.records);
-        const r = d.records;
+        const a = this.admission?.metrics(d.records) ?? none(d.records);
+        this.redaction?.apply('metrics', a.records);
+        const r = a.records;
         accepted = r.gauge.length + r.sum.length + r.histogram.length + r.expHistogram.length + r.summary.length;
-        ({ rejected, rejectionMessage: message } = d);
+        rejected = d.rejected + a.rejected;
+        message = joinMessages(d.rejectionMessage, a.message);
         write = () => this.store.writeMetrics(r, tenant);
       }
     } catch (err) {
@@ -109,3 +118,5 @@ export class Receiver {
     return { kind: 'ok', response: encodeExportResponse(signal, format, rejected, message), accepted, rejected };
   }
 }
+
+const none = <T>(records: T) => ({ records, rejected: 0, message: '' });

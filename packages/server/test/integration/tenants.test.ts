@@ -150,6 +150,33 @@ describe('tenant separation', () => {
   });
   after(() => server?.stop());
 
+  test("each tenant's /metrics holds its own service-graph series, each once; the default tenant none of theirs", async () => {
+    const graphLines = async (token: string) =>
+      String((await call(server, 'GET', '/metrics', { token })).body)
+        .split('\n')
+        .filter((l) => l.startsWith('traces_service_graph_request_total{'));
+    for (const tenant of TENANTS) {
+      await waitFor(`${tenant}'s service graph on /metrics`, async () =>
+        (await graphLines(sent[tenant].ops)).some((l) => l.includes(`client="${tenant}-shop"`)),
+      );
+    }
+    for (const tenant of TENANTS) {
+      const lines = await graphLines(sent[tenant].ops);
+      const other = TENANTS.find((t) => t !== tenant)!;
+      assert.ok(
+        lines.every((l) => !l.includes(other)),
+        `${tenant} sees ${other}'s edges: ${lines.join('\n')}`,
+      );
+      const series = lines.map((l) => l.slice(0, l.lastIndexOf('}') + 1));
+      assert.equal(new Set(series).size, series.length, `duplicate series lines: ${lines.join('\n')}`);
+    }
+    const ownLines = await graphLines(ADMIN_TOKEN);
+    assert.ok(
+      ownLines.every((l) => TENANTS.every((t) => !l.includes(t))),
+      `the default tenant sees: ${ownLines.join('\n')}`,
+    );
+  });
+
   test('rows carry the tenant of the ingest token that sent them', async () => {
     for (const table of ['spans_recent', 'spans', 'logs', 'metrics_sum']) {
       const rows = await server.store.sql.query<{ Tenant: string; ServiceName: string }>(

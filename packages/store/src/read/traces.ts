@@ -37,6 +37,33 @@ export async function getTrace(
   tenant: string,
   recentSeconds = Infinity,
 ): Promise<SpanRecord[]> {
+  return (await getTracePage(sql, traceId, tenant, { limit: MAX_TRACE_SPANS, offset: 0 }, recentSeconds)).spans;
+}
+
+export interface TracePageRequest {
+  /** Spans returned at most (the page), in start-time order. */
+  limit: number;
+  /** Spans skipped first, for the next page. */
+  offset: number;
+}
+
+export interface TracePage {
+  spans: SpanRecord[];
+  /** Spans the trace has (one per span id), whatever the page holds. */
+  total: number;
+}
+
+/**
+ * One page of a trace in start-time order and the trace's span count: a reader of a trace of
+ * 100,000 spans gets the first `limit` and the total, never a response as big as the trace.
+ */
+export async function getTracePage(
+  sql: Sql,
+  traceId: string,
+  tenant: string,
+  page: TracePageRequest,
+  recentSeconds = Infinity,
+): Promise<TracePage> {
   const [range] = await sql.query<TraceRange>(
     `SELECT toString(count()) AS found,
   toString(toUnixTimestamp64Nano(min(Start))) AS start, toString(toUnixTimestamp64Nano(max(End))) AS end,
@@ -46,32 +73,44 @@ FROM trace_index WHERE TraceId = {traceId:String}`,
     // 0: no retention known, always read the recent window too.
     { traceId, recentSeconds: Number.isFinite(recentSeconds) ? Math.max(1, Math.ceil(recentSeconds)) : 0 },
   );
-  if (!range || range.found === '0') return [];
-  const kept = `SELECT ${names}, 1 AS Source FROM ${spans.name}
-  WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND Timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({end:Int64})`;
-  const recent = `SELECT ${names}, 0 AS Source FROM ${spansRecent.name}
-  WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= fromUnixTimestamp64Milli({ingestStart:Int64}) AND IngestTime <= fromUnixTimestamp64Milli({ingestEnd:Int64})`;
+  if (!range || range.found === '0') return { spans: [], total: 0 };
+  const limit = Math.max(0, Math.min(page.limit, MAX_TRACE_SPANS));
+  const params = {
+    traceId,
+    tenant: tenantKey(tenant),
+    start: range.start,
+    end: range.end,
+    ingestStart: range.ingestStart,
+    ingestEnd: range.ingestEnd,
+  };
+  /** Both copies of the trace (kept and recent) with `columns`, one row per span id (the kept copy first). */
+  const deduplicated = (columns: string, where = '') => {
+    const kept = `SELECT ${columns}, 1 AS Source FROM ${spans.name}
+    WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND Timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({end:Int64})${where}`;
+    const recent = `SELECT ${columns}, 0 AS Source FROM ${spansRecent.name}
+    WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= fromUnixTimestamp64Milli({ingestStart:Int64}) AND IngestTime <= fromUnixTimestamp64Milli({ingestEnd:Int64})${where}`;
+    return `SELECT * FROM (
+    ${Number(range.recent) ? `${kept}\n    UNION ALL\n    ${recent}` : kept}
+  )
+  ORDER BY SpanId, Source
+  LIMIT 1 BY SpanId`;
+  };
+  // First the page's span ids and the trace's span count from two narrow columns, so the
+  // wide ones (attributes, events) are read for the page only.
+  const [ids] = await sql.query<{ ids: string[]; total: string }>(
+    `SELECT arraySlice(arrayMap(p -> p.2, arraySort(groupArray((Timestamp, SpanId)))), {offset:UInt32} + 1, {limit:UInt32}) AS ids,
+  toString(count()) AS total
+FROM (${deduplicated('SpanId, Timestamp')})`,
+    { ...params, offset: Math.max(0, page.offset), limit },
+  );
+  const total = Number(ids?.total ?? 0);
+  if (!ids || ids.ids.length === 0) return { spans: [], total };
   const rows = await sql.query<SpanRecord>(
     `SELECT ${selectList(spanColumns)}
-FROM (
-  ${Number(range.recent) ? `${kept}\n  UNION ALL\n  ${recent}` : kept}
-)
-ORDER BY SpanId, Source
-LIMIT 1 BY SpanId
-LIMIT ${MAX_TRACE_SPANS}`,
-    {
-      traceId,
-      tenant: tenantKey(tenant),
-      start: range.start,
-      end: range.end,
-      ingestStart: range.ingestStart,
-      ingestEnd: range.ingestEnd,
-    },
-    { maxRows: MAX_TRACE_SPANS },
+FROM (${deduplicated(names, ' AND SpanId IN {ids:Array(String)}')})
+ORDER BY Timestamp, SpanId`,
+    { ...params, ids: ids.ids },
+    { maxRows: Math.max(1, limit) },
   );
-  return rows.sort((a, b) => compareNs(a.Timestamp, b.Timestamp) || (a.SpanId < b.SpanId ? -1 : 1));
-}
-
-function compareNs(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return { spans: rows, total };
 }

@@ -26,7 +26,11 @@ export interface TableDef {
   engine: string;
   partitionBy: string;
   orderBy: string;
-  /** TTL expression without the interval, e.g. `toDateTime(IngestTime)`. */
+  /**
+   * TTL expression without the interval, e.g. `toDateTime(IngestTime)`. Tables partitioned by
+   * record time expire a row by the earlier of its time and its ingest time: a row dated ahead
+   * (before ingest.maxClockSkew bounded it, or written by an older version) still expires.
+   */
   ttlColumn: string;
   retention: keyof Retention;
   /** Rows per granule (default 8192). */
@@ -71,7 +75,7 @@ export const logs: TableDef = {
   engine: 'MergeTree',
   partitionBy: 'toDate(TimestampTime)',
   orderBy: '(ServiceName, TimestampTime)',
-  ttlColumn: 'TimestampTime',
+  ttlColumn: 'least(TimestampTime, toDateTime(IngestTime))',
   retention: 'logs',
 };
 
@@ -84,7 +88,7 @@ function metricTable(name: string, columns: Column[]): TableDef {
     engine: 'MergeTree',
     partitionBy: 'toDate(TimeUnix)',
     orderBy: '(ServiceName, MetricName, toDateTime(TimeUnix))',
-    ttlColumn: 'toDateTime(TimeUnix)',
+    ttlColumn: 'least(toDateTime(TimeUnix), toDateTime(IngestTime))',
     retention: 'metrics',
   };
 }
@@ -120,7 +124,7 @@ export const spans: TableDef = {
   engine: 'MergeTree',
   partitionBy: 'toDate(Timestamp)',
   orderBy: '(ServiceName, SpanName, toDateTime(Timestamp))',
-  ttlColumn: 'toDateTime(Timestamp)',
+  ttlColumn: 'least(toDateTime(Timestamp), toDateTime(IngestTime))',
   retention: 'spans',
   // The spans of one trace sit in different (service, name) runs, so trace-by-id reads one
   // granule per span: smaller granules read less of what is not the trace.

@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, type Decision, getJson, type LogLine } from '../api';
+import { ApiError, type Decision, getJson, getJsonWithHeaders, type LogLine } from '../api';
 import { Loading, Problem } from '../components';
 import { fmtDurNs, fmtTime } from '../format';
 import { linkClick, setParams, withParams } from '../router';
@@ -16,6 +16,8 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [decision, setDecision] = useState<Decision | 'none' | null>(null);
   const [logs, setLogs] = useState<LogLine[] | null>(null);
+  /** Spans the trace has when the server sent only the first query.maxTraceSpans of them. */
+  const [spanTotal, setSpanTotal] = useState<number | null>(null);
 
   useEffect(() => {
     const ac = new AbortController();
@@ -24,9 +26,11 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
     setDecision(null);
     setLogs(null);
     const t0 = performance.now();
-    getJson<OtlpTracesData>(`/api/v1/traces/${encodeURIComponent(traceId)}`, {}, ac.signal)
-      .then((data) => {
+    setSpanTotal(null);
+    getJsonWithHeaders<OtlpTracesData>(`/api/v1/traces/${encodeURIComponent(traceId)}`, {}, ac.signal)
+      .then(({ body: data, headers }) => {
         const t = buildTrace(data);
+        if (headers.get('x-trace-next-offset')) setSpanTotal(Number(headers.get('x-trace-span-total')));
         (window as unknown as { __traceBuildMs?: number }).__traceBuildMs = performance.now() - t0;
         setTrace(t);
         const startS = Number(t.startNs / 1_000_000_000n);
@@ -74,7 +78,17 @@ export function TraceView({ traceId, params }: { traceId: string; params: URLSea
     return <Problem title="Could not load the trace">{error.message}</Problem>;
   }
   if (!trace) return <Loading what={`trace ${traceId}`} />;
-  return <Waterfall trace={trace} params={params} decision={decision} logs={logs} />;
+  const waterfall = <Waterfall trace={trace} params={params} decision={decision} logs={logs} />;
+  if (spanTotal === null) return waterfall;
+  return (
+    <>
+      <div className="banner" role="status" data-testid="trace-capped">
+        This trace has {spanTotal.toLocaleString()} spans; the first {trace.spans.length.toLocaleString()} by start time
+        are shown (query.maxTraceSpans). Spans whose parent is not among them show as roots.
+      </div>
+      {waterfall}
+    </>
+  );
 }
 
 function Waterfall({

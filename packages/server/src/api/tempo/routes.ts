@@ -7,6 +7,8 @@ import type { ApiDeps } from '../deps';
 import { BadRequest, timeRange, traceIdParam } from '../params';
 import { intParam, parseTraceQL, runSearch, TraceQLBadRequest } from '../search';
 import { scopeParam, tagScopesResponse, typedTagValuesResponse } from '../tags';
+import { jsonWithSpansStream } from '../traceBody';
+import { readTracePage } from '../traceRead';
 import { goDurationNanos, logfmt, tagsQuery, withTraceDuration } from './params';
 import { traceByIdResponse } from './protobuf';
 
@@ -93,16 +95,21 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   const traceById = (v2: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const traceId = traceIdParam((req.params as { traceId: string }).traceId, 'trace id');
-    const spans = await store.getTrace(traceId, tenantOf(req));
-    if (spans.length === 0) return reply.code(404).send({ error: `trace ${traceId} not found` });
+    const { traceId, page } = await readTracePage(store, deps.traceReads, req, reply, 'trace id');
+    const spans = page.spans;
+    if (page.total === 0) return reply.code(404).send({ error: `trace ${traceId} not found` });
     if (wantsProtobuf(req)) {
       const bytes = encodeTracesData(spans);
       return reply.type('application/protobuf').send(Buffer.from(v2 ? traceByIdResponse(bytes) : bytes));
     }
     const data = spansToTracesData(spans);
-    // Tempo names the list `batches`; OTLP/JSON readers look for `resourceSpans`.
-    return v2 ? { trace: data, status: 'COMPLETE' } : { batches: data.resourceSpans, ...data };
+    const partial = spans.length < page.total;
+    const status = partial
+      ? { status: 'PARTIAL', message: `${spans.length} of ${page.total} spans (query.maxTraceSpans); page with offset` }
+      : { status: 'COMPLETE' };
+    // Tempo names the list `batches`; OTLP/JSON readers look for `resourceSpans` (the same objects).
+    const doc = v2 ? { trace: data, ...status } : { batches: data.resourceSpans, ...data };
+    return reply.type('application/json').send(jsonWithSpansStream(doc));
   };
   const traceParams = { type: 'object', properties: { traceId: { type: 'string' } } };
   app.get(
@@ -173,6 +180,16 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
           },
           400: { type: 'string' },
         },
+      },
+      // Tempo answers every bad request with 400 and the reason as plain text.
+      errorHandler: (err, _req, reply) => {
+        const status = (err as { statusCode?: number }).statusCode;
+        if (status && status >= 400 && status < 500)
+          return reply
+            .code(status as 400)
+            .type('text/plain')
+            .send(err.message);
+        throw err;
       },
     },
     async (req, reply) => {
