@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatSummary, loadgenUsage, parseLoadgenArgs, runLoadgen } from '@tracehouse/loadgen';
+import { sloCommand } from './cli/slo';
 import { accountsCommand } from './cli/users';
 import { loadConfig } from './config/load';
 import type { ConfigKey } from './config/schema';
@@ -13,6 +14,7 @@ Usage:
   tracehouse start [options]     receive OTLP, store it, serve the API and UI
   tracehouse loadgen [options]   drive synthetic OTLP traffic (tracehouse loadgen --help)
   tracehouse users|tokens ...    manage users and API/ingest tokens (tracehouse users --help)
+  tracehouse slo rules [opts]    print the SLOs' generated rules as a Prometheus rule file
   tracehouse help | version
 
 start options:
@@ -49,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'users':
     case 'tokens':
       return accountsCommand(command, rest);
+    case 'slo':
+      return sloCommand(rest);
     case 'version':
     case '--version':
       console.log(VERSION);

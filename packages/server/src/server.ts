@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { Store } from '@tracehouse/store';
 import type { FastifyInstance } from 'fastify';
+import { loadRules } from './alerting/load';
+import { recordedSeries } from './alerting/querier';
+import { type Alerting, startAlerting } from './alerting/setup';
 import { createApi } from './api/app';
 import { Gate } from './api/gate';
 import { createPrometheusApi } from './api/prometheus/api';
@@ -37,13 +40,17 @@ export interface RunningServer {
   access: string;
   /** The one loop of background processors (sampling, derived metrics); tests call `runOnce()` with a fake clock. */
   processors: ProcessorLoop;
+  /** Rule evaluation and alert delivery (absent when no rules or SLOs are configured). */
+  alerting?: Alerting;
   /** Stop accepting, flush what was acknowledged, close the store. */
   close(): Promise<void>;
 }
 
 export interface ServerOptions {
-  /** The processors' clock (default Date.now). */
+  /** The processors' and rule evaluation's clock (default Date.now). */
   clock?: Clock;
+  /** false: rule groups are not evaluated on timers (tests call alerting.manager.evaluateAll()). */
+  alertingTimers?: boolean;
 }
 
 /** Starts the whole process: store, OTLP receivers (HTTP + gRPC), API, background processors. */
@@ -55,6 +62,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const metrics = new SelfMetrics();
   // Before the store opens: a bad pattern fails the start without anything to clean up.
   const redaction = IngestRedaction.fromConfig(config, metrics.registry);
+  // So is a bad rule file or SLO: the message names the file, line and problem.
+  const rules = loadRules(config);
   const writeHealth = new WriteHealth();
   const store = await Store.open(
     storeOptions(config, {
@@ -137,6 +146,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
+  let alerting: Alerting | undefined;
+  // PromQL over the stored and derived metrics, and the recording rules' series.
+  const recorded = recordedSeries(store, rules);
+  const prometheus = createPrometheusApi(store, config, Date.now, recorded?.wrap);
   try {
     const security = {
       auth,
@@ -154,8 +167,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         derived,
         contract,
         security,
-        prometheus: createPrometheusApi(store, config),
         otlp,
+        prometheus,
+        alerting: () => alerting,
         traceReads: {
           maxSpans: config['query.maxTraceSpans'],
           gate: new Gate(config['query.maxConcurrentTraceReads'], 64, 'trace reads'),
@@ -192,6 +206,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     });
     const grpcPort = await bindGrpc(grpc, `${host}:${config['otlp.grpcPort']}`, grpcCredentials(tls));
+    const apiAddress = api.server.address() as AddressInfo;
+    if (rules.groups.length > 0)
+      alerting = await startAlerting({
+        config,
+        rules,
+        store,
+        derived: derived?.store,
+        registry: metrics.registry,
+        engine: (tenant, decorate) => prometheus.engine(tenant, undefined, decorate),
+        apiUrl: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${apiAddress.port}`,
+        clock: options.clock,
+        start: options.alertingTimers !== false,
+      });
     ready = true;
     if (config['processor.interval'] > 0) loop.start();
 
@@ -206,6 +233,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     return {
       store,
       processors: loop,
+      alerting,
       urls: {
         api: apiUrl,
         otlpHttp: `${scheme}://${urlHost}:${httpPort}`,
@@ -222,6 +250,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
             new Promise<void>((r) => grpc!.tryShutdown(() => r())),
             api!.close(),
             loop.stop(),
+            alerting?.stop(),
           ]);
           await auth.close();
           await store.close();
@@ -230,6 +259,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       },
     };
   } catch (err) {
+    await alerting?.stop();
     await loop.stop();
     await auth.close();
     otlpHttp?.close();

@@ -1,11 +1,18 @@
 // Public surface of @tracehouse/store.
+export type {
+  AlertingStore,
+  RecordedRow,
+  RecordedSelect,
+  RecordedSeries,
+  StoredAlert,
+} from './alerting/alertStore';
 export type { AuditEntry, AuthStore, SessionRow, TokenRow, UserRow } from './auth/authStore';
 export type { OldestData, OpsQueries, SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, type QueryParams, type Sql } from './client';
 export type { ContractFinding, ContractRules, ContractWindow } from './contract/findings';
 export type { DashboardRow, DashboardStore } from './dashboards/dashboardStore';
 export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
-export { type MetricMetadata, type NameFilter, PromStore, type PromStoreOptions } from './prometheus/promStore';
+export type { MetricMetadata, NameFilter, PromStore, PromStoreOptions } from './prometheus/promStore';
 export type { GroupSteps, RateByStep } from './prometheus/rateByStep';
 export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, logCursorBefore, textTokens } from './read/logs';

@@ -1,4 +1,5 @@
 import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
+import { AlertingStore } from './alerting/alertStore';
 import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
@@ -61,6 +62,8 @@ export class Store {
   readonly dashboards: DashboardStore;
   /** Processor watermarks and the database clock. */
   readonly state: ProcessorState;
+  /** Alert state and recording rules' series. */
+  readonly alerting: AlertingStore;
 
   private constructor(
     readonly sql: Sql,
@@ -74,6 +77,7 @@ export class Store {
     this.ops = new OpsQueries(sql);
     this.dashboards = new DashboardStore(sql);
     this.state = new ProcessorState(sql);
+    this.alerting = new AlertingStore(sql);
   }
 
   static async open(opts: StoreOptions): Promise<Store> {

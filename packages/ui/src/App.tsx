@@ -9,6 +9,7 @@ import { TraceView } from './trace/TraceView';
 import { UserMenu } from './UserMenu';
 import { ContractView } from './views/ContractView';
 import './responsive.css';
+import { AlertsView } from './views/AlertsView';
 import { LogsView } from './views/LogsView';
 import { SearchView } from './views/SearchView';
 import { ServicesView } from './views/ServicesView';
@@ -23,6 +24,7 @@ const NAV = [
   ['/users', 'End users'],
   ['/access', 'Admin'],
   ['/contract', 'Contract'],
+  ['/alerts', 'Alerts'],
 ] as const;
 
 export function App() {
@@ -52,6 +54,7 @@ export function App() {
     view = <ServiceDashboard service={decodeURIComponent(path.slice(20))} params={loc.params} />;
   else if (path.startsWith('/dashboards/'))
     view = <DashboardView id={decodeURIComponent(path.slice(12))} params={loc.params} />;
+  else if (path === '/alerts') view = <AlertsView />;
   else if (path === '/users') view = <UsersView params={loc.params} />;
   else if (path === '/contract') view = <ContractView params={loc.params} />;
   else if (path === '/traces' || path === '/') view = <SearchView params={loc.params} />;

@@ -11,12 +11,14 @@ import { logServerError } from './errorLog';
 import { GateBusyError } from './gate';
 import { logRoutes } from './logs';
 import { metricRoutes } from './metrics';
+import { prometheusAlertingRoutes } from './prometheus/alerting';
 import { prometheusRoutes } from './prometheus/routes';
 import { redRoutes } from './red';
 import { searchRoutes } from './search';
 import { securityRoutes } from './security';
 import { securityHeaders } from './securityHeaders';
 import { serviceGraphRoutes } from './serviceGraph';
+import { sloRoutes } from './slos';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
 import type { TraceReadLimits } from './traceRead';
@@ -132,6 +134,8 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
     serviceGraphRoutes(app, deps.derived);
   }
   if (deps.contract) contractRoutes(app, deps.contract, Date.now);
+  prometheusAlertingRoutes(app, () => deps.alerting?.());
+  sloRoutes(app, () => deps.alerting?.());
   securityRoutes(app, deps, routeTable);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

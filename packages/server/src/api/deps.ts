@@ -1,5 +1,6 @@
 import type { Store } from '@tracehouse/store';
 import type { Counter } from 'prom-client';
+import type { AlertingService } from '../alerting/service';
 import type { AuthService } from '../auth/service';
 import type { ContractMonitor } from '../contract';
 import type { Derived } from '../processor/derived';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   contract?: ContractMonitor;
   /** The bound OTLP receiver ports, for the UI's empty states. */
   otlp?: OtlpEndpoints;
+  /** Rules, alerts and SLOs (started after the API listens; undefined when none are configured). */
+  alerting?: () => AlertingService | undefined;
   /** Bounds on trace-by-id responses (native and Tempo routes). */
   traceReads: TraceReadLimits;
   /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */

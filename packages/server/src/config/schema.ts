@@ -15,7 +15,8 @@ type Kind =
   | 'samplingRules'
   | 'headers'
   | 'headerName'
-  | 'tenantRates';
+  | 'tenantRates'
+  | 'slos';
 
 interface KeyDef {
   kind: Kind;
@@ -264,6 +265,39 @@ export const configKeys = {
   },
   'redaction.valuePattern': { kind: 'string', default: '', doc: 'extra regex: matching parts of values are redacted' },
   'redaction.replacement': { kind: 'string', default: '[REDACTED]', doc: 'what a redacted value becomes' },
+  'alerting.ruleFiles': {
+    kind: 'string',
+    default: '',
+    doc: 'Prometheus rule files evaluated by tracehouse: paths or globs, comma separated',
+  },
+  'alerting.evaluationInterval': { kind: 'duration', default: 15_000, doc: 'default rule-group interval' },
+  'alerting.alertmanagerUrl': {
+    kind: 'string',
+    default: '',
+    doc: 'Alertmanager base URL(s), comma separated; alerts are posted to its v2 API',
+    secret: true,
+  },
+  'alerting.webhookUrl': {
+    kind: 'string',
+    default: '',
+    doc: "URL(s) that receive alerts as Alertmanager's webhook JSON (POST), comma separated; for users without Alertmanager",
+    secret: true,
+  },
+  'alerting.externalUrl': {
+    kind: 'string',
+    default: '',
+    doc: 'base URL put into alert links (generatorURL, trace links); default: the API URL',
+  },
+  'alerting.resendDelay': {
+    kind: 'duration',
+    default: 60_000,
+    doc: 'a firing alert is sent again this often (Prometheus: --rules.alert.resend-delay)',
+  },
+  slos: {
+    kind: 'slos',
+    default: '',
+    doc: 'SLOs (YAML list, or JSON with --set): name, service, spanName or filter, objective, window, latencyThreshold',
+  },
   'tls.certFile': { kind: 'string', default: '', doc: 'PEM certificate (chain): serve API/UI and OTLP over TLS' },
   'tls.keyFile': { kind: 'string', default: '', doc: 'PEM private key for tls.certFile' },
 } satisfies Record<string, KeyDef>;
@@ -312,6 +346,13 @@ export function parseValue(key: ConfigKey, raw: unknown): string | number | bool
         if (typeof raw !== 'string') throw new Error('expected tenant=rate,…');
         parseTenantRates(raw);
         return raw;
+      case 'slos': {
+        // Kept as canonical JSON; the SLOs are validated against the span-metrics settings at start.
+        if (raw === '' || raw === null) return '';
+        const list = typeof raw === 'string' ? JSON.parse(raw) : raw;
+        if (!Array.isArray(list)) throw new Error('expected a list of SLOs');
+        return JSON.stringify(list);
+      }
       case 'samplingRules':
         // Kept as canonical JSON; parseRules() explains what is wrong, rule by rule.
         parseRules(raw, key);

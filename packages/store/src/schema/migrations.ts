@@ -1,3 +1,4 @@
+import { alertStateSql, recordedSeriesSql } from '../alerting/tables';
 import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
 import { dashboardsSql } from '../dashboards/tables';
@@ -82,6 +83,11 @@ export const migrations: Migration[] = [
     version: 10,
     name: "dashboards (users' dashboards per tenant)",
     statements: [dashboardsSql],
+  },
+  {
+    version: 11,
+    name: 'alerting: alert_state (alerts survive a restart), recorded_series (recording rules)',
+    statements: [alertStateSql, recordedSeriesSql],
   },
 ];
 

@@ -1,5 +1,5 @@
 import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
-import { Engine, type QueryOptions } from '@tracehouse/promql';
+import { Engine, type QueryOptions, type SeriesSource } from '@tracehouse/promql';
 import type { PromStore, Store } from '@tracehouse/store';
 import type { Config } from '../../config/schema';
 import { tenantSource } from './source';
@@ -7,14 +7,22 @@ import { tenantSource } from './source';
 /** What the /prometheus routes need: the store's Prometheus view and the engine's limits. */
 export interface PrometheusApi {
   store: PromStore;
-  /** A PromQL engine over one tenant's series. */
-  engine(tenant: string, opts?: QueryOptions): Engine;
+  /** A PromQL engine over one tenant's series; `decorate` wraps its source (rule evaluation caches reads). */
+  engine(tenant: string, opts?: QueryOptions, decorate?: (source: SeriesSource) => SeriesSource): Engine;
   maxSeries: number;
   timeoutMs: number;
   now: () => number;
 }
 
-export function createPrometheusApi(store: Store, config: Config, now: () => number = Date.now): PrometheusApi {
+/** Adds series from elsewhere to a tenant's (the recording rules' series, from alerting). */
+export type SourceWrapper = (tenant: string, base: SeriesSource) => SeriesSource;
+
+export function createPrometheusApi(
+  store: Store,
+  config: Config,
+  now: () => number = Date.now,
+  wrap?: SourceWrapper,
+): PrometheusApi {
   const promStore = store.prometheus({
     derivedBoundsSeconds: LATENCY_BOUNDS_SECONDS,
     derivedStaleMs: config['derived.staleAfter'],
@@ -25,14 +33,17 @@ export function createPrometheusApi(store: Store, config: Config, now: () => num
     maxSeries: config['promql.maxSeries'],
     timeoutMs,
     now,
-    engine: (tenant, opts) =>
-      new Engine({
-        source: tenantSource(promStore, tenant, now, Math.min(opts?.timeoutMs ?? timeoutMs, timeoutMs)),
+    engine: (tenant, opts, decorate) => {
+      const base = tenantSource(promStore, tenant, now, Math.min(opts?.timeoutMs ?? timeoutMs, timeoutMs));
+      const source = wrap ? wrap(tenant, base) : base;
+      return new Engine({
+        source: decorate ? decorate(source) : source,
         lookbackDeltaMs: config['promql.lookbackDelta'],
         maxSamples: config['promql.maxSamples'],
         maxSeries: config['promql.maxSeries'],
         timeoutMs,
         now,
-      }),
+      });
+    },
   };
 }

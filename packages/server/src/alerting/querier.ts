@@ -1,0 +1,99 @@
+import type { InstantQuerier, RecordedSample, Sample } from '@tracehouse/alerting';
+import { type Engine, matches, type SelectRequest, type Series, type SeriesSource } from '@tracehouse/promql';
+import type { AlertingStore, Store } from '@tracehouse/store';
+import type { SourceWrapper } from '../api/prometheus/api';
+import type { LoadedRules } from './load';
+import { EvaluationReadCache } from './readCache';
+
+/**
+ * Recording rules' series, read from `recorded_series`. Only selectors that can match one of
+ * the recorded names reach the table, so the span-metric selectors of every rule cost nothing here.
+ */
+export class RecordedSource implements SeriesSource {
+  constructor(
+    private readonly store: AlertingStore,
+    private readonly tenant: string,
+    private readonly recordedNames: ReadonlySet<string>,
+  ) {}
+
+  mayMatch(req: SelectRequest): boolean {
+    const names = req.matchers.filter((m) => m.name === '__name__');
+    return [...this.recordedNames].some((n) => names.every((m) => matches({ __name__: n }, m)));
+  }
+
+  async select(req: SelectRequest): Promise<Series[]> {
+    if (!this.mayMatch(req)) return [];
+    return this.store.selectRecorded({ ...req, tenant: this.tenant });
+  }
+}
+
+/** A selector of a recorded name reads the recorded table only; anything else reads both. */
+class CompositeSource implements SeriesSource {
+  constructor(
+    private readonly base: SeriesSource,
+    private readonly recorded: RecordedSource,
+    private readonly recordedNames: ReadonlySet<string>,
+  ) {}
+
+  async select(req: SelectRequest): Promise<Series[]> {
+    const name = req.matchers.find((m) => m.name === '__name__' && m.type === '=');
+    if (name && this.recordedNames.has(name.value)) return this.recorded.select(req);
+    const [a, b] = await Promise.all([this.base.select(req), this.recorded.select(req)]);
+    return b.length === 0 ? a : [...a, ...b];
+  }
+}
+
+/**
+ * The recording rules' series as part of every tenant's series (for rules and the /prometheus
+ * query API alike); undefined when no rule records anything.
+ */
+export function recordedSeries(
+  store: Store,
+  rules: LoadedRules,
+): { wrap: SourceWrapper; names: Set<string> } | undefined {
+  const names = new Set(
+    rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.kind === 'recording' ? [r.record] : []))),
+  );
+  if (names.size === 0) return undefined;
+  const alertingStore = store.alerting;
+  return {
+    names,
+    wrap: (tenant, base) => new CompositeSource(base, new RecordedSource(alertingStore, tenant, names), names),
+  };
+}
+
+type EngineFactory = (tenant: string, decorate?: (source: SeriesSource) => SeriesSource) => Engine;
+
+/** Rules evaluate on the PromQL engine, at the rule's instant, for the rules' tenant. */
+export class EngineQuerier implements InstantQuerier {
+  constructor(
+    private readonly engine: EngineFactory,
+    /** Per-query deadline (promql.timeout): a group that runs past its interval skips the missed evaluations. */
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** The rules of one group evaluation share their reads. */
+  forEvaluation(_at: Date, tenant: string, recorded: readonly RecordedSample[]): InstantQuerier {
+    // Every engine of this evaluation reads through the first one's source (they are alike: same tenant).
+    let shared: EvaluationReadCache | undefined;
+    const engine: EngineFactory = (t) =>
+      this.engine(t, (source) => {
+        shared ??= new EvaluationReadCache(source, recorded);
+        return shared;
+      });
+    const inner = new EngineQuerier(engine, this.timeoutMs);
+    return { query: (expr, at) => inner.query(expr, at, tenant) };
+  }
+
+  async query(expr: string, at: Date, tenant: string): Promise<Sample[]> {
+    const result = await this.engine(tenant).instantQuery(expr, at.getTime(), { timeoutMs: this.timeoutMs });
+    switch (result.resultType) {
+      case 'vector':
+        return result.result.map((s) => ({ labels: s.metric, value: s.v }));
+      case 'scalar':
+        return [{ labels: {}, value: result.v }];
+      default:
+        throw new Error(`rule expression must return a vector or scalar, not a ${result.resultType}`);
+    }
+  }
+}
