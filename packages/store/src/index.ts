@@ -2,6 +2,7 @@
 export type { AuditEntry, AuthStore, SessionRow, TokenRow, UserRow } from './auth/authStore';
 export type { OldestData, OpsQueries, SamplingRuleStats } from './auth/ops';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, type QueryParams, type Sql } from './client';
+export type { DashboardRow, DashboardStore } from './dashboards/dashboardStore';
 export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
 export { type MetricMetadata, type NameFilter, PromStore, type PromStoreOptions } from './prometheus/promStore';
 export type { GroupSteps, RateByStep } from './prometheus/rateByStep';

@@ -2,6 +2,7 @@ import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
+import { DashboardStore } from './dashboards/dashboardStore';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
@@ -55,6 +56,8 @@ export class Store {
   readonly auth: AuthStore;
   /** Aggregates for the admin ops page. */
   readonly ops: OpsQueries;
+  /** Users' dashboards, per tenant. */
+  readonly dashboards: DashboardStore;
   /** Processor watermarks and the database clock. */
   readonly state: ProcessorState;
 
@@ -68,6 +71,7 @@ export class Store {
   ) {
     this.auth = new AuthStore(sql);
     this.ops = new OpsQueries(sql);
+    this.dashboards = new DashboardStore(sql);
     this.state = new ProcessorState(sql);
   }
 

@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { AdminLink } from './AdminLink';
 import { AdminView } from './admin/AdminView';
+import { DashboardList, DashboardView, ExplorerView, ServiceDashboard } from './metrics';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { CompareView } from './trace/CompareView';
 import { TraceFileView } from './trace/TraceFileView';
@@ -15,6 +17,8 @@ const NAV = [
   ['/traces', 'Traces'],
   ['/logs', 'Logs'],
   ['/services', 'Services'],
+  ['/explore', 'Metrics'],
+  ['/dashboards', 'Dashboards'],
   ['/users', 'End users'],
   ['/access', 'Admin'],
 ] as const;
@@ -40,6 +44,12 @@ export function App() {
   else if (path === '/compare') view = <CompareView params={loc.params} />;
   else if (path === '/logs') view = <LogsView params={loc.params} />;
   else if (path === '/services') view = <ServicesView params={loc.params} />;
+  else if (path === '/explore') view = <ExplorerView params={loc.params} />;
+  else if (path === '/dashboards') view = <DashboardList />;
+  else if (path.startsWith('/dashboards/service/'))
+    view = <ServiceDashboard service={decodeURIComponent(path.slice(20))} params={loc.params} />;
+  else if (path.startsWith('/dashboards/'))
+    view = <DashboardView id={decodeURIComponent(path.slice(12))} params={loc.params} />;
   else if (path === '/users') view = <UsersView params={loc.params} />;
   else if (path === '/traces' || path === '/') view = <SearchView params={loc.params} />;
   else view = <div className="problem">No page at {path}.</div>;
@@ -64,6 +74,7 @@ export function App() {
               {label}
             </a>
           ))}
+          <AdminLink />
         </nav>
         <form
           className="goto"

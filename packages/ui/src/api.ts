@@ -84,14 +84,17 @@ export interface Decision {
   decidedAtUnixNano?: string;
   adjustedCount?: number;
 }
+/** One step; every value is null while nothing of the step is computed yet. */
 export interface RedPoint {
   t: number;
-  rate: number;
-  errorRate: number;
-  errorRatio: number;
-  p50: number;
-  p95: number;
-  p99: number;
+  /** The computed part of the step (seconds): the step, except for the newest one. */
+  seconds: number;
+  rate: number | null;
+  errorRate: number | null;
+  errorRatio: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
 }
 export interface RedSeries {
   service: string;

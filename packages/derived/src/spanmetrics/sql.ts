@@ -197,6 +197,7 @@ export async function oldestIngestMs(sql: Sql): Promise<number | null> {
 
 export interface RedQuery {
   tenant: string;
+  /** A multiple of stepMs: steps are aligned to the epoch, not to the query. */
   startMs: number;
   endMs: number;
   stepMs: number;
@@ -230,7 +231,7 @@ export async function queryRed(sql: Sql, q: RedQuery): Promise<RedCell[]> {
   if (q.service !== undefined) where.push('ServiceName = {service:String}');
   if (q.spanName !== undefined) where.push('SpanName = {spanName:String}');
   const rows = await sql.query<Record<string, unknown>>(
-    `SELECT intDiv(toUnixTimestamp64Milli(WindowStart) - {startMs:Int64}, {stepMs:Int64}) * {stepMs:Int64} + {startMs:Int64} AS t,
+    `SELECT intDiv(toUnixTimestamp64Milli(WindowStart), {stepMs:Int64}) * {stepMs:Int64} AS t,
   ServiceName AS service, ${q.bySpanName ? 'SpanName' : "''"} AS name,
   sum(Calls) AS calls, sumIf(Calls, StatusCode = 'Error') AS errors, sumForEach(LatencyBuckets) AS buckets
 FROM span_metrics FINAL

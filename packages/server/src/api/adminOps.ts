@@ -67,11 +67,22 @@ function table(head: string[], rows: (string | number)[][]): string {
     .join('')}</tbody></table>`;
 }
 
+const REFRESH_SECONDS = 15;
+/**
+ * The ops page follows the web UI's theme (stored in this origin's localStorage by the app)
+ * and reloads itself, so it can stay open on a screen.
+ */
+const OPS_CHROME = `<script>try{if(localStorage.getItem('tracehouse.theme')==='dark')document.documentElement.className='dark'}catch(e){}
+setTimeout(function(){location.reload()},${REFRESH_SECONDS * 1000})</script>
+<style>html.dark body{background:#14171d;color:#e3e6ec}html.dark .card{background:#1c2028;border-color:#343a46}
+html.dark td,html.dark th{border-color:#343a46}html.dark a{color:#7aa7ff}a{color:#2457c5}</style>
+<p><a href="/services">← tracehouse</a> · refreshes every ${REFRESH_SECONDS} s</p>`;
+
 function opsPage(s: OpsSummary, user: string): string {
   const round = (n: number) => Math.round(n * 100) / 100;
   return page(
     'Ops',
-    `<h1 style="font-size:22px">Ops summary</h1>
+    `${OPS_CHROME}<h1 style="font-size:22px">Ops summary</h1>
 <p>Signed in as ${escapeHtml(user)} · generated ${when(s.generatedAtUnixSeconds)} · store ${s.health.ready ? 'healthy' : 'NOT READY'}
 (${s.storage.engine}, ping ${s.health.storePingSeconds === null ? 'failed' : `${round(s.health.storePingSeconds * 1000)} ms`},
 insert failures ${s.health.insertFailuresTotal})</p>

@@ -4,6 +4,7 @@ import { QueryLimitError } from '@tracehouse/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OPENAPI_SECURITY, OPENAPI_SECURITY_SCHEMES, registerAuth, tenantOf } from '../auth/hook';
 import { httpServerOptions, type ListenerTimeouts } from '../net/timeouts';
+import { dashboardRoutes } from './dashboards';
 import type { ApiDeps } from './deps';
 import { logServerError } from './errorLog';
 import { GateBusyError } from './gate';
@@ -123,6 +124,7 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
   userRoutes(app, deps);
   uiSettingsRoutes(app, deps.otlp);
   tempoRoutes(app, deps);
+  dashboardRoutes(app, deps);
   if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
     redRoutes(app, deps.derived);

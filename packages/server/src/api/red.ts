@@ -48,9 +48,13 @@ const seriesSchema = {
       items: {
         type: 'object',
         properties: {
-          t: { type: 'number', description: 'step start, Unix seconds' },
-          rate: { type: 'number', description: 'spans per second' },
-          errorRate: { type: 'number', description: 'error spans per second' },
+          t: { type: 'number', description: 'step start, Unix seconds (a multiple of the step)' },
+          seconds: {
+            type: 'number',
+            description: 'the computed part of the step (the step, except for the newest); rates are per second of it',
+          },
+          rate: { type: ['number', 'null'], description: 'spans per second; null while the step is not computed yet' },
+          errorRate: { type: ['number', 'null'], description: 'error spans per second' },
           errorRatio: { type: ['number', 'null'] },
           p50: { type: ['number', 'null'], description: 'seconds' },
           p95: { type: ['number', 'null'] },
@@ -109,9 +113,12 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
     async (req) => {
       const q = req.query as Record<string, string | undefined>;
       const { start, end } = timeRange(q);
-      const startMs = Math.floor(start * 1000);
       const endMs = Math.ceil(end * 1000);
-      const step = stepMs(q.step, endMs - startMs, derived.intervalMs);
+      const step = stepMs(q.step, endMs - Math.floor(start * 1000), derived.intervalMs);
+      // Steps start at multiples of the step, so a bucket's time does not move with the query's start.
+      const startMs = Math.floor((start * 1000) / step) * step;
+      // A step that ends after the last computed interval has no value yet (not a zero).
+      const computedUntil = derived.spanMetricsComputedUntilMs() ?? Number.NEGATIVE_INFINITY;
       const bySpanName = q.groupBy === 'span_name';
       const cells = await derived.store.queryRed({
         tenant: tenantOf(req),
@@ -145,14 +152,29 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
           spanName: s.spanName,
           points: Array.from({ length: steps }, (_, i) => {
             const tMs = startMs + i * step;
+            // A step is computed up to the processor's watermark: its rate is over that part only,
+            // and a step with nothing computed yet has no value (not a zero).
+            const seconds = Math.min(step, computedUntil - tMs) / 1000;
+            if (!(seconds > 0))
+              return {
+                t: tMs / 1000,
+                seconds: 0,
+                rate: null,
+                errorRate: null,
+                errorRatio: null,
+                p50: null,
+                p95: null,
+                p99: null,
+              };
             const c = s.points.get(tMs);
             const calls = c?.calls ?? 0;
             const errors = c?.errors ?? 0;
             const buckets = c?.latencyBuckets ?? [];
             return {
               t: tMs / 1000,
-              rate: calls / stepSeconds,
-              errorRate: errors / stepSeconds,
+              seconds,
+              rate: calls / seconds,
+              errorRate: errors / seconds,
               errorRatio: calls ? errors / calls : null,
               p50: quantile(0.5, buckets),
               p95: quantile(0.95, buckets),

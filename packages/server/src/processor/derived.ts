@@ -17,6 +17,8 @@ export interface Derived {
   intervalMs: number;
   series: DerivedSeries;
   processors: Processor[];
+  /** End of the last span-metrics interval computed (Unix ms), or null before the first. */
+  spanMetricsComputedUntilMs(): number | null;
 }
 
 /** Builds the span-metrics and service-graph processors from the configuration. */
@@ -87,5 +89,11 @@ export async function createDerived(store: Store, config: Config, registry: Regi
       },
     }),
   );
-  return { store: derivedStore, intervalMs, series, processors: timed };
+  return {
+    store: derivedStore,
+    intervalMs,
+    series,
+    processors: timed,
+    spanMetricsComputedUntilMs: () => spanMetrics.computedUntilMs,
+  };
 }

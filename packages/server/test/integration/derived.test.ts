@@ -139,7 +139,7 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
       if (errors) continue;
       const s = red.body.series.find((x: Json) => x.service === service && x.spanName === spanName);
       assert.ok(s, `series ${service} ${spanName}`);
-      const calls = s.points.reduce((a: number, p: Json) => a + p.rate * 60, 0);
+      const calls = s.points.reduce((a: number, p: Json) => a + (p.rate ?? 0) * p.seconds, 0);
       const errorKey = JSON.stringify([...JSON.parse(key).slice(0, 3), 'STATUS_CODE_ERROR']);
       const expected = t.calls + (truth.series.get(errorKey)?.calls ?? 0);
       assert.ok(Math.abs(calls - expected) < 1e-6, `${service} ${spanName}: ${calls} vs ${expected}`);

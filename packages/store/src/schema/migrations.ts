@@ -1,5 +1,6 @@
 import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
+import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { relayoutTable } from './relayout';
@@ -76,6 +77,11 @@ export const migrations: Migration[] = [
     version: 9,
     name: 'sessions (browser sessions survive a restart)',
     statements: [sessionsSql],
+  },
+  {
+    version: 10,
+    name: "dashboards (users' dashboards per tenant)",
+    statements: [dashboardsSql],
   },
 ];
 

@@ -3,6 +3,7 @@ import { bodyText, type LogLine } from '../api';
 import { fmtDurNs, fmtTime, severityClass } from '../format';
 import { LogDetails } from '../logs/LogDetails';
 import { linkClick } from '../router';
+import { operationRedHref } from '../views/services/links';
 import { anyValueText, anyValueType, kindName, type OtlpKeyValue, statusName, type Trace } from './model';
 import { MAX_TRACE_LOGS, traceLogRange } from './traceLogs';
 
@@ -71,7 +72,7 @@ export function SpanDetails({
                 className="small"
                 href={`/services?service=${encodeURIComponent(s.service)}`}
                 onClick={linkClick}
-                data-testid="span-red-link"
+                data-testid="span-service-red-link"
                 title="rate, errors and duration of this service and its operations"
               >
                 RED metrics
@@ -91,7 +92,17 @@ export function SpanDetails({
           </tr>
           <tr>
             <th>duration</th>
-            <td>{fmtDurNs(s.duration)}</td>
+            <td>
+              {fmtDurNs(s.duration)} ·{' '}
+              <a
+                className="small"
+                href={operationRedHref(s.service, s.name, startMs)}
+                onClick={linkClick}
+                data-testid="span-red-link"
+              >
+                RED of this operation
+              </a>
+            </td>
           </tr>
           <tr>
             <th>start</th>

@@ -1,0 +1,152 @@
+// One chart of one or more PromQL queries over the page's range, with exemplars as points
+// that open their trace.
+import { useEffect, useMemo, useState } from 'react';
+import { type Mark, type SeriesSpec, TimeSeries } from '../charts/TimeSeries';
+import type { Unit } from '../charts/units';
+import { Loading } from '../components';
+import { navigate } from '../router';
+import { zoomTo } from '../views/TimeRange';
+import {
+  type ExemplarSeries,
+  type MatrixSeries,
+  queryExemplars,
+  queryRange,
+  seriesName,
+  stepFor,
+  toGrid,
+} from './prom';
+
+export interface PromQuery {
+  expr: string;
+  /** Legend template (`{{label}}`) or a fixed name. */
+  legend?: string;
+}
+
+function uniqueExemplars(series: (ExemplarSeries | undefined)[]): ExemplarSeries[] {
+  const seen = new Set<string>();
+  return series.filter((s): s is ExemplarSeries => {
+    if (!s) return false;
+    const key = JSON.stringify(s.seriesLabels);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const PALETTE = [
+  '#2457c5',
+  '#e08a00',
+  '#2e9d55',
+  '#d6336c',
+  '#7a3ff2',
+  '#0096a6',
+  '#8c6d1f',
+  '#c62828',
+  '#5b6475',
+  '#1b998b',
+];
+
+export function PromChart({
+  queries,
+  start,
+  end,
+  unit,
+  height = 180,
+  exemplars = false,
+  testid = 'prom-chart',
+  tick = 0,
+}: {
+  queries: PromQuery[];
+  start: number;
+  end: number;
+  unit: Unit;
+  height?: number;
+  exemplars?: boolean;
+  testid?: string;
+  tick?: number;
+}) {
+  const step = stepFor(start, end);
+  // Steps on multiples of the step: the grid does not move with the range's start.
+  const from = Math.floor(start / step) * step;
+  // The last step at or after the end, so the newest samples have a point.
+  const to = Math.ceil(end / step) * step;
+  const [data, setData] = useState<{ results: MatrixSeries[][]; marks: Mark[] } | null>(null);
+  const [error, setError] = useState('');
+  const key = JSON.stringify(queries);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key lists the queries; tick re-reads on auto-refresh
+  useEffect(() => {
+    const ac = new AbortController();
+    setError('');
+    Promise.all([
+      Promise.all(queries.map((q) => queryRange(q.expr, from, to, step, ac.signal).then((r) => r.result))),
+      exemplars
+        ? Promise.all(queries.map((q) => queryExemplars(q.expr, from, to, ac.signal).catch(() => [])))
+        : Promise.resolve([]),
+    ]).then(
+      ([results, ex]) =>
+        setData({
+          results,
+          // The same exemplar answers each query of a chart (a histogram's three quantiles): once.
+          marks: uniqueExemplars(ex.flat()).flatMap((s) =>
+            (s?.exemplars ?? [])
+              .filter((e) => e.labels.trace_id)
+              .map((e) => ({
+                t: e.timestamp,
+                v: Number(e.value),
+                color: 'var(--critical)',
+                title: `trace ${e.labels.trace_id}`,
+                onClick: () =>
+                  navigate(`/trace/${e.labels.trace_id}${e.labels.span_id ? `?span=${e.labels.span_id}` : ''}`),
+              })),
+          ),
+        }),
+      (e) => {
+        if (ac.signal.aborted) return;
+        setData(null);
+        setError(e.message);
+      },
+    );
+    return () => ac.abort();
+  }, [key, from, to, step, exemplars, tick]);
+
+  // Legends by value: callers pass new query arrays on every render.
+  const legends = queries.map((q) => q.legend ?? '').join('\u0000');
+  const grid = useMemo(() => {
+    const names = legends.split('\u0000');
+    if (!data) return null;
+    const series: SeriesSpec[] = [];
+    let times: number[] = [];
+    data.results.forEach((result, qi) => {
+      const g = toGrid(result, from, to, step);
+      times = g.times;
+      for (const s of g.series)
+        series.push({
+          label: seriesName(s.labels, names[qi] || undefined),
+          color: PALETTE[series.length % PALETTE.length],
+          values: s.values,
+        });
+    });
+    return { times, series };
+  }, [data, from, to, step, legends]);
+
+  if (error)
+    return (
+      <div className="err small" data-testid="prom-error">
+        {error}
+      </div>
+    );
+  if (!grid) return <Loading what="series" />;
+  if (!grid.series.length) return <div className="muted small">No data in this range.</div>;
+  return (
+    <TimeSeries
+      testid={testid}
+      times={grid.times}
+      series={grid.series}
+      unit={unit}
+      range={{ start, end: to }}
+      height={height}
+      marks={data?.marks}
+      onRange={zoomTo}
+    />
+  );
+}
