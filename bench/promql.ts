@@ -4,7 +4,7 @@
 // intervals. Data is generated inside ClickHouse (INSERT ... SELECT FROM numbers()) so loading
 // takes seconds. Queries go through the same engine and store reader as /prometheus.
 // Prints one `bench promql key=value ...` line; targets are p95 ceilings from the issue.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
@@ -24,8 +24,8 @@ const SPAN_SERIES = 400;
 
 const TARGETS = { dashboardP95Ms: 200, histogramQuantileP95Ms: 300 };
 
-const nowS = Math.floor(Date.now() / 1000 / 60) * 60;
-const startS = nowS - DAY_S;
+let nowS = Math.floor(Date.now() / 1000 / 60) * 60;
+let startS = nowS - DAY_S;
 
 /** OTLP cumulative counters: SERIES series (route x service), a point every 15 s for a day. */
 function countersSql(): string {
@@ -113,14 +113,24 @@ async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p95: n
   return { p50: percentile(ms, 50), p95: percentile(ms, 95), heapMb: heap / 1024 / 1024 };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'tracehouse-bench-promql-'));
+// BENCH_DATA_DIR keeps the generated data between runs (loaded once, when the directory is new).
+const keep = process.env.BENCH_DATA_DIR;
+const reuse = keep !== undefined && existsSync(join(keep, 'bench-promql.json'));
+if (reuse) nowS = JSON.parse(readFileSync(join(keep, 'bench-promql.json'), 'utf8')).nowS;
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'tracehouse-bench-promql-'));
 const store = await Store.open({
   dataDir: dir,
   retention: { spansRecent: 3600, spans: 30 * DAY_S, logs: 30 * DAY_S, metrics: 30 * DAY_S },
   writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 64 * 1024 ** 2, maxInsertRows: 100_000 },
 });
 try {
-  const loadSeconds = await load(store.sql);
+  startS = nowS - DAY_S;
+  const loadSeconds = reuse ? 0 : await load(store.sql);
+  if (keep && !reuse) writeFileSync(join(keep, 'bench-promql.json'), JSON.stringify({ nowS, SERIES, SPANS }));
+  if (process.env.BENCH_LOAD_ONLY === '1') {
+    console.log(`bench promql loaded ${dir} now_s=${nowS} load_s=${loadSeconds.toFixed(1)}`);
+    process.exit(0);
+  }
   const api = createPrometheusApi(store, loadConfig({}), () => nowS * 1000);
   const engine = api.engine(DEFAULT_TENANT);
   const range = (q: string, fromS: number) => async () => {
@@ -164,5 +174,5 @@ try {
   if (missed.length) console.log(`bench promql targets missed: ${missed.join(' ')}`);
 } finally {
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
 }

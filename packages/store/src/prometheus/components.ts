@@ -26,7 +26,14 @@ export interface Component {
   /** The columns `labels` (and `expand.value`) read: rows equal in them are one series. */
   labelColumns: string[];
   /** One sample per array element (buckets, quantiles): `ARRAY JOIN ... AS i` and the label it sets. */
-  expand?: { array: string; label: 'le' | 'quantile'; value: string };
+  expand?: {
+    array: string;
+    label: 'le' | 'quantile';
+    value: string;
+    /** The array `array` enumerates, and the samples' values as one array (built once per row). */
+    over: string;
+    values: string;
+  };
   value: string;
   /** Row time (ms) and, for increments, the start of the interval they cover. */
   time: string;
@@ -52,6 +59,9 @@ const OTLP_LABELS = `mapUpdate(
       'instance', ResourceAttributes['service.instance.id']))`;
 
 const OTLP_TIME = 'toUnixTimestamp64Milli(TimeUnix)';
+
+/** Per-bucket counts as the cumulative `_bucket` values (bucket i counts everything <= its bound). */
+const CUMULATIVE = (counts: string) => `arrayMap(x -> toFloat64(x), arrayCumSum(${counts}))`;
 
 /** `le` of bucket i (1-based) of explicit bounds; the last bucket is +Inf. */
 const leOf = (bounds: string) => `if(i > length(${bounds}), '+Inf', toString(${bounds}[i]))`;
@@ -96,7 +106,13 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           name: `${f.baseName}_bucket`,
           type: 'histogram',
           labelColumns: [...base.labelColumns, 'ExplicitBounds'],
-          expand: { array: 'arrayEnumerate(BucketCounts)', label: 'le', value: leOf('ExplicitBounds') },
+          expand: {
+            array: 'arrayEnumerate(BucketCounts)',
+            label: 'le',
+            value: leOf('ExplicitBounds'),
+            over: 'BucketCounts',
+            values: CUMULATIVE('BucketCounts'),
+          },
           value: 'toFloat64(arraySum(arraySlice(BucketCounts, 1, i)))',
           exemplars: 'otlpBucket',
         },
@@ -121,6 +137,8 @@ export function otlpComponents(f: OtlpFamily): Component[] {
             array: 'arrayEnumerate(`ValueAtQuantiles.Quantile`)',
             label: 'quantile',
             value: 'toString(`ValueAtQuantiles.Quantile`[i])',
+            over: '`ValueAtQuantiles.Quantile`',
+            values: '`ValueAtQuantiles.Value`',
           },
           value: '`ValueAtQuantiles.Value`[i]',
         },
@@ -178,7 +196,13 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       type: 'histogram',
       help,
       exemplars: exemplars ? 'derivedBucket' : undefined,
-      expand: { array: `arrayEnumerate(${buckets})`, label: 'le', value: leOf('{bounds:Array(Float64)}') },
+      expand: {
+        array: `arrayEnumerate(${buckets})`,
+        label: 'le',
+        value: leOf('{bounds:Array(Float64)}'),
+        over: buckets,
+        values: CUMULATIVE(buckets),
+      },
       value: `toFloat64(arraySum(arraySlice(${buckets}, 1, i)))`,
     },
     { ...on, name: `${family}_sum`, family, type: 'histogram', help, value: sum },

@@ -1,4 +1,4 @@
-import type { Sql } from '../client';
+import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import type { Component } from './components';
 import { matcherSql, type PromSelect } from './select';
@@ -26,6 +26,9 @@ export interface GroupSteps {
 /** Buckets per series the pushed-down query may use (else the engine evaluates in memory). */
 const MAX_BUCKETS = 50_000;
 
+/** Series one pushed-down query may read (their ids travel as query parameters). */
+const MAX_SERIES = 100_000;
+
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** Whether the step, range and offset line up so that every window is a run of whole buckets. */
@@ -37,23 +40,50 @@ export function bucketWidth(r: RateByStep): number | undefined {
 }
 
 /**
- * One row per series: its id (a hash of the columns its labels come from, so labels are built
- * once per series, not once per row), its Prometheus labels and the id of that label set
- * (`gid`: rows of two series with the same labels are one series, as in the reader).
+ * One row per stored series: its id (a hash of the columns its labels come from, so labels are
+ * built once per series, not once per row; an expanded component's series, one per bucket or
+ * quantile, hash the row's id with the element's index), the id of its Prometheus label set
+ * (`gid`: rows of two series with the same labels are one series, as in the reader), and the
+ * labels of its group (`glbl`) with their id (`ghash`). Ids are strings: JSON numbers would
+ * lose 64-bit ones.
  */
-function seriesSql(c: Component, where: string, filters: string[]): string {
+function seriesSql(c: Component, where: string, filters: string[], groupLabels: string): string {
   const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
-  const columns = [...c.labelColumns, ...(c.expand ? ['i'] : [])];
-  return `SELECT sid, cityHash64(lbl) AS gid, lbl FROM (
-    SELECT sid, arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, lm FROM (
-      SELECT sid, mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm FROM (
-        SELECT ${sidSql(c)} AS sid, ${columns.map((col) => `any(${col}) AS ${col}`).join(', ')}
-        FROM ${from(c)} WHERE ${where} GROUP BY sid)))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''}`;
+  const columns = c.labelColumns.join(', ');
+  const perRow = `SELECT ${rowSid(c)} AS rsid, ${c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ')}${
+    c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
+  }
+        FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where} GROUP BY rsid`;
+  const perSeries = c.expand
+    ? `SELECT rsid, ${ELEMENT_SID} AS sid, ${columns}, i FROM (${perRow}) ARRAY JOIN range(1, elements + 1) AS i`
+    : `SELECT rsid, rsid AS sid, ${columns} FROM (${perRow})`;
+  return `SELECT toString(rsid) AS rsid, toString(sid) AS sid, toString(cityHash64(lbl)) AS gid, ${groupLabels} AS glbl,
+    toString(cityHash64(glbl)) AS ghash FROM (
+    SELECT rsid, sid, arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, lm FROM (
+      SELECT rsid, sid, mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm FROM (
+        ${perSeries})))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''}
+LIMIT {maxSeries:UInt64}`;
 }
 
-const sidSql = (c: Component) => `cityHash64(${[...c.labelColumns, ...(c.expand ? ['i'] : [])].join(', ')})`;
-const from = (c: Component) =>
-  `${c.table}${c.final ? ' FINAL' : ''}${c.expand ? ` ARRAY JOIN ${c.expand.array} AS i` : ''}`;
+const rowSid = (c: Component) => `cityHash64(${c.labelColumns.join(', ')})`;
+/** The id of element i of a row with id rsid (the same types in both statements: same hash). */
+const ELEMENT_SID = 'cityHash64(rsid, toUInt32(i))';
+
+/**
+ * The selected series' rows as (gid, ghash, t, ts, val); an expanded component's rows become
+ * one per element, after the rows of other series are dropped.
+ */
+function rowsSql(c: Component, where: string): string {
+  const perRow = `SELECT ${rowSid(c)} AS rsid, ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts, ${
+    c.expand ? `${c.expand.values} AS vals` : `${c.value} AS val`
+  }
+    FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where} AND rsid IN {rsids:Array(UInt64)}`;
+  const sid = c.expand ? ELEMENT_SID : 'rsid';
+  return `SELECT ${sid} AS sid, transform(sid, {sids:Array(UInt64)}, {gids:Array(UInt64)}, toUInt64(0)) AS gid,
+    transform(sid, {sids:Array(UInt64)}, {ghashes:Array(UInt64)}, toUInt64(0)) AS ghash, t, ts, val
+  FROM (${perRow})${c.expand ? ' ARRAY JOIN vals AS val, arrayEnumerate(vals) AS i' : ''}
+  WHERE sid IN {sids:Array(UInt64)}`;
+}
 
 /**
  * Per series, its samples in (lo, hi] exactly as the in-memory reader builds them (select.ts),
@@ -73,14 +103,13 @@ function samplesSql(c: Component): string {
           toUInt64(greatest(0, intDiv(least(nx - 1, {until:Int64}, if({staleMs:Int64} > 0, p.1 + {staleMs:Int64}, {until:Int64})) - p.1, step)) + 1))), [])),
         pts, arrayCumSum(arrayMap(p -> p.3, pts)), arrayPushBack(arrayPopFront(arrayMap(p -> p.1, pts)), toInt64(9e15)),
         arrayEnumerate(pts))))`;
-  return `SELECT gid, s.1 AS t, s.2 AS v, r AS R FROM (
-    SELECT gid, ${tv} AS tv, arrayMap(x -> x.2, tv) AS vs,
+  return `SELECT gid, ghash, s.1 AS t, s.2 AS v, r AS R FROM (
+    SELECT gid, ghash, ${tv} AS tv, arrayMap(x -> x.2, tv) AS vs,
       arrayCumSum(arrayMap((v, p) -> if(v < p, p, 0.), vs, arrayPushFront(arrayPopBack(vs), vs[1]))) AS rs
     FROM (
-      SELECT gid, arraySort(p -> p.1, groupArray((t, ts, val))) AS pts,
+      SELECT gid, any(ghash) AS ghash, arraySort(p -> p.1, groupArray((t, ts, val))) AS pts,
         arrayMax(arrayMap(p -> p.1 - p.2, pts)) AS step
-      FROM rows INNER JOIN (SELECT sid, gid FROM series) AS s USING sid
-      GROUP BY gid))
+      FROM rows GROUP BY gid))
   ARRAY JOIN tv AS s, rs AS r`;
 }
 
@@ -133,54 +162,70 @@ export async function rateByStep(
     ? 'arrayFilter(x -> NOT has({grouping:Array(String)}, x.1), lbl)'
     : 'arrayFilter(x -> has({grouping:Array(String)}, x.1), lbl)';
   const rate = r.func === 'rate' ? ' / {rangeS:Float64}' : '';
-  const query = `WITH series AS (${seriesSql(c, where, filters)}),
-rows AS (
-  SELECT ${sidSql(c)} AS sid, ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts, ${c.value} AS val
-  FROM ${from(c)} WHERE ${where}
-),
+  const limits = { maxExecutionSeconds: Math.max(1, Math.ceil(q.timeoutMs / 1000)) };
+  // Two statements: the series' labels are built once here (reading the label columns of every
+  // row), and the samples statement maps each row to its series by id instead of joining these
+  // again (a CTE used twice is evaluated twice) and groups by the group's id, not its labels.
+  const maxSeries = Math.min(q.maxSeries, MAX_SERIES);
+  const series = await sql.query<{ rsid: string; sid: string; gid: string; glbl: [string, string][]; ghash: string }>(
+    seriesSql(c, where, filters, groupLabels),
+    { ...params, maxSeries: maxSeries + 1 },
+    { ...limits, maxRows: maxSeries + 1 },
+  );
+  if (series.length > maxSeries) throw new QueryLimitError(`query selects more than ${maxSeries} series`);
+  if (series.length === 0) return [];
+  const groupLabelsById = new Map(series.map((s) => [s.ghash, s.glbl]));
+  Object.assign(params, {
+    rsids: `[${[...new Set(series.map((s) => s.rsid))].join(',')}]`,
+    sids: `[${series.map((s) => s.sid).join(',')}]`,
+    gids: `[${series.map((s) => s.gid).join(',')}]`,
+    ghashes: `[${series.map((s) => s.ghash).join(',')}]`,
+  });
+  const query = `WITH rows AS (${rowsSql(c, where)}),
 samples AS (${samplesSql(c)}),
 buckets AS (
-  SELECT gid, toInt64(ceil((t - ({evalStart:Int64} - {offsetMs:Int64})) / {g:Int64})) AS b,
-    min(t) AS firstT, max(t) AS lastT, argMin((v, R), t) AS first, argMax((v, R), t) AS last, count() AS c
-  FROM samples GROUP BY gid, b
+  SELECT gid, ghash, toInt64(ceil((t - ({evalStart:Int64} - {offsetMs:Int64})) / {g:Int64})) AS b,
+    min(t) AS firstT, max(t) AS lastT, argMin(v, t) AS fv, argMin(R, t) AS fR, argMax(v, t) AS lv, argMax(R, t) AS lR,
+    count() AS c
+  FROM samples GROUP BY gid, ghash, b
 ),
 windows AS (
-  SELECT gid, k, min(firstT) AS fT, max(lastT) AS lT, argMin(first, firstT) AS f, argMax(last, lastT) AS l, sum(c) AS cnt
+  SELECT gid, ghash, k, min(firstT) AS fT, max(lastT) AS lT, argMin(fv, firstT) AS f, argMin(fR, firstT) AS fr,
+    argMax(lv, lastT) AS l, argMax(lR, lastT) AS lr, sum(c) AS cnt
   FROM buckets
   ARRAY JOIN range(toUInt64(greatest(0, toInt64(ceil(b / {perStep:Int64})))),
     toUInt64(greatest(0, least({steps:Int64}, toInt64(floor((b + {n:Int64} - 1) / {perStep:Int64}))) + 1))) AS k
-  GROUP BY gid, k
+  GROUP BY gid, ghash, k
   HAVING cnt >= 2
 ),
 rates AS (
-  SELECT gid, k,
-    (l.1 - f.1) + (l.2 - f.2) AS result,
+  SELECT ghash, k,
+    (l - f) + (lr - fr) AS result,
     (lT - fT) / 1000 AS sampled,
     sampled / (cnt - 1) AS avgGap,
     ({evalStart:Int64} + k * {stepMs:Int64} - {offsetMs:Int64}) AS rangeEnd,
     (fT - (rangeEnd - {n:Int64} * {g:Int64})) / 1000 AS toStart0,
     (rangeEnd - lT) / 1000 AS toEnd0,
     if(toStart0 >= avgGap * 1.1, avgGap / 2, toStart0) AS toStart1,
-    if(result > 0 AND f.1 >= 0, least(toStart1, sampled * (f.1 / result)), toStart1) AS toStart,
+    if(result > 0 AND f >= 0, least(toStart1, sampled * (f / result)), toStart1) AS toStart,
     if(toEnd0 >= avgGap * 1.1, avgGap / 2, toEnd0) AS toEnd,
     result * ((sampled + toStart + toEnd) / sampled${rate}) AS value
   FROM windows
 )
-SELECT ${groupLabels} AS glbl, k, sumKahan(value) AS v
-FROM rates INNER JOIN (SELECT gid, any(lbl) AS lbl FROM series GROUP BY gid) AS l USING gid
-GROUP BY glbl, k ORDER BY glbl, k
+SELECT toString(ghash) AS ghash, k, sumKahan(value) AS v FROM rates
+GROUP BY ghash, k ORDER BY ghash, k
 LIMIT ${q.maxSamples + 1}`;
-  const out = await sql.query<{ glbl: [string, string][]; k: number | string; v: number | string }>(query, params, {
+  const out = await sql.query<{ ghash: string; k: number | string; v: number | string }>(query, params, {
+    ...limits,
     maxRows: q.maxSamples + 1,
-    maxExecutionSeconds: Math.max(1, Math.ceil(q.timeoutMs / 1000)),
   });
   const groups = new Map<string, GroupSteps>();
   for (const row of out) {
-    const key = JSON.stringify(row.glbl);
-    let grp = groups.get(key);
+    let grp = groups.get(row.ghash);
     if (!grp) {
-      grp = { labels: Object.fromEntries(row.glbl.filter(([, v]) => v !== '')), t: [], v: [] };
-      groups.set(key, grp);
+      const glbl = groupLabelsById.get(row.ghash) ?? [];
+      grp = { labels: Object.fromEntries(glbl.filter(([, v]) => v !== '')), t: [], v: [] };
+      groups.set(row.ghash, grp);
     }
     grp.t.push(r.startMs + Number(row.k) * r.stepMs);
     grp.v.push(typeof row.v === 'number' ? row.v : Number(row.v === 'nan' ? Number.NaN : row.v));
