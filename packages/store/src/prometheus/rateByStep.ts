@@ -90,7 +90,7 @@ function rowsSql(c: Component, where: string): string {
  * as arrays: stored values as they are (a repeated time keeps its last value); increments
  * summed into a counter over the whole history; for the derived metrics a 0 at the start of a
  * series' first interval and the value repeated every interval while it is live. Then the
- * running sum of counter resets (R), so that a window's resets are R(last) - R(first).
+ * running sum of counter resets (rs), so that a window's resets are rs[last] - rs[first].
  */
 function samplesSql(c: Component): string {
   const tv = !c.increments
@@ -103,23 +103,50 @@ function samplesSql(c: Component): string {
           toUInt64(greatest(0, intDiv(least(nx - 1, {until:Int64}, if({staleMs:Int64} > 0, p.1 + {staleMs:Int64}, {until:Int64})) - p.1, step)) + 1))), [])),
         pts, arrayCumSum(arrayMap(p -> p.3, pts)), arrayPushBack(arrayPopFront(arrayMap(p -> p.1, pts)), toInt64(9e15)),
         arrayEnumerate(pts))))`;
-  return `SELECT gid, ghash, s.1 AS t, s.2 AS v, r AS R FROM (
-    SELECT gid, ghash, ${tv} AS tv, arrayMap(x -> x.2, tv) AS vs,
+  return `SELECT gid, ghash, ${tv} AS tv, arrayMap(x -> x.2, tv) AS vs,
       arrayCumSum(arrayMap((v, p) -> if(v < p, p, 0.), vs, arrayPushFront(arrayPopBack(vs), vs[1]))) AS rs
     FROM (
       SELECT gid, any(ghash) AS ghash, arraySort(p -> p.1, groupArray((t, ts, val))) AS pts,
         arrayMax(arrayMap(p -> p.1 - p.2, pts)) AS step
-      FROM rows GROUP BY gid))
-  ARRAY JOIN tv AS s, rs AS r`;
+      FROM rows GROUP BY gid)`;
 }
 
 /**
  * Prometheus's extrapolatedRate per series and step, and the sum per group, inside ClickHouse:
  * only the grouped values cross into Node. Samples fall into buckets of width g (a divisor of
- * step and range), so each window (T - range, T] is a run of range/g whole buckets; a bucket
- * keeps its first and last sample (with R) and is counted into every step whose window holds
- * it; a window's first sample is the first of its buckets' firsts, its last the last of lasts.
+ * step and range): sample t is in bucket b = ceil((t - base) / g), and the window of step k,
+ * (E_k - range, E_k], holds the buckets k*perStep - n < b <= k*perStep. Each series' samples
+ * are sorted together with two markers per step (the window's upper and lower bound); a forward
+ * fill gives every upper marker the window's last sample, a backward fill every lower marker its
+ * first one, and a running count their number. This is linear in samples + steps per series,
+ * with no per-sample rows; lambdas only read their own array elements (a lambda that captured a
+ * whole array would copy it once per element).
  */
+function ratesSql(rate: string): string {
+  const steps = 'range(toUInt64({steps:Int64} + 1))';
+  return `SELECT ghash, range(toUInt64({steps:Int64} + 1)) AS ks,
+    arraySort(x -> (x.1, x.2, x.3), arrayConcat(
+      arrayMap((p, r) -> (toInt64(ceil((p.1 - ({evalStart:Int64} - {offsetMs:Int64})) / {g:Int64})), 0, p.1, p.2, r), tv, rs),
+      arrayMap(k -> (toInt64(k) * {perStep:Int64}, 1, toInt64(0), 0., 0.), ${steps}),
+      arrayMap(k -> (toInt64(k) * {perStep:Int64} - {n:Int64}, 2, toInt64(0), 0., 0.), ${steps}))) AS m,
+    arrayCumSum(arrayMap(x -> x.2 = 0, m)) AS seen,
+    arrayFilter((x, y) -> y.2 = 1,
+      arrayFill((x, y) -> y.2 = 0, arrayMap((x, c) -> (x.3, x.4, x.5, c), m, seen), m), m) AS last,
+    arrayFilter((x, y) -> y.2 = 2, arrayReverseFill((x, y) -> y.2 = 0, arrayMap(x -> (x.3, x.4, x.5), m), m), m) AS first,
+    arrayMap((l, c) -> l.4 - c, last, arrayFilter((c, y) -> y.2 = 2, seen, m)) AS cnt,
+    arrayMap((l, f) -> (l.2 - f.2) + (l.3 - f.3), last, first) AS result,
+    arrayMap((l, f) -> (l.1 - f.1) / 1000, last, first) AS sampled,
+    arrayMap((s, c) -> s / (c - 1), sampled, cnt) AS avgGap,
+    arrayMap((f, k) -> (f.1 - ({evalStart:Int64} + toInt64(k) * {stepMs:Int64} - {offsetMs:Int64} - {n:Int64} * {g:Int64})) / 1000,
+      first, ks) AS toStart0,
+    arrayMap((l, k) -> ({evalStart:Int64} + toInt64(k) * {stepMs:Int64} - {offsetMs:Int64} - l.1) / 1000, last, ks) AS toEnd0,
+    arrayMap((s, a) -> if(s >= a * 1.1, a / 2, s), toStart0, avgGap) AS toStart1,
+    arrayMap((s, r, f, sa) -> if(r > 0 AND f.2 >= 0, least(s, sa * (f.2 / r)), s), toStart1, result, first, sampled) AS toStart,
+    arrayMap((e, a) -> if(e >= a * 1.1, a / 2, e), toEnd0, avgGap) AS toEnd,
+    arrayMap((r, sa, s, e, c) -> if(c >= 2, r * ((sa + s + e) / sa${rate}), 0.), result, sampled, toStart, toEnd, cnt) AS value
+  FROM samples`;
+}
+
 export async function rateByStep(
   sql: Sql,
   c: Component,
@@ -183,52 +210,28 @@ export async function rateByStep(
   });
   const query = `WITH rows AS (${rowsSql(c, where)}),
 samples AS (${samplesSql(c)}),
-buckets AS (
-  SELECT gid, ghash, toInt64(ceil((t - ({evalStart:Int64} - {offsetMs:Int64})) / {g:Int64})) AS b,
-    min(t) AS firstT, max(t) AS lastT, argMin(v, t) AS fv, argMin(R, t) AS fR, argMax(v, t) AS lv, argMax(R, t) AS lR,
-    count() AS c
-  FROM samples GROUP BY gid, ghash, b
-),
-windows AS (
-  SELECT gid, ghash, k, min(firstT) AS fT, max(lastT) AS lT, argMin(fv, firstT) AS f, argMin(fR, firstT) AS fr,
-    argMax(lv, lastT) AS l, argMax(lR, lastT) AS lr, sum(c) AS cnt
-  FROM buckets
-  ARRAY JOIN range(toUInt64(greatest(0, toInt64(ceil(b / {perStep:Int64})))),
-    toUInt64(greatest(0, least({steps:Int64}, toInt64(floor((b + {n:Int64} - 1) / {perStep:Int64}))) + 1))) AS k
-  GROUP BY gid, ghash, k
-  HAVING cnt >= 2
-),
-rates AS (
-  SELECT ghash, k,
-    (l - f) + (lr - fr) AS result,
-    (lT - fT) / 1000 AS sampled,
-    sampled / (cnt - 1) AS avgGap,
-    ({evalStart:Int64} + k * {stepMs:Int64} - {offsetMs:Int64}) AS rangeEnd,
-    (fT - (rangeEnd - {n:Int64} * {g:Int64})) / 1000 AS toStart0,
-    (rangeEnd - lT) / 1000 AS toEnd0,
-    if(toStart0 >= avgGap * 1.1, avgGap / 2, toStart0) AS toStart1,
-    if(result > 0 AND f >= 0, least(toStart1, sampled * (f / result)), toStart1) AS toStart,
-    if(toEnd0 >= avgGap * 1.1, avgGap / 2, toEnd0) AS toEnd,
-    result * ((sampled + toStart + toEnd) / sampled${rate}) AS value
-  FROM windows
-)
-SELECT toString(ghash) AS ghash, k, sumKahan(value) AS v FROM rates
-GROUP BY ghash, k ORDER BY ghash, k
-LIMIT ${q.maxSamples + 1}`;
-  const out = await sql.query<{ ghash: string; k: number | string; v: number | string }>(query, params, {
+rates AS (${ratesSql(rate)})
+SELECT toString(ghash) AS ghash, sumKahanForEach(value) AS v, maxForEach(arrayMap(c -> c >= 2, cnt)) AS has
+FROM rates GROUP BY ghash`;
+  const out = await sql.query<{ ghash: string; v: (number | string)[]; has: number[] }>(query, params, {
     ...limits,
-    maxRows: q.maxSamples + 1,
+    maxRows: series.length,
   });
-  const groups = new Map<string, GroupSteps>();
+  const groups: GroupSteps[] = [];
+  let samples = 0;
   for (const row of out) {
-    let grp = groups.get(row.ghash);
-    if (!grp) {
-      const glbl = groupLabelsById.get(row.ghash) ?? [];
-      grp = { labels: Object.fromEntries(glbl.filter(([, v]) => v !== '')), t: [], v: [] };
-      groups.set(row.ghash, grp);
-    }
-    grp.t.push(r.startMs + Number(row.k) * r.stepMs);
-    grp.v.push(typeof row.v === 'number' ? row.v : Number(row.v === 'nan' ? Number.NaN : row.v));
+    const glbl = groupLabelsById.get(row.ghash) ?? [];
+    const grp: GroupSteps = { labels: Object.fromEntries(glbl.filter(([, v]) => v !== '')), t: [], v: [] };
+    row.has.forEach((has, k) => {
+      if (!has) return;
+      const v = row.v[k]!;
+      grp.t.push(r.startMs + k * r.stepMs);
+      grp.v.push(typeof v === 'number' ? v : Number(v === 'nan' ? Number.NaN : v));
+    });
+    samples += grp.t.length;
+    if (samples > q.maxSamples)
+      throw new QueryLimitError('query processing would load too many samples into memory in query execution');
+    if (grp.t.length > 0) groups.push(grp);
   }
-  return [...groups.values()];
+  return groups;
 }
