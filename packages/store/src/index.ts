@@ -12,6 +12,7 @@ export { type ConnectOptions, QueryLimitError, type QueryLimits, type QueryParam
 export type { ContractFinding, ContractRules, ContractWindow } from './contract/findings';
 export type { DashboardRow, DashboardStore } from './dashboards/dashboardStore';
 export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
+export type { ProbeCache } from './prometheus/probes';
 export type { MetricMetadata, NameFilter, PromStore, PromStoreOptions } from './prometheus/promStore';
 export type { GroupSteps, RateByStep } from './prometheus/rateByStep';
 export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';

@@ -20,9 +20,15 @@ const DELTA = 1;
 
 /**
  * The stored metrics of a tenant with points in (startMs, endMs]: one row per metric name,
- * unit and shape (monotonic, temporality), from which the Prometheus names are derived.
+ * unit and shape (monotonic, temporality), from which the Prometheus names are derived, with
+ * the time of its newest point in the range.
  */
-export async function otlpFamilies(sql: Sql, tenant: string, startMs: number, endMs: number): Promise<OtlpFamily[]> {
+export async function otlpFamilies(
+  sql: Sql,
+  tenant: string,
+  startMs: number,
+  endMs: number,
+): Promise<(OtlpFamily & { lastMs: number })[]> {
   const where = `Tenant = {tenant:String}
   AND TimeUnix > fromUnixTimestamp64Milli({startMs:Int64}) AND TimeUnix <= fromUnixTimestamp64Milli({endMs:Int64})`;
   const rows = await sql.query<{
@@ -32,20 +38,22 @@ export async function otlpFamilies(sql: Sql, tenant: string, startMs: number, en
     mono: number | boolean;
     temporality: number;
     help: string;
+    last: number | string;
   }>(
-    `SELECT 'metrics_gauge' AS tbl, MetricName, MetricUnit, false AS mono, 0 AS temporality, any(MetricDescription) AS help
+    `SELECT 'metrics_gauge' AS tbl, MetricName, MetricUnit, false AS mono, 0 AS temporality, any(MetricDescription) AS help,
+  toUnixTimestamp64Milli(max(TimeUnix)) AS last
 FROM metrics_gauge WHERE ${where} GROUP BY MetricName, MetricUnit
 UNION ALL
-SELECT 'metrics_sum', MetricName, MetricUnit, IsMonotonic, AggregationTemporality, any(MetricDescription)
+SELECT 'metrics_sum', MetricName, MetricUnit, IsMonotonic, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_sum WHERE ${where} GROUP BY MetricName, MetricUnit, IsMonotonic, AggregationTemporality
 UNION ALL
-SELECT 'metrics_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription)
+SELECT 'metrics_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_histogram WHERE ${where} GROUP BY MetricName, MetricUnit, AggregationTemporality
 UNION ALL
-SELECT 'metrics_exp_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription)
+SELECT 'metrics_exp_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_exp_histogram WHERE ${where} GROUP BY MetricName, MetricUnit, AggregationTemporality
 UNION ALL
-SELECT 'metrics_summary', MetricName, MetricUnit, false, 0, any(MetricDescription)
+SELECT 'metrics_summary', MetricName, MetricUnit, false, 0, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_summary WHERE ${where} GROUP BY MetricName, MetricUnit
 LIMIT ${FAMILY_LIMIT}`,
     { tenant: tenantKey(tenant), startMs, endMs },
@@ -62,6 +70,7 @@ LIMIT ${FAMILY_LIMIT}`,
       delta: Number(r.temporality) === DELTA,
       baseName: prometheusMetricName(r.MetricName, r.MetricUnit, kind),
       help: r.help,
+      lastMs: Number(r.last),
     };
   });
 }

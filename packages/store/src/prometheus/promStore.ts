@@ -1,8 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
-import { tenantKey } from '../tenant';
 import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
 import { componentExemplars, type SeriesExemplars } from './exemplars';
-import { otlpFamilies } from './families';
+import { ProbeCache, type Prober, prober } from './probes';
 import { type GroupSteps, type RateByStep, rateByStep } from './rateByStep';
 import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
 
@@ -30,17 +29,22 @@ export interface MetricMetadata {
  */
 export class PromStore {
   private readonly derived: Component[];
+  /** How far before a range a derived table's rows keep its series live. */
+  private readonly staleMs: number;
+  private readonly probe: Prober;
 
   constructor(
     private readonly sql: Sql,
     private readonly options: PromStoreOptions,
   ) {
     this.derived = derivedComponents(options.derivedBoundsSeconds);
+    this.staleMs = options.derivedStaleMs || 86_400_000;
+    this.probe = prober(sql, this.staleMs);
   }
 
   /** The series selected by the name filter and label matchers, with their samples in (start, end]. */
-  async select(q: PromSelect, accept: NameFilter): Promise<PromSeries[]> {
-    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
+  async select(q: PromSelect, accept: NameFilter, probes?: ProbeCache): Promise<PromSeries[]> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs, probes)).filter((c) => accept(c.name));
     const out: PromSeries[] = [];
     let samples = 0;
     // One at a time: each read is bounded by what the previous ones left of the limits.
@@ -61,8 +65,13 @@ export class PromStore {
    * `sum (rate|increase(...))` per step computed inside ClickHouse, when the selector names one
    * metric and the range lines up with the step; undefined when the caller must evaluate it.
    */
-  async rateByStep(q: PromSelect, accept: NameFilter, r: RateByStep): Promise<GroupSteps[] | undefined> {
-    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
+  async rateByStep(
+    q: PromSelect,
+    accept: NameFilter,
+    r: RateByStep,
+    probes?: ProbeCache,
+  ): Promise<GroupSteps[] | undefined> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs, probes)).filter((c) => accept(c.name));
     if (components.length !== 1) return components.length === 0 ? [] : undefined;
     return rateByStep(this.sql, components[0]!, q, r, this.options.derivedStaleMs);
   }
@@ -102,23 +111,23 @@ export class PromStore {
   }
 
   /**
+   * Probes shared by the reads of one query or rule group evaluation (pass it to `select` and
+   * `rateByStep`): each read then costs one statement instead of three.
+   */
+  probeCache(): ProbeCache {
+    return new ProbeCache(this.probe);
+  }
+
+  /**
    * The components with data: the derived ones of a table with rows in the range (or live
    * within derived.staleAfter before it), every stored OTLP metric with points in it.
    */
-  private async components(tenant: string, startMs: number, endMs: number): Promise<Component[]> {
-    const stale = this.options.derivedStaleMs || 86_400_000;
-    const [present, families] = await Promise.all([
-      this.sql.query<{ tbl: string }>(
-        `SELECT 'span_metrics' AS tbl FROM (SELECT 1 FROM span_metrics WHERE Tenant = {tenant:String}
-  AND WindowEnd > fromUnixTimestamp64Milli({from:Int64}) AND WindowEnd <= fromUnixTimestamp64Milli({endMs:Int64}) LIMIT 1)
-UNION ALL
-SELECT 'service_graph_edges' FROM (SELECT 1 FROM service_graph_edges WHERE Tenant = {tenant:String}
-  AND WindowEnd > fromUnixTimestamp64Milli({from:Int64}) AND WindowEnd <= fromUnixTimestamp64Milli({endMs:Int64}) LIMIT 1)`,
-        { tenant: tenantKey(tenant), from: Math.floor(startMs - stale), endMs: Math.floor(endMs) },
-      ),
-      otlpFamilies(this.sql, tenant, Math.floor(startMs), Math.floor(endMs)),
-    ]);
-    const tables = new Set(present.map((r) => r.tbl));
-    return [...this.derived.filter((c) => tables.has(c.table)), ...families.flatMap(otlpComponents)];
+  private async components(tenant: string, startMs: number, endMs: number, probes?: ProbeCache): Promise<Component[]> {
+    const p = await (probes ? probes.get(tenant, startMs, endMs) : this.probe(tenant, startMs, endMs));
+    const from = startMs - this.staleMs;
+    return [
+      ...this.derived.filter((c) => (p.derivedLastMs.get(c.table) ?? Number.NEGATIVE_INFINITY) > from),
+      ...p.families.filter((f) => f.lastMs > startMs).flatMap(otlpComponents),
+    ];
   }
 }

@@ -9,8 +9,12 @@ export function nameFilter(matchers: readonly LabelMatcher[]): (name: string) =>
 
 export const labelMatchers = (matchers: readonly LabelMatcher[]) => matchers.filter((m) => m.name !== METRIC_NAME);
 
-/** The engine's view of one tenant's series in the store; store limits become execution errors. */
+/**
+ * The engine's view of one tenant's series in the store; store limits become execution errors.
+ * It lives for one query or one rule group evaluation: its reads share the store's probes.
+ */
 export function tenantSource(store: PromStore, tenant: string, now: () => number, timeoutMs: number): SeriesSource {
+  const probes = store.probeCache();
   const limited = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -35,6 +39,7 @@ export function tenantSource(store: PromStore, tenant: string, now: () => number
           },
           nameFilter(req.matchers),
           req,
+          probes,
         ),
       ),
     async select(req) {
@@ -51,6 +56,7 @@ export function tenantSource(store: PromStore, tenant: string, now: () => number
             timeoutMs,
           },
           nameFilter(req.matchers),
+          probes,
         );
       } catch (err) {
         if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
