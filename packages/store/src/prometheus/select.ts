@@ -83,19 +83,52 @@ export function componentRowsSql(
 /**
  * One row per series with its samples in the range and, for increments, the sum of everything
  * before it (the counter's value at the start), the last time before it and when it first began.
+ * Rows are grouped by a hash of the columns their labels come from first, so labels are built
+ * once per stored series rather than once per row; an expanded component (buckets, quantiles)
+ * keeps each row's values as one array until then. Stored series with equal labels are merged.
  */
 function componentSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
-  const filtered = componentRowsSql(c, q, params, c.increments && !labelsOnly);
-  if (labelsOnly) return `SELECT DISTINCT lbl FROM (${filtered}) LIMIT ${q.maxSeries + 1}`;
-  return `SELECT lbl,
-  ifNull(sumIf(val, t <= {startMs:Int64}), 0) AS base,
-  maxIf(t, t <= {startMs:Int64}) AS lastBefore,
-  max(t - ts) AS step,
-  min(ts) AS firstStart,
-  arraySort(p -> p.1, groupArrayIf((t, ts, val), t > {startMs:Int64})) AS pts
-FROM (${filtered})
+  if (labelsOnly) return `SELECT DISTINCT lbl FROM (${componentRowsSql(c, q, params, false)}) LIMIT ${q.maxSeries + 1}`;
+  Object.assign(params, c.params, {
+    tenant: tenantKey(q.tenant),
+    startMs: Math.floor(q.startMs),
+    endMs: Math.floor(q.endMs),
+  });
+  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
+  const where = [
+    'Tenant = {tenant:String}',
+    ...c.where,
+    `${timeCol} <= fromUnixTimestamp64Milli({endMs:Int64})`,
+    ...(c.increments ? [] : [`${timeCol} > fromUnixTimestamp64Milli({startMs:Int64})`]),
+  ];
+  const columns = c.labelColumns.join(', ');
+  const perStored = `SELECT rsid, ${c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ')},
+      ${c.expand ? 'sumForEachIf' : 'sumIf'}(val, t <= {startMs:Int64}) AS base,
+      maxIf(t, t <= {startMs:Int64}) AS lastBefore, max(t - ts) AS step, min(ts) AS firstStart,
+      groupArrayIf((t, ts, val), t > {startMs:Int64}) AS pts
+    FROM (SELECT cityHash64(${columns}) AS rsid, ${columns}, ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts,
+        ${c.expand ? c.expand.values : c.value} AS val
+      FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')})
+    GROUP BY rsid`;
+  // Element i of every row's values is sample i's; a row without it has no sample there.
+  const perSeries = c.expand
+    ? `SELECT ${columns}, i, base[i] AS base, lastBefore, step, firstStart,
+      arrayMap(p -> (p.1, p.2, p.3[i]), arrayFilter(p -> length(p.3) >= i, pts)) AS pts
+    FROM (${perStored})
+    ARRAY JOIN range(1, toUInt64(greatest(length(base), arrayMax(arrayMap(p -> length(p.3), pts)))) + 1) AS i`
+    : perStored;
+  const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
+  const filters = matcherSql(q.matchers, params);
+  // Outer names differ from the inner ones: with prefer_column_name_to_alias, HAVING would read the inner column.
+  return `SELECT lbl, sum(b) AS base, max(lb) AS lastBefore, max(st) AS step, min(fs) AS firstStart,
+  arraySort(p -> p.1, arrayFlatten(groupArray(ps))) AS pts
+FROM (
+  SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, base AS b, lastBefore AS lb, step AS st,
+    firstStart AS fs, pts AS ps FROM (
+    SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, base, lastBefore, step, firstStart, pts
+    FROM (${perSeries}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
 GROUP BY lbl
-HAVING length(pts) > 0 OR base != 0
+HAVING length(arrayFlatten(groupArray(ps))) > 0 OR sum(b) != 0
 LIMIT ${q.maxSeries + 1}`;
 }
 
