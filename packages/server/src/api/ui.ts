@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
 
 /** Paths the SPA fallback must never answer: they belong to the server. */
-const SERVER_PATHS = /^\/(api|tempo|admin|login|logout|metrics|livez|readyz)(\/|$|\?)/;
+const SERVER_PATHS = /^\/(api|tempo|prometheus|admin|login|logout|metrics|livez|readyz)(\/|$|\?)/;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

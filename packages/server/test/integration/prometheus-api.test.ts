@@ -317,6 +317,12 @@ describe('Prometheus query API', () => {
     );
     assert.equal(ambiguous.status, 422);
     assert.equal(ambiguous.body.errorType, 'execution');
+    // A wrong URL gets Prometheus's error shape, not the web UI's index.html.
+    for (const path of ['nonexistent', 'query/extra', 'status/tsdb']) {
+      const unknown = await q('acme', path);
+      assert.equal(unknown.status, 404, path);
+      assert.deepEqual([unknown.body.status, unknown.body.errorType], ['error', 'not_found'], path);
+    }
   });
 
   test('query_exemplars: derived exemplars open the kept trace', async () => {

@@ -151,6 +151,22 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
       buildDate: '',
       goVersion: '',
     }));
+
+    // Any other path under /prometheus answers as Prometheus's API does, never with the web
+    // UI's index.html (a client with a wrong URL must see an error, not a 200 page).
+    for (const method of ['GET', 'POST'] as const)
+      scope.route({
+        method,
+        url: '/prometheus/*',
+        config: { auth: 'viewer' },
+        schema: { hide: true },
+        handler: async (req, reply) =>
+          reply.code(404).send({
+            status: 'error',
+            errorType: 'not_found',
+            error: `unknown API endpoint: ${req.method} ${req.url.split('?')[0]}`,
+          }),
+      });
   });
 }
 
