@@ -36,7 +36,7 @@ interface Span {
 for (const major of [22, 24] as const) {
   describe(`Node ${major}`, () => {
     test('a JS 3.x service exports through @tracehouse/node: one trace, parents, baggage, version', async (t) => {
-      const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: server.urls.otlpHttp };
+      const env: NodeJS.ProcessEnv = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: server.urls.otlpHttp };
       for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
       const run = await runJson<{ traceId: string; seenBy3x: string[] }>(
         requireTool(toolchain.node(major)),
