@@ -93,16 +93,20 @@ function rowsSql(c: Component, where: string): string {
  * running sum of counter resets (rs), so that a window's resets are rs[last] - rs[first].
  */
 function samplesSql(c: Component): string {
-  const tv = !c.increments
-    ? `arrayMap(p -> (p.1, p.3), arrayFilter((p, nx) -> p.1 != nx AND p.1 > {lo:Int64}, pts,
-        arrayPushBack(arrayPopFront(arrayMap(p -> p.1, pts)), toInt64(-1))))`
-    : `arrayFilter(s -> s.1 > {lo:Int64} AND s.1 <= {hi:Int64}, arrayFlatten(arrayMap((p, cum, nx, idx) -> arrayConcat(
+  // Increments summed in time order; of samples at one time (two stored series with the same
+  // labels) the last holds the sum of both, and is the one kept, as in the reader.
+  const flat = `arrayFlatten(arrayMap((p, cum, nx, idx) -> arrayConcat(
         if(${c.fill ? 'idx = 1' : 'false'}, [(p.2, 0.)], []), [(p.1, cum)],
         if(${c.fill ? 'step > 0' : 'false'}, arrayMap(k -> (p.1 + toInt64(k) * step, cum), range(
           toUInt64(greatest(1, intDiv({lo:Int64} - p.1 + step - 1, step))),
           toUInt64(greatest(0, intDiv(least(nx - 1, {until:Int64}, if({staleMs:Int64} > 0, p.1 + {staleMs:Int64}, {until:Int64})) - p.1, step)) + 1))), [])),
         pts, arrayCumSum(arrayMap(p -> p.3, pts)), arrayPushBack(arrayPopFront(arrayMap(p -> p.1, pts)), toInt64(9e15)),
-        arrayEnumerate(pts))))`;
+        arrayEnumerate(pts)))`;
+  const tv = !c.increments
+    ? `arrayMap(p -> (p.1, p.3), arrayFilter((p, nx) -> p.1 != nx AND p.1 > {lo:Int64}, pts,
+        arrayPushBack(arrayPopFront(arrayMap(p -> p.1, pts)), toInt64(-1))))`
+    : `arrayFilter((s, nx) -> s.1 > {lo:Int64} AND s.1 <= {hi:Int64} AND s.1 != nx, ${flat},
+        arrayPushBack(arrayPopFront(arrayMap(s -> s.1, ${flat})), toInt64(-1)))`;
   return `SELECT gid, ghash, ${tv} AS tv, arrayMap(x -> x.2, tv) AS vs,
       arrayCumSum(arrayMap((v, p) -> if(v < p, p, 0.), vs, arrayPushFront(arrayPopBack(vs), vs[1]))) AS rs
     FROM (

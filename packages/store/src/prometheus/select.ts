@@ -84,8 +84,7 @@ export function componentRowsSql(
  * One row per series with its samples in the range and, for increments, the sum of everything
  * before it (the counter's value at the start), the last time before it and when it first began.
  * Rows are grouped by a hash of the columns their labels come from first, so labels are built
- * once per stored series rather than once per row; an expanded component (buckets, quantiles)
- * keeps each row's values as one array until then. Stored series with equal labels are merged.
+ * once per stored series rather than once per row. Stored series with equal labels are merged.
  */
 function componentSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
   if (labelsOnly) return `SELECT DISTINCT lbl FROM (${componentRowsSql(c, q, params, false)}) LIMIT ${q.maxSeries + 1}`;
@@ -102,21 +101,25 @@ function componentSql(c: Component, q: PromSelect, params: Record<string, unknow
     ...(c.increments ? [] : [`${timeCol} > fromUnixTimestamp64Milli({startMs:Int64})`]),
   ];
   const columns = c.labelColumns.join(', ');
-  const perStored = `SELECT rsid, ${c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ')},
-      ${c.expand ? 'sumForEachIf' : 'sumIf'}(val, t <= {startMs:Int64}) AS base,
+  const table = `${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
+  const aggregates = `sumIf(val, t <= {startMs:Int64}) AS base,
       maxIf(t, t <= {startMs:Int64}) AS lastBefore, max(t - ts) AS step, min(ts) AS firstStart,
-      groupArrayIf((t, ts, val), t > {startMs:Int64}) AS pts
-    FROM (SELECT cityHash64(${columns}) AS rsid, ${columns}, ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts,
-        ${c.expand ? c.expand.values : c.value} AS val
-      FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')})
-    GROUP BY rsid`;
-  // Element i of every row's values is sample i's; a row without it has no sample there.
+      groupArrayIf((t, ts, val), t > {startMs:Int64}) AS pts`;
+  const anyColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
+  const rowTimes = `cityHash64(${columns}) AS rsid, ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts`;
+  // An expanded component's samples (element i of each row's values) are grouped apart from the
+  // labels and joined to them: carrying the label columns or whole rows through the expansion
+  // would copy them once per element.
   const perSeries = c.expand
-    ? `SELECT ${columns}, i, base[i] AS base, lastBefore, step, firstStart,
-      arrayMap(p -> (p.1, p.2, p.3[i]), arrayFilter(p -> length(p.3) >= i, pts)) AS pts
-    FROM (${perStored})
-    ARRAY JOIN range(1, toUInt64(greatest(length(base), arrayMax(arrayMap(p -> length(p.3), pts)))) + 1) AS i`
-    : perStored;
+    ? `SELECT ${columns}, i, base, lastBefore, step, firstStart, pts FROM (
+      SELECT rsid, i, ${aggregates}
+      FROM (SELECT ${rowTimes}, ${c.expand.values} AS vals FROM ${table})
+      ARRAY JOIN vals AS val, arrayEnumerate(vals) AS i
+      GROUP BY rsid, i) AS d
+    INNER JOIN (SELECT cityHash64(${columns}) AS rsid, ${anyColumns} FROM ${table} GROUP BY rsid) AS l USING rsid`
+    : `SELECT ${anyColumns}, ${aggregates}
+    FROM (SELECT ${rowTimes}, ${columns}, ${c.value} AS val FROM ${table})
+    GROUP BY rsid`;
   const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
   const filters = matcherSql(q.matchers, params);
   // Outer names differ from the inner ones: with prefer_column_name_to_alias, HAVING would read the inner column.
