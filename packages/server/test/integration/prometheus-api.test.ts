@@ -121,6 +121,38 @@ function payload(tenant: string, k: number) {
           },
         ],
       },
+      // Two resources that differ only in what Prometheus drops (host.name): one series.
+      ...[1, 10].map((m, h) => ({
+        resource: {
+          attributes: [
+            str('service.name', 'shop'),
+            str('service.namespace', tenant),
+            str('service.instance.id', 'i-1'),
+            str('host.name', `h${h}`),
+          ],
+        },
+        scopeMetrics: [
+          {
+            scope: { name: 'test' },
+            metrics: [
+              {
+                name: 'shipments',
+                unit: '',
+                sum: {
+                  aggregationTemporality: 1,
+                  isMonotonic: true,
+                  dataPoints: [1, 2, 3].map((v, i) => ({
+                    attributes: attrs,
+                    startTimeUnixNano: ns(i === 0 ? times[0]! - 15 : times[i - 1]!),
+                    timeUnixNano: ns(times[i]!),
+                    asInt: String(v * m * k),
+                  })),
+                },
+              },
+            ],
+          },
+        ],
+      })),
     ],
   };
 }
@@ -217,6 +249,12 @@ describe('Prometheus query API', () => {
     assert.equal((await query('acme', 'orders_total', T0 + 15)).result[0].value[1], '8');
     // 5 -> 10 over 30 s, 7.5 s extrapolated at the start (the series starts in the window): 5 x 37.5/30.
     assert.equal((await query('acme', 'increase(orders_total[1m])')).result[0].value[1], '6.25');
+    // Two stored series with the same Prometheus labels are one counter: (1 + 2 + 3) x (1 + 10).
+    const shipments = (await query('acme', 'shipments_total', T0 + 30)).result;
+    assert.deepEqual(
+      shipments.map((r: { value: string[] }) => r.value[1]),
+      ['66'],
+    );
   });
 
   test('histograms, summaries and exponential histograms', async () => {
@@ -373,6 +411,7 @@ describe('Prometheus query API', () => {
     const cases: [string, number, number, number][] = [
       ['sum by (job) (rate(orders_total[1m]))', T0 - 30, T0 + 90, 15],
       ['sum(increase(orders_total[30s] offset 15s))', T0, T0 + 60, 5],
+      ['sum by (job) (increase(shipments_total[30s]))', T0 - 15, T0 + 60, 15],
       ['sum by (le) (rate(http_server_request_duration_seconds_bucket[45s]))', T0, T0 + 60, 15],
       ['histogram_quantile(0.9, sum by (le) (rate(http_server_request_duration_seconds_bucket[1m])))', T0, T0 + 45, 15],
       ['sum without (instance) (increase(http_server_request_duration_seconds_count[1m]))', T0 - 60, T0 + 60, 30],
