@@ -28,6 +28,12 @@ export interface InstantQuerier {
    * the querier must show them to the later rules itself.
    */
   forEvaluation?(at: Date, tenant: string, recorded: readonly RecordedSample[]): InstantQuerier;
+  /**
+   * Optional, on a group evaluation's querier: fetch what these expressions will read, together
+   * and ahead of them (the rules then run in order from what was fetched). Never throws: a read
+   * that fails here is retried by the rule that needs it.
+   */
+  prefetch?(exprs: readonly string[], at: Date): Promise<void>;
 }
 
 /** Checks an expression's syntax at load time; returns the parser's message, or null when it parses. */

@@ -5,7 +5,7 @@ import { compareLabels, type Labels, labelsKey } from './labels';
 import { parseExpr, typeOf } from './parse';
 import { fetchWindows } from './plan';
 import { pushdownPlan, runPushdown } from './pushdown';
-import type { Series, SeriesSource } from './source';
+import type { SelectRequest, Series, SeriesSource } from './source';
 import type { Value } from './value';
 
 export interface EngineOptions {
@@ -77,6 +77,22 @@ export class Engine {
 
   get lookbackDeltaMs(): number {
     return this.o.lookbackDeltaMs;
+  }
+
+  /**
+   * The reads an instant query at `timeMs` would make when evaluated in memory (one per
+   * selector, over the window it needs): a caller that runs many queries at one instant can
+   * fetch them together first.
+   */
+  selectRequests(query: string | Expr, timeMs: number): SelectRequest[] {
+    const expr = typeof query === 'string' ? parseExpr(query) : query;
+    return [...fetchWindows(expr, timeMs, timeMs, this.o.lookbackDeltaMs)].map(([selector, w]) => ({
+      matchers: selector.matchers,
+      startMs: w.startMs,
+      endMs: w.endMs,
+      maxSeries: this.o.maxSeries,
+      maxSamples: this.o.maxSamples,
+    }));
   }
 
   /** Evaluates at one time (ms): Prometheus's /api/v1/query. */

@@ -97,6 +97,10 @@ export class RuleGroup {
     const result: GroupResult = { recorded: [], changes: [] };
     const at = new Date(nowMs);
     const q = querier.forEvaluation?.(at, tenant, result.recorded) ?? querier;
+    await q.prefetch?.(
+      this.rules.map((r) => r.rule.def.expr),
+      at,
+    );
     for (const r of this.rules) {
       const start = monotonic();
       try {

@@ -82,7 +82,20 @@ export class EngineQuerier implements InstantQuerier {
         return shared;
       });
     const inner = new EngineQuerier(engine, this.timeoutMs);
-    return { query: (expr, at) => inner.query(expr, at, tenant) };
+    return {
+      query: (expr, at) => inner.query(expr, at, tenant),
+      prefetch: async (exprs, at) => {
+        const e = engine(tenant);
+        const requests = exprs.flatMap((expr) => {
+          try {
+            return e.selectRequests(expr, at.getTime());
+          } catch {
+            return []; // the rule reports its own error when it runs
+          }
+        });
+        await shared?.prefetch(requests);
+      },
+    };
   }
 
   async query(expr: string, at: Date, tenant: string): Promise<Sample[]> {

@@ -42,6 +42,24 @@ export class EvaluationReadCache implements SeriesSource {
     return withRecorded(await this.read(req), req, this.recorded);
   }
 
+  /**
+   * Starts the reads of these requests at once, each shared read over the widest window any of
+   * them needs, so the rules that follow find their reads done (or running) and none is read
+   * twice because a narrower window came first. Failures are left to the rules' own reads.
+   */
+  async prefetch(requests: readonly SelectRequest[]): Promise<void> {
+    const widest = new Map<string, SelectRequest>();
+    for (const req of requests) {
+      const k = key(
+        req.matchers.filter((m) => !FILTERED_IN_MEMORY.has(m.name)),
+        req.endMs,
+      );
+      const prev = widest.get(k);
+      if (!prev || req.startMs < prev.startMs) widest.set(k, req);
+    }
+    await Promise.allSettled([...widest.values()].map((req) => this.read(req)));
+  }
+
   private read(req: SelectRequest): Promise<Series[]> {
     const shared = req.matchers.filter((m) => !FILTERED_IN_MEMORY.has(m.name));
     const extra = req.matchers.filter((m) => FILTERED_IN_MEMORY.has(m.name));

@@ -31,6 +31,44 @@ test('rules of one evaluation share reads: a narrower window is cut from a wider
   assert.equal(reads.length, 3);
 });
 
+test("prefetching a group's expressions reads each selector once, over the widest window, with the same results", async () => {
+  const source = new MemorySource();
+  const samples = (slope: number) => Array.from({ length: 400 }, (_, i) => [i * 15_000, i * slope] as const);
+  source.add({ __name__: 'calls_total', service: 'a', status_code: 'STATUS_CODE_ERROR' }, samples(1));
+  source.add({ __name__: 'calls_total', service: 'a', status_code: 'STATUS_CODE_UNSET' }, samples(3));
+  source.add({ __name__: 'latency_bucket', service: 'a', le: '+Inf' }, samples(2));
+  const reads: SelectRequest[] = [];
+  const counting = {
+    select: (req: SelectRequest) => {
+      reads.push(req);
+      return source.select(req);
+    },
+  };
+  const cache = new EvaluationReadCache(counting);
+  const at = 399 * 15_000;
+  // Narrowest first: without prefetching, the 1h rule would read calls_total a second time.
+  const queries = [
+    'sum(rate(calls_total{status_code="STATUS_CODE_ERROR"}[5m])) / sum(rate(calls_total[5m]))',
+    'sum(rate(calls_total[1h]))',
+    'histogram_quantile(0.99, sum by (le) (rate(latency_bucket[30m])))',
+  ];
+  await cache.prefetch(queries.flatMap((q) => new Engine({ source: cache }).selectRequests(q, at)));
+  assert.deepEqual(
+    reads.map((r) => [r.matchers.map((m) => m.value).join(','), (at - r.startMs) / 60_000]),
+    [
+      ['calls_total', 60],
+      ['latency_bucket', 30],
+    ],
+  );
+  for (const q of queries)
+    assert.deepEqual(
+      await new Engine({ source: cache }).instantQuery(q, at),
+      await new Engine({ source }).instantQuery(q, at),
+      q,
+    );
+  assert.equal(reads.length, 2, 'the rules read nothing more');
+});
+
 test("a group's recorded samples are visible to its later rules before they are stored", async () => {
   const source = new MemorySource();
   source.add({ __name__: 'slo:ratio', slo: 'a' }, [[60_000, 0.5]]);
