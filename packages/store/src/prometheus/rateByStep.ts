@@ -1,7 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import type { Component } from './components';
-import { matcherSql, type PromSelect } from './select';
+import { componentWhere, matcherSql, type PromSelect } from './select';
 
 /** `sum by|without (labels) (rate|increase(selector[range] offset o))` at every step of a range. */
 export interface RateByStep {
@@ -180,14 +180,8 @@ export async function rateByStep(
     rangeS: r.rangeMs / 1000,
     grouping: [...r.grouping],
   };
-  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
-  const where = [
-    'Tenant = {tenant:String}',
-    ...c.where,
-    `${timeCol} <= fromUnixTimestamp64Milli({hi:Int64})`,
-    // Increments need every row before the range: the counter's value at its start.
-    ...(c.increments ? [] : [`${timeCol} > fromUnixTimestamp64Milli({lo:Int64})`]),
-  ].join(' AND ');
+  // Increments need every row before the range: the counter's value at its start.
+  const where = componentWhere(c, 'lo', 'hi', c.increments).join(' AND ');
   const filters = matcherSql(q.matchers, params);
   const groupLabels = r.without
     ? 'arrayFilter(x -> NOT has({grouping:Array(String)}, x.1), lbl)'

@@ -47,6 +47,35 @@ export function matcherSql(matchers: readonly PromMatcher[], params: Record<stri
 }
 
 /**
+ * The row filter of a component's reads: the tenant, the component's own conditions and rows
+ * up to `{to}`, after `{from}` too unless the history before the range is needed (increments).
+ */
+export function componentWhere(c: Component, from: string, to: string, withHistory: boolean): string[] {
+  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
+  return [
+    'Tenant = {tenant:String}',
+    ...c.where,
+    `${timeCol} <= fromUnixTimestamp64Milli({${to}:Int64})`,
+    ...(withHistory ? [] : [`${timeCol} > fromUnixTimestamp64Milli({${from}:Int64})`]),
+  ];
+}
+
+/** Binds the tenant and range (startMs, endMs] of a read and returns its row filter. */
+function rangeWhere(
+  c: Component,
+  q: Pick<PromSelect, 'tenant' | 'startMs' | 'endMs'>,
+  params: Record<string, unknown>,
+  withHistory: boolean,
+): string[] {
+  Object.assign(params, c.params, {
+    tenant: tenantKey(q.tenant),
+    startMs: Math.floor(q.startMs),
+    endMs: Math.floor(q.endMs),
+  });
+  return componentWhere(c, 'startMs', 'endMs', withHistory);
+}
+
+/**
  * One component's rows as (lbl, t, ts, val): labels as sorted (name, value) pairs, time (ms),
  * interval start (ms) and value, filtered by the matchers. Rows before the range are included
  * for increments (`withHistory`): a counter's value at the start is the sum of everything before.
@@ -57,18 +86,7 @@ export function componentRowsSql(
   params: Record<string, unknown>,
   withHistory: boolean,
 ): string {
-  Object.assign(params, c.params, {
-    tenant: tenantKey(q.tenant),
-    startMs: Math.floor(q.startMs),
-    endMs: Math.floor(q.endMs),
-  });
-  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
-  const where = [
-    'Tenant = {tenant:String}',
-    ...c.where,
-    `${timeCol} <= fromUnixTimestamp64Milli({endMs:Int64})`,
-    ...(withHistory ? [] : [`${timeCol} > fromUnixTimestamp64Milli({startMs:Int64})`]),
-  ];
+  const where = rangeWhere(c, q, params, withHistory);
   const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
   const inner = `SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm,
     ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts, ${c.value} AS val
@@ -88,18 +106,7 @@ export function componentRowsSql(
  */
 function componentSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
   if (labelsOnly) return `SELECT DISTINCT lbl FROM (${componentRowsSql(c, q, params, false)}) LIMIT ${q.maxSeries + 1}`;
-  Object.assign(params, c.params, {
-    tenant: tenantKey(q.tenant),
-    startMs: Math.floor(q.startMs),
-    endMs: Math.floor(q.endMs),
-  });
-  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
-  const where = [
-    'Tenant = {tenant:String}',
-    ...c.where,
-    `${timeCol} <= fromUnixTimestamp64Milli({endMs:Int64})`,
-    ...(c.increments ? [] : [`${timeCol} > fromUnixTimestamp64Milli({startMs:Int64})`]),
-  ];
+  const where = rangeWhere(c, q, params, c.increments);
   const columns = c.labelColumns.join(', ');
   const table = `${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
   const aggregates = `sumIf(val, t <= {startMs:Int64}) AS base,
