@@ -1,5 +1,5 @@
 import type { SpanRecord } from '@tracehouse/otlp';
-import type { Sql } from '../client';
+import type { QueryLimits, QueryParams, Sql } from '../client';
 import { spanColumns } from '../schema/columns';
 import { spans, spansRecent } from '../schema/tables';
 import { tenantKey } from '../tenant';
@@ -19,25 +19,22 @@ export const MAX_TRACE_SPANS = 100_000;
  * whose newest span was ingested longer than `recentSeconds` ago has left the recent window
  * (its parts expired), so the recent table is not read at all: a statement over both tables
  * costs about twice one over `spans` alone, even when the recent part reads nothing.
+ *
+ * A first page that holds the whole trace (the index's span count fits in it: nearly every
+ * trace) is then one more statement; a bigger trace reads the page's span ids and the total
+ * from two narrow columns first, then the wide columns of the page only.
  */
 const names = spanColumns.map((c) => `\`${c.name}\``).join(', ');
 
 interface TraceRange {
   found: string;
+  /** Spans received for the trace id (the trace index's count, duplicates included). */
+  received: string;
   start: string;
   end: string;
   ingestStart: string;
   ingestEnd: string;
   recent: number;
-}
-
-export async function getTrace(
-  sql: Sql,
-  traceId: string,
-  tenant: string,
-  recentSeconds = Infinity,
-): Promise<SpanRecord[]> {
-  return (await getTracePage(sql, traceId, tenant, { limit: MAX_TRACE_SPANS, offset: 0 }, recentSeconds)).spans;
 }
 
 export interface TracePageRequest {
@@ -53,27 +50,42 @@ export interface TracePage {
   total: number;
 }
 
+/** A page, and whether it can still change (see traceCache.ts). */
+export interface TracePageRead {
+  page: TracePage;
+  /**
+   * Read from the kept table alone (its newest span left the recent window) and holding every
+   * span the trace index counted: only a late span can change it, and that span's ingest
+   * makes the trace recent again.
+   */
+  settled: boolean;
+}
+
+const READ: QueryLimits = { priority: 'interactive' };
+
 /**
  * One page of a trace in start-time order and the trace's span count: a reader of a trace of
  * 100,000 spans gets the first `limit` and the total, never a response as big as the trace.
+ * Also says whether the page is settled (can no longer change).
  */
-export async function getTracePage(
+export async function readTracePage(
   sql: Sql,
   traceId: string,
   tenant: string,
   page: TracePageRequest,
   recentSeconds = Infinity,
-): Promise<TracePage> {
+): Promise<TracePageRead> {
   const [range] = await sql.query<TraceRange>(
-    `SELECT toString(count()) AS found,
+    `SELECT toString(count()) AS found, toString(sum(SpanCount)) AS received,
   toString(toUnixTimestamp64Nano(min(Start))) AS start, toString(toUnixTimestamp64Nano(max(End))) AS end,
   toString(toUnixTimestamp64Milli(min(IngestStart))) AS ingestStart, toString(toUnixTimestamp64Milli(max(IngestEnd))) AS ingestEnd,
   {recentSeconds:UInt32} = 0 OR max(IngestEnd) >= now64(3) - toIntervalSecond({recentSeconds:UInt32}) AS recent
 FROM trace_index WHERE TraceId = {traceId:String}`,
     // 0: no retention known, always read the recent window too.
     { traceId, recentSeconds: Number.isFinite(recentSeconds) ? Math.max(1, Math.ceil(recentSeconds)) : 0 },
+    READ,
   );
-  if (!range || range.found === '0') return { spans: [], total: 0 };
+  if (!range || range.found === '0') return { page: { spans: [], total: 0 }, settled: false };
   const limit = Math.max(0, Math.min(page.limit, MAX_TRACE_SPANS));
   const params = {
     traceId,
@@ -95,6 +107,27 @@ FROM trace_index WHERE TraceId = {traceId:String}`,
   ORDER BY SpanId, Source
   LIMIT 1 BY SpanId`;
   };
+  const settled = (p: TracePage) => !Number(range.recent) && p.total === Number(range.received);
+  /** The wide columns of the trace's spans (those of `where`), `maxRows` at most. */
+  const spanRows = (where: string, maxRows: number, extra: QueryParams = {}) =>
+    sql.query<SpanRecord>(
+      `SELECT ${selectList(spanColumns)}
+FROM (${deduplicated(names, where)})
+ORDER BY Timestamp, SpanId
+LIMIT {rowLimit:UInt32}`,
+      { ...params, ...extra, rowLimit: maxRows },
+      { maxRows, priority: 'interactive' },
+    );
+  // A first page that can hold every span received (most traces): one statement reads it
+  // whole. One more row than the page is asked for, in case the index undercounts.
+  const received = Number(range.received);
+  if (page.offset <= 0 && received <= limit) {
+    const rows = await spanRows('', limit + 1);
+    if (rows.length <= limit) {
+      const whole = { spans: rows, total: rows.length };
+      return { page: whole, settled: settled(whole) };
+    }
+  }
   // First the page's span ids and the trace's span count from two narrow columns, so the
   // wide ones (attributes, events) are read for the page only.
   const [ids] = await sql.query<{ ids: string[]; total: string }>(
@@ -102,15 +135,11 @@ FROM trace_index WHERE TraceId = {traceId:String}`,
   toString(count()) AS total
 FROM (${deduplicated('SpanId, Timestamp')})`,
     { ...params, offset: Math.max(0, page.offset), limit },
+    READ,
   );
   const total = Number(ids?.total ?? 0);
-  if (!ids || ids.ids.length === 0) return { spans: [], total };
-  const rows = await sql.query<SpanRecord>(
-    `SELECT ${selectList(spanColumns)}
-FROM (${deduplicated(names, ' AND SpanId IN {ids:Array(String)}')})
-ORDER BY Timestamp, SpanId`,
-    { ...params, ids: ids.ids },
-    { maxRows: Math.max(1, limit) },
-  );
-  return { spans: rows, total };
+  if (!ids || ids.ids.length === 0) return { page: { spans: [], total }, settled: false };
+  const rows = await spanRows(' AND SpanId IN {ids:Array(String)}', Math.max(1, limit), { ids: ids.ids });
+  const result = { spans: rows, total };
+  return { page: result, settled: settled(result) };
 }
