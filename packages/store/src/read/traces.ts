@@ -95,18 +95,20 @@ FROM trace_index WHERE TraceId = {traceId:String}`,
     ingestStart: range.ingestStart,
     ingestEnd: range.ingestEnd,
   };
-  /** Both copies of the trace (kept and recent) with `columns`, one row per span id (the kept copy first). */
-  const deduplicated = (columns: string, where = '') => {
+  /** Both copies of the trace (kept, Source 1, and recent, Source 0) with `columns`. */
+  const copies = (columns: string, where = '') => {
     const kept = `SELECT ${columns}, 1 AS Source FROM ${spans.name}
     WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND Timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({end:Int64})${where}`;
     const recent = `SELECT ${columns}, 0 AS Source FROM ${spansRecent.name}
     WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= fromUnixTimestamp64Milli({ingestStart:Int64}) AND IngestTime <= fromUnixTimestamp64Milli({ingestEnd:Int64})${where}`;
-    return `SELECT * FROM (
-    ${Number(range.recent) ? `${kept}\n    UNION ALL\n    ${recent}` : kept}
+    return Number(range.recent) ? `${kept}\n    UNION ALL\n    ${recent}` : kept;
+  };
+  /** One row per span id: the copy as received while the recent window holds it. */
+  const deduplicated = (columns: string, where = '') => `SELECT * FROM (
+    ${copies(columns, where)}
   )
   ORDER BY SpanId, Source
   LIMIT 1 BY SpanId`;
-  };
   const settled = (p: TracePage) => !Number(range.recent) && p.total === Number(range.received);
   /** The wide columns of the trace's spans (those of `where`), `maxRows` at most. */
   const spanRows = (where: string, maxRows: number, extra: QueryParams = {}) =>
@@ -118,13 +120,24 @@ LIMIT {rowLimit:UInt32}`,
       { ...params, ...extra, rowLimit: maxRows },
       { maxRows, priority: 'interactive' },
     );
-  // A first page that can hold every span received (most traces): one statement reads it
-  // whole. One more row than the page is asked for, in case the index undercounts.
+  // A first page that can hold every span received (most traces): one statement reads every
+  // copy and the copies are merged here, which measured ~8 ms less than `LIMIT 1 BY` in SQL
+  // for a 10-span trace. Each span has at most a kept and a recent copy, and the recent ones
+  // are counted by the index; past that (duplicates in the kept table) the paged read below.
   const received = Number(range.received);
   if (page.offset <= 0 && received <= limit) {
-    const rows = await spanRows('', limit + 1);
-    if (rows.length <= limit) {
-      const whole = { spans: rows, total: rows.length };
+    const cap = 2 * received + 1;
+    const rows = await sql.query<SpanRecord & { Source: number }>(
+      `SELECT ${selectList(spanColumns)}, Source
+FROM (${copies(names)})
+ORDER BY Timestamp, SpanId, Source
+LIMIT {rowLimit:UInt32}`,
+      { ...params, rowLimit: cap },
+      { maxRows: cap, priority: 'interactive' },
+    );
+    const unique = oneCopyPerSpan(rows);
+    if (rows.length < cap && unique.length <= limit) {
+      const whole = { spans: unique, total: unique.length };
       return { page: whole, settled: settled(whole) };
     }
   }
@@ -143,3 +156,31 @@ FROM (${deduplicated('SpanId, Timestamp')})`,
   const result = { spans: rows, total };
   return { page: result, settled: settled(result) };
 }
+
+/**
+ * One row per span id from rows ordered by (Timestamp, SpanId, Source): the copy as received
+ * (Source 0) over the kept one, as `LIMIT 1 BY SpanId` after `ORDER BY SpanId, Source` would.
+ */
+function oneCopyPerSpan(rows: (SpanRecord & { Source: number })[]): SpanRecord[] {
+  const at = new Map<string, number>();
+  const out: (SpanRecord & { Source: number })[] = [];
+  let moved = false;
+  for (const row of rows) {
+    const i = at.get(row.SpanId);
+    if (i === undefined) {
+      at.set(row.SpanId, out.length);
+      out.push(row);
+    } else if (Number(row.Source) < Number(out[i]!.Source)) {
+      moved ||= row.Timestamp !== out[i]!.Timestamp;
+      out[i] = row;
+    }
+  }
+  // A copy that differs in time from the first one seen (a client reusing a span id) moves.
+  if (moved)
+    out.sort((a, b) => compareNs(a.Timestamp, b.Timestamp) || (a.SpanId < b.SpanId ? -1 : a.SpanId > b.SpanId ? 1 : 0));
+  for (const row of out) delete (row as Partial<typeof row>).Source;
+  return out;
+}
+
+/** Decimal nanosecond strings compared as numbers. */
+const compareNs = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
