@@ -2,7 +2,7 @@ import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { AlertingStore } from './alerting/alertStore';
 import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
-import type { QueryCacheStats } from './cache/queryCache';
+import { QueryCache, type QueryCacheStats } from './cache/queryCache';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
 import { type ContractFinding, type ContractRules, type ContractWindow, contractFindings } from './contract/findings';
 import { DashboardStore } from './dashboards/dashboardStore';
@@ -25,7 +25,7 @@ import {
   traceIndexTtlSql,
 } from './schema/tables';
 import { tagValuesViewSql } from './search/schema';
-import { searchTraces, type TraceSearch } from './search/search';
+import { searchTraces, type TraceSearch, type TraceSummary } from './search/search';
 import { TagCache } from './search/tagCache';
 import { searchTags, type TagRange, type TagScope, type TagValuesRequest, tagValues } from './search/tags';
 import { ProcessorState } from './state';
@@ -76,6 +76,12 @@ export class Store {
   readonly alerting: AlertingStore;
   private readonly traces: TraceCache;
   private readonly tags: TagCache;
+  /** Identical searches in flight at once share one (results are never kept: spans keep arriving). */
+  private readonly searches = new QueryCache<{ traces: TraceSummary[] }>('search', {
+    maxSize: 1,
+    sizeOf: () => 1,
+    ttlMs: 0,
+  });
 
   private constructor(
     readonly sql: Sql,
@@ -155,8 +161,9 @@ export class Store {
   }
 
   /** Traces matching a TraceQL query, newest first (see search/search.ts). */
-  searchTraces(s: TraceSearch) {
-    return searchTraces(this.sql, s);
+  async searchTraces(s: TraceSearch): Promise<TraceSummary[]> {
+    const load = async () => ({ traces: await searchTraces(this.sql, s) });
+    return (await this.searches.get(JSON.stringify(s), load, { keep: () => false })).traces;
   }
 
   /** Attribute names per scope seen in a range. */
@@ -169,9 +176,9 @@ export class Store {
     return this.tags.values(r, () => tagValues(this.sql, r));
   }
 
-  /** Hits and misses of the read caches, by cache name. */
+  /** Hits and misses of the read caches, by cache name. Their results are shared: never mutate them. */
   cacheStats(): Record<string, QueryCacheStats> {
-    return { trace: this.traces.stats(), ...this.tags.stats() };
+    return { trace: this.traces.stats(), search: this.searches.stats(), ...this.tags.stats() };
   }
 
   /** Who breaks the telemetry contract in a window (contract/findings.ts). */

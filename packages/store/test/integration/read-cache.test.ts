@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parse } from '@tracehouse/traceql';
 import { type Sql, Store } from '../../src/index';
 import { spanColumns } from '../../src/schema/columns';
 import { bareSpan, hex, storeOptions, tempDir } from '../fixtures';
@@ -89,6 +90,32 @@ test('the trace cache holds at most its span budget', async () => {
     const s = store.cacheStats().trace!;
     assert.equal(s.entries, 1, 'two traces of 3 spans do not fit in 5');
     assert.ok(s.size <= 5);
+  } finally {
+    await store.close();
+  }
+});
+
+test('identical searches in flight at once share one read; the next one reads again', async () => {
+  const store = await Store.open(storeOptions(tempDir()));
+  try {
+    await settledTrace(store, 2);
+    const nowS = Math.floor(Date.now() / 1000);
+    const search = () =>
+      store.searchTraces({
+        tenant: 'default',
+        query: parse('{ resource.service.name = "svc" }'),
+        start: nowS - 3600,
+        end: nowS + 60,
+        limit: 20,
+        spansPerTrace: 3,
+        recent: true,
+      });
+    const [a, b] = await Promise.all([search(), search()]);
+    assert.ok(a.length > 0);
+    assert.deepEqual(b, a);
+    assert.equal(store.cacheStats().search!.coalesced, 1);
+    await search();
+    assert.equal(store.cacheStats().search!.misses, 2, 'a search result is never kept');
   } finally {
     await store.close();
   }
