@@ -177,7 +177,9 @@ const hourWindow = (i: number) => {
   return { start, end: start + 3600 };
 };
 
-const dir = mkdtempSync(join(tmpdir(), 'tracehouse-bench-query-'));
+/** A directory kept by an earlier run with the same BENCH_SPANS (BENCH_KEEP_DIR=1): no load, not removed. */
+const REUSE = process.env.BENCH_DATA_DIR;
+const dir = REUSE ?? mkdtempSync(join(tmpdir(), 'tracehouse-bench-query-'));
 const store = await Store.open({
   dataDir: dir,
   retention: { spansRecent: 3600, spans: 30 * DAY, logs: 30 * DAY, metrics: 30 * DAY },
@@ -186,7 +188,7 @@ const store = await Store.open({
 const sql = store.sql;
 let closed = false;
 try {
-  const loadSeconds = await load(sql);
+  const loadSeconds = REUSE ? 0 : await load(sql);
   const traceIds = (
     await sql.query<{ id: string }>(`SELECT ${TRACE_ID('toUInt64(arrayJoin({ts:Array(UInt64)}))')} AS id`, {
       ts: Array.from({ length: ITERATIONS + 1 }, (_, i) => traceNumber(i)),
@@ -336,7 +338,7 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
   }
 } finally {
   if (!closed) await store.close();
-  if (!KEEP) rmSync(dir, { recursive: true, force: true });
+  if (!KEEP && !REUSE) rmSync(dir, { recursive: true, force: true });
   else console.error(`data kept in ${dir}`);
 }
 
