@@ -168,7 +168,7 @@ export const configKeys = {
   'query.traceCacheTtl': {
     kind: 'duration',
     default: 600_000,
-    doc: 'how long a cached trace is served at most (retention may delete it meanwhile)',
+    doc: 'how long a cached trace or decision is served at most (retention may delete it meanwhile)',
   },
   'query.decisionCacheSize': {
     kind: 'int',
