@@ -72,8 +72,9 @@ export class QueryCache<V extends object> {
       return hit.value;
     }
     if (hit) this.entries.delete(key);
+    // A flight invalidated meanwhile may have missed a write its new caller must see.
     const flying = this.flights.get(key);
-    if (flying) {
+    if (flying && !flying.stale) {
       this.counts.coalesced++;
       return flying.promise;
     }
@@ -90,7 +91,7 @@ export class QueryCache<V extends object> {
       }
       return value;
     } finally {
-      this.flights.delete(key);
+      if (this.flights.get(key) === flight) this.flights.delete(key);
       if (opts.tag !== undefined) removeFrom(this.flightsByTag, opts.tag, flight);
     }
   }
