@@ -173,19 +173,10 @@ export function TimeSeries(props: TimeSeriesProps) {
       const mark = markAt(u, handlers.current.marks, x, y);
       if (mark) return mark.onClick();
       const pick = handlers.current.onPick;
-      const idx = u.posToIdx(x);
-      if (!pick || idx === null || idx < 0 || idx >= times.length) return;
-      let best = -1;
-      let bestD = Number.POSITIVE_INFINITY;
-      for (let si = 1; si < u.series.length; si++) {
-        if (!u.series[si].show) continue;
-        const v = u.data[si][idx];
-        if (v === null || v === undefined) continue;
-        const d = Math.abs(u.valToPos(v, 'y') - y);
-        if (d < bestD) [best, bestD] = [si, d];
-      }
-      if (best < 0) return;
-      pick({ series: best - 1, label: series[best - 1].label, t: times[idx], value: u.data[best][idx] ?? null });
+      const hit = pick && nearestPoint(u, x, y);
+      if (!pick || !hit) return;
+      const [si, idx] = hit;
+      pick({ series: si - 1, label: series[si - 1].label, t: times[idx], value: u.data[si][idx] ?? null });
     };
     over.addEventListener('mousedown', onDown);
     over.addEventListener('click', onClick);
@@ -219,6 +210,37 @@ function isolated(d: ArrayLike<number | null | undefined>): number[] {
   for (let i = 0; i < d.length; i++)
     if (d[i] != null && (i === 0 || d[i - 1] == null) && (i === d.length - 1 || d[i + 1] == null)) out.push(i);
   return out;
+}
+
+/** Steps farther than this from the pointer (CSS px, along the time axis) are not picked. */
+const PICK_RADIUS = 12;
+
+/**
+ * The point picked by a click at (x, y), as [series, index]: the nearest step that has a value
+ * (an isolated value between gaps is a dot a few pixels wide, so the pointer needs not land on
+ * its exact step), then the series whose value there is nearest to the pointer.
+ */
+function nearestPoint(u: uPlot, x: number, y: number): [number, number] | null {
+  const xs = u.data[0];
+  const shown = (si: number, i: number) => u.series[si].show !== false && u.data[si][i] != null;
+  let idx = -1;
+  let bestDx = PICK_RADIUS;
+  const last = Math.min(xs.length - 1, u.posToIdx(x + PICK_RADIUS));
+  for (let i = Math.max(0, u.posToIdx(x - PICK_RADIUS)); i <= last; i++) {
+    const dx = Math.abs(u.valToPos(xs[i], 'x') - x);
+    let any = false;
+    for (let si = 1; si < u.series.length && !any; si++) any = shown(si, i);
+    if (any && dx <= bestDx) [idx, bestDx] = [i, dx];
+  }
+  if (idx < 0) return null;
+  let best = -1;
+  let bestDy = Number.POSITIVE_INFINITY;
+  for (let si = 1; si < u.series.length; si++) {
+    if (!shown(si, idx)) continue;
+    const dy = Math.abs(u.valToPos(u.data[si][idx] as number, 'y') - y);
+    if (dy < bestDy) [best, bestDy] = [si, dy];
+  }
+  return [best, idx];
 }
 
 function drawMarks(u: uPlot, marks: Mark[] | undefined): void {
