@@ -178,7 +178,15 @@ describe('services: RED charts, traces behind a point, service map', () => {
     assert.equal(new URL(page.url()).searchParams.get('since'), '5m');
   });
 
-  test("the explorer draws the span metrics' exemplars", async () => {
+  test("the explorer draws the span metrics' exemplars; a click on a diamond opens its kept trace", async () => {
+    // The exemplars the chart draws: the answers to the page's own query_exemplars requests.
+    const drawn: Json[] = [];
+    const onResponse = async (r: { url(): string; json(): Promise<unknown> }) => {
+      if (!r.url().includes('/prometheus/api/v1/query_exemplars')) return;
+      const body = (await r.json().catch(() => null)) as Json | null;
+      for (const s of body?.data ?? []) for (const e of s.exemplars) if (e.labels.trace_id) drawn.push(e);
+    };
+    page.on('response', onResponse);
     await page.goto(`${server.urls.api}/explore?since=5m&metric=traces_spanmetrics_latency`);
     const chart = page.locator('[data-testid="explorer-chart"]');
     await page.waitForFunction(
@@ -186,6 +194,7 @@ describe('services: RED charts, traces behind a point, service map', () => {
       null,
       { timeout: 30_000 },
     );
+    page.off('response', onResponse);
     const now = Math.floor(Date.now() / 1000);
     const ex = await server.get(
       `/prometheus/api/v1/query_exemplars?query=traces_spanmetrics_latency_bucket&start=${now - 300}&end=${now + 60}`,
@@ -194,5 +203,39 @@ describe('services: RED charts, traces behind a point, service map', () => {
     assert.ok(all.length > 0 && all.every((e) => e.labels.trace_id), JSON.stringify(ex.body).slice(0, 300));
     assert.ok(Number(await chart.getAttribute('data-marks')) > 0);
     await shot(page, 'explorer-exemplars');
+
+    // Click the diamond of a drawn exemplar well inside the plot (the y scale starts at 0; at 0
+    // the x axis covers the lower half of a diamond).
+    await chart.scrollIntoViewIfNeeded();
+    const box = (await chart.locator('.u-over').boundingBox())!;
+    const [xMin, xMax, yMax] = await Promise.all(
+      ['data-x-min', 'data-x-max', 'data-y-max'].map(async (a) => Number(await chart.getAttribute(a))),
+    );
+    const target = drawn.find(
+      (e) =>
+        Number(e.value) >= yMax * 0.05 && Number(e.value) <= yMax * 0.95 && e.timestamp > xMin && e.timestamp < xMax,
+    );
+    assert.ok(target, `an exemplar inside the plot: ${JSON.stringify(drawn.slice(0, 3))} yMax=${yMax}`);
+    await page.mouse.click(
+      box.x + ((target.timestamp - xMin) / (xMax - xMin)) * box.width,
+      box.y + box.height * (1 - Number(target.value) / yMax),
+    );
+    await page.waitForURL(/\/trace\/[0-9a-f]{32}/);
+    const opened = new URL(page.url());
+    const traceId = opened.pathname.split('/').pop()!;
+    // The diamond under the pointer (another may overlap it): one of the drawn exemplars, at its span.
+    const span = opened.searchParams.get('span');
+    assert.ok(
+      drawn.some((e) => e.labels.trace_id === traceId && (e.labels.span_id ?? null) === span),
+      `${traceId}?span=${span} is a drawn exemplar`,
+    );
+    await page.waitForSelector('.wf-row');
+    // Exemplars come only from traces the sampling keeps (most loadgen traces are dropped).
+    let decision = 'pending';
+    for (let i = 0; decision === 'pending' && i < 200; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 200));
+      decision = (await server.get(`/api/v1/traces/${traceId}/decision`)).body.decision;
+    }
+    assert.equal(decision, 'keep');
   });
 });
