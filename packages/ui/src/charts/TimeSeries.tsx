@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
+import { timeTick } from './timeTicks';
 import { formatter, type Unit, yRange } from './units';
 
 export interface SeriesSpec {
@@ -111,7 +112,8 @@ export function TimeSeries(props: TimeSeriesProps) {
           ticks: { stroke: grid, width: 1 },
           size: 28,
           space: 70,
-          values: (_u, splits) => splits.map((t) => timeTick(t, range.end - range.start)),
+          // uPlot passes the spacing it chose (seconds): whole days are labelled by date alone.
+          values: (_u, splits, _axis, _space, incr) => splits.map((t) => timeTick(t, range.end - range.start, incr)),
         },
         {
           stroke: axis,
@@ -192,16 +194,6 @@ export function TimeSeries(props: TimeSeriesProps) {
   }, [times, series, unit, range.start, range.end, height, theme, marks]);
 
   return <div ref={box} className="ts-chart" data-testid={testid} />;
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-/** One line per tick: seconds only on short ranges, the date only on long ones. */
-export function timeTick(t: number, span: number): string {
-  const d = new Date(t * 1000);
-  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-  if (span <= 600) return `${hm}:${pad2(d.getSeconds())}`;
-  if (span <= 2 * 86400) return hm;
-  return `${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${hm}`;
 }
 
 /** Indices of values whose neighbours are both missing. */

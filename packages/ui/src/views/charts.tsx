@@ -1,6 +1,7 @@
 // Small hand-written SVG charts: a scatter of traces, stacked bars of log counts. Time series
 // are drawn by charts/TimeSeries.tsx (uPlot).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { timeTick, timeTicks } from '../charts/timeTicks';
 import { fmtTime } from '../format';
 
 export interface Pt {
@@ -121,6 +122,14 @@ export function StackedBars({
     max = Math.max(max, s);
   }
   const bw = (W - PAD.l - PAD.r) / Math.max(n, 1);
+  const axis = useMemo(() => {
+    // Buckets are equal and contiguous: the axis runs from the first's start to the last's end.
+    const t0 = (times[0] ?? 0) / 1000;
+    const step = n > 1 ? (times[1] - times[0]) / 1000 : 60;
+    const t1 = n ? times[n - 1] / 1000 + step : t0 + step;
+    // A label is at most "12-31 23:59" (~60 px at 10 px): one per 100 px keeps them apart.
+    return { t0, t1, ...timeTicks(t0, t1, Math.max(1, Math.floor((W - PAD.l - PAD.r) / 100))) };
+  }, [times, n, W]);
   return (
     <svg
       ref={ref}
@@ -152,16 +161,19 @@ export function StackedBars({
           </g>
         );
       })}
-      {n ? (
-        <>
-          <text x={PAD.l} y={height - 5}>
-            {fmtTime(times[0]).slice(0, 8)}
-          </text>
-          <text x={W - 70} y={height - 5}>
-            {fmtTime(times[n - 1]).slice(0, 8)}
-          </text>
-        </>
-      ) : null}
+      {axis.ticks.map((t) => {
+        const x = PAD.l + ((t - axis.t0) / (axis.t1 - axis.t0)) * (W - PAD.l - PAD.r);
+        // Labels near an edge grow inwards, so none is cut off.
+        const a = x < PAD.l + 36 ? 'start' : x > W - PAD.r - 36 ? 'end' : 'middle';
+        return (
+          <g key={t} data-tick={t}>
+            <line className="axis" x1={x} x2={x} y1={height - PAD.b} y2={height - PAD.b + 3} />
+            <text x={x} y={height - 5} textAnchor={a}>
+              {timeTick(t, axis.t1 - axis.t0, axis.spacing)}
+            </text>
+          </g>
+        );
+      })}
     </svg>
   );
 }
