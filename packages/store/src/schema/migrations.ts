@@ -1,6 +1,7 @@
 import { alertStateSql, recordedSeriesSql } from '../alerting/tables';
 import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
+import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
@@ -88,6 +89,12 @@ export const migrations: Migration[] = [
     version: 11,
     name: 'alerting: alert_state (alerts survive a restart), recorded_series (recording rules)',
     statements: [alertStateSql, recordedSeriesSql],
+  },
+  // 12-14 are taken by work in flight (ingest, query, promql).
+  {
+    version: 15,
+    name: 'contract_first_seen (telemetry-contract violations keep their first-seen time across restarts)',
+    statements: [contractFirstSeenSql],
   },
 ];
 
