@@ -23,15 +23,13 @@ export const processCpuUs = (pid: number): number => cpuOf(readFileSync(`/proc/$
 
 /**
  * Which group a thread's CPU belongs to, by its name (ClickHouse names its pools): inserts run
- * in the query pipeline threads, merges in the MergeMutate / background schedule pools.
+ * in the query thread pools, merges in the MergeMutate pool.
  */
 export function threadGroup(pid: number, tid: number, comm: string): ThreadGroup {
   if (tid === pid) return 'js';
-  if (/Merge|Mutat|BgSch|BgMove|BgDistSch/i.test(comm)) return 'merges';
-  if (
-    /QueryPipeline|QueryPull|ThreadPool|chdb|libuv|Formatting|Parsing|Insert|ParallelFormat|ParallelParse/i.test(comm)
-  )
-    return 'insert';
+  if (comm === 'node' || comm.startsWith('libuv')) return 'workers';
+  if (/Merge|Mutat/i.test(comm)) return 'merges';
+  if (/ThreadPool|Query|Pipe|Parallel/i.test(comm)) return 'insert';
   return 'other';
 }
 
