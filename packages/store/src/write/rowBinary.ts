@@ -1,4 +1,4 @@
-import type { Column, ColumnKind } from '../schema/columns';
+import { type Column, type ColumnKind, resourceScopeColumns } from '../schema/columns';
 
 /**
  * RowBinary serialisation driven by the column list: every value in column order, in
@@ -84,18 +84,35 @@ export class ByteSink {
   /** UTF-8 bytes prefixed with their length. */
   string(s: string): void {
     const n = s.length;
-    if (n < 43) {
-      // At most 126 UTF-8 bytes: the length fits the one byte reserved before the text.
+    if (n < 128) {
+      // Most values are short ASCII: a JS loop beats a native UTF-8 write per string (measured
+      // ~2x on the span workload); the first other character falls back to the native one.
       this.reserve(1 + n * 3);
-      const written = this.buf.write(s, this.pos + 1);
-      this.buf[this.pos] = written;
-      this.pos += 1 + written;
-      return;
+      const buf = this.buf;
+      const start = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        buf[this.pos] = n;
+        this.pos = start + n;
+        return;
+      }
     }
     const bytes = Buffer.byteLength(s, 'utf8');
     this.varint(bytes);
     this.reserve(bytes);
     this.pos += this.buf.write(s, this.pos);
+  }
+
+  /** Appends a copy of bytes written earlier into this sink (since the last take). */
+  repeat(start: number, end: number): void {
+    this.reserve(end - start);
+    this.buf.copyWithin(this.pos, start, end);
+    this.pos += end - start;
   }
 
   /** A copy of what was written, and the sink emptied for the next batch. */
@@ -204,18 +221,61 @@ export interface RowBinaryTable {
   write(out: ByteSink, records: readonly object[], tenant: string): void;
 }
 
+/**
+ * Where the resource and scope columns sit in a table's columns, or null. Records of one
+ * resource and scope share their attribute objects (see the decoders), so their bytes are
+ * written once per resource and scope in a batch and copied for the other records.
+ */
+function resourceScopeRun(columns: readonly Column[]): { from: number; to: number } | null {
+  const from = columns.findIndex((c) => c.name === resourceScopeColumns[0]!.name);
+  if (from < 0) return null;
+  const to = from + resourceScopeColumns.length;
+  return resourceScopeColumns.every((c, i) => columns[from + i]?.name === c.name) ? { from, to } : null;
+}
+
+/** The fields that identify one resource and scope: the same objects and strings, the same bytes. */
+const RESOURCE_SCOPE_KEYS = resourceScopeColumns.map((c) => c.name);
+
+function sameResourceScope(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  for (const k of RESOURCE_SCOPE_KEYS) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** Builds the RowBinary writer of one table's columns, plus the Tenant column. */
 export function rowBinaryTable(columns: readonly Column[]): RowBinaryTable {
   const all = [...columns, TENANT_COLUMN];
   const keys = columns.map((c) => c.name);
   const encoders = columns.map((c) => encoderFor(bareType(c.type), c.kind));
   const n = keys.length;
+  const run = resourceScopeRun(columns);
+  const encode = (out: ByteSink, r: Record<string, unknown>, from: number, to: number) => {
+    for (let i = from; i < to; i++) encoders[i]!(out, r[keys[i]!]);
+  };
   return {
     structure: all.map((c) => `\`${c.name}\` ${bareType(c.type)}`).join(', '),
     write(out, records, tenant) {
+      if (!run) {
+        for (const record of records) {
+          encode(out, record as Record<string, unknown>, 0, n);
+          out.string(tenant);
+        }
+        return;
+      }
+      // The bytes of the last resource and scope written, and the record they came from.
+      let last: Record<string, unknown> | null = null;
+      let lastStart = 0;
+      let lastEnd = 0;
       for (const record of records) {
         const r = record as Record<string, unknown>;
-        for (let i = 0; i < n; i++) encoders[i]!(out, r[keys[i]!]);
+        encode(out, r, 0, run.from);
+        if (last && sameResourceScope(last, r)) out.repeat(lastStart, lastEnd);
+        else {
+          lastStart = out.pos;
+          encode(out, r, run.from, run.to);
+          lastEnd = out.pos;
+          last = r;
+        }
+        encode(out, r, run.to, n);
         out.string(tenant);
       }
     },
