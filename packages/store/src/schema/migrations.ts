@@ -4,6 +4,7 @@ import type { Sql } from '../client';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
+import { recentCodecSql, widenRecentMerges } from './recentLayout';
 import { relayoutTable } from './relayout';
 import {
   createTableSql,
@@ -88,6 +89,12 @@ export const migrations: Migration[] = [
     version: 11,
     name: 'alerting: alert_state (alerts survive a restart), recorded_series (recording rules)',
     statements: [alertStateSql, recordedSeriesSql],
+  },
+  {
+    version: 12,
+    name: 'ingest: spans_recent in LZ4 with a wider merge fan-in (cheaper inserts and merges for a table kept an hour)',
+    statements: [recentCodecSql],
+    run: widenRecentMerges,
   },
 ];
 

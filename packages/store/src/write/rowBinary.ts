@@ -1,4 +1,4 @@
-import { type Column, type ColumnKind, resourceScopeColumns } from '../schema/columns';
+import { bareType, type Column, type ColumnKind, resourceScopeColumns } from '../schema/columns';
 
 /**
  * RowBinary serialisation driven by the column list: every value in column order, in
@@ -151,9 +151,6 @@ const encodeMap: Encode = (out, v) => {
     out.string(asString(m[k]));
   }
 };
-
-/** The column type without its codec, e.g. `Array(LowCardinality(String))`. */
-export const bareType = (type: string): string => type.replace(/\s+CODEC\(.*\)$/, '');
 
 const inner = (type: string, wrapper: string): string | null =>
   type.startsWith(`${wrapper}(`) && type.endsWith(')') ? type.slice(wrapper.length + 1, -1) : null;
