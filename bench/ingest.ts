@@ -21,6 +21,8 @@ const TARGET_SPANS_PER_S = 50_000;
 const TARGET_P99_MS = 1000;
 const TARGET_RSS_BYTES = 1.5 * 1024 ** 3;
 const root = join(import.meta.dirname, '..');
+// `--set` pairs for the server, e.g. BENCH_SETS="sampling.enabled=false derived.enabled=false".
+const SETS = (process.env.BENCH_SETS ?? '').split(/\s+/).filter(Boolean);
 
 interface Ceiling {
   spansPerSecond: number;
@@ -55,7 +57,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tracehouse-bench-'));
 try {
   const loadBefore = load();
   const storage = ceiling();
-  const th = await startTracehouse(dataDir, { inheritStderr: true });
+  const th = await startTracehouse(dataDir, { inheritStderr: true, sets: SETS });
   const pid = th.child.pid!;
   const drive = (signal: 'traces' | 'logs', seconds: number) =>
     runLoadgen({
@@ -106,7 +108,7 @@ try {
       `ceiling_bytes_per_span=${storage.bytesPerSpan.toFixed(1)} cpu_ratio=${(storage.cpuUsPerSpan / usPerSpan).toFixed(2)} ` +
       `logs_per_s=${Math.round(records / (logs.elapsedMs / 1000))} cpu_us_per_log=${perItem(logSplit.totalUs, records)} ` +
       `failures=${traces.failures + logs.failures} retries=${traces.retries + logs.retries} ` +
-      `load=${loadBefore}/${loadAfter} target_us_per_span=${TARGET_US_PER_SPAN} ${ok ? 'PASS' : 'MISS'}`,
+      `load=${loadBefore}/${loadAfter} sets=${SETS.join(',') || 'default'} target_us_per_span=${TARGET_US_PER_SPAN} ${ok ? 'PASS' : 'MISS'}`,
   );
   const top = split.byName
     .slice(0, 8)
