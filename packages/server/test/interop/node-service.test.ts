@@ -1,0 +1,89 @@
+// @tracehouse/node inside a service that already has OpenTelemetry JS 3.x (API 1.10, SDK 3.1)
+// installed, as a user adopting it would have: installed from its packed tarball next to the 3.x
+// packages, started as `node bin/server.mjs` from another folder, on Node 22 and 24. The service's
+// own API records spans into tracehouse's SDK, its 3.x span processor works beside tracehouse's
+// exporter, the trace arrives whole with the right parents, `enduser.id` from baggage and the
+// version from the service's package.json.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startTestServer, type TestServer } from '../helpers';
+import { eventually, runJson } from './support/run';
+import { INTEROP_DIR, requireTool, toolchain } from './support/toolchain';
+
+let server: TestServer;
+
+before(async () => {
+  server = await startTestServer();
+  const bin = join(requireTool(toolchain.nodeServiceDir), 'bin');
+  mkdirSync(bin, { recursive: true });
+  copyFileSync(join(INTEROP_DIR, 'node-service/bin/server.mjs'), join(bin, 'server.mjs'));
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+interface Span {
+  name: string;
+  spanId: string;
+  parentSpanId: string;
+  kind: number;
+  enduser: string | undefined;
+}
+
+for (const major of [22, 24] as const) {
+  describe(`Node ${major}`, () => {
+    test('a JS 3.x service exports through @tracehouse/node: one trace, parents, baggage, version', async (t) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: server.urls.otlpHttp };
+      for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
+      const run = await runJson<{ traceId: string; seenBy3x: string[] }>(
+        requireTool(toolchain.node(major)),
+        [join(toolchain.nodeServiceDir, 'bin/server.mjs')],
+        // Started from elsewhere: the version must come from the service's package.json, not the cwd's.
+        { env, cwd: INTEROP_DIR },
+      );
+      assert.deepEqual(
+        run.seenBy3x.toSorted(),
+        ['GET', 'GET', 'price order'],
+        "the service's 3.x processor saw every span",
+      );
+
+      const { spans, version } = await eventually(async () => {
+        const res = await server.get(`/api/v1/traces/${run.traceId}`);
+        const found: Span[] = [];
+        let version: string | undefined;
+        for (const resourceSpans of res.body?.resourceSpans ?? []) {
+          const attribute = (key: string) =>
+            resourceSpans.resource.attributes.find((kv: { key: string }) => kv.key === key)?.value.stringValue;
+          assert.equal(attribute('service.name'), 'js3-orders');
+          version = attribute('service.version');
+          for (const scopeSpans of resourceSpans.scopeSpans) {
+            for (const span of scopeSpans.spans) {
+              found.push({
+                name: span.name,
+                spanId: span.spanId,
+                parentSpanId: span.parentSpanId ?? '',
+                kind: span.kind,
+                enduser: span.attributes?.find((kv: { key: string }) => kv.key === 'enduser.id')?.value.stringValue,
+              });
+            }
+          }
+        }
+        return found.length === 3 ? { spans: found, version } : undefined;
+      });
+      assert.equal(version, '2.7.1', "service.version from the service's own package.json");
+      const byKind = (kind: number) => spans.find((span) => span.kind === kind)!;
+      const client = byKind(3);
+      const handler = byKind(2);
+      const manual = spans.find((span) => span.name === 'price order')!;
+      assert.equal(client.parentSpanId, '', 'the outgoing request is the root');
+      assert.equal(handler.parentSpanId, client.spanId, 'the server span continues the client span');
+      assert.equal(manual.parentSpanId, handler.spanId, 'the API 1.10 span is a child of the server span');
+      assert.equal(handler.enduser, 'user-js3', 'withBaggage sets enduser.id on the active span');
+      assert.equal(manual.enduser, 'user-js3', 'the baggage span processor copies enduser.id');
+      t.diagnostic(`interop: @tracehouse/node in an OpenTelemetry JS 3.x service on Node ${major}: 3 spans, 1 trace`);
+    });
+  });
+}
