@@ -71,11 +71,14 @@ try {
       seed: 7,
     });
 
+  // Logs first: after the traces phase the sampler keeps deciding and copying those traces for
+  // decisionWait, which would be counted against the logs.
+  const l0 = sampleCpu(pid);
+  const logs = await drive('logs', LOG_SECONDS);
+  const l1 = sampleCpu(pid);
   const t0 = sampleCpu(pid);
   const traces = await drive('traces', SECONDS);
   const t1 = sampleCpu(pid);
-  const logs = await drive('logs', LOG_SECONDS);
-  const t2 = sampleCpu(pid);
   const loadAfter = load();
   const rss = peakRss(pid);
   // Table stats on /metrics are cached for 10 s.
@@ -88,7 +91,7 @@ try {
   const spans = traces.spans.acknowledged;
   const spansPerS = spans / (traces.elapsedMs / 1000);
   const split = cpuSplit(pid, t0, t1);
-  const logSplit = cpuSplit(pid, t1, t2);
+  const logSplit = cpuSplit(pid, l0, l1);
   const records = logs.logs.acknowledged;
   const usPerSpan = split.totalUs / spans;
   const ok =
