@@ -13,12 +13,15 @@ import { bareType, type Column, type ColumnKind, resourceScopeColumns } from '..
 const DECIMAL = /^-?\d{1,20}$/;
 const TWO_32 = 2 ** 32;
 
+/** A sink grown past this is replaced after use (typical requests stay far below it). */
+const MAX_KEPT_BYTES = 16 * 1024 ** 2;
+
 /** A growable byte buffer, reused from one batch of records to the next. */
 export class ByteSink {
   buf: Buffer;
   pos = 0;
 
-  constructor(initialBytes = 1 << 16) {
+  constructor(private readonly initialBytes = 1 << 16) {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
@@ -120,6 +123,8 @@ export class ByteSink {
     const out = Buffer.allocUnsafe(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
     this.pos = 0;
+    // One huge request must not pin its buffer for the life of the process.
+    if (this.buf.length > MAX_KEPT_BYTES) this.buf = Buffer.allocUnsafe(this.initialBytes);
     return out;
   }
 }
