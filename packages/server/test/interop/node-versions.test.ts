@@ -1,6 +1,7 @@
 // tracehouse and @tracehouse/node on Node 22 and 24 (the CI's own Node is 20): the server starts,
 // ingests the Go and JS 3.x clients' signal sets over OTLP/gRPC, OTLP/HTTP protobuf and JSON and
-// answers the queries; the SDK's own unit and integration suites pass on each version.
+// answers the queries; the SDK's own unit and integration suites and every package's unit suite
+// pass on each version.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,24 @@ for (const major of [22, 24] as const) {
       const pass = Number(/# pass (\d+)/.exec(run.output())?.[1]);
       assert.ok(pass > 0, 'the suites ran');
       t.diagnostic(`interop: @tracehouse/node on Node ${major}: ${pass} tests pass`);
+    });
+
+    test("every package's unit suite passes", async (t) => {
+      const node = requireTool(toolchain.node(major));
+      // run-tests.mjs starts the suites with its own Node binary, so all of them run on this version.
+      const run = start(node, [join(ROOT, 'scripts/run-tests.mjs'), 'unit', '--test-reporter=tap'], {
+        cwd: ROOT,
+        env: { NODE_TEST_CONTEXT: undefined },
+      });
+      const code = await run.exited;
+      const failed = run
+        .output()
+        .split('\n')
+        .filter((line) => /^\s*not ok /.test(line));
+      assert.equal(code, 0, `failed on Node ${major}:\n${failed.join('\n')}\n${run.output().slice(-2000)}`);
+      const pass = Number(/# pass (\d+)/.exec(run.output())?.[1]);
+      assert.ok(pass > 0, 'the suites ran');
+      t.diagnostic(`interop: tracehouse unit suites on Node ${major}: ${pass} tests pass`);
     });
   });
 }
