@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,12 +29,13 @@ export class Spool {
 
   static create(base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()): Spool {
     for (const name of safeList(base)) {
-      const pid = Number(name.slice(PREFIX.length));
+      const pid = Number(name.slice(PREFIX.length).split('-')[0]);
       if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid !== process.pid && !alive(pid)) {
         rmSync(join(base, name), { recursive: true, force: true });
       }
     }
-    const dir = join(base, `${PREFIX}${process.pid}`);
+    // One directory per connection: a process may open more than one store.
+    const dir = join(base, `${PREFIX}${process.pid}-${randomUUID()}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     return new Spool(dir);
   }
