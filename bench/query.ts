@@ -1,12 +1,15 @@
 // npm run bench:query — query latency over an embedded store holding BENCH_SPANS spans
 // (default 10M, 10 per trace) spread over the last 24 h, generated inside ClickHouse with
 // INSERT ... SELECT FROM numbers() so loading takes seconds, not an HTTP ingest run.
-// Prints one `bench query key=value ...` line.
+// Prints one `bench query key=value ...` line, then (BENCH_READERS, default 1,4,16,64; empty
+// to skip) the concurrency table of query-concurrency.ts and one `bench query-concurrency` line
+// per level.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TENANT, findTracesSql, type Sql, Store } from '@tracehouse/store';
 import { parse } from '@tracehouse/traceql';
+import { type ConcurrencyLevel, formatLevels, runConcurrency } from './query-concurrency';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 10_000_000);
 const SPANS_PER_TRACE = 10;
@@ -14,9 +17,16 @@ const TRACES = Math.floor(SPANS / SPANS_PER_TRACE);
 const LOGS = Number(process.env.BENCH_LOGS ?? TRACES);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 60);
 const KEEP = process.env.BENCH_KEEP_DIR === '1';
+const READERS = (process.env.BENCH_READERS ?? '1,4,16,64').split(',').filter(Boolean).map(Number);
+const LEVEL_SECONDS = Number(process.env.BENCH_LEVEL_SECONDS ?? 15);
+const INGEST_RATE = Number(process.env.BENCH_INGEST_RATE ?? 10_000);
+/** Distinct traces the concurrent readers read by id. */
+const CONCURRENT_TRACE_IDS = 2000;
 const DAY = 86_400;
 
 const TARGETS = { traceByIdP95Ms: 50, serviceSearchP95Ms: 300, attributeSearchP95Ms: 100, bytesPerSpan: 80 };
+/** Issue 21: 16 readers in flight, and one reader alone. */
+const CONCURRENCY_TARGETS = { rps16: 200, p95Ms16: 250, traceByIdP50Ms1: 10, searchP95Ms1: 100 };
 
 const nowS = Math.floor(Date.now() / 1000);
 const startS = nowS - DAY;
@@ -167,15 +177,18 @@ const hourWindow = (i: number) => {
   return { start, end: start + 3600 };
 };
 
-const dir = mkdtempSync(join(tmpdir(), 'tracehouse-bench-query-'));
+/** A directory kept by an earlier run with the same BENCH_SPANS (BENCH_KEEP_DIR=1): no load, not removed. */
+const REUSE = process.env.BENCH_DATA_DIR;
+const dir = REUSE ?? mkdtempSync(join(tmpdir(), 'tracehouse-bench-query-'));
 const store = await Store.open({
   dataDir: dir,
   retention: { spansRecent: 3600, spans: 30 * DAY, logs: 30 * DAY, metrics: 30 * DAY },
   writer: { batchRows: 5000, flushIntervalMs: 200, maxQueuedBytes: 256 * 1024 ** 2, maxInsertRows: 100_000 },
 });
 const sql = store.sql;
+let closed = false;
 try {
-  const loadSeconds = await load(sql);
+  const loadSeconds = REUSE ? 0 : await load(sql);
   const traceIds = (
     await sql.query<{ id: string }>(`SELECT ${TRACE_ID('toUInt64(arrayJoin({ts:Array(UInt64)}))')} AS id`, {
       ts: Array.from({ length: ITERATIONS + 1 }, (_, i) => traceNumber(i)),
@@ -196,6 +209,13 @@ SELECT * FROM spans WHERE TraceId = {id:String} AND Timestamp >= range.1 AND Tim
     );
     if (rows.length !== SPANS_PER_TRACE) throw new Error(`trace ${traceIds[i]} has ${rows.length} spans`);
   });
+
+  // The engine's floor in the same run: a statement that reads nothing, and a primary-key
+  // point lookup (one trace's rows of the trace index).
+  const floorSelect1 = await timed(ITERATIONS, () => sql.query('SELECT 1'));
+  const floorPointLookup = await timed(ITERATIONS, (i) =>
+    sql.query('SELECT * FROM trace_index WHERE TraceId = {id:String}', { id: traceIds[i]! }),
+  );
 
   const search = (q: string) => {
     const query = parse(q);
@@ -270,6 +290,9 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
     trace_by_id_p95_ms: f(byId.p95),
     trace_by_id_time_bounded_p50_ms: f(byIdBounded.p50),
     trace_by_id_time_bounded_p95_ms: f(byIdBounded.p95),
+    floor_select1_p50_ms: f(floorSelect1.p50),
+    floor_point_lookup_p50_ms: f(floorPointLookup.p50),
+    trace_by_id_to_point_lookup: (byId.p50 / floorPointLookup.p50).toFixed(1),
     search_service_duration_p95_ms: f(serviceSearch.p95),
     search_attribute_p95_ms: f(attributeSearch.p95),
     search_enduser_p95_ms: f(userSearch.p95),
@@ -292,8 +315,51 @@ FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('s
     Number(spans.bytes) / Number(spans.rows) > TARGETS.bytesPerSpan && 'bytes_per_span',
   ].filter(Boolean);
   if (missed.length) console.log(`bench query targets missed: ${missed.join(' ')}`);
+
+  if (READERS.length > 0) {
+    const ids = (
+      await sql.query<{ id: string }>(`SELECT ${TRACE_ID('toUInt64(arrayJoin({ts:Array(UInt64)}))')} AS id`, {
+        ts: Array.from({ length: CONCURRENT_TRACE_IDS }, (_, i) => traceNumber(i + 7)),
+      })
+    ).map((r) => r.id);
+    // chDB binds a data directory to one process at a time: the server gets it now.
+    await store.close();
+    closed = true;
+    const levels = await runConcurrency({
+      dataDir: dir,
+      traceIds: ids,
+      start: startS,
+      end: nowS,
+      readers: READERS,
+      secondsPerLevel: LEVEL_SECONDS,
+      ingestRate: INGEST_RATE,
+    });
+    printConcurrency(levels, floorPointLookup.p50);
+  }
 } finally {
-  await store.close();
-  if (!KEEP) rmSync(dir, { recursive: true, force: true });
+  if (!closed) await store.close();
+  if (!KEEP && !REUSE) rmSync(dir, { recursive: true, force: true });
   else console.error(`data kept in ${dir}`);
+}
+
+function printConcurrency(levels: readonly ConcurrencyLevel[], pointLookupMs: number): void {
+  console.log(formatLevels(levels));
+  const f = (x: number) => x.toFixed(1);
+  for (const l of levels) {
+    console.log(
+      `bench query-concurrency readers=${l.readers} requests=${l.requests} errors=${l.errors} rps=${f(l.requestsPerSecond)} ` +
+        `p50_ms=${f(l.p50)} p95_ms=${f(l.p95)} trace_by_id_p50_ms=${f(l.traceByIdP50)} search_p95_ms=${f(l.searchP95)} ` +
+        `ingest_spans_per_s=${Math.round(l.ingestSpansPerSecond)} trace_by_id_p50_to_point_lookup=${(l.traceByIdP50 / pointLookupMs).toFixed(1)}`,
+    );
+  }
+  const one = levels.find((l) => l.readers === 1);
+  const sixteen = levels.find((l) => l.readers === 16);
+  const t = CONCURRENCY_TARGETS;
+  const missed = [
+    sixteen && sixteen.requestsPerSecond < t.rps16 && 'rps_16_readers',
+    sixteen && sixteen.p95 > t.p95Ms16 && 'p95_16_readers',
+    one && one.traceByIdP50 > t.traceByIdP50Ms1 && 'trace_by_id_p50_1_reader',
+    one && one.searchP95 > t.searchP95Ms1 && 'search_p95_1_reader',
+  ].filter(Boolean);
+  if (missed.length) console.log(`bench query-concurrency targets missed: ${missed.join(' ')}`);
 }

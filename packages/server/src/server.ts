@@ -7,6 +7,7 @@ import { loadRules } from './alerting/load';
 import { recordedSeries } from './alerting/querier';
 import { type Alerting, startAlerting } from './alerting/setup';
 import { createApi } from './api/app';
+import { DecisionCache } from './api/decisionCache';
 import { Gate } from './api/gate';
 import { createPrometheusApi } from './api/prometheus/api';
 import { AuthService, isLoopback } from './auth/service';
@@ -28,6 +29,7 @@ import { createDerived } from './processor/derived';
 import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
 import { SamplingMetrics } from './processor/samplingMetrics';
+import { registerQueryMetrics } from './telemetry/queryMetrics';
 import { SelfMetrics } from './telemetry/selfMetrics';
 import { WriteHealth } from './telemetry/writeHealth';
 import { grpcCredentials, loadTls } from './tls';
@@ -143,6 +145,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     maxConnectionsPerAddress: config['server.maxConnectionsPerAddress'],
   });
   const budget = new InflightBudget(config['ingest.maxInflightBytes']);
+  const decisions = new DecisionCache(store, config['query.decisionCacheSize'], config['query.traceCacheTtl']);
+  registerQueryMetrics(metrics.registry, store, () => ({ decision: decisions.stats() }));
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
@@ -174,6 +178,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
           maxSpans: config['query.maxTraceSpans'],
           gate: new Gate(config['query.maxConcurrentTraceReads'], 64, 'trace reads'),
         },
+        decisions,
       },
       { https: tls ?? undefined, timeouts },
     );

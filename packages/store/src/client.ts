@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { type QueryPriority, SchedulerBusyError, type SchedulerStats, StatementScheduler } from './schedule/scheduler';
 import { Spool } from './write/spool';
 
 type ChdbExtension = ReturnType<typeof createChdbConnection>['chdb'];
@@ -36,13 +37,23 @@ export interface QueryLimits {
   maxRows?: number;
   maxExecutionSeconds?: number;
   maxMemoryBytes?: number;
+  /** Interactive statements (API reads) run before background ones (default). */
+  priority?: QueryPriority;
 }
 
 const DEFAULT_LIMITS: Required<QueryLimits> = {
   maxRows: 100_000,
   maxExecutionSeconds: 30,
   maxMemoryBytes: 1024 ** 3,
+  priority: 'background',
 };
+
+/**
+ * Statements handed to embedded chDB at once. It executes bound statements one at a time in
+ * the process, so more only lengthens its own first-come queue, where priorities do not
+ * apply; two keep the next statement ready while a result is parsed.
+ */
+const EMBEDDED_CONCURRENCY = 2;
 
 /** A query failed because it hit one of its limits (answered 503/422, never a crash). */
 export class QueryLimitError extends Error {
@@ -59,15 +70,13 @@ export class QueryLimitError extends Error {
  * Node heap), in rows, time and memory.
  */
 export class Sql {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
+  private readonly scheduler: StatementScheduler;
   private readonly insertSettings: Record<string, number>;
 
   private constructor(
     readonly client: ClickHouseClient,
     readonly engine: 'embedded' | 'server',
-    private readonly maxConcurrentQueries: number,
+    maxConcurrentQueries: number,
     maxPartitionsPerInsert: number,
     private readonly raw?: ChdbExtension,
     private readonly spool?: Spool,
@@ -76,6 +85,9 @@ export class Sql {
       max_partitions_per_insert_block: maxPartitionsPerInsert,
       throw_on_max_partitions_per_insert_block: 1,
     };
+    const concurrency =
+      engine === 'embedded' ? Math.min(EMBEDDED_CONCURRENCY, maxConcurrentQueries) : maxConcurrentQueries;
+    this.scheduler = new StatementScheduler({ concurrency });
   }
 
   static connect(opts: ConnectOptions, maxConcurrentQueries = 4): Sql {
@@ -113,24 +125,35 @@ export class Sql {
       // WHERE and ORDER BY must still see the real column.
       'prefer_column_name_to_alias = 1',
     ].join(', ');
-    await this.acquire();
+    // A statement that could not even start within its own time limit fails instead of piling up.
+    const run = () =>
+      this.scheduler.run(
+        l.priority,
+        async () => {
+          const rs = await this.client.query({
+            query: `${sql}\nSETTINGS ${settings}`,
+            query_params: params,
+            format: 'JSONEachRow',
+          });
+          return rs.json<T>();
+        },
+        l.maxExecutionSeconds * 1000,
+      );
     try {
-      const rs = await this.client.query({
-        query: `${sql}\nSETTINGS ${settings}`,
-        query_params: params,
-        format: 'JSONEachRow',
-      });
-      return await rs.json<T>();
+      return await run();
     } catch (err) {
       throw classify(err);
-    } finally {
-      this.release();
     }
   }
 
-  /** DDL and other statements that return nothing. */
+  /** DDL and other statements that return nothing (background priority). */
   async command(sql: string, params: QueryParams = {}): Promise<void> {
-    await this.client.command({ query: sql, query_params: params });
+    await this.scheduler.run('background', () => this.client.command({ query: sql, query_params: params }));
+  }
+
+  /** Statements running and waiting, per priority (for /metrics). */
+  schedulerStats(): SchedulerStats {
+    return this.scheduler.stats();
   }
 
   /**
@@ -202,20 +225,6 @@ export class Sql {
     await this.client.close();
     this.spool?.close();
   }
-
-  private async acquire(): Promise<void> {
-    if (this.running < this.maxConcurrentQueries) {
-      this.running++;
-      return;
-    }
-    await new Promise<void>((r) => this.waiting.push(r));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
-  }
 }
 
 /** A ClickHouse string literal of our own text (spool paths, table structures). */
@@ -224,6 +233,7 @@ const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'
 const LIMIT_CODES = new Set(['158', '159', '241', '396', '160']);
 
 function classify(err: unknown): unknown {
+  if (err instanceof SchedulerBusyError) return new QueryLimitError(err.message);
   const code = (err as { code?: string })?.code;
   if (code && LIMIT_CODES.has(String(code))) {
     return new QueryLimitError(`query exceeded its limits: ${(err as Error).message.split('\n')[0]}`);

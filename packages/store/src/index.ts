@@ -8,6 +8,7 @@ export type {
 } from './alerting/alertStore';
 export type { AuditEntry, AuthStore, SessionRow, TokenRow, UserRow } from './auth/authStore';
 export type { OldestData, OpsQueries, SamplingRuleStats } from './auth/ops';
+export { type CacheGetOptions, QueryCache, type QueryCacheOptions, type QueryCacheStats } from './cache/queryCache';
 export { type ConnectOptions, QueryLimitError, type QueryLimits, type QueryParams, type Sql } from './client';
 export type { ContractFinding, ContractRules, ContractWindow } from './contract/findings';
 export type { DashboardRow, DashboardStore } from './dashboards/dashboardStore';
@@ -18,7 +19,9 @@ export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, logCursorBefore, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';
 export { rowFixer, selectList } from './read/rows';
+export type { TraceCacheOptions } from './read/traceCache';
 export { MAX_TRACE_SPANS, type TracePage, type TracePageRequest } from './read/traces';
+export type { QueryPriority, SchedulerStats } from './schedule/scheduler';
 export { spanColumns } from './schema/columns';
 export { migrations } from './schema/migrations';
 export type { Retention } from './schema/tables';
@@ -34,6 +37,6 @@ export {
 } from './search/search';
 export { INTRINSIC_TAGS, type TagScope, type TagValue } from './search/tags';
 export type { ProcessorState, Watermarks } from './state';
-export { Store, type StoreOptions, type TableStats } from './store';
+export { DEFAULT_TAG_CACHE_TTL_MS, DEFAULT_TRACE_CACHE, Store, type StoreOptions, type TableStats } from './store';
 export { DEFAULT_TENANT, TENANT_NAME, tenantKey, tenantName } from './tenant';
 export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';

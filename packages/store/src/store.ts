@@ -2,6 +2,7 @@ import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { AlertingStore } from './alerting/alertStore';
 import { AuthStore } from './auth/authStore';
 import { OpsQueries } from './auth/ops';
+import { QueryCache, type QueryCacheStats } from './cache/queryCache';
 import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './client';
 import { type ContractFinding, type ContractRules, type ContractWindow, contractFindings } from './contract/findings';
 import { loadContractFirstSeen, saveContractFirstSeen } from './contract/firstSeen';
@@ -9,7 +10,8 @@ import { DashboardStore } from './dashboards/dashboardStore';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
-import { getTrace, getTracePage, type TracePage, type TracePageRequest } from './read/traces';
+import { TraceCache, type TraceCacheOptions } from './read/traceCache';
+import { MAX_TRACE_SPANS, readTracePage, type TracePage, type TracePageRequest } from './read/traces';
 import { derivedTables, derivedTtlSql } from './schema/derived';
 import { migrate } from './schema/migrate';
 import {
@@ -24,7 +26,8 @@ import {
   traceIndexTtlSql,
 } from './schema/tables';
 import { tagValuesViewSql } from './search/schema';
-import { searchTraces, type TraceSearch } from './search/search';
+import { searchTraces, type TraceSearch, type TraceSummary } from './search/search';
+import { TagCache } from './search/tagCache';
 import { searchTags, type TagRange, type TagScope, type TagValuesRequest, tagValues } from './search/tags';
 import { ProcessorState } from './state';
 import { DEFAULT_TENANT } from './tenant';
@@ -36,7 +39,14 @@ export interface StoreOptions extends ConnectOptions {
   /** One span in this many feeds the autocomplete rollup (default 16; 1 = every span). */
   tagSampleRate?: number;
   onInsert?: (o: InsertObservation) => void;
+  /** Trace-by-id pages that can no longer change (default 20,000 spans, 10 minutes). */
+  traceCache?: Partial<TraceCacheOptions>;
+  /** How long tag names and values are served from memory (ms, default 10 s; 0: not cached). */
+  tagCacheTtlMs?: number;
 }
+
+export const DEFAULT_TRACE_CACHE: TraceCacheOptions = { maxSpans: 20_000, ttlMs: 600_000 };
+export const DEFAULT_TAG_CACHE_TTL_MS = 10_000;
 
 export interface TableStats {
   table: string;
@@ -65,6 +75,14 @@ export class Store {
   readonly state: ProcessorState;
   /** Alert state and recording rules' series. */
   readonly alerting: AlertingStore;
+  private readonly traces: TraceCache;
+  private readonly tags: TagCache;
+  /** Identical searches in flight at once share one (results are never kept: spans keep arriving). */
+  private readonly searches = new QueryCache<{ traces: TraceSummary[] }>('search', {
+    maxSize: 1,
+    sizeOf: () => 1,
+    ttlMs: 0,
+  });
 
   private constructor(
     readonly sql: Sql,
@@ -73,7 +91,10 @@ export class Store {
     private readonly metricWriters: Record<MetricType, BatchWriter>,
     /** Retention of the recent window (s): older traces are read from `spans` only. */
     private readonly recentSeconds: number,
+    caches: { traces: TraceCacheOptions; tagTtlMs: number },
   ) {
+    this.traces = new TraceCache(caches.traces);
+    this.tags = new TagCache(caches.tagTtlMs);
     this.auth = new AuthStore(sql);
     this.ops = new OpsQueries(sql);
     this.dashboards = new DashboardStore(sql);
@@ -92,7 +113,11 @@ export class Store {
     const metricWriters = Object.fromEntries(
       Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),
     ) as Record<MetricType, BatchWriter>;
-    return new Store(sql, writer(spansRecent), writer(logs), metricWriters, opts.retention.spansRecent);
+    const caches = {
+      traces: { ...DEFAULT_TRACE_CACHE, ...opts.traceCache },
+      tagTtlMs: opts.tagCacheTtlMs ?? DEFAULT_TAG_CACHE_TTL_MS,
+    };
+    return new Store(sql, writer(spansRecent), writer(logs), metricWriters, opts.retention.spansRecent, caches);
   }
 
   get engine(): 'embedded' | 'server' {
@@ -100,7 +125,9 @@ export class Store {
   }
 
   writeSpans(spans: readonly SpanRecord[], tenant = DEFAULT_TENANT): Promise<void> {
-    return this.spanWriter.write(spans, tenant);
+    // Once written (or failed), cached pages of these traces are stale; a read still in flight
+    // may have missed the new spans, so it is not kept either.
+    return this.spanWriter.write(spans, tenant).finally(() => this.traces.spansWritten(spans));
   }
 
   writeLogs(records: readonly LogRecord[], tenant = DEFAULT_TENANT): Promise<void> {
@@ -123,28 +150,36 @@ export class Store {
   }
 
   /** The spans of one trace that belong to `tenant`. */
-  getTrace(traceId: string, tenant: string): Promise<SpanRecord[]> {
-    return getTrace(this.sql, traceId, tenant, this.recentSeconds);
+  async getTrace(traceId: string, tenant: string): Promise<SpanRecord[]> {
+    return (await this.getTracePage(traceId, tenant, { limit: MAX_TRACE_SPANS, offset: 0 })).spans;
   }
 
   /** One page of the spans of a trace of `tenant`, in start-time order, and how many it has. */
   getTracePage(traceId: string, tenant: string, page: TracePageRequest): Promise<TracePage> {
-    return getTracePage(this.sql, traceId, tenant, page, this.recentSeconds);
+    return this.traces.read(traceId, tenant, page, () =>
+      readTracePage(this.sql, traceId, tenant, page, this.recentSeconds),
+    );
   }
 
   /** Traces matching a TraceQL query, newest first (see search/search.ts). */
-  searchTraces(s: TraceSearch) {
-    return searchTraces(this.sql, s);
+  async searchTraces(s: TraceSearch): Promise<TraceSummary[]> {
+    const load = async () => ({ traces: await searchTraces(this.sql, s) });
+    return (await this.searches.get(JSON.stringify(s), load, { keep: () => false })).traces;
   }
 
   /** Attribute names per scope seen in a range. */
   searchTags(r: TagRange & { scope?: TagScope; limit?: number }) {
-    return searchTags(this.sql, r);
+    return this.tags.names(r, () => searchTags(this.sql, r));
   }
 
   /** Values of one tag seen in a range. */
   tagValues(r: TagValuesRequest) {
-    return tagValues(this.sql, r);
+    return this.tags.values(r, () => tagValues(this.sql, r));
+  }
+
+  /** Hits and misses of the read caches, by cache name. Their results are shared: never mutate them. */
+  cacheStats(): Record<string, QueryCacheStats> {
+    return { trace: this.traces.stats(), search: this.searches.stats(), ...this.tags.stats() };
   }
 
   /** Who breaks the telemetry contract in a window (contract/findings.ts). */

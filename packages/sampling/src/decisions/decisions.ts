@@ -1,4 +1,7 @@
-import { type Store, tenantKey } from '@tracehouse/store';
+import { type QueryLimits, type Store, tenantKey } from '@tracehouse/store';
+
+/** An API read: ahead of the background processors. */
+const READ: QueryLimits = { priority: 'interactive' };
 
 export interface TraceDecision {
   traceId: string;
@@ -22,6 +25,7 @@ export async function traceDecision(store: Store, traceId: string, tenant: strin
     `SELECT Decision, Rule, Reason, toString(toUnixTimestamp64Nano(DecidedAt)) AS At, AdjustedCount AS Adj
 FROM sampling_decisions WHERE TraceId = {traceId:String} AND has(Tenants, {tenant:String}) ORDER BY DecidedAt LIMIT 1`,
     params,
+    READ,
   );
   if (row) {
     return {
@@ -38,6 +42,7 @@ FROM sampling_decisions WHERE TraceId = {traceId:String} AND has(Tenants, {tenan
 SELECT count() AS n FROM spans_recent
 WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= range.1 AND IngestTime <= range.2`,
     params,
+    READ,
   );
   if (!seen || Number(seen.n) === 0) return undefined;
   return { traceId, decision: 'pending', rule: null, reason: null, decidedAtUnixNano: null, adjustedCount: null };

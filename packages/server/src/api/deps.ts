@@ -5,6 +5,7 @@ import type { AuthService } from '../auth/service';
 import type { ContractMonitor } from '../contract';
 import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
+import type { DecisionCache } from './decisionCache';
 import type { PrometheusApi } from './prometheus/api';
 import type { TraceReadLimits } from './traceRead';
 import type { OtlpEndpoints } from './uiSettings';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   alerting?: () => AlertingService | undefined;
   /** Bounds on trace-by-id responses (native and Tempo routes). */
   traceReads: TraceReadLimits;
+  /** Sampling decisions once made (they never change). */
+  decisions: DecisionCache;
   /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
   prometheus?: PrometheusApi;
 }

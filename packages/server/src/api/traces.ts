@@ -1,5 +1,4 @@
 import { spansToTracesData } from '@tracehouse/otlp';
-import { traceDecision } from '@tracehouse/sampling';
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '../auth/hook';
 import type { ApiDeps } from './deps';
@@ -7,7 +6,7 @@ import { traceIdParam } from './params';
 import { jsonWithSpansStream } from './traceBody';
 import { NEXT_OFFSET_HEADER, readTracePage, SPAN_TOTAL_HEADER, TRACE_PAGE_QUERY } from './traceRead';
 
-export function traceRoutes(app: FastifyInstance, { store, traceReads }: ApiDeps): void {
+export function traceRoutes(app: FastifyInstance, { store, traceReads, decisions }: ApiDeps): void {
   app.get(
     '/api/v1/traces/:traceId',
     {
@@ -63,7 +62,7 @@ export function traceRoutes(app: FastifyInstance, { store, traceReads }: ApiDeps
     },
     async (req, reply) => {
       const traceId = traceIdParam((req.params as { traceId: string }).traceId);
-      const decision = await traceDecision(store, traceId, tenantOf(req));
+      const decision = await decisions.lookup(traceId, tenantOf(req));
       if (!decision) return reply.code(404).send({ error: `trace ${traceId} not seen` });
       return decision;
     },

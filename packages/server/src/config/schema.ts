@@ -160,6 +160,26 @@ export const configKeys = {
     default: 4,
     doc: 'trace-by-id reads (query and response) at once; up to 64 more wait, past that 503',
   },
+  'query.traceCacheSpans': {
+    kind: 'int',
+    default: 20_000,
+    doc: 'spans of settled traces (kept, out of the recent window) held in memory for trace by id; 0 = off',
+  },
+  'query.traceCacheTtl': {
+    kind: 'duration',
+    default: 600_000,
+    doc: 'how long a cached trace or decision is served at most (retention may delete it meanwhile)',
+  },
+  'query.decisionCacheSize': {
+    kind: 'int',
+    default: 100_000,
+    doc: 'sampling decisions (keep/drop, which never change) held in memory; 0 = off',
+  },
+  'query.tagCacheTtl': {
+    kind: 'duration',
+    default: 10_000,
+    doc: 'how long tag names and values (autocomplete) are served from memory; 0 = not cached',
+  },
   'processor.interval': {
     kind: 'duration',
     default: 1000,

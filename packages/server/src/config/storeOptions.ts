@@ -26,6 +26,8 @@ export function storeOptions(config: Config, overrides: Partial<StoreOptions> = 
       maxInsertRows: config['ingest.maxInsertRows'],
     },
     tagSampleRate: config['search.tagSampleRate'],
+    traceCache: { maxSpans: config['query.traceCacheSpans'], ttlMs: config['query.traceCacheTtl'] },
+    tagCacheTtlMs: config['query.tagCacheTtl'],
     ...overrides,
   };
 }

@@ -39,7 +39,7 @@ export interface LogPage {
   nextCursor: string | null;
 }
 
-const LIMITS: QueryLimits = { maxExecutionSeconds: 20, maxMemoryBytes: 1024 ** 3 };
+const LIMITS: QueryLimits = { maxExecutionSeconds: 20, maxMemoryBytes: 1024 ** 3, priority: 'interactive' };
 
 /** An invalid cursor (tampered or from another version). */
 export class CursorError extends Error {}

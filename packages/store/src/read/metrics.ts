@@ -45,7 +45,7 @@ WHERE ${where.join(' AND ')}
 ORDER BY ServiceName, MetricName, TimeUnix
 LIMIT {limit:UInt32}`,
         params,
-        { maxRows: q.limit },
+        { maxRows: q.limit, priority: 'interactive' },
       );
       const fix = rowFixer(table.columns);
       for (const r of rows) fix(r);

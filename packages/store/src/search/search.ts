@@ -52,7 +52,11 @@ export interface TraceSummary {
 const TABLES: Record<TraceSource, string> = { kept: 'spans', recent: 'spans_recent' };
 
 /** Default limits of a trace search (the API may pass its own). */
-export const SEARCH_LIMITS: QueryLimits = { maxExecutionSeconds: 20, maxMemoryBytes: 1024 ** 3 };
+export const SEARCH_LIMITS: QueryLimits = {
+  maxExecutionSeconds: 20,
+  maxMemoryBytes: 1024 ** 3,
+  priority: 'interactive',
+};
 
 /** A trace found by the first step: its id and its newest matching span (ns). */
 interface FoundRow {

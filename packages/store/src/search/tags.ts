@@ -1,5 +1,5 @@
 import type { Query } from '@tracehouse/traceql';
-import type { Sql } from '../client';
+import type { QueryLimits, Sql } from '../client';
 import { tenantKey } from '../tenant';
 import { compileQuery } from './compile';
 import { Params } from './params';
@@ -38,7 +38,7 @@ export interface TagRange {
   end: number;
 }
 
-const LIMITS = { maxExecutionSeconds: 5, maxMemoryBytes: 256 * 1024 ** 2 };
+const LIMITS: QueryLimits = { maxExecutionSeconds: 5, maxMemoryBytes: 256 * 1024 ** 2, priority: 'interactive' };
 
 /** The caller's tenant and the days of the range. */
 function scopeFilter(p: Params, r: TagRange): string {

@@ -9,7 +9,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { init, withBaggage } from '@tracehouse/node';
 
 const copies = new InMemorySpanExporter();
-const sdk = init({ serviceName: 'js3-orders', spanProcessors: [new SimpleSpanProcessor({ exporter: copies })] });
+const copier = new SimpleSpanProcessor({ exporter: copies });
+const sdk = init({ serviceName: 'js3-orders', spanProcessors: [copier] });
 await sdk.ready;
 
 const tracer = trace.getTracer('js3-orders');
@@ -34,6 +35,8 @@ const body = await new Promise((resolve, reject) => {
     .end();
 });
 server.close();
+// The 3.x processor exports asynchronously (it first waits for the resource's async attributes).
+await copier.forceFlush();
 const seenBy3x = copies.getFinishedSpans().map((span) => span.name);
 await sdk.shutdown();
 const { traceId } = JSON.parse(body);
