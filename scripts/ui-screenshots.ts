@@ -32,7 +32,7 @@ try {
     ['user-timeline', `/users?id=${encodeURIComponent(user)}&since=6h`],
     ['trace-file', '/trace-file'],
     ['access', '/access'],
-    ['search', '/'],
+    ['search', '/traces?recent=1'],
   ];
   for (const [w, h] of [
     [1440, 900],

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { AdminLink } from './AdminLink';
 import { AdminView } from './admin/AdminView';
+import { hasRole, useMe } from './me';
 import { DashboardList, DashboardView, ExplorerView, ServiceDashboard } from './metrics';
 import { linkClick, navigate, setParams, useLocation } from './router';
 import { CompareView } from './trace/CompareView';
@@ -15,20 +15,22 @@ import { SearchView } from './views/SearchView';
 import { ServicesView } from './views/ServicesView';
 import { UsersView } from './views/UsersView';
 
-const NAV = [
-  ['/traces', 'Traces'],
-  ['/logs', 'Logs'],
-  ['/services', 'Services'],
-  ['/explore', 'Metrics'],
-  ['/dashboards', 'Dashboards'],
-  ['/users', 'End users'],
-  ['/access', 'Admin'],
-  ['/contract', 'Contract'],
-  ['/alerts', 'Alerts'],
-] as const;
+// `need`: the role an entry's page requires; others are not offered it (the server refuses anyway).
+const NAV: { href: string; label: string; need?: 'admin' }[] = [
+  { href: '/traces', label: 'Traces' },
+  { href: '/logs', label: 'Logs' },
+  { href: '/services', label: 'Services' },
+  { href: '/explore', label: 'Metrics' },
+  { href: '/dashboards', label: 'Dashboards' },
+  { href: '/users', label: 'End users' },
+  { href: '/access', label: 'Admin', need: 'admin' },
+  { href: '/contract', label: 'Contract' },
+  { href: '/alerts', label: 'Alerts' },
+];
 
 export function App() {
   const loc = useLocation();
+  const me = useMe();
   const [theme, setTheme] = useState(() => document.documentElement.dataset.theme ?? 'light');
   const toggleTheme = () => {
     const t = theme === 'dark' ? 'light' : 'dark';
@@ -66,7 +68,7 @@ export function App() {
           tracehouse
         </a>
         <nav>
-          {NAV.map(([href, label]) => (
+          {NAV.filter((n) => !n.need || hasRole(me, n.need)).map(({ href, label }) => (
             <a
               key={href}
               href={href}
@@ -80,7 +82,12 @@ export function App() {
               {label}
             </a>
           ))}
-          <AdminLink />
+          {hasRole(me, 'admin') && (
+            // A full page load: /admin/ops is served by the server, not by this app.
+            <a href="/admin/ops" data-testid="nav-ops">
+              Ops
+            </a>
+          )}
         </nav>
         <form
           className="goto"
@@ -95,7 +102,7 @@ export function App() {
         <button type="button" className="theme" onClick={toggleTheme} data-testid="theme-toggle" title="theme">
           {theme === 'dark' ? '☀ light' : '☾ dark'}
         </button>
-        <UserMenu />
+        <UserMenu me={me} />
       </header>
       <main>{view}</main>
     </div>

@@ -1,13 +1,7 @@
 // Who is logged in, with logout and a password change (users with a password only). Hidden
 // when access control is off (the server answers as "anonymous").
-import { useEffect, useState } from 'react';
-import { getJson } from './api';
-
-interface Me {
-  user: string;
-  role: string;
-  tenant: string;
-}
+import { useState } from 'react';
+import type { Me } from './me';
 
 /** POSTs JSON to an auth route; the browser sends Origin, which the server's CSRF check needs. */
 async function postJson(path: string, body?: unknown): Promise<{ status: number; error?: string }> {
@@ -24,15 +18,8 @@ async function postJson(path: string, body?: unknown): Promise<{ status: number;
   return { status: res.status, error };
 }
 
-export function UserMenu() {
-  const [me, setMe] = useState<Me | null>(null);
+export function UserMenu({ me }: { me: Me | null }) {
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    const ctrl = new AbortController();
-    // A 401 sends the browser to /login (api.ts); any other failure just leaves the menu out.
-    getJson<Me>('/api/v1/auth/me', {}, ctrl.signal).then(setMe, () => {});
-    return () => ctrl.abort();
-  }, []);
   if (!me || me.user === 'anonymous') return null;
   const session = !me.user.startsWith('token:') && me.user !== 'admin-token';
   const logout = async () => {

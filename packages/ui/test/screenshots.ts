@@ -84,12 +84,24 @@ try {
       )
       .sort((a: { r: number }, b: { r: number }) => b.r - a.r)[0];
     const chart = page.locator(`[data-testid="red-panel"][data-service="${best.service}"] [data-testid="error-chart"]`);
+    // The chart is redrawn when its data arrives: click the drawn one.
+    await page.waitForFunction(
+      (svc) =>
+        Number(
+          document
+            .querySelector(`[data-testid="red-panel"][data-service="${svc}"] [data-testid="error-chart"]`)
+            ?.getAttribute('data-points'),
+        ) > 0,
+      best.service,
+    );
     await chart.scrollIntoViewIfNeeded();
     const box = (await chart.locator('.u-over').boundingBox())!;
     const min = Number(await chart.getAttribute('data-x-min'));
     const max = Number(await chart.getAttribute('data-x-max'));
     await page.mouse.click(box.x + ((best.t - min) / (max - min)) * box.width, box.y + box.height / 2);
-    await page.waitForSelector('[data-testid="traces-drawer"] a.trace-link', { timeout: 30_000 }).catch(() => {});
+    await page
+      .waitForSelector('[data-testid="traces-drawer"] a.trace-link', { timeout: 30_000 })
+      .catch(() => console.warn(`services-drawer-${w}: no trace listed after a click on ${JSON.stringify(best)}`));
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, `services-drawer-${w}.png`) });
     await page.goto(`${base}/services?since=5m`);

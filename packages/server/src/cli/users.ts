@@ -1,12 +1,17 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Store } from '@tracehouse/store';
-import * as accounts from '../auth/accounts';
+import { AccountError } from '../auth/accounts';
 import { loadConfig } from '../config/load';
+import type { Config } from '../config/schema';
 import { storeOptions } from '../config/storeOptions';
 import { parseDuration } from '../config/units';
+import { type AccountsBackend, storeBackend } from './accountsBackend';
+import { adminClient, RefusedError, UnreachableError } from './adminClient';
+import { storeHolder } from './storeInUse';
 
-export const ACCOUNTS_USAGE = `Users and tokens (run against the store of a stopped server, or a shared ClickHouse server):
+export const ACCOUNTS_USAGE = `Users and tokens, in the store of a stopped server (or a shared ClickHouse server), or
+through a running server's admin API:
   tracehouse users add NAME --role admin|ops|viewer [--tenant T] [--password-stdin]   (an existing NAME gets the new role, tenant and password)
   tracehouse users list
   tracehouse users remove NAME
@@ -14,9 +19,12 @@ export const ACCOUNTS_USAGE = `Users and tokens (run against the store of a stop
   (--tenant: the tenant an ingest token writes to, or whose data a user or API token reads; default 'default')
   tracehouse tokens list
   tracehouse tokens revoke ID
-  common options: --data-dir DIR, --clickhouse-url URL, --config FILE, --set key=value
-A running server picks up changes within 10 s; with the embedded store, use the admin API
-(/api/v1/admin/users, /api/v1/admin/tokens) while the server runs.`;
+  common options: --data-dir DIR, --clickhouse-url URL, --config FILE, --set key=value,
+    --server URL (or TRACEHOUSE_URL): send the change to that running server
+While a server holds the embedded store, the command goes through that server (its address
+from the same config: server.host, server.port) with an admin API token from TRACEHOUSE_TOKEN,
+else TRACEHOUSE_ADMIN_TOKEN. A running server picks up changes made in a shared ClickHouse
+server within 10 s.`;
 
 const STORE_OPTIONS = {
   'data-dir': { type: 'string' },
@@ -25,13 +33,16 @@ const STORE_OPTIONS = {
   set: { type: 'string', multiple: true },
 } as const;
 
-async function openStore(values: Record<string, unknown>): Promise<Store> {
-  const config = loadConfig({
+function readConfig(values: Record<string, unknown>): Config {
+  return loadConfig({
     file: values.config as string | undefined,
     env: process.env,
     sets: values.set as string[] | undefined,
     flags: { 'storage.dataDir': values['data-dir'], 'storage.clickhouseUrl': values['clickhouse-url'] },
   });
+}
+
+async function openStore(config: Config): Promise<Store> {
   // Account changes are few and must be on disk before the command exits: no batching.
   return Store.open(
     storeOptions(config, {
@@ -58,6 +69,20 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   return answer;
 }
 
+/** The running server this config starts: its UI + API address as seen from this machine. */
+export function serverUrl(config: Config): string {
+  const host = config['server.host'];
+  // A wildcard bind answers on loopback too.
+  const h =
+    host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `${config['tls.certFile'] ? 'https' : 'http'}://${h}:${config['server.port']}`;
+}
+
+/** An admin API token for the server: a personal one first, else the server's admin token. */
+function apiToken(config: Config): string {
+  return process.env.TRACEHOUSE_TOKEN || process.env.TRACEHOUSE_ADMIN_TOKEN || config['auth.adminToken'];
+}
+
 /** `tracehouse users ...` and `tracehouse tokens ...`; returns the exit code. */
 export async function accountsCommand(group: 'users' | 'tokens', args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -68,6 +93,7 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
       strict: true,
       options: {
         ...STORE_OPTIONS,
+        server: { type: 'string' },
         role: { type: 'string' },
         'password-stdin': { type: 'boolean' },
         name: { type: 'string' },
@@ -98,83 +124,125 @@ export async function accountsCommand(group: 'users' | 'tokens', args: string[])
     console.error(`tracehouse ${group} ${action}: which one?\n\n${ACCOUNTS_USAGE}`);
     return 2;
   }
+  let config: Config;
+  let expiresInMs: number | null = null;
+  try {
+    config = readConfig(values);
+    if (values.expires) expiresInMs = parseDuration(values.expires);
+  } catch (err) {
+    console.error(`tracehouse ${group}: ${(err as Error).message}`);
+    return 2;
+  }
 
   // Before the store opens: chDB refuses inserts while stdin is an unread pipe.
   const password = group === 'users' && action === 'add' ? await readPassword(Boolean(values['password-stdin'])) : '';
-  let store: Store;
-  try {
-    store = await openStore(values);
-  } catch (err) {
-    const msg = (err as Error).message;
-    console.error(
-      /lock file|already running/i.test(msg)
-        ? `tracehouse ${group}: the embedded store is in use by a running server. While it runs, manage ${group} as an admin in the web UI (Admin page, /access) or through the admin API, e.g.\n  curl -H "Authorization: Bearer $TRACEHOUSE_ADMIN_TOKEN" -H 'content-type: application/json' \\\n    -d '{"username":"alice","role":"viewer","password":"..."}' http://localhost:3200/api/v1/admin/users\n(or stop the server and run this command again)`
-        : `tracehouse ${group}: cannot open the store: ${msg.split('\n')[0]}`,
-    );
-    return 1;
-  }
-  const auth = store.auth;
-  const actor = `cli:${process.env.USER ?? 'unknown'}`;
-  const audit = (action: string, target: string, detail = '') =>
-    auth.appendAudit({ actor, action, target, outcome: 'ok', remoteAddr: 'local', detail });
-  try {
-    if (group === 'users' && action === 'list') {
-      for (const u of await auth.listUsers()) console.log(`${u.username}\t${u.role}\ttenant=${u.tenant}`);
-    } else if (group === 'users' && action === 'add') {
-      const u = await accounts.addUser(auth, {
-        username: target!,
-        role: values.role ?? '',
-        password,
-        tenant: values.tenant,
-      });
-      await audit('user.put', u.username, `role=${u.role} tenant=${u.tenant}`);
-      console.log(`user ${u.username} (${u.role}, tenant ${u.tenant}) saved`);
-    } else if (group === 'users' && action === 'remove') {
-      if (!(await accounts.removeUser(auth, target!))) {
-        console.error(`no user ${target}`);
-        return 1;
-      }
-      await audit('user.remove', target!);
-      console.log(`user ${target} removed`);
-    } else if (action === 'list') {
-      for (const t of (await auth.listTokens()).map(accounts.tokenInfo)) {
-        const what = t.kind === 'api' ? `role=${t.role} tenant=${t.tenant}` : `tenant=${t.tenant}`;
-        const state = t.revokedAtMs ? 'revoked' : 'active';
-        console.log(`${t.id}\t${t.kind}\t${what}\t${state}\t${t.name}`);
-      }
-    } else if (action === 'create') {
-      const expires = values.expires ? Date.now() + parseDuration(values.expires) : null;
-      const { secret, token } = await accounts.createToken(auth, {
-        name: values.name ?? '',
-        kind: values.ingest ? 'ingest' : 'api',
-        role: values.role,
-        tenant: values.tenant,
-        expiresAtMs: expires,
-        createdBy: actor,
-      });
-      await audit(
-        'token.create',
-        token.id,
-        token.kind === 'api' ? `api role=${token.role} tenant=${token.tenant}` : `ingest tenant=${token.tenant}`,
+  const remoteUrl = values.server || process.env.TRACEHOUSE_URL;
+  let backend: AccountsBackend;
+  let store: Store | undefined;
+  if (remoteUrl) {
+    const token = apiToken(config);
+    if (!token) {
+      console.error(
+        `tracehouse ${group}: to change accounts through ${remoteUrl}, set TRACEHOUSE_TOKEN to an admin API token`,
       );
-      console.error(`token ${token.id} created; the secret below is shown only now:`);
-      console.log(secret);
+      return 2;
+    }
+    backend = adminClient({ baseUrl: remoteUrl, token });
+  } else {
+    const holder = config['storage.clickhouseUrl'] ? null : storeHolder(config['storage.dataDir']);
+    if (holder !== null) {
+      // A running server holds the embedded store: ask it instead.
+      const url = serverUrl(config);
+      const token = apiToken(config);
+      if (!token) {
+        console.error(
+          `tracehouse ${group}: a running server (pid ${holder}) holds the embedded store, so this command must go through it (${url}), and that needs an admin API token:\n` +
+            `  TRACEHOUSE_TOKEN=<admin API token> npx tracehouse ${group} ${args.join(' ')}\n` +
+            `(an admin creates one on the Admin page, ${url}/access; the server's TRACEHOUSE_ADMIN_TOKEN works too), or stop the server and run this command again`,
+        );
+        return 2;
+      }
+      console.error(
+        `tracehouse ${group}: the embedded store is in use (pid ${holder}); asking the running server at ${url}`,
+      );
+      backend = adminClient({ baseUrl: url, token });
     } else {
-      if (!(await accounts.revokeToken(auth, target!))) {
-        console.error(`no active token ${target}`);
+      try {
+        store = await openStore(config);
+      } catch (err) {
+        console.error(`tracehouse ${group}: cannot open the store: ${(err as Error).message.split('\n')[0]}`);
         return 1;
       }
-      await audit('token.revoke', target!);
-      console.log(`token ${target} revoked`);
+      backend = storeBackend(store, `cli:${process.env.USER ?? 'unknown'}`);
     }
-    return 0;
+  }
+  try {
+    return await run(backend, group, action, target, { ...values, password, expiresInMs });
   } catch (err) {
-    if (err instanceof accounts.AccountError) {
+    if (err instanceof AccountError) {
       console.error(`tracehouse ${group} ${action}: ${err.message}`);
       return 2;
     }
-    throw err;
+    if (err instanceof UnreachableError)
+      console.error(
+        `tracehouse ${group} ${action}: ${err.message}; nothing was changed. Is the server running? Pass --server URL if it listens elsewhere.`,
+      );
+    else if (err instanceof RefusedError) console.error(`tracehouse ${group} ${action}: ${err.message}`);
+    else throw err;
+    return 1;
   } finally {
-    await store.close();
+    await store?.close();
   }
+}
+
+/** One action on a backend, printed the same way whether it ran on the store or the server. */
+async function run(
+  backend: AccountsBackend,
+  group: 'users' | 'tokens',
+  action: string,
+  target: string | undefined,
+  v: {
+    role?: string;
+    tenant?: string;
+    name?: string;
+    ingest?: boolean;
+    password: string;
+    expiresInMs: number | null;
+  },
+): Promise<number> {
+  if (group === 'users' && action === 'list') {
+    for (const u of await backend.listUsers()) console.log(`${u.username}\t${u.role}\ttenant=${u.tenant}`);
+  } else if (group === 'users' && action === 'add') {
+    const u = await backend.putUser({ username: target!, role: v.role ?? '', password: v.password, tenant: v.tenant });
+    console.log(`user ${u.username} (${u.role}, tenant ${u.tenant}) saved`);
+  } else if (group === 'users' && action === 'remove') {
+    if (!(await backend.removeUser(target!))) {
+      console.error(`no user ${target}`);
+      return 1;
+    }
+    console.log(`user ${target} removed`);
+  } else if (action === 'list') {
+    for (const t of await backend.listTokens()) {
+      const what = t.kind === 'api' ? `role=${t.role} tenant=${t.tenant}` : `tenant=${t.tenant}`;
+      const state = t.revokedAtMs ? 'revoked' : 'active';
+      console.log(`${t.id}\t${t.kind}\t${what}\t${state}\t${t.name}`);
+    }
+  } else if (action === 'create') {
+    const { secret, token } = await backend.createToken({
+      name: v.name ?? '',
+      kind: v.ingest ? 'ingest' : 'api',
+      role: v.role,
+      tenant: v.tenant,
+      expiresInMs: v.expiresInMs,
+    });
+    console.error(`token ${token.id} created; the secret below is shown only now:`);
+    console.log(secret);
+  } else {
+    if (!(await backend.revokeToken(target!))) {
+      console.error(`no active token ${target}`);
+      return 1;
+    }
+    console.log(`token ${target} revoked`);
+  }
+  return 0;
 }

@@ -36,8 +36,10 @@ interface Span {
 for (const major of [22, 24] as const) {
   describe(`Node ${major}`, () => {
     test('a JS 3.x service exports through @tracehouse/node: one trace, parents, baggage, version', async (t) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: server.urls.otlpHttp };
-      for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
+      // Not started by npm: npm_package_version (set when this suite runs under `npm test`) must not leak
+      // in. start() spreads process.env under these, so they are overridden with undefined (not passed).
+      const env: NodeJS.ProcessEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: server.urls.otlpHttp };
+      for (const key of Object.keys(process.env)) if (key.startsWith('npm_')) env[key] = undefined;
       const run = await runJson<{ traceId: string; seenBy3x: string[] }>(
         requireTool(toolchain.node(major)),
         [join(toolchain.nodeServiceDir, 'bin/server.mjs')],

@@ -5,6 +5,7 @@ import { ApiError, getJson } from '../api';
 import { Loading } from '../components';
 import { RequestProblem } from '../errors';
 import { fmtTime } from '../format';
+import { useMe } from '../me';
 import './admin.css';
 
 type User = UserJson;
@@ -65,10 +66,7 @@ export function AdminView() {
   const [error, setError] = useState<Error | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
-  const [me, setMe] = useState<{ user: string } | null>(null);
-  useEffect(() => {
-    getJson<{ user: string }>('/api/v1/auth/me').then(setMe, () => {});
-  }, []);
+  const me = useMe();
   const reload = useCallback(() => {
     Promise.all([
       getJson<{ users: User[] }>('/api/v1/admin/users'),

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
+import { timeTick } from './timeTicks';
 import { formatter, type Unit, yRange } from './units';
 
 export interface SeriesSpec {
@@ -111,7 +112,8 @@ export function TimeSeries(props: TimeSeriesProps) {
           ticks: { stroke: grid, width: 1 },
           size: 28,
           space: 70,
-          values: (_u, splits) => splits.map((t) => timeTick(t, range.end - range.start)),
+          // uPlot passes the spacing it chose (seconds): whole days are labelled by date alone.
+          values: (_u, splits, _axis, _space, incr) => splits.map((t) => timeTick(t, range.end - range.start, incr)),
         },
         {
           stroke: axis,
@@ -173,19 +175,10 @@ export function TimeSeries(props: TimeSeriesProps) {
       const mark = markAt(u, handlers.current.marks, x, y);
       if (mark) return mark.onClick();
       const pick = handlers.current.onPick;
-      const idx = u.posToIdx(x);
-      if (!pick || idx === null || idx < 0 || idx >= times.length) return;
-      let best = -1;
-      let bestD = Number.POSITIVE_INFINITY;
-      for (let si = 1; si < u.series.length; si++) {
-        if (!u.series[si].show) continue;
-        const v = u.data[si][idx];
-        if (v === null || v === undefined) continue;
-        const d = Math.abs(u.valToPos(v, 'y') - y);
-        if (d < bestD) [best, bestD] = [si, d];
-      }
-      if (best < 0) return;
-      pick({ series: best - 1, label: series[best - 1].label, t: times[idx], value: u.data[best][idx] ?? null });
+      const hit = pick && nearestPoint(u, x, y);
+      if (!pick || !hit) return;
+      const [si, idx] = hit;
+      pick({ series: si - 1, label: series[si - 1].label, t: times[idx], value: u.data[si][idx] ?? null });
     };
     over.addEventListener('mousedown', onDown);
     over.addEventListener('click', onClick);
@@ -203,22 +196,43 @@ export function TimeSeries(props: TimeSeriesProps) {
   return <div ref={box} className="ts-chart" data-testid={testid} />;
 }
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
-/** One line per tick: seconds only on short ranges, the date only on long ones. */
-export function timeTick(t: number, span: number): string {
-  const d = new Date(t * 1000);
-  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-  if (span <= 600) return `${hm}:${pad2(d.getSeconds())}`;
-  if (span <= 2 * 86400) return hm;
-  return `${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${hm}`;
-}
-
 /** Indices of values whose neighbours are both missing. */
 function isolated(d: ArrayLike<number | null | undefined>): number[] {
   const out: number[] = [];
   for (let i = 0; i < d.length; i++)
     if (d[i] != null && (i === 0 || d[i - 1] == null) && (i === d.length - 1 || d[i + 1] == null)) out.push(i);
   return out;
+}
+
+/** Steps farther than this from the pointer (CSS px, along the time axis) are not picked. */
+const PICK_RADIUS = 12;
+
+/**
+ * The point picked by a click at (x, y), as [series, index]: the nearest step that has a value
+ * (an isolated value between gaps is a dot a few pixels wide, so the pointer needs not land on
+ * its exact step), then the series whose value there is nearest to the pointer.
+ */
+function nearestPoint(u: uPlot, x: number, y: number): [number, number] | null {
+  const xs = u.data[0];
+  const shown = (si: number, i: number) => u.series[si].show !== false && u.data[si][i] != null;
+  let idx = -1;
+  let bestDx = PICK_RADIUS;
+  const last = Math.min(xs.length - 1, u.posToIdx(x + PICK_RADIUS));
+  for (let i = Math.max(0, u.posToIdx(x - PICK_RADIUS)); i <= last; i++) {
+    const dx = Math.abs(u.valToPos(xs[i], 'x') - x);
+    let any = false;
+    for (let si = 1; si < u.series.length && !any; si++) any = shown(si, i);
+    if (any && dx <= bestDx) [idx, bestDx] = [i, dx];
+  }
+  if (idx < 0) return null;
+  let best = -1;
+  let bestDy = Number.POSITIVE_INFINITY;
+  for (let si = 1; si < u.series.length; si++) {
+    if (!shown(si, idx)) continue;
+    const dy = Math.abs(u.valToPos(u.data[si][idx] as number, 'y') - y);
+    if (dy < bestDy) [best, bestDy] = [si, dy];
+  }
+  return [best, idx];
 }
 
 function drawMarks(u: uPlot, marks: Mark[] | undefined): void {

@@ -1,6 +1,7 @@
 // Small hand-written SVG charts: a scatter of traces, stacked bars of log counts. Time series
 // are drawn by charts/TimeSeries.tsx (uPlot).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { timeTick, timeTicks } from '../charts/timeTicks';
 import { fmtTime } from '../format';
 
 export interface Pt {
@@ -27,14 +28,21 @@ function useWidth(): [React.RefObject<SVGSVGElement | null>, number] {
 }
 const PAD = { l: 48, r: 8, t: 8, b: 20 };
 
-/** Axis labels: the first starts at its tick, the last ends at it, the others are centred. */
-function anchor(k: number, n: number): 'start' | 'middle' | 'end' {
-  return k === 0 ? 'start' : k === n - 1 ? 'end' : 'middle';
+/** Labels near an edge grow inwards, so none is cut off; the others are centred on their tick. */
+function edgeAnchor(x: number, W: number): 'start' | 'middle' | 'end' {
+  return x < PAD.l + 36 ? 'start' : x > W - PAD.r - 36 ? 'end' : 'middle';
 }
 
-function ticks(min: number, max: number, n = 4): number[] {
-  if (max <= min) return [min];
-  return Array.from({ length: n + 1 }, (_, i) => min + ((max - min) * i) / n);
+/** 0 and round multiples (1, 2 or 5 x 10^k) up to max or just past it: never 616.5ms. */
+function niceTicks(max: number, n = 4): number[] {
+  if (!(max > 0)) return [0];
+  const raw = max / n;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * pow >= raw) ?? 10) * pow;
+  const out: number[] = [];
+  // Up to the first tick at or above max, so the top point is inside the axis.
+  for (let i = 0; out.length === 0 || out[out.length - 1] < max; i++) out.push(i * step);
+  return out;
 }
 
 export function Scatter({
@@ -55,7 +63,10 @@ export function Scatter({
   const ys = points.map((p) => p.y);
   const x0 = Math.min(...xs);
   const x1 = Math.max(...xs, x0 + 1);
-  const y1 = Math.max(...ys, 1) * 1.05;
+  const yTicks = niceTicks(Math.max(...ys, 1) * 1.05);
+  // The axis ends at the first round tick above the largest point.
+  const y1 = yTicks[yTicks.length - 1] || 1;
+  const xAxis = timeTicks(x0 / 1000, x1 / 1000, Math.max(1, Math.floor((W - PAD.l - PAD.r) / 100)));
   const sx = (x: number) => PAD.l + ((x - x0) / (x1 - x0)) * (W - PAD.l - PAD.r);
   const sy = (y: number) => height - PAD.b - (y / y1) * (height - PAD.t - PAD.b);
   return (
@@ -69,19 +80,22 @@ export function Scatter({
       height={height}
       data-testid={testid}
     >
-      {ticks(0, y1).map((v) => (
+      {yTicks.map((v) => (
         <g key={v}>
           <line className="axis" x1={PAD.l} x2={W - PAD.r} y1={sy(v)} y2={sy(v)} />
           <text x={4} y={sy(v) + 3}>
-            {yFmt(v)}
+            {v === 0 ? '0' : yFmt(v)}
           </text>
         </g>
       ))}
-      {ticks(x0, x1, 3).map((v, k) => (
-        <text key={v} x={sx(v)} y={height - 5} textAnchor={anchor(k, 4)}>
-          {fmtTime(v)}
-        </text>
-      ))}
+      {xAxis.ticks.map((t) => {
+        const x = sx(t * 1000);
+        return (
+          <text key={t} x={x} y={height - 5} textAnchor={edgeAnchor(x, W)}>
+            {timeTick(t, (x1 - x0) / 1000, xAxis.spacing)}
+          </text>
+        );
+      })}
       {points.map((p) => (
         // biome-ignore lint/a11y/noStaticElementInteractions: points are also listed in the table below
         <circle
@@ -121,6 +135,14 @@ export function StackedBars({
     max = Math.max(max, s);
   }
   const bw = (W - PAD.l - PAD.r) / Math.max(n, 1);
+  const axis = useMemo(() => {
+    // Buckets are equal and contiguous: the axis runs from the first's start to the last's end.
+    const t0 = (times[0] ?? 0) / 1000;
+    const step = n > 1 ? (times[1] - times[0]) / 1000 : 60;
+    const t1 = n ? times[n - 1] / 1000 + step : t0 + step;
+    // A label is at most "12-31 23:59" (~60 px at 10 px): one per 100 px keeps them apart.
+    return { t0, t1, ...timeTicks(t0, t1, Math.max(1, Math.floor((W - PAD.l - PAD.r) / 100))) };
+  }, [times, n, W]);
   return (
     <svg
       ref={ref}
@@ -152,16 +174,17 @@ export function StackedBars({
           </g>
         );
       })}
-      {n ? (
-        <>
-          <text x={PAD.l} y={height - 5}>
-            {fmtTime(times[0]).slice(0, 8)}
-          </text>
-          <text x={W - 70} y={height - 5}>
-            {fmtTime(times[n - 1]).slice(0, 8)}
-          </text>
-        </>
-      ) : null}
+      {axis.ticks.map((t) => {
+        const x = PAD.l + ((t - axis.t0) / (axis.t1 - axis.t0)) * (W - PAD.l - PAD.r);
+        return (
+          <g key={t} data-tick={t}>
+            <line className="axis" x1={x} x2={x} y1={height - PAD.b} y2={height - PAD.b + 3} />
+            <text x={x} y={height - 5} textAnchor={edgeAnchor(x, W)}>
+              {timeTick(t, axis.t1 - axis.t0, axis.spacing)}
+            </text>
+          </g>
+        );
+      })}
     </svg>
   );
 }

@@ -35,6 +35,9 @@ describe('first login and the Admin page', () => {
     await page.click('#token-form button[type="submit"]');
     await page.waitForURL(/\/access$/);
     await page.waitForSelector('[data-testid="admin-users"]');
+    // An admin is offered the Admin page and the ops page in the nav.
+    await page.waitForSelector('header nav a[href="/access"].active');
+    assert.ok(await page.isVisible('header nav [data-testid="nav-ops"]'));
 
     await page.fill('input[aria-label="new user name"]', 'vera');
     await page.selectOption('select[aria-label="new user role"]', 'viewer');
@@ -64,6 +67,11 @@ describe('first login and the Admin page', () => {
     await vp.waitForURL(/\/traces$/);
     const me = await vp.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
     assert.deepEqual([me.user, me.role], ['vera', 'viewer']);
+    // The nav knows the caller (the user menu shows it) and offers a viewer no admin-only entry.
+    await vp.waitForSelector('[data-testid="user-menu"]');
+    const nav = await vp.$$eval('header nav a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(nav.includes('/traces') && nav.includes('/alerts'), nav.join(' '));
+    assert.ok(!nav.includes('/access') && !nav.includes('/admin/ops'), nav.join(' '));
     // Nothing was sent yet: the empty state names this server's OTLP ports (random here), not 4318/4317.
     await vp.waitForSelector('[data-testid="empty-state"]');
     const empty = (await vp.textContent('[data-testid="empty-state"]'))!;

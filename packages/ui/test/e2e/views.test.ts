@@ -104,4 +104,41 @@ describe('search, services and users views in a browser', () => {
     await page.locator('[data-testid="timeline"] a.trace-link').first().click();
     await page.waitForSelector('.wf-row');
   });
+
+  test('the logs histogram over 7 and 30 days labels round days, apart and inside the chart', async () => {
+    for (const [since, width] of [
+      ['7d', 1400],
+      ['30d', 1024],
+    ] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${server.urls.api}/logs?since=${since}`);
+      const hist = page.locator('[data-testid="severity-histogram"]');
+      await hist.locator('[data-tick]').first().waitFor();
+      const svg = (await hist.boundingBox())!;
+      const ticks = await hist.locator('[data-tick]').evaluateAll((gs) =>
+        gs.map((g) => {
+          const r = g.querySelector('text')!.getBoundingClientRect();
+          return { t: Number(g.getAttribute('data-tick')), label: g.textContent ?? '', left: r.left, right: r.right };
+        }),
+      );
+      assert.ok(ticks.length >= 4, `${since}: ${ticks.length} ticks`);
+      for (const k of ticks) {
+        // A date alone, at local midnight: not a time of day repeated over a week.
+        assert.match(k.label, /^\d{2}-\d{2}$/, `${since}: ${k.label}`);
+        assert.equal(new Date(k.t * 1000).getHours(), 0, `${since}: ${k.label} at midnight`);
+        assert.ok(k.left >= svg.x - 1 && k.right <= svg.x + svg.width + 1, `${since}: ${k.label} inside`);
+      }
+      for (let i = 1; i < ticks.length; i++) {
+        assert.ok(
+          ticks[i].left > ticks[i - 1].right + 4,
+          `${since}: ${ticks[i - 1].label} and ${ticks[i].label} apart`,
+        );
+        // Evenly spaced (a daylight-saving day is an hour shorter or longer).
+        const gap = ticks[i].t - ticks[i - 1].t;
+        assert.ok(Math.abs(gap - (ticks[1].t - ticks[0].t)) <= 3600, `${since}: evenly spaced`);
+      }
+      if (since === '7d') await shot(page, 'logs-7d');
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
+  });
 });

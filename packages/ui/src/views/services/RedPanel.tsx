@@ -1,6 +1,7 @@
 // One service's or one operation's RED charts: rate, error ratio, latency percentiles.
 // A click lists the traces behind the point (errors for the error series, the slowest for a
-// latency series); a drag zooms every panel to the range and lists the traces in it.
+// latency series); a drag only zooms every panel to the range (a click in the zoomed range then
+// lists its traces), so exploring the time axis never covers the charts with a drawer.
 import { useMemo } from 'react';
 import type { RedSeries } from '../../api';
 import { type Picked, type SeriesSpec, TimeSeries } from '../../charts/TimeSeries';
@@ -54,10 +55,6 @@ export function RedPanel({
   const pickRate = (p: Picked) => open(p.t, p.t + step, p.label === 'errors' ? 'errors' : 'all');
   const pickErrors = (p: Picked) => open(p.t, p.t + step, 'errors');
   const pickLatency = (p: Picked) => open(p.t, p.t + step, 'slow', p.value);
-  const brush = (focus: Focus) => (from: number, to: number) => {
-    zoomTo(from, to);
-    open(from, to, focus);
-  };
   const charts: {
     testid: string;
     label: string;
@@ -65,7 +62,6 @@ export function RedPanel({
     unit: Unit;
     height: number;
     onPick: (p: Picked) => void;
-    brush: Focus;
   }[] = [
     {
       testid: 'rate-chart',
@@ -74,7 +70,6 @@ export function RedPanel({
       unit: 'perSecond',
       height: 110,
       onPick: pickRate,
-      brush: 'all',
     },
     {
       testid: 'error-chart',
@@ -83,7 +78,6 @@ export function RedPanel({
       unit: 'ratio',
       height: 100,
       onPick: pickErrors,
-      brush: 'errors',
     },
     {
       testid: 'latency-chart',
@@ -92,7 +86,6 @@ export function RedPanel({
       unit: 'seconds',
       height: 110,
       onPick: pickLatency,
-      brush: 'all',
     },
   ];
   const title = s.spanName ?? s.service;
@@ -133,7 +126,7 @@ export function RedPanel({
             range={range}
             height={c.height}
             onPick={c.onPick}
-            onRange={brush(c.brush)}
+            onRange={zoomTo}
           />
         </div>
       ))}

@@ -89,7 +89,7 @@ export function MapCanvas({ nodes, edges }: { nodes: GraphNode[]; edges: GraphEd
       </h4>
       <svg
         ref={svg}
-        role="img"
+        // No role="img": an image hides its content, and each service inside is a link.
         aria-label="service map"
         className="map-canvas"
         viewBox={`${view.x} ${view.y} ${view.w} ${view.h}`}
