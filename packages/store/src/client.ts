@@ -1,11 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { type QueryPriority, SchedulerBusyError, type SchedulerStats, StatementScheduler } from './schedule/scheduler';
-import { ROW_FORMAT } from './write/rowFormat';
+import { Spool } from './write/spool';
 
 type ChdbExtension = ReturnType<typeof createChdbConnection>['chdb'];
+
+/** The text format of `insertRows` (small inserts built by hand, e.g. derived metrics). */
+const TEXT_ROW_FORMAT = 'JSONCompactEachRow';
 
 /**
  * Partitions one insert may touch before it fails. The receivers accept record times within
@@ -75,6 +79,7 @@ export class Sql {
     maxConcurrentQueries: number,
     maxPartitionsPerInsert: number,
     private readonly raw?: ChdbExtension,
+    private readonly spool?: Spool,
   ) {
     this.insertSettings = {
       max_partitions_per_insert_block: maxPartitionsPerInsert,
@@ -96,7 +101,14 @@ export class Sql {
     // chdb bundles its own copy of @clickhouse/client-common; the interface is the same.
     const chdb = createChdbConnection({ path: dir });
     const connection = chdb as unknown as EmbeddedConnection;
-    return new Sql(createClient({ connection }), 'embedded', maxConcurrentQueries, partitions, chdb.chdb);
+    return new Sql(
+      createClient({ connection }),
+      'embedded',
+      maxConcurrentQueries,
+      partitions,
+      chdb.chdb,
+      Spool.create(),
+    );
   }
 
   /** Runs a SELECT with bound parameters and returns its rows (JSONEachRow). */
@@ -157,7 +169,7 @@ export class Sql {
         table,
         columns,
         values: Buffer.from(body),
-        format: ROW_FORMAT,
+        format: TEXT_ROW_FORMAT,
         settings: this.insertSettings,
       });
       return;
@@ -166,8 +178,42 @@ export class Sql {
       .map(([k, v]) => `${k} = ${v}`)
       .join(', ');
     await this.client.command({
-      query: `INSERT INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) SETTINGS ${settings} FORMAT ${ROW_FORMAT}\n${body}`,
+      query: `INSERT INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) SETTINGS ${settings} FORMAT ${TEXT_ROW_FORMAT}\n${body}`,
     });
+  }
+
+  /**
+   * Inserts RowBinary rows (`structure` is their `name type, ...` list) into the named columns.
+   * Embedded, chDB's raw insert takes text formats only, so the bytes go through a spool file
+   * in memory that `INSERT ... SELECT FROM file()` reads in-process (measured ~3x cheaper for
+   * ClickHouse to parse than JSONCompactEachRow). A server gets the same bytes as the body of
+   * `INSERT ... FORMAT RowBinary`. Either way it resolves once the rows are written.
+   * `table`, `columns` and `structure` come from the schema, never from input.
+   */
+  async insertRowBinary(
+    table: string,
+    columns: readonly string[],
+    structure: string,
+    chunks: readonly Uint8Array[],
+  ): Promise<void> {
+    const settings = Object.entries(this.insertSettings)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ');
+    const target = `${table} (${columns.map((c) => `\`${c}\``).join(', ')})`;
+    if (this.raw && this.spool) {
+      const { raw } = this;
+      await this.spool.with(chunks, (path) =>
+        raw.queryAsync(
+          `INSERT INTO ${target} SETTINGS ${settings} SELECT * FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`,
+        ),
+      );
+      return;
+    }
+    const { stream } = await this.client.exec({
+      query: `INSERT INTO ${target} SETTINGS ${settings} FORMAT RowBinary`,
+      values: Readable.from(chunks, { objectMode: false }),
+    });
+    await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());
   }
 
   /** Small keyed inserts (decisions, watermarks): JSONEachRow lines with the data inline. Not the hot path. */
@@ -177,8 +223,12 @@ export class Sql {
 
   async close(): Promise<void> {
     await this.client.close();
+    this.spool?.close();
   }
 }
+
+/** A ClickHouse string literal of our own text (spool paths, table structures). */
+const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
 const LIMIT_CODES = new Set(['158', '159', '241', '396', '160']);
 

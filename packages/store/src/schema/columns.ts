@@ -46,6 +46,9 @@ const ATTRS = 'Map(LowCardinality(String), String) CODEC(ZSTD(1))';
 // Types are sparse (only non-string values) and few distinct, hence LowCardinality both sides.
 const TYPES = 'Map(LowCardinality(String), LowCardinality(String)) CODEC(ZSTD(1))';
 
+/** The column type without its codec, e.g. `Array(LowCardinality(String))`. */
+export const bareType = (type: string): string => type.replace(/\s+CODEC\(.*\)$/, '');
+
 /** Reads a DateTime64(9) column as its exact ns decimal string. */
 export const nsRead = (col: string): string => `toString(toUnixTimestamp64Nano(${col}))`;
 

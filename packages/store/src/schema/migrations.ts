@@ -5,6 +5,7 @@ import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
+import { recentCodecSql, widenRecentMerges } from './recentLayout';
 import { relayoutTable } from './relayout';
 import {
   createTableSql,
@@ -90,7 +91,13 @@ export const migrations: Migration[] = [
     name: 'alerting: alert_state (alerts survive a restart), recorded_series (recording rules)',
     statements: [alertStateSql, recordedSeriesSql],
   },
-  // 12-14 are taken by work in flight (ingest, query, promql).
+  {
+    version: 12,
+    name: 'ingest: spans_recent in LZ4 with a wider merge fan-in (cheaper inserts and merges for a table kept an hour)',
+    statements: [recentCodecSql],
+    run: widenRecentMerges,
+  },
+  // 13-14 are taken by work in flight (query, promql).
   {
     version: 15,
     name: 'contract_first_seen (telemetry-contract violations keep their first-seen time across restarts)',

@@ -1,0 +1,36 @@
+import type { Sql } from '../client';
+import { bareType, spanColumns } from './columns';
+
+/**
+ * Migration 12: cheaper storage work for `spans_recent`, the table every span lands in and
+ * that expires within the hour (figures in docs/performance.md, bench:ingest):
+ * - LZ4 instead of ZSTD(1) on every column: ~1.5x the bytes of a short-lived table for less
+ *   CPU in every insert and every merge;
+ * - a wider merge fan-in (merge_selector_base 50, ClickHouse's default 5): a row is merged
+ *   about two times before it expires instead of about five, at the price of more parts
+ *   (tens per 15-minute partition, far from the insert limits).
+ * Changing a codec is a metadata change; parts written before keep theirs until merged.
+ */
+export const recentCodecSql = `ALTER TABLE spans_recent ${[
+  ...spanColumns.map((c) => `MODIFY COLUMN \`${c.name}\` ${bareType(c.type)} ${lz4(c.type)}`),
+  'MODIFY COLUMN IngestTime DateTime64(3) DEFAULT now64(3) CODEC(Delta(8), LZ4)',
+].join(', ')}`;
+
+function lz4(type: string): string {
+  return type.includes('CODEC(Delta')
+    ? 'CODEC(Delta(8), LZ4)'
+    : type.includes('CODEC(T64')
+      ? 'CODEC(T64, LZ4)'
+      : 'CODEC(LZ4)';
+}
+
+export const RECENT_MERGE_SELECTOR_BASE = 50;
+
+/** The merge fan-in, where the engine has the setting (ClickHouse 25+; older servers merge as before). */
+export async function widenRecentMerges(sql: Sql): Promise<void> {
+  const [known] = await sql.query<{ n: string }>(
+    "SELECT count() AS n FROM system.merge_tree_settings WHERE name = 'merge_selector_base'",
+  );
+  if (Number(known?.n ?? 0) === 0) return;
+  await sql.command(`ALTER TABLE spans_recent MODIFY SETTING merge_selector_base = ${RECENT_MERGE_SELECTOR_BASE}`);
+}
