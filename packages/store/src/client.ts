@@ -72,6 +72,8 @@ export class QueryLimitError extends Error {
 export class Sql {
   private readonly scheduler: StatementScheduler;
   private readonly insertSettings: Record<string, number>;
+  /** The priority of reads that do not name one (see withPriority). */
+  private defaultPriority: QueryPriority = DEFAULT_LIMITS.priority;
 
   private constructor(
     readonly client: ClickHouseClient,
@@ -111,9 +113,20 @@ export class Sql {
     );
   }
 
+  /**
+   * The same connection and scheduler, whose reads default to `priority` (a read's own limits
+   * still win): a reader shared by API requests and background work (the Prometheus view) is
+   * given one per role.
+   */
+  withPriority(priority: QueryPriority): Sql {
+    const view = Object.create(this) as Sql;
+    view.defaultPriority = priority;
+    return view;
+  }
+
   /** Runs a SELECT with bound parameters and returns its rows (JSONEachRow). */
   async query<T>(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<T[]> {
-    const l = { ...DEFAULT_LIMITS, ...limits };
+    const l = { ...DEFAULT_LIMITS, priority: this.defaultPriority, ...limits };
     const settings = [
       `max_result_rows = ${l.maxRows}`,
       `result_overflow_mode = 'throw'`,

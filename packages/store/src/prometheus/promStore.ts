@@ -1,4 +1,5 @@
 import { QueryLimitError, type Sql } from '../client';
+import type { QueryPriority } from '../schedule/scheduler';
 import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
 import { componentExemplars, type SeriesExemplars } from './exemplars';
 import { ProbeCache, type Prober, prober } from './probes';
@@ -10,6 +11,8 @@ export interface PromStoreOptions {
   derivedBoundsSeconds: readonly number[];
   /** derived.staleAfter: how long /metrics keeps serving a derived series without data (0 = forever). */
   derivedStaleMs: number;
+  /** Scheduling of its reads: 'interactive' for API requests, 'background' (default) for rule evaluation. */
+  priority?: QueryPriority;
 }
 
 /** Which metric names a request wants (the `__name__` matchers, applied by the caller). */
@@ -33,13 +36,16 @@ export class PromStore {
   private readonly staleMs: number;
   private readonly probe: Prober;
 
+  private readonly sql: Sql;
+
   constructor(
-    private readonly sql: Sql,
+    sql: Sql,
     private readonly options: PromStoreOptions,
   ) {
+    this.sql = options.priority ? sql.withPriority(options.priority) : sql;
     this.derived = derivedComponents(options.derivedBoundsSeconds);
     this.staleMs = options.derivedStaleMs || 86_400_000;
-    this.probe = prober(sql, this.staleMs);
+    this.probe = prober(this.sql, this.staleMs);
   }
 
   /** The series selected by the name filter and label matchers, with their samples in (start, end]. */

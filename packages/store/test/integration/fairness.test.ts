@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { QueryLimitError, Store } from '../../src/index';
+import { QueryLimitError, type QueryLimits, type Sql, Store } from '../../src/index';
 import { bareSpan, hex, storeOptions, tempDir } from '../fixtures';
 
 /** A bound statement that would run for minutes: every number of a huge range hashed. */
 const HEAVY = 'SELECT count() FROM numbers({n:UInt64}) WHERE sipHash64(number) = {x:UInt64}';
 
-test('a long statement holds a short read behind it for its time limit at most, and queued background work waits for the read', async () => {
+/** Runs `read` while a long statement runs and three background statements wait; returns the order. */
+async function behindLongStatement(
+  read: (sql: Sql) => Promise<number>,
+): Promise<{ events: string[]; waitedMs: number }> {
   const store = await Store.open(storeOptions(tempDir()));
   const sql = store.sql;
   try {
@@ -20,23 +23,35 @@ test('a long statement holds a short read behind it for its time limit at most, 
     );
     await new Promise((r) => setTimeout(r, 100));
     const t0 = performance.now();
-    const [row] = await sql.query<{ v: number }>('SELECT {v:UInt8} AS v', { v: 7 }, { priority: 'interactive' });
+    assert.equal(await read(sql), 7);
     const waitedMs = performance.now() - t0;
     events.push('read');
-    assert.equal(Number(row!.v), 7);
     await Promise.all([long, ...background]);
-    assert.equal(events[0], 'long stopped at its limit');
+    return { events, waitedMs };
+  } finally {
+    await store.close();
+  }
+}
+
+const readSeven = async (sql: Sql, limits?: QueryLimits) =>
+  Number((await sql.query<{ v: number }>('SELECT {v:UInt8} AS v', { v: 7 }, limits))[0]!.v);
+
+test('a long statement holds a short read behind it for its time limit at most, and queued background work waits for the read', async () => {
+  for (const [how, read] of [
+    ['priority in its limits', (sql: Sql) => readSeven(sql, { priority: 'interactive' })],
+    ['a withPriority view (the Prometheus API)', (sql: Sql) => readSeven(sql.withPriority('interactive'))],
+  ] as const) {
+    const { events, waitedMs } = await behindLongStatement(read);
+    assert.equal(events[0], 'long stopped at its limit', how);
     // Embedded, two statements are handed to chDB at once (client.ts), so one background
     // statement was already handed over with the long one; the others waited for the read.
     assert.ok(
       events.indexOf('read') < events.indexOf('background 2') &&
         events.indexOf('read') < events.indexOf('background 3'),
-      `the read went before the queued background statements: ${events.join(', ')}`,
+      `${how}: the read went before the queued background statements: ${events.join(', ')}`,
     );
     // The long statement's 1 s limit, plus scheduling on a shared 2-core machine.
-    assert.ok(waitedMs < 4000, `the read waited ${waitedMs.toFixed(0)} ms`);
-  } finally {
-    await store.close();
+    assert.ok(waitedMs < 4000, `${how}: the read waited ${waitedMs.toFixed(0)} ms`);
   }
 });
 

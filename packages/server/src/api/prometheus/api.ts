@@ -7,8 +7,15 @@ import { tenantSource } from './source';
 /** What the /prometheus routes need: the store's Prometheus view and the engine's limits. */
 export interface PrometheusApi {
   store: PromStore;
-  /** A PromQL engine over one tenant's series; `decorate` wraps its source (rule evaluation caches reads). */
-  engine(tenant: string, opts?: QueryOptions, decorate?: (source: SeriesSource) => SeriesSource): Engine;
+  /**
+   * A PromQL engine over one tenant's series; `decorate` wraps its source (rule evaluation caches
+   * reads). Its reads are scheduled as API reads with `interactive`, else as background work.
+   */
+  engine(
+    tenant: string,
+    opts?: QueryOptions & { interactive?: boolean },
+    decorate?: (source: SeriesSource) => SeriesSource,
+  ): Engine;
   maxSeries: number;
   timeoutMs: number;
   now: () => number;
@@ -23,17 +30,18 @@ export function createPrometheusApi(
   now: () => number = Date.now,
   wrap?: SourceWrapper,
 ): PrometheusApi {
-  const promStore = store.prometheus({
-    derivedBoundsSeconds: LATENCY_BOUNDS_SECONDS,
-    derivedStaleMs: config['derived.staleAfter'],
-  });
+  const options = { derivedBoundsSeconds: LATENCY_BOUNDS_SECONDS, derivedStaleMs: config['derived.staleAfter'] };
+  // API requests go before the processors' and rule evaluation's statements in the store's queue.
+  const interactive = store.prometheus({ ...options, priority: 'interactive' });
+  const background = store.prometheus(options);
   const timeoutMs = config['promql.timeout'];
   return {
-    store: promStore,
+    store: interactive,
     maxSeries: config['promql.maxSeries'],
     timeoutMs,
     now,
     engine: (tenant, opts, decorate) => {
+      const promStore = opts?.interactive ? interactive : background;
       const base = tenantSource(promStore, tenant, now, Math.min(opts?.timeoutMs ?? timeoutMs, timeoutMs));
       const source = wrap ? wrap(tenant, base) : base;
       return new Engine({

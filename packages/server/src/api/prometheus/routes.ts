@@ -72,7 +72,7 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
       const timeoutMs = timeoutParam(p, api.timeoutMs);
       const time = timeParam(p, 'time', api.now());
       const result = await api
-        .engine(tenantOf(req), { timeoutMs })
+        .engine(tenantOf(req), { timeoutMs, interactive: true })
         .instantQuery(required(p, 'query'), time, { timeoutMs });
       return resultJson(result);
     });
@@ -85,7 +85,7 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
       if (Number.isNaN(start)) required(p, 'start');
       if (Number.isNaN(end)) required(p, 'end');
       const result = await api
-        .engine(tenantOf(req), { timeoutMs })
+        .engine(tenantOf(req), { timeoutMs, interactive: true })
         .rangeQuery(query, start, end, stepParam(p), { timeoutMs });
       return resultJson(result);
     });
