@@ -59,7 +59,7 @@ for (const exporter of ['otlp_grpc', 'otlp_http'] as const) {
       const protocol = exporter === 'otlp_grpc' ? 'grpc' : 'http/protobuf';
       const refusedBefore = await selfMetric(
         'tracehouse_otlp_requests_total',
-        `protocol="${protocol}",outcome="over_quota"`,
+        `signal="traces",protocol="${protocol}",outcome="over_quota"`,
       );
       const service = `interop-backpressure-${exporter}`;
       const provider = new BasicTracerProvider({
@@ -109,8 +109,10 @@ for (const exporter of ['otlp_grpc', 'otlp_http'] as const) {
       });
       assert.equal(stored, TRACES * SPANS);
       const refused =
-        (await selfMetric('tracehouse_otlp_requests_total', `protocol="${protocol}",outcome="over_quota"`)) -
-        refusedBefore;
+        (await selfMetric(
+          'tracehouse_otlp_requests_total',
+          `signal="traces",protocol="${protocol}",outcome="over_quota"`,
+        )) - refusedBefore;
       assert.ok(refused > 0, 'tracehouse refused some exports (the rate was exceeded)');
       t.diagnostic(
         `interop: collector ${exporter.padEnd(9)} backpressure: ${refused} refusals retried, ${stored}/${TRACES * SPANS} spans stored (${Date.now() - started} ms)`,

@@ -38,7 +38,9 @@ export async function startCollector(exporters: Record<string, unknown>): Promis
         protocols: { grpc: { endpoint: `127.0.0.1:${grpcPort}` }, http: { endpoint: `127.0.0.1:${httpPort}` } },
       },
     },
-    processors: { batch: { timeout: '200ms' } },
+    // Small batches: tracehouse's rate limit admits a request while the tenant is not in debt, so
+    // one batch of everything would pass in one request and never show backpressure.
+    processors: { batch: { timeout: '200ms', send_batch_size: 100, send_batch_max_size: 100 } },
     exporters,
     service: {
       telemetry: { metrics: { level: 'none' }, logs: { level: 'info' } },
