@@ -63,7 +63,9 @@ const SCROLL_SCRIPT = `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-const server = await startTestServer();
+// A response holds at most query.maxTraceSpans spans (10,000 by default, a guard against one huge
+// trace holding the server); "100k spans usable" is measured with the limit raised to the largest size.
+const server = await startTestServer({ sets: [`query.maxTraceSpans=${Math.max(...sizes)}`] });
 const browser = await launch();
 const fields: string[] = [];
 try {

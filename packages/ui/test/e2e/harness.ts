@@ -60,16 +60,16 @@ export async function seed(
   return out;
 }
 
-/** Waits until the API serves a trace (the writer flushes in the background). */
+/**
+ * Waits until the API serves a trace whole (the writer flushes in the background). A response
+ * holds one page of at most query.maxTraceSpans; its x-trace-span-total header counts them all.
+ */
 export async function waitForTrace(server: TestServer, traceId: string, spans: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const r = await server.get(`/api/v1/traces/${traceId}`);
-    if (r.status === 200) {
-      let n = 0;
-      for (const rs of r.body.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
-      if (n >= spans) return;
-    }
+    const r = await fetch(`${server.urls.api}/api/v1/traces/${traceId}?limit=1`);
+    await r.arrayBuffer();
+    if (r.status === 200 && Number(r.headers.get('x-trace-span-total')) >= spans) return;
     if (Date.now() > deadline) throw new Error(`trace ${traceId} not served in time`);
     await new Promise((r) => setTimeout(r, 100));
   }
