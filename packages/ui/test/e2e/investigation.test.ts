@@ -92,15 +92,27 @@ describe('investigation views in a browser', () => {
       /of 1/.test(document.querySelector('[data-testid="match-count"]')?.textContent ?? ''),
     );
     await page.keyboard.press('Enter');
+    // The selection renders first and the scroll follows in a later frame: wait up to 2 s for it.
+    // Rows sit at fractional offsets (a 233.16 px header): a row aligned to the bottom edge may
+    // overhang it by a fraction of a pixel, seen as 889.16 against 889.
     const inView = async (id: string) =>
-      page.evaluate((sid) => {
-        const el = document.querySelector(`.wf-row[data-span-id="${sid}"]`);
-        const sc = document.querySelector('[data-testid="waterfall"]')!;
-        if (!el) return false;
-        const r = el.getBoundingClientRect();
-        const s = sc.getBoundingClientRect();
-        return r.top >= s.top && r.bottom <= s.bottom;
-      }, id);
+      page
+        .waitForFunction(
+          (sid) => {
+            const el = document.querySelector(`.wf-row[data-span-id="${sid}"]`);
+            const sc = document.querySelector('[data-testid="waterfall"]')!;
+            if (!el) return false;
+            const r = el.getBoundingClientRect();
+            const s = sc.getBoundingClientRect();
+            return r.top >= s.top - 1 && r.bottom <= s.bottom + 1;
+          },
+          id,
+          { timeout: 2000 },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
     await page.waitForFunction(
       (sid) => document.querySelector(`.wf-row.selected[data-span-id="${sid}"]`) !== null,
       target.SpanId,
