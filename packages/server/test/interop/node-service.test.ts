@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers';
 import { eventually, runJson } from './support/run';
 import { INTEROP_DIR, requireTool, toolchain } from './support/toolchain';
+import { traceSpans } from './support/trace-spans';
 
 let server: TestServer;
 
@@ -24,14 +25,6 @@ before(async () => {
 after(async () => {
   await server?.stop();
 });
-
-interface Span {
-  name: string;
-  spanId: string;
-  parentSpanId: string;
-  kind: number;
-  enduser: string | undefined;
-}
 
 for (const major of [22, 24] as const) {
   describe(`Node ${major}`, () => {
@@ -52,30 +45,14 @@ for (const major of [22, 24] as const) {
         "the service's 3.x processor saw every span",
       );
 
-      const { spans, version } = await eventually(async () => {
-        const res = await server.get(`/api/v1/traces/${run.traceId}`);
-        const found: Span[] = [];
-        let version: string | undefined;
-        for (const resourceSpans of res.body?.resourceSpans ?? []) {
-          const attribute = (key: string) =>
-            resourceSpans.resource.attributes.find((kv: { key: string }) => kv.key === key)?.value.stringValue;
-          assert.equal(attribute('service.name'), 'js3-orders');
-          version = attribute('service.version');
-          for (const scopeSpans of resourceSpans.scopeSpans) {
-            for (const span of scopeSpans.spans) {
-              found.push({
-                name: span.name,
-                spanId: span.spanId,
-                parentSpanId: span.parentSpanId ?? '',
-                kind: span.kind,
-                enduser: span.attributes?.find((kv: { key: string }) => kv.key === 'enduser.id')?.value.stringValue,
-              });
-            }
-          }
-        }
-        return found.length === 3 ? { spans: found, version } : undefined;
+      const spans = await eventually(async () => {
+        const found = traceSpans((await server.get(`/api/v1/traces/${run.traceId}`)).body);
+        return found.length === 3 ? found : undefined;
       });
-      assert.equal(version, '2.7.1', "service.version from the service's own package.json");
+      for (const span of spans) {
+        assert.equal(span.service, 'js3-orders');
+        assert.equal(span.version, '2.7.1', "service.version from the service's own package.json");
+      }
       const byKind = (kind: number) => spans.find((span) => span.kind === kind)!;
       const client = byKind(3);
       const handler = byKind(2);

@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from '../helpers';
 import { type Queue, startQueue } from './support/queue';
 import { eventually, runJson, type Started, start } from './support/run';
 import { INTEROP_DIR, requireTool, toolchain } from './support/toolchain';
+import { type TraceSpan, traceSpans } from './support/trace-spans';
 
 let server: TestServer;
 let queue: Queue;
@@ -27,15 +28,6 @@ after(async () => {
   await queue?.close();
   await server?.stop();
 });
-
-interface Span {
-  name: string;
-  service: string;
-  spanId: string;
-  parentSpanId: string;
-  kind: number;
-  enduser: string | undefined;
-}
 
 test('Node -> Go -> queue -> Python -> Go is one trace with the right parents and enduser.id everywhere', async (t) => {
   const otlp = server.urls.otlpHttp;
@@ -54,24 +46,7 @@ test('Node -> Go -> queue -> Python -> Go is one trace with the right parents an
   assert.ok(queue.published[0]?.attributes.traceparent?.includes(frontend.traceId), 'traceparent in the message');
 
   const spans = await eventually(async () => {
-    const res = await server.get(`/api/v1/traces/${frontend.traceId}`);
-    const found: Span[] = [];
-    for (const resourceSpans of res.body?.resourceSpans ?? []) {
-      const service = resourceSpans.resource.attributes.find((kv: { key: string }) => kv.key === 'service.name').value
-        .stringValue;
-      for (const scopeSpans of resourceSpans.scopeSpans) {
-        for (const span of scopeSpans.spans) {
-          found.push({
-            name: span.name,
-            service,
-            spanId: span.spanId,
-            parentSpanId: span.parentSpanId ?? '',
-            kind: span.kind,
-            enduser: span.attributes?.find((kv: { key: string }) => kv.key === 'enduser.id')?.value.stringValue,
-          });
-        }
-      }
-    }
+    const found = traceSpans((await server.get(`/api/v1/traces/${frontend.traceId}`)).body);
     return found.length === 7 ? found : undefined;
   });
 
@@ -87,7 +62,7 @@ test('Node -> Go -> queue -> Python -> Go is one trace with the right parents an
   const process = byName('interop-python-consumer', 'orders process');
   const pythonClient = byName('interop-python-consumer', 'POST');
   const callback = byName('interop-go-service', 'POST /callback');
-  const chain: [Span, Span | undefined, number][] = [
+  const chain: [TraceSpan, TraceSpan | undefined, number][] = [
     [checkout, undefined, 2],
     [nodeClient, checkout, 3],
     [goCheckout, nodeClient, 2],
