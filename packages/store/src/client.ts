@@ -72,6 +72,8 @@ export class QueryLimitError extends Error {
 export class Sql {
   private readonly scheduler: StatementScheduler;
   private readonly insertSettings: Record<string, number>;
+  /** The same settings as an SQL `SETTINGS` list, built once (every insert needs it). */
+  private readonly insertSettingsSql: string;
   /** The priority of reads that do not name one (see withPriority). */
   private defaultPriority: QueryPriority = DEFAULT_LIMITS.priority;
 
@@ -87,6 +89,9 @@ export class Sql {
       max_partitions_per_insert_block: maxPartitionsPerInsert,
       throw_on_max_partitions_per_insert_block: 1,
     };
+    this.insertSettingsSql = Object.entries(this.insertSettings)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ');
     const concurrency =
       engine === 'embedded' ? Math.min(EMBEDDED_CONCURRENCY, maxConcurrentQueries) : maxConcurrentQueries;
     this.scheduler = new StatementScheduler({ concurrency });
@@ -187,11 +192,8 @@ export class Sql {
       });
       return;
     }
-    const settings = Object.entries(this.insertSettings)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join(', ');
     await this.client.command({
-      query: `INSERT INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) SETTINGS ${settings} FORMAT ${TEXT_ROW_FORMAT}\n${body}`,
+      query: `INSERT INTO ${insertTarget(table, columns)} SETTINGS ${this.insertSettingsSql} FORMAT ${TEXT_ROW_FORMAT}\n${body}`,
     });
   }
 
@@ -209,10 +211,8 @@ export class Sql {
     structure: string,
     chunks: readonly Uint8Array[],
   ): Promise<void> {
-    const settings = Object.entries(this.insertSettings)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join(', ');
-    const target = `${table} (${columns.map((c) => `\`${c}\``).join(', ')})`;
+    const settings = this.insertSettingsSql;
+    const target = insertTarget(table, columns);
     if (this.raw && this.spool) {
       const { raw } = this;
       await this.spool.with(chunks, (path) =>
@@ -239,6 +239,10 @@ export class Sql {
     this.spool?.close();
   }
 }
+
+/** `table (\`a\`, \`b\`)`: an insert's target; both come from the schema, never from input. */
+const insertTarget = (table: string, columns: readonly string[]) =>
+  `${table} (${columns.map((c) => `\`${c}\``).join(', ')})`;
 
 /** A ClickHouse string literal of our own text (spool paths, table structures). */
 const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
