@@ -20,6 +20,22 @@ const SDK_TESTS = ['unit', 'integration'].flatMap((level) => {
     .map((name) => join(dir, name));
 });
 
+/** Runs node:test suites on Node `major` from the repository root; the tests that passed. */
+async function runSuites(major: 22 | 24, args: string[]): Promise<number> {
+  // Without NODE_TEST_CONTEXT (set by the runner of this file) the child reports in TAP, not
+  // through this runner's private channel.
+  const run = start(requireTool(toolchain.node(major)), args, { cwd: ROOT, env: { NODE_TEST_CONTEXT: undefined } });
+  const code = await run.exited;
+  const failed = run
+    .output()
+    .split('\n')
+    .filter((line) => /^\s*not ok /.test(line));
+  assert.equal(code, 0, `failed on Node ${major}:\n${failed.join('\n')}\n${run.output().slice(-2000)}`);
+  const pass = Number(/# pass (\d+)/.exec(run.output())?.[1]);
+  assert.ok(pass > 0, 'the suites ran');
+  return pass;
+}
+
 for (const major of [22, 24] as const) {
   describe(`Node ${major}`, () => {
     test('tracehouse starts, ingests every OTLP protocol and answers queries', async (t) => {
@@ -54,34 +70,14 @@ for (const major of [22, 24] as const) {
     });
 
     test('@tracehouse/node passes its unit and integration suites', async (t) => {
-      const node = requireTool(toolchain.node(major));
-      // Without NODE_TEST_CONTEXT (set by the runner of this file) the child reports in TAP, not
-      // through this runner's private channel.
-      const env = { NODE_TEST_CONTEXT: undefined };
       const args = ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', ...SDK_TESTS];
-      const run = start(node, args, { cwd: ROOT, env });
-      const code = await run.exited;
-      assert.equal(code, 0, run.output().slice(-4000));
-      const pass = Number(/# pass (\d+)/.exec(run.output())?.[1]);
-      assert.ok(pass > 0, 'the suites ran');
+      const pass = await runSuites(major, args);
       t.diagnostic(`interop: @tracehouse/node on Node ${major}: ${pass} tests pass`);
     });
 
     test("every package's unit suite passes", async (t) => {
-      const node = requireTool(toolchain.node(major));
       // run-tests.mjs starts the suites with its own Node binary, so all of them run on this version.
-      const run = start(node, [join(ROOT, 'scripts/run-tests.mjs'), 'unit', '--test-reporter=tap'], {
-        cwd: ROOT,
-        env: { NODE_TEST_CONTEXT: undefined },
-      });
-      const code = await run.exited;
-      const failed = run
-        .output()
-        .split('\n')
-        .filter((line) => /^\s*not ok /.test(line));
-      assert.equal(code, 0, `failed on Node ${major}:\n${failed.join('\n')}\n${run.output().slice(-2000)}`);
-      const pass = Number(/# pass (\d+)/.exec(run.output())?.[1]);
-      assert.ok(pass > 0, 'the suites ran');
+      const pass = await runSuites(major, [join(ROOT, 'scripts/run-tests.mjs'), 'unit', '--test-reporter=tap']);
       t.diagnostic(`interop: tracehouse unit suites on Node ${major}: ${pass} tests pass`);
     });
   });
