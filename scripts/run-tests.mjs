@@ -1,8 +1,10 @@
 // Runs the node:test suites of one level (unit | integration | e2e | interop) across all packages.
 // Node 20's --test does not discover .ts files by itself, so the files are listed here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const level = process.argv[2] ?? 'unit';
 const roots = ['packages', 'examples'];
@@ -26,9 +28,59 @@ if (files.length === 0) {
   process.exit(0);
 }
 const concurrency = level === 'unit' ? 2 : 1;
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...process.argv.slice(3), ...files],
-  { stdio: 'inherit' },
-);
-process.exit(r.status ?? 1);
+// Unit tests must be deterministic and get no second run. The other levels drive real processes
+// (chDB, Chromium, Prometheus, the Collector, other runtimes) on a shared 2-core machine, where a
+// timing-bound test can lose a race it would win on a quiet one; like Playwright's CI retries, a
+// file that fails is run once more on its own and, if it then passes, is reported as flaky
+// (the run stays green, the report names it). A file that fails twice fails the run.
+const retries = level === 'unit' ? 0 : 1;
+const reporter = process.stdout.isTTY ? 'spec' : 'tap';
+
+/** Runs the files; the failed tests as [file, name] pairs, or null when the run passed. */
+function run(list) {
+  const failedLog = join(mkdtempSync(join(tmpdir(), 'tracehouse-tests-')), 'failed.tsv');
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      `--test-reporter=${reporter}`,
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${fileURLToPath(new URL('failed-files-reporter.mjs', import.meta.url))}`,
+      `--test-reporter-destination=${failedLog}`,
+      ...process.argv.slice(3),
+      ...list,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (r.status === 0) return null;
+  let failed = [];
+  try {
+    failed = readFileSync(failedLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t'))
+      .map(([file, name]) => [relative(process.cwd(), file), name]);
+  } catch {}
+  rmSync(dirname(failedLog), { recursive: true, force: true });
+  // A run that died without naming a failed test (a crash of the runner itself) is retried whole.
+  return failed.length ? failed : list.map((file) => [file, '(the run exited with no failed test named)']);
+}
+
+let failed = run(files);
+const flaky = [];
+for (let retry = 1; failed && retry <= retries; retry++) {
+  const again = [...new Set(failed.map(([file]) => file))].filter((file) => files.includes(file));
+  if (again.length === 0) break;
+  console.log(`\n# run-tests: ${again.length} file(s) failed; running them once more:\n# ${again.join('\n# ')}`);
+  const before = failed;
+  failed = run(again);
+  if (!failed) flaky.push(...before);
+}
+if (flaky.length) {
+  console.log('\n# run-tests: FLAKY (failed, then passed on a second run):');
+  for (const [file, name] of flaky) console.log(`#   ${file}: ${name}`);
+}
+process.exit(failed ? 1 : 0);
