@@ -37,7 +37,10 @@ test('express: http.route and the span name come from the matched route; the han
   const response = await fetch(`http://127.0.0.1:${port}/orders/42`);
   assert.equal(response.status, 500);
   await response.arrayBuffer();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // The SERVER span ends on the response's 'finish', which can come after the client has the body.
+  for (let i = 0; i < 200 && !sdk.spans.getFinishedSpans().some((span) => span.kind === SpanKind.SERVER); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const spans = sdk.spans.getFinishedSpans();
   const root = spans.find((span) => span.kind === SpanKind.SERVER);
   assert.ok(root, spans.map((span) => span.name).join());
