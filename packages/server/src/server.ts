@@ -10,6 +10,7 @@ import { createApi } from './api/app';
 import { DecisionCache } from './api/decisionCache';
 import { Gate } from './api/gate';
 import { createPrometheusApi } from './api/prometheus/api';
+import { RedCache } from './api/redCache';
 import { AuthService, isLoopback } from './auth/service';
 import type { Config } from './config/schema';
 import { retentionSeconds, storeOptions } from './config/storeOptions';
@@ -146,7 +147,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   const budget = new InflightBudget(config['ingest.maxInflightBytes']);
   const decisions = new DecisionCache(store, config['query.decisionCacheSize'], config['query.traceCacheTtl']);
-  registerQueryMetrics(metrics.registry, store, () => ({ decision: decisions.stats() }));
+  const red = derived
+    ? new RedCache(derived.store.queryRed, {
+        maxCells: config['query.redCacheCells'],
+        ttlMs: config['query.traceCacheTtl'],
+      })
+    : undefined;
+  registerQueryMetrics(metrics.registry, store, () => ({
+    decision: decisions.stats(),
+    ...(red ? { red: red.stats() } : {}),
+  }));
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
@@ -179,6 +189,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
           gate: new Gate(config['query.maxConcurrentTraceReads'], 64, 'trace reads'),
         },
         decisions,
+        red,
       },
       { https: tls ?? undefined, timeouts },
     );

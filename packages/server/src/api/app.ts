@@ -130,7 +130,7 @@ export async function createApi(deps: ApiDeps, listen: ListenOptions): Promise<F
   dashboardRoutes(app, deps);
   if (deps.prometheus) prometheusRoutes(app, deps.prometheus);
   if (deps.derived) {
-    redRoutes(app, deps.derived);
+    redRoutes(app, deps.derived, deps.red);
     serviceGraphRoutes(app, deps.derived);
   }
   if (deps.contract) contractRoutes(app, deps.contract, Date.now);

@@ -7,6 +7,7 @@ import type { Derived } from '../processor/derived';
 import type { SelfMetrics } from '../telemetry/selfMetrics';
 import type { DecisionCache } from './decisionCache';
 import type { PrometheusApi } from './prometheus/api';
+import type { RedCache } from './redCache';
 import type { TraceReadLimits } from './traceRead';
 import type { OtlpEndpoints } from './uiSettings';
 
@@ -33,6 +34,8 @@ export interface ApiDeps {
   traceReads: TraceReadLimits;
   /** Sampling decisions once made (they never change). */
   decisions: DecisionCache;
+  /** RED cells of finished intervals (with derived; absent when off). */
+  red?: RedCache;
   /** The Prometheus-compatible query API (PromQL over the stored and derived metrics). */
   prometheus?: PrometheusApi;
 }

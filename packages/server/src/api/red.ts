@@ -4,6 +4,7 @@ import { tenantOf } from '../auth/hook';
 import { parseDuration } from '../config/units';
 import type { Derived } from '../processor/derived';
 import { BadRequest, limitParam, timeRange } from './params';
+import type { RedCache } from './redCache';
 
 const MAX_POINTS_PER_SERIES = 2000;
 
@@ -79,7 +80,7 @@ const exemplarSchema = {
 };
 
 /** RED metrics (rate, errors, duration) from the stored span-metric intervals. */
-export function redRoutes(app: FastifyInstance, derived: Derived): void {
+export function redRoutes(app: FastifyInstance, derived: Derived, cache?: RedCache): void {
   app.get(
     '/api/v1/red',
     {
@@ -120,7 +121,7 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
       // A step that ends after the last computed interval has no value yet (not a zero).
       const computedUntil = derived.spanMetricsComputedUntilMs() ?? Number.NEGATIVE_INFINITY;
       const bySpanName = q.groupBy === 'span_name';
-      const cells = await derived.store.queryRed({
+      const query = {
         tenant: tenantOf(req),
         startMs,
         endMs,
@@ -129,7 +130,11 @@ export function redRoutes(app: FastifyInstance, derived: Derived): void {
         spanKinds: spanKinds(q.spanKind),
         service: q.service || undefined,
         spanName: q.spanName || undefined,
-      });
+      };
+      // The steps finished by the watermark read above come from memory when held.
+      const cells = cache
+        ? await cache.query(query, derived.spanMetricsComputedUntilMs())
+        : await derived.store.queryRed(query);
       const steps = Math.max(1, Math.ceil((endMs - startMs) / step));
       const series = new Map<
         string,

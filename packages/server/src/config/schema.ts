@@ -168,12 +168,17 @@ export const configKeys = {
   'query.traceCacheTtl': {
     kind: 'duration',
     default: 600_000,
-    doc: 'how long a cached trace or decision is served at most (retention may delete it meanwhile)',
+    doc: 'how long a cached trace, decision or finished RED interval is served at most (retention may delete it meanwhile)',
   },
   'query.decisionCacheSize': {
     kind: 'int',
     default: 100_000,
     doc: 'sampling decisions (keep/drop, which never change) held in memory; 0 = off',
+  },
+  'query.redCacheCells': {
+    kind: 'int',
+    default: 100_000,
+    doc: 'RED cells (a series at a step) of finished span-metric intervals held in memory for /api/v1/red; 0 = off',
   },
   'query.tagCacheTtl': {
     kind: 'duration',

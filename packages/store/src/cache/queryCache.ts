@@ -96,6 +96,17 @@ export class QueryCache<V extends object> {
     }
   }
 
+  /**
+   * The entry held for `key` (counted as a hit), or undefined without loading anything: for a
+   * caller that reads what is missing in one statement and then stores it piece by piece.
+   */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    if (!hit || hit.expiresAt <= this.now()) return undefined;
+    this.counts.hits++;
+    return hit.value;
+  }
+
   /** Drops the entries of `tag` and keeps the loads in flight for it from being kept. */
   /** Two map lookups when nothing is held under `tag`: the ingest path calls it per span. */
   invalidate(tag: string): void {
