@@ -5,6 +5,7 @@ import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
+import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
 import { relayoutTable } from './relayout';
 import {
@@ -102,6 +103,12 @@ export const migrations: Migration[] = [
     version: 15,
     name: 'contract_first_seen (telemetry-contract violations keep their first-seen time across restarts)',
     statements: [contractFirstSeenSql],
+  },
+  {
+    version: 17,
+    name: 'query: span_metrics in granules of 256 rows (a RED query over an hour reads about an hour of each series)',
+    statements: [],
+    run: (sql) => regranulate(sql, 'span_metrics', SPAN_METRICS_INDEX_GRANULARITY),
   },
 ];
 

@@ -11,12 +11,37 @@ import type { Sql } from '../client';
  * to do. Nothing may write to the table meanwhile (migrations run before writers start).
  */
 export async function relayoutTable(sql: Sql, table: string, orderBy: string): Promise<void> {
+  await rebuildTable(sql, table, {
+    done: (t) => normalizeKey(t.sorting_key) === normalizeKey(orderBy),
+    ddl: (createTableQuery, name) => withOrderBy(createTableQuery, table, name, orderBy),
+  });
+}
+
+/** A table as system.tables describes it. */
+export interface TableState {
+  sorting_key: string;
+  engine_full: string;
+  create_table_query: string;
+}
+
+/** What a rebuild changes: whether `table` already has it, and the DDL of the copy that has it. */
+export interface TableChange {
+  done: (table: TableState) => boolean;
+  ddl: (createTableQuery: string, name: string) => string;
+}
+
+/**
+ * Rebuilds `table` as a copy with a change DDL cannot ALTER (its sorting key, its index
+ * granularity), the same way as relayoutTable: copy `<table>_relayout`, filled partition by
+ * partition, renamed into place; interruptible and re-runnable at every step.
+ */
+export async function rebuildTable(sql: Sql, table: string, change: TableChange): Promise<void> {
   const copy = `${table}_relayout`;
   const old = `${table}_previous`;
   const tables = new Map(
     (
-      await sql.query<{ name: string; sorting_key: string; create_table_query: string }>(
-        `SELECT name, sorting_key, create_table_query FROM system.tables
+      await sql.query<TableState & { name: string }>(
+        `SELECT name, sorting_key, engine_full, create_table_query FROM system.tables
 WHERE database = currentDatabase() AND name IN {names:Array(String)}`,
         { names: [table, copy, old] },
       )
@@ -27,8 +52,8 @@ WHERE database = currentDatabase() AND name IN {names:Array(String)}`,
     // Interrupted between the two renames: the copy is complete, put it in place.
     if (!tables.has(copy)) throw new Error(`relayout of ${table}: neither ${table} nor ${copy} exists`);
     await sql.command(`RENAME TABLE ${copy} TO ${table}`);
-  } else if (normalizeKey(current.sorting_key) !== normalizeKey(orderBy)) {
-    if (!tables.has(copy)) await sql.command(withOrderBy(current.create_table_query, table, copy, orderBy));
+  } else if (!change.done(current)) {
+    if (!tables.has(copy)) await sql.command(change.ddl(current.create_table_query, copy));
     const partitions = await sql.query<{ id: string }>(
       `SELECT DISTINCT partition_id AS id FROM system.parts
 WHERE database = currentDatabase() AND table = {table:String} AND active ORDER BY id`,
@@ -67,14 +92,18 @@ function normalizeKey(key: string): string {
 
 /** The DDL of `table` (system.tables.create_table_query) for a table `name` sorted by `orderBy`. */
 export function withOrderBy(createTableQuery: string, table: string, name: string, orderBy: string): string {
-  const head = new RegExp(`^CREATE TABLE ((?:\\S+\\.)?)\`?${table}\`? `);
-  if (!head.test(createTableQuery)) throw new Error(`relayout of ${table}: unexpected DDL ${createTableQuery}`);
+  const renamed = copyDdl(createTableQuery, table, name);
   // ORDER BY runs up to the next clause of the engine definition (or the end).
   const order = / ORDER BY .*?(?= (?:PRIMARY KEY|SAMPLE BY|TTL|SETTINGS|COMMENT) |$)/s;
   if (!order.test(createTableQuery) || / PRIMARY KEY /.test(createTableQuery.replace(/`[^`]*`/g, ''))) {
     throw new Error(`relayout of ${table}: cannot find its ORDER BY in ${createTableQuery}`);
   }
-  return createTableQuery
-    .replace(head, (_, db: string) => `CREATE TABLE IF NOT EXISTS ${db}${name} `)
-    .replace(order, ` ORDER BY ${orderBy}`);
+  return renamed.replace(order, ` ORDER BY ${orderBy}`);
+}
+
+/** The DDL of `table` (system.tables.create_table_query) creating the same table named `name`. */
+export function copyDdl(createTableQuery: string, table: string, name: string): string {
+  const head = new RegExp(`^CREATE TABLE ((?:\\S+\\.)?)\`?${table}\`? `);
+  if (!head.test(createTableQuery)) throw new Error(`relayout of ${table}: unexpected DDL ${createTableQuery}`);
+  return createTableQuery.replace(head, (_, db: string) => `CREATE TABLE IF NOT EXISTS ${db}${name} `);
 }

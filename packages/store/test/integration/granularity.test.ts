@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Store } from '../../src/index';
+import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from '../../src/schema/granularity';
+import { storeOptions, tempDir } from '../fixtures';
+
+const engine = async (store: Store) =>
+  (
+    await store.sql.query<{ e: string }>(
+      "SELECT engine_full AS e FROM system.tables WHERE database = currentDatabase() AND name = 'span_metrics'",
+    )
+  )[0]!.e;
+
+const everyRow = (store: Store) =>
+  store.sql.query(
+    'SELECT * EXCEPT (LatencySum), toString(LatencySum) AS s FROM span_metrics ORDER BY WindowStart, SeriesKey, Tenant',
+  );
+
+test('migration 17 stores span_metrics in granules of 256 rows; a rebuild keeps every row, its tenant and its settings', async () => {
+  const store = await Store.open(storeOptions(tempDir()));
+  try {
+    assert.match(await engine(store), new RegExp(`index_granularity = ${SPAN_METRICS_INDEX_GRANULARITY}\\b`));
+    // Three days of two tenants' rows (three partitions), as the span-metrics processor writes them.
+    await store.sql.command(`INSERT INTO span_metrics (Tenant, WindowStart, WindowEnd, SeriesKey, ServiceName, SpanName,
+  SpanKind, StatusCode, Overflow, Calls, LatencySum, LatencyBuckets)
+SELECT if(number % 3 = 0, 'acme', ''), now64(3) - toIntervalSecond(number * 97), now64(3) - toIntervalSecond(number * 97 - 15),
+  toString(number % 13), concat('svc-', toString(number % 5)), 'GET', 'Server', 'Unset', false, number, number / 7, [number, 1, 2]
+FROM numbers(8000)`);
+    // As retention leaves it (DerivedStore.applyRetention).
+    await store.sql.command('ALTER TABLE span_metrics MODIFY TTL toDateTime(WindowStart) + toIntervalSecond(2592000)');
+    const before = await everyRow(store);
+
+    await regranulate(store.sql, 'span_metrics', 64);
+    assert.match(await engine(store), /index_granularity = 64\b/);
+    assert.match(
+      await engine(store),
+      /TTL toDateTime\(WindowStart\) \+ toIntervalSecond\(2592000\)/,
+      'the TTL is kept',
+    );
+    assert.deepEqual(await everyRow(store), before);
+    // Done already: a re-run changes nothing and leaves no copy behind.
+    await regranulate(store.sql, 'span_metrics', 64);
+    const left = await store.sql.query<{ name: string }>(
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, 'span_metrics')",
+    );
+    assert.deepEqual(
+      left.map((t) => t.name),
+      ['span_metrics'],
+    );
+    assert.deepEqual(await everyRow(store), before);
+  } finally {
+    await store.close();
+  }
+});
