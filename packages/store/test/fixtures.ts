@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GaugePoint, HistogramPoint, LogRecord, ResourceScopeColumns, SpanRecord } from '@tracehouse/otlp';
-import type { StoreOptions } from '../src/index';
+import type { Store, StoreOptions } from '../src/index';
+import { spanColumns } from '../src/schema/columns';
 
 export const tempDir = (prefix = 'tracehouse-store-'): string => mkdtempSync(join(tmpdir(), prefix));
 
@@ -18,6 +19,28 @@ export function storeOptions(dataDir: string, over: Partial<StoreOptions['writer
 }
 
 export const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/**
+ * A kept trace that has left the recent window, as the sampler and retention leave it: the spans
+ * written under `staging` copied to `spans` under a new trace id, whose trace index row was
+ * ingested 2 h ago (recent retention: 1 h). Returns the new trace id.
+ */
+export async function keptOutOfRecentWindow(store: Store, staging: string): Promise<string> {
+  const traceId = hex(16);
+  const cols = [...spanColumns.map((c) => `\`${c.name}\``), 'Tenant'];
+  await store.sql.command(
+    `INSERT INTO spans (${cols.join(', ')}) SELECT ${cols
+      .map((c) => (c === '`TraceId`' ? '{traceId:String}' : c))
+      .join(', ')} FROM spans_recent WHERE TraceId = {staging:String}`,
+    { traceId, staging },
+  );
+  await store.sql.command(
+    `INSERT INTO trace_index SELECT {traceId:String}, Start, End, IngestStart - toIntervalHour(2), IngestEnd - toIntervalHour(2), SpanCount
+FROM trace_index WHERE TraceId = {staging:String}`,
+    { traceId, staging },
+  );
+  return traceId;
+}
 
 const resourceScope = (service: string): ResourceScopeColumns => ({
   ServiceName: service,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Store } from '../../src/index';
 import { spanColumns } from '../../src/schema/columns';
-import { bareSpan, hex, span, storeOptions, tempDir } from '../fixtures';
+import { bareSpan, hex, keptOutOfRecentWindow, span, storeOptions, tempDir } from '../fixtures';
 
 test('a trace is read as received while in the recent window, and from its kept copy once it has left it', async () => {
   const store = await Store.open(storeOptions(tempDir())); // recent retention 1 h
@@ -50,28 +50,15 @@ FROM trace_index WHERE TraceId = {fresh:String}`,
 
 test('a kept trace out of the recent window reads back exactly as written, in start-time order', async () => {
   const store = await Store.open(storeOptions(tempDir()));
-  const sql = store.sql;
   try {
     const staging = hex(16);
-    const traceId = hex(16);
     const t0 = BigInt(Date.now()) * 1_000_000n;
     // Written out of order, with every field set (events, links, typed attributes).
     const written = [3, 1, 2, 0].map((i) =>
       span(staging, { Timestamp: String(t0 + BigInt(i) * 1_000_000n), SpanName: `step ${i}` }),
     );
     await store.writeSpans(written);
-    const cols = [...spanColumns.map((c) => `\`${c.name}\``), 'Tenant'];
-    await sql.command(
-      `INSERT INTO spans (${cols.join(', ')}) SELECT ${cols
-        .map((c) => (c === '`TraceId`' ? '{traceId:String}' : c))
-        .join(', ')} FROM spans_recent WHERE TraceId = {staging:String}`,
-      { traceId, staging },
-    );
-    await sql.command(
-      `INSERT INTO trace_index SELECT {traceId:String}, Start, End, IngestStart - toIntervalHour(2), IngestEnd - toIntervalHour(2), SpanCount
-FROM trace_index WHERE TraceId = {staging:String}`,
-      { traceId, staging },
-    );
+    const traceId = await keptOutOfRecentWindow(store, staging);
     const expected = [...written]
       .sort((a, b) => (BigInt(a.Timestamp) < BigInt(b.Timestamp) ? -1 : 1))
       .map((s) => ({ ...s, TraceId: traceId }));

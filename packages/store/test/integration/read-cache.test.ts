@@ -1,37 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from '@tracehouse/traceql';
-import { type Sql, Store } from '../../src/index';
-import { spanColumns } from '../../src/schema/columns';
-import { bareSpan, hex, storeOptions, tempDir } from '../fixtures';
+import { Store } from '../../src/index';
+import { bareSpan, hex, keptOutOfRecentWindow, storeOptions, tempDir } from '../fixtures';
 
-/**
- * A kept trace that has left the recent window, as the sampler and retention leave it: its
- * spans copied to `spans` and its trace index row ingested 2 h ago (recent retention: 1 h).
- */
+/** A kept trace of `spanCount` spans that has left the recent window. */
 async function settledTrace(store: Store, spanCount: number): Promise<string> {
-  const sql: Sql = store.sql;
   const staging = hex(16);
-  const traceId = hex(16);
   const now = BigInt(Date.now()) * 1_000_000n;
   await store.writeSpans(
     Array.from({ length: spanCount }, (_, i) =>
       bareSpan({ TraceId: staging, SpanId: hex(8), Timestamp: String(now + BigInt(i) * 1000n) }),
     ),
   );
-  const cols = [...spanColumns.map((c) => `\`${c.name}\``), 'Tenant'];
-  await sql.command(
-    `INSERT INTO spans (${cols.join(', ')}) SELECT ${cols
-      .map((c) => (c === '`TraceId`' ? '{traceId:String}' : c))
-      .join(', ')} FROM spans_recent WHERE TraceId = {staging:String}`,
-    { traceId, staging },
-  );
-  await sql.command(
-    `INSERT INTO trace_index SELECT {traceId:String}, Start, End, IngestStart - toIntervalHour(2), IngestEnd - toIntervalHour(2), SpanCount
-FROM trace_index WHERE TraceId = {staging:String}`,
-    { traceId, staging },
-  );
-  return traceId;
+  return keptOutOfRecentWindow(store, staging);
 }
 
 test('a settled trace is served from memory, identical, per tenant, until a late span of it arrives', async () => {
