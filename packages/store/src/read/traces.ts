@@ -4,6 +4,7 @@ import { spanColumns } from '../schema/columns';
 import { spans, spansRecent } from '../schema/tables';
 import { tenantKey } from '../tenant';
 import { selectList } from './rows';
+import { compareDecimal, readTraceRange } from './traceRange';
 
 /** A trace is cut off at this many spans so one giant trace cannot exhaust the heap. */
 export const MAX_TRACE_SPANS = 100_000;
@@ -25,17 +26,6 @@ export const MAX_TRACE_SPANS = 100_000;
  * from two narrow columns first, then the wide columns of the page only.
  */
 const names = spanColumns.map((c) => `\`${c.name}\``).join(', ');
-
-interface TraceRange {
-  found: string;
-  /** Spans received for the trace id (the trace index's count, duplicates included). */
-  received: string;
-  start: string;
-  end: string;
-  ingestStart: string;
-  ingestEnd: string;
-  recent: number;
-}
 
 export interface TracePageRequest {
   /** Spans returned at most (the page), in start-time order. */
@@ -75,17 +65,8 @@ export async function readTracePage(
   page: TracePageRequest,
   recentSeconds = Infinity,
 ): Promise<TracePageRead> {
-  const [range] = await sql.query<TraceRange>(
-    `SELECT toString(count()) AS found, toString(sum(SpanCount)) AS received,
-  toString(toUnixTimestamp64Nano(min(Start))) AS start, toString(toUnixTimestamp64Nano(max(End))) AS end,
-  toString(toUnixTimestamp64Milli(min(IngestStart))) AS ingestStart, toString(toUnixTimestamp64Milli(max(IngestEnd))) AS ingestEnd,
-  {recentSeconds:UInt32} = 0 OR max(IngestEnd) >= now64(3) - toIntervalSecond({recentSeconds:UInt32}) AS recent
-FROM trace_index WHERE TraceId = {traceId:String}`,
-    // 0: no retention known, always read the recent window too.
-    { traceId, recentSeconds: Number.isFinite(recentSeconds) ? Math.max(1, Math.ceil(recentSeconds)) : 0 },
-    READ,
-  );
-  if (!range || range.found === '0') return { page: { spans: [], total: 0 }, settled: false };
+  const range = await readTraceRange(sql, traceId, recentSeconds);
+  if (!range) return { page: { spans: [], total: 0 }, settled: false };
   const limit = Math.max(0, Math.min(page.limit, MAX_TRACE_SPANS));
   const params = {
     traceId,
@@ -101,7 +82,7 @@ FROM trace_index WHERE TraceId = {traceId:String}`,
     WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND Timestamp >= fromUnixTimestamp64Nano({start:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({end:Int64})${where}`;
     const recent = `SELECT ${columns}, 0 AS Source FROM ${spansRecent.name}
     WHERE TraceId = {traceId:String} AND Tenant = {tenant:String} AND IngestTime >= fromUnixTimestamp64Milli({ingestStart:Int64}) AND IngestTime <= fromUnixTimestamp64Milli({ingestEnd:Int64})${where}`;
-    return Number(range.recent) ? [kept, recent] : [kept];
+    return range.recent ? [kept, recent] : [kept];
   };
   /** One row per span id: the copy as received while the recent window holds it. */
   const deduplicated = (columns: string, where = '') => `SELECT * FROM (
@@ -109,7 +90,7 @@ FROM trace_index WHERE TraceId = {traceId:String}`,
   )
   ORDER BY SpanId, Source
   LIMIT 1 BY SpanId`;
-  const settled = (p: TracePage) => !Number(range.recent) && p.total === Number(range.received);
+  const settled = (p: TracePage) => !range.recent && p.total === range.received;
   /** The wide columns of the trace's spans (those of `where`), `maxRows` at most. */
   const spanRows = (where: string, maxRows: number, extra: QueryParams = {}) =>
     sql.query<SpanRecord>(
@@ -124,7 +105,7 @@ LIMIT {rowLimit:UInt32}`,
   // copy and the copies are merged here, which measured ~8 ms less than `LIMIT 1 BY` in SQL
   // for a 10-span trace. Each span has at most a kept and a recent copy, and the recent ones
   // are counted by the index; past that (duplicates in the kept table) the paged read below.
-  const received = Number(range.received);
+  const { received } = range;
   if (page.offset <= 0 && received <= limit) {
     const cap = 2 * received + 1;
     // Each copy is converted in place and the copies are put in order here: a subquery over
@@ -139,7 +120,7 @@ LIMIT {rowLimit:UInt32}`,
     );
     rows.sort(
       (a, b) =>
-        compareNs(a.Timestamp, b.Timestamp) ||
+        compareDecimal(a.Timestamp, b.Timestamp) ||
         (a.SpanId < b.SpanId ? -1 : a.SpanId > b.SpanId ? 1 : 0) ||
         Number(a.Source) - Number(b.Source),
     );
@@ -185,10 +166,9 @@ function oneCopyPerSpan(rows: (SpanRecord & { Source: number })[]): SpanRecord[]
   }
   // A copy that differs in time from the first one seen (a client reusing a span id) moves.
   if (moved)
-    out.sort((a, b) => compareNs(a.Timestamp, b.Timestamp) || (a.SpanId < b.SpanId ? -1 : a.SpanId > b.SpanId ? 1 : 0));
+    out.sort(
+      (a, b) => compareDecimal(a.Timestamp, b.Timestamp) || (a.SpanId < b.SpanId ? -1 : a.SpanId > b.SpanId ? 1 : 0),
+    );
   for (const row of out) delete (row as Partial<typeof row>).Source;
   return out;
 }
-
-/** Decimal nanosecond strings compared as numbers. */
-const compareNs = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);

@@ -71,3 +71,35 @@ test('a kept trace out of the recent window reads back exactly as written, in st
     await store.close();
   }
 });
+
+test('a trace whose index rows are not merged yet reads the same, however many rows it has', async () => {
+  const store = await Store.open(storeOptions(tempDir()));
+  try {
+    const traceId = hex(16);
+    const t0 = BigInt(Date.now()) * 1_000_000n;
+    // Two batches, one of them a late span: two index rows, folded in JS.
+    await store.writeSpans([span(traceId, { Timestamp: String(t0) }), span(traceId, { Timestamp: String(t0 + 5n) })]);
+    await store.writeSpans([span(traceId, { Timestamp: String(t0 - 1000n) })]);
+    const whole = await store.getTrace(traceId, 'default');
+    assert.equal(whole.length, 3);
+    assert.equal(whole[0]!.Timestamp, String(t0 - 1000n));
+    // 100 more rows of the same trace, as unmerged insert blocks leave them (counting no span):
+    // past 64 rows the index is folded in SQL instead, with the same result.
+    await store.sql.command(
+      `INSERT INTO trace_index SETTINGS optimize_on_insert = 0
+SELECT TraceId, Start, End, IngestStart, IngestEnd, 0 FROM trace_index AS t, numbers(50) AS n WHERE t.TraceId = {traceId:String}`,
+      { traceId },
+    );
+    const [rows] = await store.sql.query<{ n: string }>(
+      'SELECT count() AS n FROM trace_index WHERE TraceId = {traceId:String}',
+      {
+        traceId,
+      },
+    );
+    assert.ok(Number(rows!.n) > 64, `${rows!.n} index rows`);
+    assert.deepEqual(await store.getTrace(traceId, 'default'), whole);
+    assert.deepEqual(await store.getTrace(traceId, 'acme'), []);
+  } finally {
+    await store.close();
+  }
+});
