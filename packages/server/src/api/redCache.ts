@@ -23,6 +23,8 @@ export interface RedCacheOptions {
  */
 export class RedCache {
   private readonly cache: QueryCache<{ cells: RedCell[] }>;
+  private readonly inFlight = new Map<string, Promise<RedCell[]>>();
+  private coalesced = 0;
 
   constructor(
     private readonly load: (q: RedQuery) => Promise<RedCell[]>,
@@ -36,8 +38,23 @@ export class RedCache {
     });
   }
 
-  /** The cells queryRed would return for `q` (startMs a multiple of stepMs), same order. */
-  async query(q: RedQuery, computedUntilMs: number | null): Promise<RedCell[]> {
+  /**
+   * The cells queryRed would return for `q` (startMs a multiple of stepMs), same order. Identical
+   * requests in flight at once (a dashboard opened by several people) share one read.
+   */
+  query(q: RedQuery, computedUntilMs: number | null): Promise<RedCell[]> {
+    const key = JSON.stringify([q, computedUntilMs]);
+    const flying = this.inFlight.get(key);
+    if (flying) {
+      this.coalesced++;
+      return flying;
+    }
+    const read = this.read(q, computedUntilMs).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, read);
+    return read;
+  }
+
+  private async read(q: RedQuery, computedUntilMs: number | null): Promise<RedCell[]> {
     const blockMs = q.stepMs * RED_STEPS_PER_BLOCK;
     // A step is final once it ends at or before the watermark, and whole inside the range.
     const finishedMs = Math.min(
@@ -72,7 +89,8 @@ export class RedCache {
   }
 
   stats(): QueryCacheStats {
-    return this.cache.stats();
+    const s = this.cache.stats();
+    return { ...s, coalesced: s.coalesced + this.coalesced };
   }
 }
 

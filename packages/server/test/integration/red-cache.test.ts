@@ -153,3 +153,22 @@ test('the cache holds at most its cell budget, and 0 turns it off', async () => 
   assert.equal(reads, 2);
   assert.equal(off.stats().entries, 0);
 });
+
+test('identical requests in flight at once share one read', async () => {
+  const cache = new RedCache(load, { maxCells: 0, ttlMs: 60_000 });
+  const q: RedQuery = {
+    tenant: DEFAULT_TENANT,
+    startMs: T0,
+    endMs: T0 + 3_600_000,
+    stepMs: INTERVAL,
+    bySpanName: false,
+    spanKinds: [],
+  };
+  reads = 0;
+  const [a, b] = await Promise.all([cache.query(q, q.endMs), cache.query(q, q.endMs)]);
+  assert.equal(reads, 1);
+  assert.deepEqual(a, b);
+  assert.equal(cache.stats().coalesced, 1);
+  await cache.query(q, q.endMs);
+  assert.equal(reads, 2, 'the next request reads again');
+});
