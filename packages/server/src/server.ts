@@ -153,10 +153,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         ttlMs: config['query.traceCacheTtl'],
       })
     : undefined;
-  registerQueryMetrics(metrics.registry, store, () => ({
-    decision: decisions.stats(),
-    ...(red ? { red: red.stats() } : {}),
-  }));
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
@@ -164,6 +160,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // PromQL over the stored and derived metrics, and the recording rules' series.
   const recorded = recordedSeries(store, rules);
   const prometheus = createPrometheusApi(store, config, Date.now, recorded?.wrap);
+  registerQueryMetrics(metrics.registry, store, () => ({
+    decision: decisions.stats(),
+    promql: prometheus.stats(),
+    ...(red ? { red: red.stats() } : {}),
+  }));
   try {
     const security = {
       auth,
