@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadgen } from '@tracehouse/loadgen';
 import { startTracehouse, type TracehouseProcess } from '../packages/server/test/process';
+import { type CpuSplit, cpuSplit, sampleCpu } from './proc-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 90);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
@@ -137,6 +138,7 @@ async function phase(withRules: boolean, files: { rules: string; slos: string } 
   const th = await startTracehouse(dataDir, { sets, inheritStderr: true });
   try {
     const cpu0 = cpuSeconds(th.child.pid!);
+    const threads0 = sampleCpu(th.child.pid!);
     const t0 = performance.now();
     const summary = await runLoadgen({
       endpoint: th.otlpHttp,
@@ -148,6 +150,7 @@ async function phase(withRules: boolean, files: { rules: string; slos: string } 
     });
     const wall = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(th.child.pid!) - cpu0;
+    const split = cpuSplit(th.child.pid!, threads0, sampleCpu(th.child.pid!));
     const lags = withRules ? await metricValues(th.api, 'tracehouse_rule_group_last_lag_seconds') : [];
     const durations = withRules ? await metricValues(th.api, 'tracehouse_rule_group_last_duration_seconds') : [];
     const failures = withRules ? await metricValues(th.api, 'tracehouse_rule_evaluation_failures_total') : [];
@@ -158,6 +161,8 @@ async function phase(withRules: boolean, files: { rules: string; slos: string } 
     return {
       groupsEvaluated: durations.length,
       cpuPerS: cpu / wall,
+      wall,
+      split,
       spansPerS,
       failures: summary.failures,
       maxLag: Math.max(0, ...lags),
@@ -181,6 +186,9 @@ try {
   const base = await phase(false, null);
   const withRules = await phase(true, files);
   const share = withRules.cpuPerS - base.cpuPerS;
+  // Where the rules' CPU went: the per-thread-group difference of the two runs, in cores.
+  const groupShare = (g: keyof CpuSplit['groups']) =>
+    (withRules.split.groups[g] / withRules.wall - base.split.groups[g] / base.wall) / 1e6;
   // Every group must have evaluated and kept up with its interval, or the CPU figure means nothing.
   const keptUp = withRules.groupsEvaluated === r.groups && withRules.maxDuration < 15;
   const ok =
@@ -189,6 +197,7 @@ try {
     `bench alerting rules=${r.count} groups=${r.groups} groups_evaluated=${withRules.groupsEvaluated} slos=${r.slos.length} interval=${INTERVAL} seconds=${SECONDS} rate=${RATE} ` +
       `base_cores=${base.cpuPerS.toFixed(3)} with_rules_cores=${withRules.cpuPerS.toFixed(3)} rules_core_share=${share.toFixed(3)} ` +
       `eval_round_s=${withRules.sumDuration.toFixed(2)} max_group_eval_s=${withRules.maxDuration.toFixed(3)} max_lag_s=${withRules.maxLag.toFixed(3)} ` +
+      `rules_js_cores=${groupShare('js').toFixed(3)} rules_workers_cores=${groupShare('workers').toFixed(3)} rules_query_cores=${groupShare('insert').toFixed(3)} rules_merges_cores=${groupShare('merges').toFixed(3)} rules_other_cores=${groupShare('other').toFixed(3)} ` +
       `rule_failures=${withRules.ruleFailures} target_core_share=${TARGET_CORE_SHARE} ${ok ? 'PASS' : 'MISS'}`,
   );
   process.exitCode = ok ? 0 : 1;

@@ -3,7 +3,6 @@ import {
   type AlertingRule,
   type AlertLinker,
   type AlertState,
-  fingerprint,
   generatorUrl,
   type InstantQuerier,
   postableAlert,
@@ -70,18 +69,18 @@ export class AlertingManager {
   }
 
   /**
-   * Starts every group's timer. As in Prometheus, each group has a fixed offset within its
-   * interval (a hash of its name), so groups spread over the interval instead of all querying
-   * at once, and keep their slots across restarts.
+   * Starts every group's timer. Groups evaluate at multiples of their interval, so all groups of
+   * one interval run at the same instants and share their reads (one read per metric per instant
+   * instead of one per rule); their slots survive restarts. Prometheus instead spreads groups
+   * over the interval by a hash of their name, which spreads its load but makes every group read
+   * on its own.
    */
   start(): void {
     this.stopped = false;
     const now = this.clock();
     for (const g of this.groups) {
       const interval = g.def.intervalMs;
-      const offset = Number(BigInt(`0x${fingerprint({ group: g.def.name, file: g.def.file })}`) % BigInt(interval));
-      const slot = now - ((((now - offset) % interval) + interval) % interval);
-      this.schedule(g, slot < now ? slot + interval : slot);
+      this.schedule(g, Math.ceil(now / interval) * interval);
     }
   }
 
@@ -120,7 +119,8 @@ export class AlertingManager {
       // Evaluations never overlap; one that runs past its interval skips the missed ticks, as in Prometheus.
       let next = dueMs + g.def.intervalMs;
       while (next <= started) next += g.def.intervalMs;
-      const run = this.evaluate(g, started, dueMs).finally(() => {
+      // At the scheduled instant, as Prometheus does: the groups of one instant then share their reads.
+      const run = this.evaluate(g, dueMs, started).finally(() => {
         this.running.delete(g);
         this.schedule(g, next);
       });
@@ -130,7 +130,7 @@ export class AlertingManager {
     this.timers.set(g, timer);
   }
 
-  private async evaluate(g: RuleGroup, nowMs: number, dueMs: number): Promise<void> {
+  private async evaluate(g: RuleGroup, nowMs: number, startedMs: number): Promise<void> {
     try {
       const result = await g.evaluate(
         this.o.querier,
@@ -152,7 +152,7 @@ export class AlertingManager {
       );
       this.o.notifier.send(sends);
       const failures = g.rules.filter((r) => r.health.health === 'err' && r.health.lastEvaluationMs === nowMs).length;
-      this.o.onEvaluated?.(g, nowMs - dueMs, failures);
+      this.o.onEvaluated?.(g, startedMs - nowMs, failures);
     } catch (err) {
       this.o.onError?.(`rule group ${g.def.name}`, err);
     }

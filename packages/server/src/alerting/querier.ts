@@ -3,7 +3,7 @@ import { type Engine, matches, type SelectRequest, type Series, type SeriesSourc
 import type { AlertingStore, Store } from '@tracehouse/store';
 import type { SourceWrapper } from '../api/prometheus/api';
 import type { LoadedRules } from './load';
-import { EvaluationReadCache } from './readCache';
+import { EvaluationReadCache, InstantReads } from './readCache';
 
 /**
  * Recording rules' series, read from `recorded_series`. Only selectors that can match one of
@@ -72,14 +72,22 @@ export class EngineQuerier implements InstantQuerier {
     private readonly timeoutMs: number,
   ) {}
 
-  /** The rules of one group evaluation share their reads. */
-  forEvaluation(_at: Date, tenant: string, recorded: readonly RecordedSample[]): InstantQuerier {
-    // Every engine of this evaluation reads through the first one's source (they are alike: same tenant).
-    let shared: EvaluationReadCache | undefined;
+  /** The reads of each tenant's newest evaluation instant, shared by the groups evaluated at it. */
+  private readonly instants = new Map<string, { atMs: number; reads: InstantReads }>();
+
+  /**
+   * The rules of one group evaluation read through the reads of its instant: groups evaluated at
+   * the same instant (the manager aligns groups of one interval) share them. Only the newest
+   * instant is kept, so memory holds one instant's reads per tenant; a late group of an older
+   * instant reads on its own.
+   */
+  forEvaluation(at: Date, tenant: string, recorded: readonly RecordedSample[]): InstantQuerier {
+    const atMs = at.getTime();
+    let view: EvaluationReadCache | undefined;
     const engine: EngineFactory = (t) =>
       this.engine(t, (source) => {
-        shared ??= new EvaluationReadCache(source, recorded);
-        return shared;
+        view ??= new EvaluationReadCache(this.instantReads(tenant, atMs, source), recorded);
+        return view;
       });
     const inner = new EngineQuerier(engine, this.timeoutMs);
     return {
@@ -93,9 +101,17 @@ export class EngineQuerier implements InstantQuerier {
             return []; // the rule reports its own error when it runs
           }
         });
-        await shared?.prefetch(requests);
+        await view?.prefetch(requests);
       },
     };
+  }
+
+  private instantReads(tenant: string, atMs: number, source: SeriesSource): InstantReads {
+    const newest = this.instants.get(tenant);
+    if (newest && newest.atMs === atMs) return newest.reads;
+    const reads = new InstantReads(source);
+    if (!newest || newest.atMs < atMs) this.instants.set(tenant, { atMs, reads });
+    return reads;
   }
 
   async query(expr: string, at: Date, tenant: string): Promise<Sample[]> {

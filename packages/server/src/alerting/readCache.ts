@@ -8,12 +8,6 @@ import {
   type SeriesSource,
 } from '@tracehouse/promql';
 
-/**
- * Matchers a shared read leaves out and applies in memory: a rule's error selector
- * (`status_code="STATUS_CODE_ERROR"`) and its total selector then share one read.
- */
-const FILTERED_IN_MEMORY = new Set(['status_code']);
-
 const key = (matchers: readonly LabelMatcher[], endMs: number) =>
   `${endMs}\n${matchers
     .map((m) => `${m.name}${m.type}${m.value}`)
@@ -21,26 +15,43 @@ const key = (matchers: readonly LabelMatcher[], endMs: number) =>
     .join('\n')}`;
 
 /**
- * Reads shared by the rules of one group evaluation. They run at one instant, and many select
- * the same series over different windows (an SLO's eight error ratios) or with one more label
- * (errors among all calls): a read is answered from an earlier one that covered its window, by
- * dropping older samples and series the extra matchers reject (the store returns counters as
- * absolute values, so a sub-window of a read is exactly what a read of the sub-window returns).
- * Each store read costs a few queries whatever its size, so fewer reads is what makes hundreds
- * of rules cheap. Lives only as long as the evaluation.
+ * Windows up to this long are read for the whole metric: a few samples per series. Longer ones
+ * (an SLO's days) are read per selector, so no read holds every series' days of samples.
  */
-export class EvaluationReadCache implements SeriesSource {
+const WHOLE_METRIC_MAX_WINDOW_MS = 3_600_000;
+
+/** Matchers a per-selector read still leaves out: a rule's error selector and its total selector share a read. */
+const FILTERED_IN_MEMORY = new Set(['status_code']);
+
+/**
+ * What a read asks the store for, and what it then filters in memory: a short window of a
+ * selector that names its metric reads every series of that metric, so the rules of many
+ * groups that select different services, operations or statuses of one metric share one read.
+ */
+function widen(req: SelectRequest): { shared: LabelMatcher[]; extra: LabelMatcher[] } {
+  const whole =
+    req.endMs - req.startMs <= WHOLE_METRIC_MAX_WINDOW_MS &&
+    req.matchers.some((m) => m.name === '__name__' && m.type === '=');
+  const inMemory = (m: LabelMatcher) => (whole ? m.name !== '__name__' : FILTERED_IN_MEMORY.has(m.name));
+  return { shared: req.matchers.filter((m) => !inMemory(m)), extra: req.matchers.filter(inMemory) };
+}
+
+/**
+ * Reads shared by every rule group of a tenant evaluated at one instant. Rules run at the same
+ * instant select the same metrics over different windows (an SLO's eight error ratios) and with
+ * different labels (one alert per operation): a read is answered from an earlier one that
+ * covered its window, by dropping older samples and the series its own matchers reject (the
+ * store returns counters as absolute values, so a sub-window of a read is exactly what a read of
+ * the sub-window returns). Each store read costs a statement whatever its size, so fewer reads is
+ * what makes hundreds of rules cheap. A metric too big to read whole (a store limit) is read
+ * per selector instead.
+ */
+export class InstantReads {
   private readonly reads = new Map<string, { startMs: number; series: Promise<Series[]> }>();
+  /** Whole metrics whose read failed (too big for the store's limits): read per selector. */
+  private readonly unreadable = new Set<string>();
 
-  constructor(
-    private readonly source: SeriesSource,
-    /** Samples the group's recording rules produced in this evaluation, not stored yet. */
-    private readonly recorded: readonly RecordedSample[] = [],
-  ) {}
-
-  async select(req: SelectRequest): Promise<Series[]> {
-    return withRecorded(await this.read(req), req, this.recorded);
-  }
+  constructor(private readonly source: SeriesSource) {}
 
   /**
    * Starts the reads of these requests at once, each shared read over the widest window any of
@@ -50,29 +61,58 @@ export class EvaluationReadCache implements SeriesSource {
   async prefetch(requests: readonly SelectRequest[]): Promise<void> {
     const widest = new Map<string, SelectRequest>();
     for (const req of requests) {
-      const k = key(
-        req.matchers.filter((m) => !FILTERED_IN_MEMORY.has(m.name)),
-        req.endMs,
-      );
+      const k = key(widen(req).shared, req.endMs);
       const prev = widest.get(k);
       if (!prev || req.startMs < prev.startMs) widest.set(k, req);
     }
     await Promise.allSettled([...widest.values()].map((req) => this.read(req)));
   }
 
-  private read(req: SelectRequest): Promise<Series[]> {
-    const shared = req.matchers.filter((m) => !FILTERED_IN_MEMORY.has(m.name));
-    const extra = req.matchers.filter((m) => FILTERED_IN_MEMORY.has(m.name));
-    const k = key(shared, req.endMs);
+  read(req: SelectRequest): Promise<Series[]> {
+    const { shared, extra } = widen(req);
+    const wholeKey = key(shared, req.endMs);
+    if (extra.length === 0 || this.unreadable.has(wholeKey)) return this.readExactly(req);
+    return this.readExactly({ ...req, matchers: shared }).then(
+      (all) => cut(all, req.startMs, extra),
+      () => {
+        this.unreadable.add(wholeKey);
+        return this.readExactly(req);
+      },
+    );
+  }
+
+  /** A read of exactly these matchers, over at least this window. */
+  private readExactly(req: SelectRequest): Promise<Series[]> {
+    const k = key(req.matchers, req.endMs);
     const hit = this.reads.get(k);
-    if (hit && hit.startMs <= req.startMs) return hit.series.then((all) => cut(all, req.startMs, extra));
-    const series = this.source.select({ ...req, matchers: shared });
+    if (hit && hit.startMs <= req.startMs) return hit.series.then((all) => cut(all, req.startMs, []));
+    const series = this.source.select(req);
     this.reads.set(k, { startMs: req.startMs, series });
     // A failed read is not remembered: the next rule tries again.
     series.catch(() => {
       if (this.reads.get(k)?.series === series) this.reads.delete(k);
     });
-    return series.then((all) => cut(all, req.startMs, extra));
+    return series.then((all) => cut(all, req.startMs, []));
+  }
+}
+
+/**
+ * One group evaluation's view of the reads: the instant's shared reads, plus the samples the
+ * group's recording rules produced in this evaluation (visible to its later rules before they
+ * are stored).
+ */
+export class EvaluationReadCache implements SeriesSource {
+  constructor(
+    private readonly reads: InstantReads,
+    private readonly recorded: readonly RecordedSample[] = [],
+  ) {}
+
+  async select(req: SelectRequest): Promise<Series[]> {
+    return withRecorded(await this.reads.read(req), req, this.recorded);
+  }
+
+  prefetch(requests: readonly SelectRequest[]): Promise<void> {
+    return this.reads.prefetch(requests);
   }
 }
 

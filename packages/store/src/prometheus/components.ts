@@ -25,6 +25,12 @@ export interface Component {
   labels: string;
   /** The columns `labels` (and `expand.value`) read: rows equal in them are one series. */
   labelColumns: string[];
+  /**
+   * Labels that are one column each (`service` is `ServiceName`), so a matcher on them can filter
+   * rows before labels are built, through the table's primary key; rows where `overflow` is true
+   * carry OVERFLOW_LABELS instead.
+   */
+  columnLabels?: { labels: Readonly<Record<string, string>>; overflow: string };
   /** One sample per array element (buckets, quantiles): `ARRAY JOIN ... AS i` and the label it sets. */
   expand?: {
     array: string;
@@ -148,14 +154,28 @@ export function otlpComponents(f: OtlpFamily): Component[] {
   }
 }
 
-/** Tempo's labels of a span-metrics series (an overflow row carries only otel_metric_overflow). */
-const SPAN_LABELS = `if(Overflow, map('otel_metric_overflow', 'true'), mapUpdate(Dimensions, map(
-  'service', ServiceName, 'span_name', SpanName,
-  'span_kind', concat('SPAN_KIND_', upper(if(SpanKind = '', 'Unspecified', SpanKind))),
-  'status_code', concat('STATUS_CODE_', upper(if(StatusCode = '', 'Unset', StatusCode))))))`;
+/** The labels of an overflow row (the derived metrics' cardinality limit folded its label set). */
+export const OVERFLOW_LABELS: Readonly<Record<string, string>> = { otel_metric_overflow: 'true' };
 
-const EDGE_LABELS = `if(Overflow, map('otel_metric_overflow', 'true'),
-  map('client', Client, 'server', Server, 'connection_type', ConnectionType))`;
+/** Tempo's fixed span-metrics labels, each from one column. */
+const SPAN_COLUMN_LABELS = {
+  service: 'ServiceName',
+  span_name: 'SpanName',
+  span_kind: `concat('SPAN_KIND_', upper(if(SpanKind = '', 'Unspecified', SpanKind)))`,
+  status_code: `concat('STATUS_CODE_', upper(if(StatusCode = '', 'Unset', StatusCode)))`,
+};
+const EDGE_COLUMN_LABELS = { client: 'Client', server: 'Server', connection_type: 'ConnectionType' };
+
+const mapOf = (labels: Record<string, string>) =>
+  `map(${Object.entries(labels)
+    .map(([name, sql]) => `'${name}', ${sql}`)
+    .join(', ')})`;
+/** The same labels as OVERFLOW_LABELS, in SQL. */
+const overflowOr = (labels: string) => `if(Overflow, map('otel_metric_overflow', 'true'), ${labels})`;
+
+/** Tempo's labels of a span-metrics series: the dimensions, then the fixed labels over them. */
+const SPAN_LABELS = overflowOr(`mapUpdate(Dimensions, ${mapOf(SPAN_COLUMN_LABELS)})`);
+const EDGE_LABELS = overflowOr(mapOf(EDGE_COLUMN_LABELS));
 
 /** The derived metrics under their Tempo names; `bounds` are the latency buckets in seconds. */
 export function derivedComponents(bounds: readonly number[]): Component[] {
@@ -174,12 +194,14 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
     table: 'span_metrics',
     labels: SPAN_LABELS,
     labelColumns: ['Overflow', 'Dimensions', 'ServiceName', 'SpanName', 'SpanKind', 'StatusCode'],
+    columnLabels: { labels: SPAN_COLUMN_LABELS, overflow: 'Overflow' },
   };
   const edge = {
     ...derived,
     table: 'service_graph_edges',
     labels: EDGE_LABELS,
     labelColumns: ['Overflow', 'Client', 'Server', 'ConnectionType'],
+    columnLabels: { labels: EDGE_COLUMN_LABELS, overflow: 'Overflow' },
   };
   const histogram = (
     on: typeof span | typeof edge,

@@ -1,7 +1,7 @@
 import type { Sql } from '../client';
 import { tenantKey } from '../tenant';
 import type { Component } from './components';
-import { matcherSql, type PromSelect } from './select';
+import { matcherPrefilter, matcherSql, type PromSelect } from './select';
 
 export interface PromExemplar {
   traceId: string;
@@ -49,6 +49,7 @@ export async function componentExemplars(sql: Sql, c: Component, q: PromSelect):
   ];
   const rowTime = c.final ? 'WindowEnd' : 'TimeUnix';
   const filters = matcherSql(q.matchers, params);
+  const prefilter = matcherPrefilter(c, q.matchers, params).map((cond) => `\n    AND ${cond}`);
   const rows = await sql.query<{ lbl: [string, string][]; ex: [string, string, number | string, number | string][] }>(
     `SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, groupArray(${PER_SERIES})((tid, sid, val, t)) AS ex
 FROM (
@@ -59,7 +60,7 @@ FROM (
     ${rowTime} >= fromUnixTimestamp64Milli({startMs:Int64}) - INTERVAL 1 HOUR
     AND ${rowTime} <= fromUnixTimestamp64Milli({endMs:Int64}) + INTERVAL 1 HOUR
     AND exTime >= fromUnixTimestamp64Milli({startMs:Int64}) AND exTime <= fromUnixTimestamp64Milli({endMs:Int64})
-    AND exTrace != ''
+    AND exTrace != ''${prefilter.join('')}
   ORDER BY exTime DESC
 )${filters.length ? `\nWHERE ${filters.join(' AND ')}` : ''}
 GROUP BY lbl

@@ -1,7 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import type { Component } from './components';
-import { componentWhere, matcherSql, type PromSelect } from './select';
+import { componentWhere, matcherPrefilter, matcherSql, type PromSelect } from './select';
 
 /** `sum by|without (labels) (rate|increase(selector[range] offset o))` at every step of a range. */
 export interface RateByStep {
@@ -181,7 +181,9 @@ export async function rateByStep(
     grouping: [...r.grouping],
   };
   // Increments need every row before the range: the counter's value at its start.
-  const where = componentWhere(c, 'lo', 'hi', c.increments).join(' AND ');
+  const where = [...componentWhere(c, 'lo', 'hi', c.increments), ...matcherPrefilter(c, q.matchers, params)].join(
+    ' AND ',
+  );
   const filters = matcherSql(q.matchers, params);
   const groupLabels = r.without
     ? 'arrayFilter(x -> NOT has({grouping:Array(String)}, x.1), lbl)'

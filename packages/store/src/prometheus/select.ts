@@ -1,6 +1,6 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
-import type { Component } from './components';
+import { type Component, OVERFLOW_LABELS } from './components';
 
 export interface PromMatcher {
   name: string;
@@ -46,6 +46,50 @@ export function matcherSql(matchers: readonly PromMatcher[], params: Record<stri
   });
 }
 
+/** Whether a label value passes a matcher, judged in JS; undefined for a regex JS cannot read as RE2 does. */
+function passes(m: PromMatcher, value: string): boolean | undefined {
+  if (m.type === '=') return value === m.value;
+  if (m.type === '!=') return value !== m.value;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${m.value})$`, 's');
+  } catch {
+    return undefined;
+  }
+  return re.test(value) === (m.type === '=~');
+}
+
+/**
+ * Row conditions for the matchers on labels that are one column each (`service`: `ServiceName`),
+ * so a read skips other series' rows through the primary key before it builds labels. Exact: a
+ * series' labels are a function of its row's label columns, and an overflow row's labels are
+ * known here (a matcher either passes them all or none). The label-level filter stays as well.
+ */
+export function matcherPrefilter(
+  c: Component,
+  matchers: readonly PromMatcher[],
+  params: Record<string, unknown>,
+): string[] {
+  if (!c.columnLabels) return [];
+  const { labels, overflow } = c.columnLabels;
+  const out: string[] = [];
+  matchers.forEach((m, i) => {
+    const column = labels[m.name];
+    if (column === undefined) return;
+    const onOverflow = passes(m, OVERFLOW_LABELS[m.name] ?? '');
+    if (onOverflow === undefined) return;
+    params[`pv${i}`] = m.type === '=~' || m.type === '!~' ? anchored(m.value) : m.value;
+    const ops: Record<PromMatcher['type'], string> = {
+      '=': `${column} = {pv${i}:String}`,
+      '!=': `${column} != {pv${i}:String}`,
+      '=~': `match(${column}, {pv${i}:String})`,
+      '!~': `NOT match(${column}, {pv${i}:String})`,
+    };
+    out.push(onOverflow ? `(${overflow} OR ${ops[m.type]})` : `(NOT ${overflow} AND ${ops[m.type]})`);
+  });
+  return out;
+}
+
 /**
  * The row filter of a component's reads: the tenant, the component's own conditions and rows
  * up to `{to}`, after `{from}` too unless the history before the range is needed (increments).
@@ -63,7 +107,7 @@ export function componentWhere(c: Component, from: string, to: string, withHisto
 /** Binds the tenant and range (startMs, endMs] of a read and returns its row filter. */
 function rangeWhere(
   c: Component,
-  q: Pick<PromSelect, 'tenant' | 'startMs' | 'endMs'>,
+  q: Pick<PromSelect, 'tenant' | 'matchers' | 'startMs' | 'endMs'>,
   params: Record<string, unknown>,
   withHistory: boolean,
 ): string[] {
@@ -72,7 +116,7 @@ function rangeWhere(
     startMs: Math.floor(q.startMs),
     endMs: Math.floor(q.endMs),
   });
-  return componentWhere(c, 'startMs', 'endMs', withHistory);
+  return [...componentWhere(c, 'startMs', 'endMs', withHistory), ...matcherPrefilter(c, q.matchers, params)];
 }
 
 /**
