@@ -8,9 +8,7 @@
  * and nothing else, and for closed-loop senders latency is throughput: in-flight rows /
  * (flush interval + insert time). So once the rows waiting match the last insert, they go at
  * once: the same batch size as before, without the idle wait (bench:ingest, 8 x 500 in flight:
- * the 200 ms timer was about two thirds of every round trip). Starting at half of them, so that
- * the insert of one half overlaps the decoding of the other, was measured too: ~10% more
- * spans/s for ~10 us more CPU a span (twice the inserts), not kept.
+ * the 200 ms timer was about two thirds of every round trip; docs/performance.md).
  *
  * An insert has a fixed cost (tens of ms of ClickHouse CPU: planning, one new part per table
  * and view), so small inserts still wait for the timer: the early flush applies only when the
