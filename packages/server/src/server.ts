@@ -146,7 +146,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   const budget = new InflightBudget(config['ingest.maxInflightBytes']);
   const decisions = new DecisionCache(store, config['query.decisionCacheSize'], config['query.traceCacheTtl']);
-  registerQueryMetrics(metrics.registry, store, () => ({ decision: decisions.stats() }));
   let api: FastifyInstance | undefined;
   let otlpHttp: HttpServer | undefined;
   let grpc: GrpcServer | undefined;
@@ -154,6 +153,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // PromQL over the stored and derived metrics, and the recording rules' series.
   const recorded = recordedSeries(store, rules);
   const prometheus = createPrometheusApi(store, config, Date.now, recorded?.wrap);
+  registerQueryMetrics(metrics.registry, store, () => ({ decision: decisions.stats(), promql: prometheus.stats() }));
   try {
     const security = {
       auth,

@@ -11,6 +11,7 @@ import {
 import { LATENCY_BOUNDS_SECONDS, parseDimensions } from '@tracehouse/derived';
 import { parseExpr } from '@tracehouse/promql';
 import { globSync } from 'tinyglobby';
+import { configOrigin } from '../config/load';
 import type { Config } from '../config/schema';
 
 /** Where SLO-generated groups say they come from. */
@@ -53,9 +54,16 @@ export function sloOptions(config: Config): {
   return { dimensions: parseDimensions(config['derived.dimensions']), latencyBoundsSeconds: LATENCY_BOUNDS_SECONDS };
 }
 
-/** The SLOs of the configuration, validated; throws naming the SLO and the problem. */
+/** The SLOs of the configuration, validated; throws naming the SLO, where it is set, and the problem. */
 export function loadSlos(config: Config): SloDef[] {
-  return parseSlos(config.slos || undefined, sloOptions(config));
+  try {
+    return parseSlos(config.slos || undefined, sloOptions(config));
+  } catch (err) {
+    const message = (err as Error).message;
+    const item = /^slos\[(\d+)\]/.exec(message)?.[1];
+    const origin = configOrigin(config, 'slos', item === undefined ? undefined : Number(item));
+    throw origin ? new Error(`${origin}: ${message}`) : err;
+  }
 }
 
 /** The rule groups generated from the SLOs (what `tracehouse slo rules` prints). */

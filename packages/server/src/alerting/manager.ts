@@ -116,13 +116,14 @@ export class AlertingManager {
     const timer = setTimeout(() => {
       this.timers.delete(g);
       const started = this.clock();
-      // Evaluations never overlap; one that runs past its interval skips the missed ticks, as in Prometheus.
-      let next = dueMs + g.def.intervalMs;
-      while (next <= started) next += g.def.intervalMs;
-      // At the scheduled instant, as Prometheus does: the groups of one instant then share their reads.
-      const run = this.evaluate(g, dueMs, started).finally(() => {
+      // Evaluations never overlap; one that runs past its interval skips the missed ticks, as in
+      // Prometheus, and evaluates at the newest scheduled instant (not the moment the timer fired:
+      // the groups of one instant then share their reads).
+      const interval = g.def.intervalMs;
+      const at = dueMs + Math.max(0, Math.floor((started - dueMs) / interval)) * interval;
+      const run = this.evaluate(g, at, started).finally(() => {
         this.running.delete(g);
-        this.schedule(g, next);
+        this.schedule(g, at + interval);
       });
       this.running.set(g, run);
     }, delay);

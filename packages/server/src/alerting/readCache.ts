@@ -16,12 +16,16 @@ const key = (matchers: readonly LabelMatcher[], endMs: number) =>
 
 /**
  * Windows up to this long are read for the whole metric: a few samples per series. Longer ones
- * (an SLO's days) are read per selector, so no read holds every series' days of samples.
+ * (an SLO's days) keep their other matchers, so no read holds every series' days of samples.
  */
 const WHOLE_METRIC_MAX_WINDOW_MS = 3_600_000;
 
-/** Matchers a per-selector read still leaves out: a rule's error selector and its total selector share a read. */
-const FILTERED_IN_MEMORY = new Set(['status_code']);
+/**
+ * Matchers a long-window read still leaves out: a rule's error selector and its total selector
+ * share a read, and so do the SLOs of every service and operation (their other matchers, the
+ * span kinds and a latency bucket, still narrow the read).
+ */
+const FILTERED_IN_MEMORY = new Set(['status_code', 'service', 'span_name']);
 
 /**
  * What a read asks the store for, and what it then filters in memory: a short window of a

@@ -315,6 +315,26 @@ describe('Prometheus query API', () => {
     assert.deepEqual(r2.body.data.result[0].values.length, 3);
   });
 
+  test('identical queries in flight are evaluated once and answered alike (a dashboard repeating a panel)', async () => {
+    const coalesced = async () => {
+      const r = await call(server, 'GET', '/metrics', { token: ADMIN_TOKEN });
+      return Number(/tracehouse_query_cache_coalesced_total\{cache="promql"\} (\S+)/.exec(String(r.body))?.[1]);
+    };
+    const before = await coalesced();
+    const path = `query_range?query=${encodeURIComponent('sum by (job) (rate(orders_total[1m]))')}&start=${T0}&end=${T0 + 60}&step=15`;
+    const replies = await Promise.all(Array.from({ length: 4 }, () => q('acme', path)));
+    for (const r of replies) assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(replies[0]!.body.data.result.length > 0);
+    for (const r of replies.slice(1)) assert.deepEqual(r.body, replies[0]!.body);
+    // Sent together, they overlap (how many depends on when each arrives): at least one shared an evaluation.
+    const shared = (await coalesced()) - before;
+    assert.ok(shared >= 1 && shared <= 3, `${shared} of 4 shared an evaluation`);
+    // Another tenant's identical query is its own evaluation, with its own series.
+    const other = await q('globex', path);
+    assert.notDeepEqual(other.body.data.result, replies[0]!.body.data.result);
+    assert.equal((await coalesced()) - before, shared);
+  });
+
   test('POST form bodies work as in Prometheus', async () => {
     const res = await fetch(`${server.urls.api}/prometheus/api/v1/query`, {
       method: 'POST',

@@ -74,6 +74,40 @@ describe('alerting configuration', () => {
     assert.throws(() => loadConfig({ sets: ['slos={"name":"s"}'] }), /config slos: expected a list of SLOs/);
   });
 
+  test('a bad SLO or value in the config file stops the start naming the file and line', () => {
+    const config = file(
+      'tracehouse.yaml',
+      [
+        'derived:',
+        '  interval: 15s',
+        'slos:',
+        '  - name: checkout-availability',
+        '    service: checkout',
+        '    objective: 99.9',
+        '  - name: checkout-latency',
+        '    service: checkout',
+        '    objective: 140',
+        '',
+      ].join('\n'),
+    );
+    assert.throws(
+      () => loadRules(loadConfig({ file: config })),
+      (err: Error) =>
+        err.message.startsWith(`config file ${config}, line 7: slos[1] (checkout-latency): objective must be`),
+    );
+    // The same SLOs from --set override the file: no file line is claimed for them.
+    assert.throws(
+      () => loadRules(loadConfig({ file: config, sets: ['slos=[{"name":"s","service":"x","objective":140}]'] })),
+      (err: Error) => err.message.startsWith('slos[0] (s): objective must be'),
+    );
+    const badValue = file('bad-value.yaml', 'server:\n  port: 3200\nalerting:\n  evaluationInterval: soon\n');
+    assert.throws(
+      () => loadConfig({ file: badValue }),
+      (err: Error) =>
+        err.message.startsWith(`config file ${badValue}, line 4: `) && /evaluationInterval/.test(err.message),
+    );
+  });
+
   test('delivery targets are http(s) URLs; credentials never appear in the message', () => {
     assert.deepEqual(notifyTargets('http://am-1:9093, http://am-2:9093', 'https://hooks.example.com/x'), [
       { kind: 'alertmanager', url: 'http://am-1:9093' },

@@ -1,6 +1,6 @@
 import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
 import { Engine, type QueryOptions, type SeriesSource } from '@tracehouse/promql';
-import type { PromStore, Store } from '@tracehouse/store';
+import { type PromStore, QueryCache, type QueryCacheStats, type Store } from '@tracehouse/store';
 import type { Config } from '../../config/schema';
 import { tenantSource } from './source';
 
@@ -19,6 +19,14 @@ export interface PrometheusApi {
   maxSeries: number;
   timeoutMs: number;
   now: () => number;
+  /**
+   * Runs `evaluate` once for identical queries in flight at once (a dashboard's repeated panels,
+   * several viewers of one dashboard): the later ones share the first one's result. Nothing is
+   * kept afterwards, since new samples keep arriving.
+   */
+  coalesce<T extends object>(key: string, evaluate: () => Promise<T>): Promise<T>;
+  /** Coalesced queries, for /metrics. */
+  stats(): QueryCacheStats;
 }
 
 /** Adds series from elsewhere to a tenant's (the recording rules' series, from alerting). */
@@ -35,7 +43,11 @@ export function createPrometheusApi(
   const interactive = store.prometheus({ ...options, priority: 'interactive' });
   const background = store.prometheus(options);
   const timeoutMs = config['promql.timeout'];
+  const inFlight = new QueryCache<object>('promql', { maxSize: 1, sizeOf: () => 1, ttlMs: 0 });
   return {
+    coalesce: <T extends object>(key: string, evaluate: () => Promise<T>) =>
+      inFlight.get(key, evaluate, { keep: () => false }) as Promise<T>,
+    stats: () => inFlight.stats(),
     store: interactive,
     maxSeries: config['promql.maxSeries'],
     timeoutMs,

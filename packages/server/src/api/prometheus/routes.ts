@@ -71,10 +71,11 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
     route('query', 'Evaluates PromQL at one time', async (p, req) => {
       const timeoutMs = timeoutParam(p, api.timeoutMs);
       const time = timeParam(p, 'time', api.now());
-      const result = await api
-        .engine(tenantOf(req), { timeoutMs, interactive: true })
-        .instantQuery(required(p, 'query'), time, { timeoutMs });
-      return resultJson(result);
+      const query = required(p, 'query');
+      const tenant = tenantOf(req);
+      return api.coalesce(JSON.stringify(['query', tenant, query, time, timeoutMs]), async () =>
+        resultJson(await api.engine(tenant, { timeoutMs, interactive: true }).instantQuery(query, time, { timeoutMs })),
+      );
     });
 
     route('query_range', 'Evaluates PromQL over a range at a step', async (p, req) => {
@@ -84,10 +85,13 @@ export function prometheusRoutes(app: FastifyInstance, api: PrometheusApi): void
       const end = timeParam(p, 'end', Number.NaN);
       if (Number.isNaN(start)) required(p, 'start');
       if (Number.isNaN(end)) required(p, 'end');
-      const result = await api
-        .engine(tenantOf(req), { timeoutMs, interactive: true })
-        .rangeQuery(query, start, end, stepParam(p), { timeoutMs });
-      return resultJson(result);
+      const step = stepParam(p);
+      const tenant = tenantOf(req);
+      return api.coalesce(JSON.stringify(['query_range', tenant, query, start, end, step, timeoutMs]), async () =>
+        resultJson(
+          await api.engine(tenant, { timeoutMs, interactive: true }).rangeQuery(query, start, end, step, { timeoutMs }),
+        ),
+      );
     });
 
     route('series', 'Series matching selectors', async (p, req) => {
