@@ -50,6 +50,14 @@ async function gauge(api: string, name: string, table: string): Promise<number> 
   return m ? Number(m[1]) : Number.NaN;
 }
 
+/** Sum and count of a histogram series on /metrics, e.g. insert seconds of one table. */
+async function histogram(api: string, name: string, table: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${api}/metrics`)).text();
+  const read = (suffix: string) =>
+    Number(new RegExp(`^${name}_${suffix}\\{table="${table}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { sum: read('sum'), count: read('count') };
+}
+
 const load = () => loadavg()[0]!.toFixed(2);
 const perItem = (us: number, n: number) => (n > 0 ? (us / n).toFixed(1) : 'nan');
 
@@ -76,9 +84,13 @@ try {
   const l0 = sampleCpu(pid);
   const logs = await drive('logs', LOG_SECONDS);
   const l1 = sampleCpu(pid);
+  const i0 = await histogram(th.api, 'tracehouse_store_insert_duration_seconds', 'spans_recent');
   const t0 = sampleCpu(pid);
+  const loadgenCpu = process.cpuUsage();
   const traces = await drive('traces', SECONDS);
   const t1 = sampleCpu(pid);
+  const loadgen = process.cpuUsage(loadgenCpu);
+  const i1 = await histogram(th.api, 'tracehouse_store_insert_duration_seconds', 'spans_recent');
   const loadAfter = load();
   const rss = peakRss(pid);
   // Table stats on /metrics are cached for 10 s.
@@ -94,6 +106,8 @@ try {
   const logSplit = cpuSplit(pid, l0, l1);
   const records = logs.logs.acknowledged;
   const usPerSpan = split.totalUs / spans;
+  // Group commit: how many inserts carried the spans and how long one took (the write path's pacing).
+  const inserts = i1.count - i0.count;
   const ok =
     usPerSpan <= TARGET_US_PER_SPAN &&
     spansPerS >= TARGET_SPANS_PER_S &&
@@ -105,7 +119,9 @@ try {
   console.log(
     `bench ingest seconds=${SECONDS} spans_per_s=${Math.round(spansPerS)} cpu_us_per_span=${usPerSpan.toFixed(1)} ` +
       `js_us=${perItem(g.js, spans)} node_workers_us=${perItem(g.workers, spans)} ch_pool_us=${perItem(g.insert, spans)} merges_us=${perItem(g.merges, spans)} ` +
-      `other_us=${perItem(g.other, spans)} p99_ms=${traces.latencyMs.p99.toFixed(1)} ` +
+      `other_us=${perItem(g.other, spans)} inserts_per_s=${(inserts / (traces.elapsedMs / 1000)).toFixed(1)} ` +
+      `insert_ms=${inserts > 0 ? (((i1.sum - i0.sum) / inserts) * 1000).toFixed(0) : 'nan'} ` +
+      `loadgen_us_per_span=${perItem(loadgen.user + loadgen.system, spans)} p99_ms=${traces.latencyMs.p99.toFixed(1)} ` +
       `peak_rss_mb=${Math.round(rss / 1024 ** 2)} bytes_per_span=${(bytes / rows).toFixed(1)} ` +
       `ceiling_spans_per_s=${Math.round(storage.spansPerSecond)} ceiling_cpu_us_per_span=${storage.cpuUsPerSpan.toFixed(1)} ` +
       `ceiling_bytes_per_span=${storage.bytesPerSpan.toFixed(1)} cpu_ratio=${(storage.cpuUsPerSpan / usPerSpan).toFixed(2)} ` +

@@ -13,6 +13,7 @@ import {
   takeAlertsToSend,
 } from '@tracehouse/alerting';
 import type { AlertingStore, StoredAlert } from '@tracehouse/store';
+import { GroupCommit } from './groupCommit';
 import type { Notifier } from './notifier';
 
 export interface AlertingManagerOptions {
@@ -45,9 +46,12 @@ export class AlertingManager {
   private stopped = false;
   /** Alert rows whose write failed: written again with the next evaluation. */
   private unsaved = new Map<string, { key: string; alert: Alert | null; fingerprint: string }>();
+  /** The recorded samples of groups that finish together are written in one insert. */
+  private readonly recordedWrites: GroupCommit<RecordedSample>;
 
   constructor(private readonly o: AlertingManagerOptions) {
     this.clock = o.clock ?? Date.now;
+    this.recordedWrites = new GroupCommit((rows) => o.store.writeRecorded(o.tenant, rows));
     this.resendDelayMs = o.resendDelayMs ?? RESEND_DELAY_MS;
     const context = { externalUrl: o.externalUrl, externalLabels: {} };
     this.groups = o.groups.map((g) => new RuleGroup(g, context));
@@ -159,8 +163,8 @@ export class AlertingManager {
     }
   }
 
-  private async record(samples: RecordedSample[]): Promise<void> {
-    await this.o.store.writeRecorded(this.o.tenant, samples);
+  private record(samples: RecordedSample[]): Promise<void> {
+    return this.recordedWrites.write(samples);
   }
 
   private async save(): Promise<void> {

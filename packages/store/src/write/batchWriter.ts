@@ -1,6 +1,7 @@
 import type { Sql } from '../client';
 import type { Column } from '../schema/columns';
 import { tenantKey } from '../tenant';
+import { FlushPacing } from './flushPacing';
 import { ByteSink, type RowBinaryTable, rowBinaryTable } from './rowBinary';
 
 export interface BatchWriterOptions {
@@ -56,7 +57,8 @@ const emptyPending = (): Pending => ({ writes: [], rows: 0, bytes: 0 });
  * insert containing its rows has succeeded, so a request is acknowledged only once its
  * rows are durable. Rows are serialised (RowBinary) when queued, into one reusable buffer
  * and then one exact-size copy per write, which spreads the CPU cost and lets the queue be
- * bounded in bytes.
+ * bounded in bytes. Inserts go when batchRows wait, when the oldest row has waited
+ * flushInterval, or earlier when closed-loop senders are back (see FlushPacing).
  */
 export class BatchWriter {
   private pending = emptyPending();
@@ -68,6 +70,7 @@ export class BatchWriter {
   private readonly rows: RowBinaryTable;
   private readonly sink = new ByteSink();
   private readonly columnNames: string[];
+  private readonly pacing: FlushPacing;
 
   constructor(
     private readonly sql: Sql,
@@ -78,6 +81,7 @@ export class BatchWriter {
   ) {
     this.rows = rowBinaryTable(columns);
     this.columnNames = [...columns.map((c) => c.name), 'Tenant'];
+    this.pacing = new FlushPacing(opts.batchRows);
   }
 
   /** Bytes serialised and waiting or being inserted. */
@@ -107,7 +111,7 @@ export class BatchWriter {
     p.rows += records.length;
     p.bytes += body.length;
     this.queuedBytes += body.length;
-    if (p.rows >= this.opts.batchRows) this.requestFlush();
+    if (this.pacing.ready(p.rows)) this.requestFlush();
     else if (!this.timer) this.timer = setTimeout(() => this.requestFlush(), this.opts.flushIntervalMs);
     return done;
   }
@@ -139,7 +143,7 @@ export class BatchWriter {
     this.inflight = this.insertPending().finally(() => {
       this.inflight = null;
       const p = this.pending;
-      if (p.rows > 0 && (this.due || p.rows >= this.opts.batchRows || this.closed)) {
+      if (p.rows > 0 && (this.due || this.pacing.ready(p.rows) || this.closed)) {
         this.due = false;
         this.requestFlush();
       } else if (p.rows > 0 && !this.timer) {
@@ -165,6 +169,7 @@ export class BatchWriter {
       const e = new StoreWriteError(`insert into ${this.table} failed: ${(err as Error).message.split('\n')[0]}`);
       for (const w of batch.writes) w.reject(e);
     } finally {
+      this.pacing.inserted(batch.rows, ok);
       this.queuedBytes -= batch.bytes;
       this.observe({
         table: this.table,
