@@ -34,7 +34,11 @@ const concurrency = level === 'unit' ? 2 : 1;
 // file that fails is run once more on its own and, if it then passes, is reported as flaky
 // (the run stays green, the report names it). A file that fails twice fails the run.
 const retries = level === 'unit' ? 0 : 1;
-const reporter = process.stdout.isTTY ? 'spec' : 'tap';
+// Arguments after the level go to node --test; a --test-reporter among them replaces the default.
+const extra = process.argv.slice(3);
+const asked = extra.find((arg) => arg.startsWith('--test-reporter='));
+const reporter = asked ? asked.slice('--test-reporter='.length) : process.stdout.isTTY ? 'spec' : 'tap';
+const passThrough = extra.filter((arg) => !arg.startsWith('--test-reporter'));
 
 /** Runs the files; the failed tests as [file, name] pairs, or null when the run passed. */
 function run(list) {
@@ -50,7 +54,7 @@ function run(list) {
       '--test-reporter-destination=stdout',
       `--test-reporter=${fileURLToPath(new URL('failed-files-reporter.mjs', import.meta.url))}`,
       `--test-reporter-destination=${failedLog}`,
-      ...process.argv.slice(3),
+      ...passThrough,
       ...list,
     ],
     { stdio: 'inherit' },
