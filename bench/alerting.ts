@@ -11,6 +11,7 @@ import { startTracehouse, type TracehouseProcess } from '../packages/server/test
 import { type CpuSplit, cpuSplit, sampleCpu } from './proc-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 90);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const INTERVAL = '15s';
 const TARGET_CORE_SHARE = 0.1;
@@ -129,6 +130,8 @@ function rules(ops: Map<string, string[]>): { slos: unknown[]; file: string; cou
   return { slos, file: `${lines.join('\n')}\n`, count: count + slos.length * 10, groups };
 }
 
+type Phase = Awaited<ReturnType<typeof phase>>;
+
 async function phase(withRules: boolean, files: { rules: string; slos: string } | null) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tracehouse-bench-alerting-'));
   const sets =
@@ -183,22 +186,35 @@ const rulesPath = join(dir, 'red.rules.yml');
 writeFileSync(rulesPath, r.file);
 const files = { rules: rulesPath, slos: JSON.stringify(r.slos) };
 try {
-  const base = await phase(false, null);
-  const withRules = await phase(true, files);
-  const share = withRules.cpuPerS - base.cpuPerS;
-  // Where the rules' CPU went: the per-thread-group difference of the two runs, in cores.
+  // Two runs of a busy process differ by up to ~0.2 of a core on this machine (background merges),
+  // as much as the target itself: the phases alternate ROUNDS times and the figure is the mean
+  // of each round's difference, with the spread printed.
+  const rounds: { base: Phase; withRules: Phase }[] = [];
+  for (let i = 0; i < ROUNDS; i++) rounds.push({ base: await phase(false, null), withRules: await phase(true, files) });
+  const mean = (f: (round: { base: Phase; withRules: Phase }) => number) =>
+    rounds.reduce((sum, round) => sum + f(round), 0) / rounds.length;
+  const shares = rounds.map(({ base, withRules }) => withRules.cpuPerS - base.cpuPerS);
+  const share = mean(({ base, withRules }) => withRules.cpuPerS - base.cpuPerS);
+  // Where the rules' CPU went: the per-thread-group difference of the runs, in cores.
   const groupShare = (g: keyof CpuSplit['groups']) =>
-    (withRules.split.groups[g] / withRules.wall - base.split.groups[g] / base.wall) / 1e6;
+    mean(
+      ({ base, withRules }) => (withRules.split.groups[g] / withRules.wall - base.split.groups[g] / base.wall) / 1e6,
+    );
+  const all = rounds.map((round) => round.withRules);
+  const bases = rounds.map((round) => round.base);
+  const max = (f: (p: Phase) => number) => Math.max(...all.map(f));
   // Every group must have evaluated and kept up with its interval, or the CPU figure means nothing.
-  const keptUp = withRules.groupsEvaluated === r.groups && withRules.maxDuration < 15;
-  const ok =
-    keptUp && share <= TARGET_CORE_SHARE && withRules.ruleFailures === 0 && base.failures + withRules.failures === 0;
+  const keptUp = all.every((w) => w.groupsEvaluated === r.groups && w.maxDuration < 15);
+  const failures = [...all, ...bases].reduce((sum, p) => sum + p.failures, 0);
+  const ruleFailures = all.reduce((sum, p) => sum + p.ruleFailures, 0);
+  const ok = keptUp && share <= TARGET_CORE_SHARE && ruleFailures === 0 && failures === 0;
   console.log(
-    `bench alerting rules=${r.count} groups=${r.groups} groups_evaluated=${withRules.groupsEvaluated} slos=${r.slos.length} interval=${INTERVAL} seconds=${SECONDS} rate=${RATE} ` +
-      `base_cores=${base.cpuPerS.toFixed(3)} with_rules_cores=${withRules.cpuPerS.toFixed(3)} rules_core_share=${share.toFixed(3)} ` +
-      `eval_round_s=${withRules.sumDuration.toFixed(2)} max_group_eval_s=${withRules.maxDuration.toFixed(3)} max_lag_s=${withRules.maxLag.toFixed(3)} ` +
+    `bench alerting rules=${r.count} groups=${r.groups} groups_evaluated=${Math.min(...all.map((w) => w.groupsEvaluated))} slos=${r.slos.length} interval=${INTERVAL} seconds=${SECONDS} rate=${RATE} rounds=${ROUNDS} ` +
+      `base_cores=${mean(({ base }) => base.cpuPerS).toFixed(3)} with_rules_cores=${mean(({ withRules }) => withRules.cpuPerS).toFixed(3)} rules_core_share=${share.toFixed(3)} ` +
+      `rules_core_share_min=${Math.min(...shares).toFixed(3)} rules_core_share_max=${Math.max(...shares).toFixed(3)} ` +
+      `eval_round_s=${mean(({ withRules }) => withRules.sumDuration).toFixed(2)} max_group_eval_s=${max((w) => w.maxDuration).toFixed(3)} max_lag_s=${max((w) => w.maxLag).toFixed(3)} ` +
       `rules_js_cores=${groupShare('js').toFixed(3)} rules_workers_cores=${groupShare('workers').toFixed(3)} rules_query_cores=${groupShare('insert').toFixed(3)} rules_merges_cores=${groupShare('merges').toFixed(3)} rules_other_cores=${groupShare('other').toFixed(3)} ` +
-      `rule_failures=${withRules.ruleFailures} target_core_share=${TARGET_CORE_SHARE} ${ok ? 'PASS' : 'MISS'}`,
+      `rule_failures=${ruleFailures} target_core_share=${TARGET_CORE_SHARE} ${ok ? 'PASS' : 'MISS'}`,
   );
   process.exitCode = ok ? 0 : 1;
 } finally {
