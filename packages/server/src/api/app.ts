@@ -21,7 +21,6 @@ import { serviceGraphRoutes } from './serviceGraph';
 import { sloRoutes } from './slos';
 import { tagRoutes } from './tags';
 import { tempoRoutes } from './tempo/routes';
-import type { TraceReadLimits } from './traceRead';
 import { traceRoutes } from './traces';
 import { uiRoutes } from './ui';
 import { uiSettingsRoutes } from './uiSettings';

@@ -4,7 +4,7 @@ import { parse, type Query, TraceQLError } from '@tracehouse/traceql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantOf } from '../../auth/hook';
 import type { ApiDeps } from '../deps';
-import { BadRequest, timeRange, traceIdParam } from '../params';
+import { BadRequest, timeRange } from '../params';
 import { intParam, parseTraceQL, runSearch, TraceQLBadRequest } from '../search';
 import { scopeParam, tagScopesResponse, typedTagValuesResponse } from '../tags';
 import { jsonWithSpansStream } from '../traceBody';
