@@ -75,28 +75,29 @@ export class InstantReads {
   read(req: SelectRequest): Promise<Series[]> {
     const { shared, extra } = widen(req);
     const wholeKey = key(shared, req.endMs);
-    if (extra.length === 0 || this.unreadable.has(wholeKey)) return this.readExactly(req);
-    return this.readExactly({ ...req, matchers: shared }).then(
+    const exactly = () => this.covering(req).then((all) => cut(all, req.startMs, []));
+    if (extra.length === 0 || this.unreadable.has(wholeKey)) return exactly();
+    return this.covering({ ...req, matchers: shared }).then(
       (all) => cut(all, req.startMs, extra),
       () => {
         this.unreadable.add(wholeKey);
-        return this.readExactly(req);
+        return exactly();
       },
     );
   }
 
-  /** A read of exactly these matchers, over at least this window. */
-  private readExactly(req: SelectRequest): Promise<Series[]> {
+  /** Every series of a read of exactly these matchers whose window covers this one (it may start earlier). */
+  private covering(req: SelectRequest): Promise<Series[]> {
     const k = key(req.matchers, req.endMs);
     const hit = this.reads.get(k);
-    if (hit && hit.startMs <= req.startMs) return hit.series.then((all) => cut(all, req.startMs, []));
+    if (hit && hit.startMs <= req.startMs) return hit.series;
     const series = this.source.select(req);
     this.reads.set(k, { startMs: req.startMs, series });
     // A failed read is not remembered: the next rule tries again.
     series.catch(() => {
       if (this.reads.get(k)?.series === series) this.reads.delete(k);
     });
-    return series.then((all) => cut(all, req.startMs, []));
+    return series;
   }
 }
 
