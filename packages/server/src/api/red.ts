@@ -119,7 +119,8 @@ export function redRoutes(app: FastifyInstance, derived: Derived, cache?: RedCac
       // Steps start at multiples of the step, so a bucket's time does not move with the query's start.
       const startMs = Math.floor((start * 1000) / step) * step;
       // A step that ends after the last computed interval has no value yet (not a zero).
-      const computedUntil = derived.spanMetricsComputedUntilMs() ?? Number.NEGATIVE_INFINITY;
+      const watermark = derived.spanMetricsComputedUntilMs();
+      const computedUntil = watermark ?? Number.NEGATIVE_INFINITY;
       const bySpanName = q.groupBy === 'span_name';
       const query = {
         tenant: tenantOf(req),
@@ -132,9 +133,7 @@ export function redRoutes(app: FastifyInstance, derived: Derived, cache?: RedCac
         spanName: q.spanName || undefined,
       };
       // The steps finished by the watermark read above come from memory when held.
-      const cells = cache
-        ? await cache.query(query, derived.spanMetricsComputedUntilMs())
-        : await derived.store.queryRed(query);
+      const cells = cache ? await cache.query(query, watermark) : await derived.store.queryRed(query);
       const steps = Math.max(1, Math.ceil((endMs - startMs) / step));
       const series = new Map<
         string,

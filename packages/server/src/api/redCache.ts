@@ -23,8 +23,8 @@ export interface RedCacheOptions {
  */
 export class RedCache {
   private readonly cache: QueryCache<{ cells: RedCell[] }>;
-  private readonly inFlight = new Map<string, Promise<RedCell[]>>();
-  private coalesced = 0;
+  /** Identical requests in flight share one read (nothing kept: only the blocks are). */
+  private readonly requests = new QueryCache<RedCell[]>('red-requests', { maxSize: 1, sizeOf: () => 1, ttlMs: 0 });
 
   constructor(
     private readonly load: (q: RedQuery) => Promise<RedCell[]>,
@@ -43,15 +43,9 @@ export class RedCache {
    * requests in flight at once (a dashboard opened by several people) share one read.
    */
   query(q: RedQuery, computedUntilMs: number | null): Promise<RedCell[]> {
-    const key = JSON.stringify([q, computedUntilMs]);
-    const flying = this.inFlight.get(key);
-    if (flying) {
-      this.coalesced++;
-      return flying;
-    }
-    const read = this.read(q, computedUntilMs).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, read);
-    return read;
+    return this.requests.get(JSON.stringify([q, computedUntilMs]), () => this.read(q, computedUntilMs), {
+      keep: () => false,
+    });
   }
 
   private async read(q: RedQuery, computedUntilMs: number | null): Promise<RedCell[]> {
@@ -90,7 +84,7 @@ export class RedCache {
 
   stats(): QueryCacheStats {
     const s = this.cache.stats();
-    return { ...s, coalesced: s.coalesced + this.coalesced };
+    return { ...s, coalesced: s.coalesced + this.requests.stats().coalesced };
   }
 }
 
