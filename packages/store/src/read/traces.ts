@@ -118,12 +118,7 @@ LIMIT {rowLimit:UInt32}`,
       { ...params, rowLimit: cap },
       { maxRows: 2 * cap, priority: 'interactive' },
     );
-    rows.sort(
-      (a, b) =>
-        compareDecimal(a.Timestamp, b.Timestamp) ||
-        (a.SpanId < b.SpanId ? -1 : a.SpanId > b.SpanId ? 1 : 0) ||
-        Number(a.Source) - Number(b.Source),
-    );
+    rows.sort((a, b) => byStartThenSpanId(a, b) || Number(a.Source) - Number(b.Source));
     const unique = oneCopyPerSpan(rows);
     if (rows.length < cap && unique.length <= limit) {
       const whole = { spans: unique, total: unique.length };
@@ -165,10 +160,11 @@ function oneCopyPerSpan(rows: (SpanRecord & { Source: number })[]): SpanRecord[]
     }
   }
   // A copy that differs in time from the first one seen (a client reusing a span id) moves.
-  if (moved)
-    out.sort(
-      (a, b) => compareDecimal(a.Timestamp, b.Timestamp) || (a.SpanId < b.SpanId ? -1 : a.SpanId > b.SpanId ? 1 : 0),
-    );
+  if (moved) out.sort(byStartThenSpanId);
   for (const row of out) delete (row as Partial<typeof row>).Source;
   return out;
 }
+
+/** A trace's span order: start time (decimal ns strings), then span id. */
+const byStartThenSpanId = (a: SpanRecord, b: SpanRecord): number =>
+  compareDecimal(a.Timestamp, b.Timestamp) || (a.SpanId < b.SpanId ? -1 : a.SpanId > b.SpanId ? 1 : 0);
