@@ -43,6 +43,9 @@ export function rateByStepOf(
     }
     const { t, v } = s;
     const n = t.length;
+    // Most counters never reset: then no window needs its samples walked for resets.
+    let mayReset = false;
+    for (let i = 1; i < n && !mayReset; i++) mayReset = v[i]! < v[i - 1]!;
     let lo = 0;
     let hi = 0;
     for (let k = 0; k < steps; k++) {
@@ -50,7 +53,7 @@ export function rateByStepOf(
       const start = end - req.rangeMs;
       while (lo < n && t[lo]! <= start) lo++;
       while (hi < n && t[hi]! <= end) hi++;
-      const x = extrapolatedRateOf(t, v, lo, hi, start, end, req.rangeMs, true, isRate);
+      const x = extrapolatedRateOf(t, v, lo, hi, start, end, req.rangeMs, true, isRate, mayReset);
       if (x === undefined) continue;
       if (!g.has[k]) {
         g.sum[k] = x;
