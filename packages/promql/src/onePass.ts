@@ -14,7 +14,8 @@ export interface RateByStepRequest {
   startMs: number;
   endMs: number;
   stepMs: number;
-  grouping: readonly string[];
+  /** Summed by or without these labels; undefined: each series on its own, as rate() gives it. */
+  grouping?: readonly string[];
   without: boolean;
 }
 
@@ -35,8 +36,8 @@ interface Plan {
 
 /**
  * The dashboard shapes evaluated in one pass over the series rather than step by step:
- * `sum (rate|increase(m[r]))` by or without labels, alone or inside `histogram_quantile(q, ...)`
- * (grouped by `le`), over a selector that names one metric, without `@`.
+ * `rate|increase(m[r])`, alone or summed by or without labels, alone or inside
+ * `histogram_quantile(q, ...)` (keeping `le`), over a selector that names one metric, without `@`.
  */
 export function onePassPlan(expr: Expr): Plan | undefined {
   let root = unwrap(expr);
@@ -47,14 +48,15 @@ export function onePassPlan(expr: Expr): Plan | undefined {
     quantile = q.value;
     root = unwrap(root.args[1]!);
   }
-  if (root.kind !== 'aggregate' || root.op !== 'sum') return undefined;
-  const call = unwrap(root.expr);
+  const sum = root.kind === 'aggregate' && root.op === 'sum' ? root : undefined;
+  if (root.kind === 'aggregate' && !sum) return undefined;
+  const call = sum ? unwrap(sum.expr) : root;
   if (call.kind !== 'call' || (call.func !== 'rate' && call.func !== 'increase')) return undefined;
   const m = call.args[0]!;
   if (m.kind !== 'matrix' || m.vector.at) return undefined;
   if (!m.vector.matchers.some((x) => x.name === '__name__' && x.type === '=')) return undefined;
   // histogram_quantile needs `le` in the groups.
-  if (quantile !== undefined && root.without === root.grouping.includes('le')) return undefined;
+  if (quantile !== undefined && sum && sum.without === sum.grouping.includes('le')) return undefined;
   return {
     quantile,
     req: {
@@ -62,8 +64,8 @@ export function onePassPlan(expr: Expr): Plan | undefined {
       func: call.func,
       rangeMs: m.rangeMs,
       offsetMs: m.vector.offsetMs,
-      grouping: root.grouping,
-      without: root.without,
+      grouping: sum?.grouping,
+      without: sum?.without ?? false,
     },
   };
 }

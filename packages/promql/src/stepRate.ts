@@ -12,7 +12,8 @@ interface Group {
 }
 
 /**
- * `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step, from the
+ * `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step (or the
+ * rate of each series, without a grouping), from the
  * series' samples in (start - offset - range, end - offset]: one pass over each series with two
  * cursors (a window only moves forward from step to step), summed into one array per group.
  * The numbers are those of evaluating step by step (the same rate function, the same Kahan sum
@@ -25,16 +26,18 @@ export function rateByStepOf(
   checkpoint: () => void,
 ): StepSeries[] {
   const steps = Math.floor((req.endMs - req.startMs) / req.stepMs) + 1;
-  const groups = new Map<string, Group>();
+  const groups = new Map<string | number, Group>();
   const isRate = req.func === 'rate';
   for (const s of series) {
     checkpoint();
     const labels = dropName(s.labels);
-    const key = groupingKey(labels, req.grouping, req.without);
+    const { grouping } = req;
+    // Without a grouping every series is its own group (the source gives each label set once).
+    const key = grouping ? groupingKey(labels, grouping, req.without) : groups.size;
     let g = groups.get(key);
     if (!g) {
       g = {
-        labels: groupLabels(labels, req.grouping, req.without),
+        labels: grouping ? groupLabels(labels, grouping, req.without) : labels,
         sum: new Float64Array(steps),
         c: new Float64Array(steps),
         has: new Uint8Array(steps),
@@ -71,7 +74,8 @@ export function rateByStepOf(
     for (let k = 0; k < steps; k++)
       if (g.has[k]) {
         s.t.push(req.startMs + k * req.stepMs);
-        s.v.push(g.sum[k]! + g.c[k]!);
+        // A sum ends with its compensation added, as the step-by-step sum does; a lone rate is as computed.
+        s.v.push(req.grouping ? g.sum[k]! + g.c[k]! : g.sum[k]!);
       }
     if (s.t.length) out.push(s);
   }

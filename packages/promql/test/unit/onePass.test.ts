@@ -42,6 +42,9 @@ function counters(seed: number): MemorySource {
 }
 
 const QUERIES = [
+  'rate(requests_total[1m])',
+  'increase(requests_total{job="j1"}[45s] offset 30s)',
+  'histogram_quantile(0.5, rate(latency_bucket[2m]))',
   'sum(rate(requests_total[1m]))',
   'sum by (job) (rate(requests_total[5m]))',
   'sum without (instance) (increase(requests_total[90s]))',
