@@ -1,4 +1,4 @@
-import type { Expr, LabelMatcher } from './ast';
+import type { Expr, LabelMatcher, VectorSelector } from './ast';
 import { histogramQuantile } from './functions/instant';
 import type { Labels } from './labels';
 import { compareLabels, labelsKey } from './labels';
@@ -28,7 +28,8 @@ export interface StepSeries {
 
 const unwrap = (e: Expr): Expr => (e.kind === 'paren' ? unwrap(e.expr) : e);
 
-interface Plan {
+export interface Plan {
+  selector: VectorSelector;
   req: Omit<RateByStepRequest, 'startMs' | 'endMs' | 'stepMs'>;
   /** histogram_quantile(q, ...) around the sum. */
   quantile?: number;
@@ -59,6 +60,7 @@ export function onePassPlan(expr: Expr): Plan | undefined {
   if (quantile !== undefined && sum && sum.without === sum.grouping.includes('le')) return undefined;
   return {
     quantile,
+    selector: m.vector,
     req: {
       matchers: m.vector.matchers,
       func: call.func,
@@ -93,7 +95,19 @@ export async function runOnePass(
     maxSamples: range.maxSamples,
     signal: range.signal,
   });
-  const groups = rateByStepOf(series, req, checkpoint);
+  const steps = Math.floor((req.endMs - req.startMs) / req.stepMs) + 1;
+  const groups: StepSeries[] = rateByStepOf(series, req, checkpoint)
+    .map((g) => {
+      const s: StepSeries = { labels: g.labels, t: [], v: [] };
+      for (let k = 0; k < steps; k++) {
+        const v = g.value(k);
+        if (v === undefined) continue;
+        s.t.push(req.startMs + k * req.stepMs);
+        s.v.push(v);
+      }
+      return s;
+    })
+    .filter((s) => s.t.length > 0);
   if (plan.quantile === undefined) return groups.sort((a, b) => compareLabels(a.labels, b.labels));
   // histogram_quantile per step over the groups' values at that step.
   const byTime = new Map<number, { labels: StepSeries['labels']; v: number }[]>();

@@ -1,14 +1,32 @@
 import { kahanSumInc } from './functions/math';
 import { extrapolatedRateOf } from './functions/range';
 import { dropName, groupingKey, groupLabels, type Labels } from './labels';
-import type { RateByStepRequest, StepSeries } from './onePass';
+import type { RateByStepRequest } from './onePass';
 import type { Series } from './source';
 
-interface Group {
-  labels: Labels;
-  sum: Float64Array;
-  c: Float64Array;
-  has: Uint8Array;
+/** One group's values at every step of the range. */
+export class SteppedGroup {
+  readonly sum: Float64Array;
+  readonly c: Float64Array;
+  readonly has: Uint8Array;
+
+  constructor(
+    readonly labels: Labels,
+    steps: number,
+    /** A sum of rates (else the rate of one series). */
+    private readonly summed: boolean,
+  ) {
+    this.sum = new Float64Array(steps);
+    this.c = new Float64Array(steps);
+    this.has = new Uint8Array(steps);
+  }
+
+  /** The value at step k, or undefined where no series of the group has one. */
+  value(k: number): number | undefined {
+    if (!this.has[k]) return undefined;
+    // A sum ends with its compensation added, as the step-by-step sum does; a lone rate is as computed.
+    return this.summed ? this.sum[k]! + this.c[k]! : this.sum[k]!;
+  }
 }
 
 /**
@@ -24,9 +42,9 @@ export function rateByStepOf(
   series: readonly Series[],
   req: Omit<RateByStepRequest, 'matchers'>,
   checkpoint: () => void,
-): StepSeries[] {
+): SteppedGroup[] {
   const steps = Math.floor((req.endMs - req.startMs) / req.stepMs) + 1;
-  const groups = new Map<string | number, Group>();
+  const groups = new Map<string | number, SteppedGroup>();
   const isRate = req.func === 'rate';
   for (const s of series) {
     checkpoint();
@@ -36,12 +54,7 @@ export function rateByStepOf(
     const key = grouping ? groupingKey(labels, grouping, req.without) : groups.size;
     let g = groups.get(key);
     if (!g) {
-      g = {
-        labels: grouping ? groupLabels(labels, grouping, req.without) : labels,
-        sum: new Float64Array(steps),
-        c: new Float64Array(steps),
-        has: new Uint8Array(steps),
-      };
+      g = new SteppedGroup(grouping ? groupLabels(labels, grouping, req.without) : labels, steps, !!grouping);
       groups.set(key, g);
     }
     const { t, v } = s;
@@ -68,16 +81,5 @@ export function rateByStepOf(
       }
     }
   }
-  const out: StepSeries[] = [];
-  for (const g of groups.values()) {
-    const s: StepSeries = { labels: g.labels, t: [], v: [] };
-    for (let k = 0; k < steps; k++)
-      if (g.has[k]) {
-        s.t.push(req.startMs + k * req.stepMs);
-        // A sum ends with its compensation added, as the step-by-step sum does; a lone rate is as computed.
-        s.v.push(req.grouping ? g.sum[k]! + g.c[k]! : g.sum[k]!);
-      }
-    if (s.t.length) out.push(s);
-  }
-  return out;
+  return [...groups.values()];
 }

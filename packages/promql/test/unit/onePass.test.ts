@@ -51,6 +51,10 @@ const QUERIES = [
   'sum by (job) (rate(requests_total[2m] offset 1m))',
   'sum by (__name__, job) (rate(requests_total{method="GET"}[1m]))',
   'histogram_quantile(0.9, sum by (le, job) (rate(latency_bucket[3m])))',
+  // Inside other expressions: each rate() shape is computed once for every step.
+  'sum by (job) (rate(requests_total{method="GET"}[1m])) / sum by (job) (rate(requests_total[1m]))',
+  'max_over_time(sum(rate(requests_total[1m]))[5m:30s])',
+  'avg by (job) (rate(requests_total[2m])) > 0.5',
 ];
 
 test('one pass equals step by step, to the last bit, for range and instant queries', async () => {
