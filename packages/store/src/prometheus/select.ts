@@ -91,13 +91,13 @@ export function matcherPrefilter(
   return out;
 }
 
+/** The time column of a component's table (`time` is a function of it). */
+const timeColumn = (c: Component) => (c.final ? 'WindowEnd' : 'TimeUnix');
+
 /**
  * The row filter of a component's reads: the tenant, the component's own conditions and rows
  * up to `{to}`, after `{from}` too unless the history before the range is needed (increments).
  */
-/** The time column of a component's table (`time` is a function of it). */
-const timeColumn = (c: Component) => (c.final ? 'WindowEnd' : 'TimeUnix');
-
 export function componentWhere(c: Component, from: string, to: string, withHistory: boolean): string[] {
   const timeCol = timeColumn(c);
   return [
@@ -214,8 +214,8 @@ const num = (v: number | string | null): number =>
 /** One series' rows in the range as read, before they are shaped into samples. */
 class Rows {
   n = 0;
-  readonly t: Float64Array;
-  readonly v: Float64Array;
+  t: Float64Array;
+  v: Float64Array;
 
   constructor(size: number) {
     this.t = new Float64Array(size);
@@ -234,9 +234,17 @@ class Rows {
     return undefined;
   }
 
-  /** Appends one row; rows past the size the series statement counted are ignored. */
+  /** Appends one row (past the size the series statement counted when rows arrived in between). */
   push(t: number, v: number): void {
-    if (this.n >= this.t.length) return;
+    if (this.n === this.t.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(Math.max(8, a.length * 2));
+        b.set(a);
+        return b;
+      };
+      this.t = grow(this.t);
+      this.v = grow(this.v);
+    }
     this.t[this.n] = t;
     this.v[this.n++] = v;
   }
@@ -268,7 +276,8 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
   });
   if (inRange > 0) {
     Object.assign(params, { rsids: `[${[...keys.keys()].join(',')}]`, keys: `[${[...keys.values()].join(',')}]` });
-    const bytes = await sql.queryNative(samplesSql(c, q, params), params, limits(q, inRange + 1));
+    // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
+    const bytes = await sql.queryNative(samplesSql(c, q, params), params, limits(q, q.maxSamples + 1));
     readRows(bytes, target);
   }
   const out: PromSeries[] = [];
