@@ -1,7 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
-import { type NativeColumn, readNative } from './nativeColumns';
+import { readNative } from './nativeColumns';
 
 export interface PromMatcher {
   name: string;
@@ -177,15 +177,19 @@ ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries 
 
 /**
  * The rows in the range of the stored series `keys` names (1-based; others are skipped), in
- * Native columns: key, time and value, or the values of every array element of an expanded
- * component; Float64 throughout (exact for keys and ms times) so each reads as one typed array.
+ * Native columns of Float64 (each reads as one typed array): time and key packed into one
+ * exact integer, `(t - start) * K + key` (K = {packing}), where it stays below 2^53, else key
+ * and time apart; then the value, or the values of every array element of an expanded component.
  */
-function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>): string {
+function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>, packed: boolean): string {
   const where = rangeWhere(c, q, params, false);
   const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
-  return `SELECT toFloat64(transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))) AS k,
-  toFloat64(${c.time}) AS t, ${values} AS val
-FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')} AND k != 0`;
+  const key = `transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
+  const keyTime = packed
+    ? `toFloat64((${c.time} - {startMs:Int64}) * {packing:Int64} + k) AS kt`
+    : `toFloat64(${c.time}) AS t`;
+  return `SELECT ${packed ? '' : 'toFloat64(k), '}${keyTime}, ${values} AS val
+FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')} AND (${key} AS k) != 0`;
 }
 
 interface SeriesRow {
@@ -275,10 +279,16 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
     return r;
   });
   if (inRange > 0) {
-    Object.assign(params, { rsids: `[${[...keys.keys()].join(',')}]`, keys: `[${[...keys.values()].join(',')}]` });
+    const packing = keys.size + 1;
+    const packed = (Math.floor(q.endMs) - Math.floor(q.startMs) + 1) * packing <= Number.MAX_SAFE_INTEGER;
+    Object.assign(params, {
+      rsids: `[${[...keys.keys()].join(',')}]`,
+      keys: `[${[...keys.values()].join(',')}]`,
+      packing,
+    });
     // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
-    const bytes = await sql.queryNative(samplesSql(c, q, params), params, limits(q, q.maxSamples + 1));
-    readRows(bytes, target);
+    const bytes = await sql.queryNative(samplesSql(c, q, params, packed), params, limits(q, q.maxSamples + 1));
+    readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
   }
   const out: PromSeries[] = [];
   series.forEach((s, i) => {
@@ -288,19 +298,41 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
   return out;
 }
 
-/** Appends every row to its series' rows (an expanded row's elements each to their own). */
-function readRows(bytes: Buffer, target: (Rows | undefined)[][]): void {
+/**
+ * Appends every row to its series' rows (an expanded row's elements each to their own); `packed`
+ * unpacks key and time from one column (see samplesSql).
+ */
+function readRows(
+  bytes: Buffer,
+  target: (Rows | undefined)[][],
+  packed: { startMs: number; packing: number } | undefined,
+): void {
   const byKey = target.map((elements) => elements[0]);
-  for (const [k, t, val] of readNative(bytes) as [NativeColumn, NativeColumn, NativeColumn][]) {
+  for (const columns of readNative(bytes)) {
+    const n = columns[0]!.values.length;
+    const keys = new Float64Array(n);
+    const times = new Float64Array(n);
+    if (packed) {
+      const { startMs, packing } = packed;
+      const x = columns[0]!.values;
+      for (let i = 0; i < n; i++) {
+        const q = Math.floor(x[i]! / packing);
+        keys[i] = x[i]! - q * packing;
+        times[i] = startMs + q;
+      }
+    } else {
+      keys.set(columns[0]!.values);
+      times.set(columns[1]!.values);
+    }
+    const val = columns[packed ? 1 : 2]!;
     if (!val.ends) {
-      for (let i = 0; i < k.values.length; i++) byKey[k.values[i]!]?.push(t.values[i]!, val.values[i]!);
+      for (let i = 0; i < n; i++) byKey[keys[i]!]?.push(times[i]!, val.values[i]!);
       continue;
     }
     let from = 0;
-    for (let i = 0; i < k.values.length; i++) {
-      const to = target[k.values[i]!]!;
-      const end = val.ends[i]!;
-      for (let e = 1; from < end; e++) to[e]?.push(t.values[i]!, val.values[from++]!);
+    for (let i = 0; i < n; i++) {
+      const to = target[keys[i]!]!;
+      for (let e = 1; from < val.ends[i]!; e++) to[e]?.push(times[i]!, val.values[from++]!);
     }
   }
 }
