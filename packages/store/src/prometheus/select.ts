@@ -148,18 +148,21 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
   const from = `FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
-  // Labels come from each series' newest row only: the label columns (attribute maps) are most
-  // of a row, and reading them for every row cost ~8x the rest of the statement.
-  const perRow = `SELECT * FROM (
-      SELECT ${sid} AS rsid, ${c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ')}
+  const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
+  const aggregated = `countIf(${time} > {startMs:Int64}) AS n${aggregates}${
+    c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
+  }`;
+  // Wide labels come from each series' newest row only: attribute maps are most of a row, and
+  // reading them for every row cost ~8x the rest of the statement. Narrow ones are read in the
+  // same pass (a second pass over a FINAL table costs more than they do).
+  const perRow = c.wideLabels
+    ? `SELECT * FROM (
+      SELECT ${sid} AS rsid, ${labelColumns}
       ${from} AND (${sid}, ${timeCol}) IN (SELECT ${sid}, max(${timeCol}) ${from} GROUP BY ${sid})
       GROUP BY rsid) AS l
-    INNER JOIN (
-      SELECT ${sid} AS rsid, countIf(${time} > {startMs:Int64}) AS n${aggregates}${
-        c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
-      }
-      ${from} GROUP BY rsid) AS a USING rsid`;
-  const perSeries = c.expand
+    INNER JOIN (SELECT ${sid} AS rsid, ${aggregated} ${from} GROUP BY rsid) AS a USING rsid`
+    : `SELECT ${sid} AS rsid, ${labelColumns}, ${aggregated} ${from} GROUP BY rsid`;
+  const expanded = c.expand
     ? `SELECT *, i, ${c.increments && !labelsOnly ? 'b[i]' : '0'} AS base FROM (${perRow}) ARRAY JOIN range(1, elements + 1) AS i`
     : `SELECT *, b AS base, 0 AS i FROM (${perRow})`;
   const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
@@ -170,7 +173,7 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
 FROM (
   SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, rsid, i, n, base, lb, st, fs, fe FROM (
     SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, rsid, i, n, base, lb, st, fs, fe
-    FROM (${perSeries}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
+    FROM (${expanded}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
 GROUP BY lbl
 ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries + 1}`;
 }
