@@ -1,23 +1,9 @@
-import type { Expr, LabelMatcher, VectorSelector } from './ast';
+import type { Expr, VectorSelector } from './ast';
 import { histogramQuantile } from './functions/instant';
 import type { Labels } from './labels';
 import { compareLabels, labelsKey } from './labels';
 import type { SeriesSource } from './source';
-import { rateByStepOf } from './stepRate';
-
-/** `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step. */
-export interface RateByStepRequest {
-  matchers: readonly LabelMatcher[];
-  func: 'rate' | 'increase';
-  rangeMs: number;
-  offsetMs: number;
-  startMs: number;
-  endMs: number;
-  stepMs: number;
-  /** Summed by or without these labels; undefined: each series on its own, as rate() gives it. */
-  grouping?: readonly string[];
-  without: boolean;
-}
+import { type RateByStepRequest, rateByStepOf } from './stepRate';
 
 /** One group's values at the steps where it has one. */
 export interface StepSeries {

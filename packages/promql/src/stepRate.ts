@@ -1,8 +1,22 @@
+import type { LabelMatcher } from './ast';
 import { kahanSumInc } from './functions/math';
 import { extrapolatedRateOf } from './functions/range';
 import { dropName, groupingKey, groupLabels, type Labels } from './labels';
-import type { RateByStepRequest } from './onePass';
 import type { Series } from './source';
+
+/** `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step. */
+export interface RateByStepRequest {
+  matchers: readonly LabelMatcher[];
+  func: 'rate' | 'increase';
+  rangeMs: number;
+  offsetMs: number;
+  startMs: number;
+  endMs: number;
+  stepMs: number;
+  /** Summed by or without these labels; undefined: each series on its own, as rate() gives it. */
+  grouping?: readonly string[];
+  without: boolean;
+}
 
 /** One group's values at every step of the range. */
 export class SteppedGroup {

@@ -7,7 +7,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
-import { Engine, type QueryResult, type SeriesSource } from '@tracehouse/promql';
+import { Engine } from '@tracehouse/promql';
 import { tenantSource } from '../../src/api/prometheus/source';
 import { startTestServer, type TestServer } from '../helpers';
 import { ADMIN_TOKEN, call, createToken } from '../support/auth';

@@ -335,7 +335,8 @@ function readRows(
     let from = 0;
     for (let i = 0; i < n; i++) {
       const to = target[keys[i]!]!;
-      for (let e = 1; from < val.ends[i]!; e++) to[e]?.push(times[i]!, val.values[from++]!);
+      // Elements the matchers dropped (e.g. other `le`s) have no rows to go to.
+      for (let e = 1; from < val.ends[i]!; e++, from++) to[e]?.push(times[i]!, val.values[from]!);
     }
   }
 }

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Store } from '../../src/index';
-import { gaugePoint, storeOptions, tempDir } from '../fixtures';
+import { gaugePoint, histogramPoint, storeOptions, tempDir } from '../fixtures';
 
 const emptyMetrics = { gauge: [], sum: [], histogram: [], expHistogram: [], summary: [] };
 const nowNs = (offsetMs = 0) => String(BigInt(Date.now() + offsetMs) * 1_000_000n);
 
-test('a metric written after a read is seen by the next read; each series reads back its own points', async () => {
+test('a metric written after a read is seen by the next read; each series and bucket reads back its own points', async () => {
   const dir = tempDir();
   after(() => rmSync(dir, { recursive: true, force: true }));
   const store = await Store.open(storeOptions(dir));
@@ -52,6 +52,27 @@ test('a metric written after a read is seen by the next read; each series reads 
     const series = await prom.select(q, q.accept);
     const byQueue = Object.fromEntries(series.map((s) => [s.labels.queue, [...s.v]]));
     assert.deepEqual(byQueue, { a: [1, 3], b: [2] });
+
+    // Bucket series read from one array per row; a matcher that keeps some buckets skips the others.
+    await store.writeMetrics({
+      ...emptyMetrics,
+      histogram: [
+        histogramPoint({ TimeUnix: nowNs(-1_000), BucketCounts: ['1', '2', '0'], Count: '3' }),
+        histogramPoint({ TimeUnix: nowNs(), BucketCounts: ['2', '4', '1'], Count: '7' }),
+      ],
+    });
+    const b = range('http_server_request_duration_seconds_bucket');
+    const all = await prom.select(b, b.accept);
+    assert.deepEqual(Object.fromEntries(all.map((s) => [s.labels.le, [...s.v]])), {
+      '0.005': [1, 2],
+      '0.01': [3, 6],
+      '+Inf': [3, 7],
+    });
+    const one = await prom.select({ ...b, matchers: [{ name: 'le', type: '=', value: '0.01' }] }, b.accept);
+    assert.deepEqual(
+      one.map((s) => [s.labels.le, [...s.v]]),
+      [['0.01', [3, 6]]],
+    );
   } finally {
     await store.close();
   }
