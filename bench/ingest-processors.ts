@@ -151,6 +151,5 @@ try {
   if (process.env.BENCH_KEEP_DIR) {
     writeFileSync(join(dataDir, 'statements.json'), JSON.stringify(Object.fromEntries(lastStatement)));
     console.log(`bench ingest-processors kept ${dataDir} (last statement of each label in statements.json)`);
-  }
-  else rmSync(dataDir, { recursive: true, force: true });
+  } else rmSync(dataDir, { recursive: true, force: true });
 }
