@@ -10,7 +10,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorkload } from '@tracehouse/loadgen';
 import { loadConfig, startServer } from '@tracehouse/server';
-import type { Sql } from '@tracehouse/store';
+import { type Sql, Store } from '@tracehouse/store';
+import { storeOptions } from '../packages/server/src/config/storeOptions';
 import { threadCpu } from './proc-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -19,6 +20,39 @@ const WRITERS = 8;
 const BATCH = 500;
 // `--set` pairs for the server, e.g. BENCH_SETS="sampling.decisionWait=10s".
 const SETS = (process.env.BENCH_SETS ?? '').split(/\s+/).filter(Boolean);
+
+// Decided traces of the past (trace_index and sampling_decisions keep them for retention.spans,
+// 14 days by default): BENCH_HISTORY_TRACES=10000000 is about two hours at this workload's rate.
+const HISTORY_TRACES = Number(process.env.BENCH_HISTORY_TRACES ?? 0);
+
+/**
+ * Writes `n` decided traces of the last 14 days (older than an hour) into trace_index and
+ * sampling_decisions, generated inside ClickHouse, so the processors' reads meet a store that
+ * has run for a while instead of an empty one.
+ */
+async function history(store: Store, n: number): Promise<void> {
+  const { sql } = store;
+  const traceId =
+    'lower(hex(reinterpretAsFixedString(cityHash64(number, 1)))) || lower(hex(reinterpretAsFixedString(cityHash64(number, 2))))';
+  const ingest = 'now64(3) - toIntervalMillisecond(3600000 + cityHash64(number, 3) % 1206000000)';
+  for (let from = 0; from < n; from += 1_000_000) {
+    const rows = `FROM numbers(${from}, ${Math.min(1_000_000, n - from)})`;
+    await sql.command(`INSERT INTO trace_index (TraceId, Start, End, IngestStart, IngestEnd, SpanCount)
+SELECT ${traceId}, ${ingest}, ${ingest}, ${ingest}, ${ingest}, 12 ${rows}`);
+    await sql.command(`INSERT INTO sampling_decisions (TraceId, Decision, Rule, Reason, DecidedAt, AdjustedCount, SpanCount, TraceStart, TraceEnd, LastIngest, Threshold)
+SELECT ${traceId}, if(number % 20 = 0, 'keep', 'drop'), 'baseline', '', ${ingest} + toIntervalSecond(3), 20, 12, ${ingest}, ${ingest}, ${ingest}, 'f3333333333333' ${rows}`);
+  }
+  await sql.command('OPTIMIZE TABLE trace_index FINAL');
+  await sql.command('OPTIMIZE TABLE sampling_decisions FINAL');
+  // The processors went through that history already: they start at now, as after a restart.
+  const nowMs = await store.state.nowMs();
+  const ns = (ms: number) => BigInt(ms) * 1_000_000n;
+  const names = ['sampling.root', 'sampling.wait', 'sampling.copy', 'sampling.late'];
+  await store.state.writeWatermarks(Object.fromEntries(names.map((name) => [name, ns(nowMs)])), names);
+  const intervalMs = config['derived.interval'];
+  for (const name of ['span_metrics', 'service_graph'])
+    await store.state.writeWatermarkMs(name, Math.floor(nowMs / intervalMs) * intervalMs);
+}
 
 /** CPU of the merge threads (tick-granular /proc: unbiased over many statements). */
 const mergesUs = () => {
@@ -91,6 +125,11 @@ const config = loadConfig({
   ],
 });
 const intervalMs = loadConfig({ sets: SETS })['processor.interval'];
+if (HISTORY_TRACES > 0) {
+  const store = await Store.open(storeOptions(config));
+  await history(store, HISTORY_TRACES);
+  await store.close();
+}
 const server = await startServer(config);
 try {
   instrument(server.store.sql);
@@ -143,7 +182,7 @@ try {
   console.log(
     `bench ingest-processors total seconds=${elapsedS.toFixed(0)} rate=${RATE} spans=${spans} ticks=${ticks} ` +
       `tick_cpu_us_per_span=${perSpan(tickCpuUs)} statements_cpu_us_per_span=${perSpan(statementsUs)} ` +
-      `insert_cpu_us_per_span=${perSpan(insertCpuUs)} load=${load0}/${loadavg()[0]!.toFixed(2)} sets=${SETS.join(',') || 'default'}`,
+      `insert_cpu_us_per_span=${perSpan(insertCpuUs)} history_traces=${HISTORY_TRACES} load=${load0}/${loadavg()[0]!.toFixed(2)} sets=${SETS.join(',') || 'default'}`,
   );
 } finally {
   await server.close();

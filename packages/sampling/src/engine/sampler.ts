@@ -171,7 +171,9 @@ WHERE DecidedAt > ${ns('from')}`,
     };
     // Candidates come from trace_index rows written since the watermarks (minmax index on
     // IngestEnd): traces whose newest span crossed rootCut or waitCut since the last tick,
-    // and traces active since then that grew past maxSpans.
+    // and traces active since then that grew past maxSpans. A trace's rows older than a
+    // watermark cannot change whether its newest span crossed the cut, so only the maxSpans
+    // part looks up every row of its traces (by id, in a table of retention.spans).
     const candidates = `
   SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')}
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('rootCut')}
@@ -180,8 +182,7 @@ WHERE DecidedAt > ${ns('from')}`,
   WHERE TraceId IN (SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')})
   GROUP BY TraceId HAVING sum(SpanCount) >= {maxSpans:UInt64}
   UNION DISTINCT
-  SELECT TraceId FROM trace_index
-  WHERE TraceId IN (SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('waitFrom')} AND IngestEnd <= ${ms('waitCut')})
+  SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('waitFrom')}
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('waitCut')}`;
     const rows = await this.sql.query<DecisionRow>(
       `WITH candidates AS (${candidates})
