@@ -2,9 +2,9 @@ import type { Expr, VectorSelector } from './ast';
 import { badData, execution, PromQLError } from './errors';
 import { Evaluator } from './evaluate';
 import { compareLabels, type Labels, labelsKey } from './labels';
+import { onePassPlan, runOnePass } from './onePass';
 import { parseExpr, typeOf } from './parse';
 import { fetchWindows } from './plan';
-import { pushdownPlan, runPushdown } from './pushdown';
 import type { SelectRequest, Series, SeriesSource } from './source';
 import type { Value } from './value';
 
@@ -22,8 +22,8 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** The clock (ms), for deadlines. */
   now?: () => number;
-  /** Let the source compute `sum(rate(...))` shapes itself (default true; false = always in memory). */
-  pushdown?: boolean;
+  /** Evaluate `sum(rate(...))` shapes in one pass over the series (default true; false = step by step). */
+  onePass?: boolean;
 }
 
 export interface QueryOptions {
@@ -60,7 +60,7 @@ const DEFAULTS = {
   maxSamples: 50_000_000,
   maxSeries: 100_000,
   timeoutMs: 120_000,
-  pushdown: true,
+  onePass: true,
 };
 
 /**
@@ -98,7 +98,7 @@ export class Engine {
   /** Evaluates at one time (ms): Prometheus's /api/v1/query. */
   async instantQuery(query: string | Expr, timeMs: number, opts: QueryOptions = {}): Promise<QueryResult> {
     const expr = typeof query === 'string' ? parseExpr(query) : query;
-    const pushed = await this.pushdown(expr, timeMs, timeMs, 0, opts);
+    const pushed = await this.onePass(expr, timeMs, timeMs, 0, opts);
     if (pushed)
       return {
         resultType: 'vector',
@@ -149,7 +149,7 @@ export class Engine {
     const type = typeOf(expr);
     if (type !== 'vector' && type !== 'scalar')
       throw badData(`invalid expression type "${typeName(type)}" for range query, must be Scalar or instant Vector`);
-    const pushed = await this.pushdown(expr, startMs, endMs, stepMs, opts);
+    const pushed = await this.onePass(expr, startMs, endMs, stepMs, opts);
     if (pushed) return { resultType: 'matrix', result: pushed.map((s) => ({ metric: s.labels, t: s.t, v: s.v })) };
     const run = await this.prepare(expr, startMs, endMs, opts);
     const out = new Map<string, RangeSeries>();
@@ -176,21 +176,28 @@ export class Engine {
     };
   }
 
-  /** The source's own evaluation of a dashboard shape, when it offers one (see pushdown.ts). */
-  private async pushdown(expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOptions) {
-    const plan = this.o.pushdown ? pushdownPlan(expr) : undefined;
+  /** A dashboard shape evaluated in one pass over its series (see onePass.ts). */
+  private async onePass(expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOptions) {
+    const plan = this.o.onePass ? onePassPlan(expr) : undefined;
     if (!plan) return undefined;
     const timeoutMs = Math.min(opts.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
     const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+    const checkpoint = this.checkpoint(opts, timeoutMs);
     try {
-      return await runPushdown(this.o.source, plan, {
-        startMs,
-        endMs,
-        // An instant query is one step; the step then only sets the bucket width.
-        stepMs: stepMs || plan.req.rangeMs,
-        maxSamples: this.o.maxSamples,
-        signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
-      });
+      return await runOnePass(
+        this.o.source,
+        plan,
+        {
+          startMs,
+          endMs,
+          // An instant query is one step.
+          stepMs: stepMs || plan.req.rangeMs,
+          maxSamples: this.o.maxSamples,
+          maxSeries: this.o.maxSeries,
+          signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
+        },
+        checkpoint,
+      );
     } catch (err) {
       if (err instanceof PromQLError) throw err;
       if (timeout.aborted) throw new PromQLError('timeout', 'query timed out in query execution');
@@ -198,15 +205,19 @@ export class Engine {
     }
   }
 
-  private async prepare(expr: Expr, startMs: number, endMs: number, opts: QueryOptions) {
-    const started = this.o.now();
-    const timeoutMs = Math.min(opts.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
-    const deadline = started + timeoutMs;
-    let samples = 0;
-    const checkpoint = () => {
+  /** A check to call between units of work: throws once the query is canceled or past its time. */
+  private checkpoint(opts: QueryOptions, timeoutMs: number): () => void {
+    const deadline = this.o.now() + timeoutMs;
+    return () => {
       if (opts.signal?.aborted) throw new PromQLError('canceled', 'query was canceled');
       if (this.o.now() > deadline) throw new PromQLError('timeout', 'query timed out in expression evaluation');
     };
+  }
+
+  private async prepare(expr: Expr, startMs: number, endMs: number, opts: QueryOptions) {
+    const timeoutMs = Math.min(opts.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
+    let samples = 0;
+    const checkpoint = this.checkpoint(opts, timeoutMs);
     const addSamples = (n: number) => {
       samples += n;
       if (samples > this.o.maxSamples)

@@ -19,37 +19,10 @@ export interface SelectRequest {
   signal?: AbortSignal;
 }
 
-/** `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step. */
-export interface RateByStepRequest {
-  matchers: readonly LabelMatcher[];
-  func: 'rate' | 'increase';
-  rangeMs: number;
-  offsetMs: number;
-  startMs: number;
-  endMs: number;
-  stepMs: number;
-  grouping: readonly string[];
-  without: boolean;
-  maxSamples: number;
-  signal?: AbortSignal;
-}
-
-/** One group's values at the steps where it has one. */
-export interface StepSeries {
-  labels: Labels;
-  t: number[];
-  v: number[];
-}
-
 /**
  * Where the engine reads series: "the series these matchers select, with their samples in
  * (start, end]". The store implements it over ClickHouse; tests implement it over arrays.
  */
 export interface SeriesSource {
   select(req: SelectRequest): Promise<Series[]>;
-  /**
-   * Optional: the whole `sum(rate(...))` computed where the data is, with the same semantics;
-   * undefined when the source cannot do it exactly (the engine then evaluates in memory).
-   */
-  rateByStep?(req: RateByStepRequest): Promise<StepSeries[] | undefined>;
 }

@@ -15,7 +15,6 @@ export type { DashboardRow, DashboardStore } from './dashboards/dashboardStore';
 export type { PromExemplar, SeriesExemplars } from './prometheus/exemplars';
 export type { ProbeCache } from './prometheus/probes';
 export type { MetricMetadata, NameFilter, PromStore, PromStoreOptions } from './prometheus/promStore';
-export type { GroupSteps, RateByStep } from './prometheus/rateByStep';
 export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, logCursorBefore, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';

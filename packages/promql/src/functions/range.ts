@@ -5,42 +5,57 @@ import { isInf, kahanSumInc, linearRegression, Mean, quantile } from './math';
 type PerWindow = (w: Window, r: RangeValue) => number | undefined;
 
 /**
- * Prometheus's extrapolatedRate: the increase between the first and last sample (counter resets
- * added back), extrapolated to the window's edges when the samples reach close to them, and
- * never back past the point where a counter would have been zero.
+ * Prometheus's extrapolatedRate over samples [lo, hi) of a series, in the window (startMs,
+ * endMs]: the increase between the first and last sample (counter resets added back),
+ * extrapolated to the window's edges when the samples reach close to them, and never back past
+ * the point where a counter would have been zero.
  */
-export function extrapolatedRate(w: Window, r: RangeValue, isCounter: boolean, isRate: boolean): number | undefined {
-  const n = w.v.length;
+export function extrapolatedRateOf(
+  t: Float64Array,
+  v: Float64Array,
+  lo: number,
+  hi: number,
+  startMs: number,
+  endMs: number,
+  rangeMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+): number | undefined {
+  const n = hi - lo;
   if (n < 2) return undefined;
-  const firstT = w.t[0]!;
-  const lastT = w.t[n - 1]!;
-  let result = w.v[n - 1]! - w.v[0]!;
+  const firstT = t[lo]!;
+  const lastT = t[hi - 1]!;
+  const first = v[lo]!;
+  let result = v[hi - 1]! - first;
   if (isCounter) {
-    let prev = w.v[0]!;
-    for (let i = 1; i < n; i++) {
-      const curr = w.v[i]!;
+    let prev = first;
+    for (let i = lo + 1; i < hi; i++) {
+      const curr = v[i]!;
       if (curr < prev) result += prev;
       prev = curr;
     }
   }
-  let durationToStart = (firstT - r.startMs) / 1000;
-  let durationToEnd = (r.endMs - lastT) / 1000;
+  let durationToStart = (firstT - startMs) / 1000;
+  let durationToEnd = (endMs - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
   const averageBetween = sampledInterval / (n - 1);
   const threshold = averageBetween * 1.1;
   let extrapolateTo = sampledInterval;
   if (durationToStart >= threshold) durationToStart = averageBetween / 2;
-  if (isCounter && result > 0 && w.v[0]! >= 0) {
-    const durationToZero = sampledInterval * (w.v[0]! / result);
+  if (isCounter && result > 0 && first >= 0) {
+    const durationToZero = sampledInterval * (first / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   extrapolateTo += durationToStart;
   if (durationToEnd >= threshold) durationToEnd = averageBetween / 2;
   extrapolateTo += durationToEnd;
   let factor = extrapolateTo / sampledInterval;
-  if (isRate) factor /= r.rangeMs / 1000;
+  if (isRate) factor /= rangeMs / 1000;
   return result * factor;
 }
+
+const extrapolatedRate = (w: Window, r: RangeValue, isCounter: boolean, isRate: boolean) =>
+  extrapolatedRateOf(w.t, w.v, 0, w.v.length, r.startMs, r.endMs, r.rangeMs, isCounter, isRate);
 
 /** irate / idelta: from the last two samples only. */
 function instantValue(w: Window, isRate: boolean): number | undefined {

@@ -26,6 +26,11 @@ export interface Component {
   /** The columns `labels` (and `expand.value`) read: rows equal in them are one series. */
   labelColumns: string[];
   /**
+   * SQL of a stored id equal for rows equal in `labelColumns` (and perhaps split further), cheaper
+   * to read than hashing them; a hash of `labelColumns` when unset.
+   */
+  seriesId?: string;
+  /**
    * Labels that are one column each (`service` is `ServiceName`), so a matcher on them can filter
    * rows before labels are built, through the table's primary key; rows where `overflow` is true
    * carry OVERFLOW_LABELS instead.
@@ -83,6 +88,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
     params: { metricName: f.metricName, unit: f.unit },
     labels: OTLP_LABELS,
     labelColumns: ['Attributes', 'ResourceAttributes'],
+    seriesId: 'SeriesId',
     time: OTLP_TIME,
     increments: f.delta,
     fill: false,
@@ -194,6 +200,8 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
     table: 'span_metrics',
     labels: SPAN_LABELS,
     labelColumns: ['Overflow', 'Dimensions', 'ServiceName', 'SpanName', 'SpanKind', 'StatusCode'],
+    // The key the processor wrote for the row's labels (with its tenant).
+    seriesId: 'cityHash64(SeriesKey)',
     columnLabels: { labels: SPAN_COLUMN_LABELS, overflow: 'Overflow' },
   };
   const edge = {

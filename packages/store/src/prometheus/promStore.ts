@@ -3,7 +3,6 @@ import type { QueryPriority } from '../schedule/scheduler';
 import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
 import { componentExemplars, type SeriesExemplars } from './exemplars';
 import { ProbeCache, type Prober, prober } from './probes';
-import { type GroupSteps, type RateByStep, rateByStep } from './rateByStep';
 import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
 
 export interface PromStoreOptions {
@@ -67,21 +66,6 @@ export class PromStore {
     return out;
   }
 
-  /**
-   * `sum (rate|increase(...))` per step computed inside ClickHouse, when the selector names one
-   * metric and the range lines up with the step; undefined when the caller must evaluate it.
-   */
-  async rateByStep(
-    q: PromSelect,
-    accept: NameFilter,
-    r: RateByStep,
-    probes?: ProbeCache,
-  ): Promise<GroupSteps[] | undefined> {
-    const components = (await this.components(q.tenant, q.startMs, q.endMs, probes)).filter((c) => accept(c.name));
-    if (components.length !== 1) return components.length === 0 ? [] : undefined;
-    return rateByStep(this.sql, components[0]!, q, r, this.options.derivedStaleMs);
-  }
-
   /** Label sets of the selected series with samples in (start, end] (for /series, /labels). */
   async labelSets(q: PromSelect, accept: NameFilter): Promise<Record<string, string>[]> {
     const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
@@ -117,8 +101,8 @@ export class PromStore {
   }
 
   /**
-   * Probes shared by the reads of one query or rule group evaluation (pass it to `select` and
-   * `rateByStep`): each read then costs one statement instead of three.
+   * Probes shared by the reads of one query or rule group evaluation (pass it to `select`):
+   * each read then costs one statement instead of three.
    */
   probeCache(): ProbeCache {
     return new ProbeCache(this.probe);

@@ -1,6 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
+import { RowBinaryReader } from './rowBinaryReader';
 
 export interface PromMatcher {
   name: string;
@@ -94,8 +95,11 @@ export function matcherPrefilter(
  * The row filter of a component's reads: the tenant, the component's own conditions and rows
  * up to `{to}`, after `{from}` too unless the history before the range is needed (increments).
  */
+/** The time column of a component's table (`time` is a function of it). */
+const timeColumn = (c: Component) => (c.final ? 'WindowEnd' : 'TimeUnix');
+
 export function componentWhere(c: Component, from: string, to: string, withHistory: boolean): string[] {
-  const timeCol = c.final ? 'WindowEnd' : 'TimeUnix';
+  const timeCol = timeColumn(c);
   return [
     'Tenant = {tenant:String}',
     ...c.where,
@@ -119,80 +123,79 @@ function rangeWhere(
   return [...componentWhere(c, 'startMs', 'endMs', withHistory), ...matcherPrefilter(c, q.matchers, params)];
 }
 
-/**
- * One component's rows as (lbl, t, ts, val): labels as sorted (name, value) pairs, time (ms),
- * interval start (ms) and value, filtered by the matchers. Rows before the range are included
- * for increments (`withHistory`): a counter's value at the start is the sum of everything before.
- */
-export function componentRowsSql(
-  c: Component,
-  q: Pick<PromSelect, 'tenant' | 'matchers' | 'startMs' | 'endMs'>,
-  params: Record<string, unknown>,
-  withHistory: boolean,
-): string {
-  const where = rangeWhere(c, q, params, withHistory);
-  const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
-  const inner = `SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm,
-    ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts, ${c.value} AS val
-  FROM ${c.table}${c.final ? ' FINAL' : ''}${c.expand ? ` ARRAY JOIN ${c.expand.array} AS i` : ''}
-  WHERE ${where.join(' AND ')}`;
-  const filters = matcherSql(q.matchers, params);
-  return `SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, t, ts, val FROM (${inner})${
-    filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''
-  }`;
-}
+/** The SQL of a stored row's series id (see Component.seriesId). */
+export const rowSeriesId = (c: Component) => c.seriesId ?? `cityHash64(${c.labelColumns.join(', ')})`;
 
 /**
- * One row per series with its samples in the range and, for increments, the sum of everything
- * before it (the counter's value at the start), the last time before it and when it first began.
- * Rows are grouped by a hash of the columns their labels come from first, so labels are built
- * once per stored series rather than once per row. Stored series with equal labels are merged.
+ * One row per series (stored series with equal labels merged) with its labels and, for
+ * increments, the sum of everything before the range (the counter's value at its start), the
+ * last time before it, the interval length and when the series first began; `n` is the number
+ * of its rows in the range. Rows are grouped by their stored series id before labels are built,
+ * so labels are built once per stored series, not once per row. `ids` are the stored series
+ * (and array elements) a series is made of.
  */
-function componentSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
-  if (labelsOnly) return `SELECT DISTINCT lbl FROM (${componentRowsSql(c, q, params, false)}) LIMIT ${q.maxSeries + 1}`;
-  const where = rangeWhere(c, q, params, c.increments);
-  const columns = c.labelColumns.join(', ');
-  const table = `${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
-  const aggregates = `sumIf(val, t <= {startMs:Int64}) AS base,
-      maxIf(t, t <= {startMs:Int64}) AS lastBefore, max(t - ts) AS step, min(ts) AS firstStart,
-      groupArrayIf((t, ts, val), t > {startMs:Int64}) AS pts`;
-  const anyColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
-  const rowTimes = `cityHash64(${columns}) AS rsid, ${c.time} AS t, ${c.intervalStart ?? c.time} AS ts`;
-  // An expanded component's samples (element i of each row's values) are grouped apart from the
-  // labels and joined to them: carrying the label columns or whole rows through the expansion
-  // would copy them once per element.
+function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
+  const history = c.increments && !labelsOnly;
+  const where = rangeWhere(c, q, params, history);
+  const time = c.time;
+  const start = c.intervalStart ?? c.time;
+  const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
+  const aggregates = history
+    ? `, ${c.expand ? 'sumForEachIf' : 'sumIf'}(${values}, ${time} <= {startMs:Int64}) AS b,
+      maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${time} - ${start}) AS st, min(${start}) AS fs`
+    : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs';
+  const from = `FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
+  const sid = rowSeriesId(c);
+  const timeCol = timeColumn(c);
+  // Labels come from each series' newest row only: the label columns (attribute maps) are most
+  // of a row, and reading them for every row cost ~8x the rest of the statement.
+  const perRow = `SELECT * FROM (
+      SELECT ${sid} AS rsid, ${c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ')}
+      ${from} AND (${sid}, ${timeCol}) IN (SELECT ${sid}, max(${timeCol}) ${from} GROUP BY ${sid})
+      GROUP BY rsid) AS l
+    INNER JOIN (
+      SELECT ${sid} AS rsid, countIf(${time} > {startMs:Int64}) AS n${aggregates}${
+        c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
+      }
+      ${from} GROUP BY rsid) AS a USING rsid`;
   const perSeries = c.expand
-    ? `SELECT ${columns}, i, base, lastBefore, step, firstStart, pts FROM (
-      SELECT rsid, i, ${aggregates}
-      FROM (SELECT ${rowTimes}, ${c.expand.values} AS vals FROM ${table})
-      ARRAY JOIN vals AS val, arrayEnumerate(vals) AS i
-      GROUP BY rsid, i) AS d
-    INNER JOIN (SELECT cityHash64(${columns}) AS rsid, ${anyColumns} FROM ${table} GROUP BY rsid) AS l USING rsid`
-    : `SELECT ${anyColumns}, ${aggregates}
-    FROM (SELECT ${rowTimes}, ${columns}, ${c.value} AS val FROM ${table})
-    GROUP BY rsid`;
+    ? `SELECT *, i, ${c.increments && !labelsOnly ? 'b[i]' : '0'} AS base FROM (${perRow}) ARRAY JOIN range(1, elements + 1) AS i`
+    : `SELECT *, b AS base, 0 AS i FROM (${perRow})`;
   const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
   const filters = matcherSql(q.matchers, params);
   // Outer names differ from the inner ones: with prefer_column_name_to_alias, HAVING would read the inner column.
-  return `SELECT lbl, sum(b) AS base, max(lb) AS lastBefore, max(st) AS step, min(fs) AS firstStart,
-  arraySort(p -> p.1, arrayFlatten(groupArray(ps))) AS pts
+  return `SELECT lbl, groupArray((toString(rsid), toUInt32(i))) AS ids, sum(base) AS base, max(lb) AS lastBefore,
+  max(st) AS step, min(fs) AS firstStart, sum(n) AS inRange
 FROM (
-  SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, base AS b, lastBefore AS lb, step AS st,
-    firstStart AS fs, pts AS ps FROM (
-    SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, base, lastBefore, step, firstStart, pts
+  SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, rsid, i, n, base, lb, st, fs FROM (
+    SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, rsid, i, n, base, lb, st, fs
     FROM (${perSeries}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
 GROUP BY lbl
-HAVING length(arrayFlatten(groupArray(ps))) > 0 OR sum(b) != 0
-LIMIT ${q.maxSeries + 1}`;
+${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries + 1}`;
 }
 
-interface Row {
+/**
+ * The rows in the range of the stored series `keys` names (1-based; others are skipped), as
+ * RowBinary: key, time, interval start (increments) and value, all as Float64 (exact for keys
+ * and ms times) so the result reads as one Float64Array; an expanded component's rows carry
+ * the values of every array element instead.
+ */
+function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>): string {
+  const where = rangeWhere(c, q, params, false);
+  const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
+  return `SELECT toFloat64(transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))) AS k,
+  toFloat64(${c.time}) AS t${c.increments ? `, toFloat64(${c.intervalStart ?? c.time}) AS ts` : ''}, ${values} AS val
+FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')} AND k != 0`;
+}
+
+interface SeriesRow {
   lbl: [string, string][];
+  ids: [string, number][];
   base: number | string;
   lastBefore: number | string;
   step: number | string;
   firstStart: number | string;
-  pts: [number | string, number | string, number | string | null][];
+  inRange: number | string;
 }
 
 const num = (v: number | string | null): number =>
@@ -206,49 +209,146 @@ const num = (v: number | string | null): number =>
           ? -Infinity
           : Number(v);
 
+/** One series' rows in the range as read, before they are shaped into samples. */
+class Rows {
+  n = 0;
+  readonly t: Float64Array;
+  readonly ts: Float64Array;
+  readonly v: Float64Array;
+
+  constructor(size: number, intervals: boolean) {
+    this.t = new Float64Array(size);
+    this.ts = new Float64Array(intervals ? size : 0);
+    this.v = new Float64Array(size);
+  }
+
+  /** Row indexes in time order, or undefined when they already are (the store returns parts' rows in any order). */
+  order(): Uint32Array | undefined {
+    const { t, n } = this;
+    for (let i = 1; i < n; i++)
+      if (t[i - 1]! > t[i]!) {
+        const idx = new Uint32Array(n);
+        for (let j = 0; j < n; j++) idx[j] = j;
+        return idx.sort((a, b) => t[a]! - t[b]!);
+      }
+    return undefined;
+  }
+
+  /** Appends one row; rows past the size the series statement counted are ignored. */
+  push(t: number, ts: number, v: number): void {
+    if (this.n >= this.t.length) return;
+    this.t[this.n] = t;
+    if (this.ts.length) this.ts[this.n] = ts;
+    this.v[this.n++] = v;
+  }
+}
+
 /** Reads one component's series with their samples in (startMs, endMs]. */
 export async function selectComponent(sql: Sql, c: Component, q: PromSelect, staleMs: number): Promise<PromSeries[]> {
   const params: Record<string, unknown> = {};
-  const rows = await sql.query<Row>(componentSql(c, q, params, false), params, limits(q));
-  if (rows.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
-  const out: PromSeries[] = [];
-  let samples = 0;
-  for (const r of rows) {
-    const s = c.increments ? accumulate(r, c.fill, q, staleMs) : values(r);
-    if (s.t.length === 0) continue;
-    samples += s.t.length;
-    if (samples > q.maxSamples)
-      throw new QueryLimitError('query processing would load too many samples into memory in query execution');
-    out.push({ labels: { __name__: c.name, ...Object.fromEntries(r.lbl) }, ...s });
+  const series = await sql.query<SeriesRow>(seriesSql(c, q, params, false), params, limits(q, q.maxSeries + 1));
+  if (series.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
+  const inRange = series.reduce((sum, s) => sum + num(s.inRange), 0);
+  if (inRange > q.maxSamples)
+    throw new QueryLimitError('query processing would load too many samples into memory in query execution');
+  // Each stored series (by key) and array element goes to the rows of its output series.
+  const keys = new Map<string, number>();
+  const target: (Rows | undefined)[][] = [];
+  const rows = series.map((s) => {
+    const r = new Rows(num(s.inRange), c.increments);
+    for (const [rsid, i] of s.ids) {
+      let k = keys.get(rsid);
+      if (k === undefined) {
+        k = keys.size + 1;
+        keys.set(rsid, k);
+        target[k] = [];
+      }
+      target[k]![i] = r;
+    }
+    return r;
+  });
+  if (inRange > 0) {
+    const bytes = await sql.queryRowBinary(
+      samplesSql(c, q, {
+        ...Object.assign(params, {
+          rsids: `[${[...keys.keys()].join(',')}]`,
+          keys: `[${[...keys.values()].join(',')}]`,
+        }),
+      }),
+      params,
+      limits(q, inRange + 1),
+    );
+    readRows(bytes, c, target);
   }
+  const out: PromSeries[] = [];
+  series.forEach((s, i) => {
+    const shaped = c.increments ? accumulate(s, rows[i]!, c.fill, q, staleMs) : values(rows[i]!);
+    if (shaped.t.length > 0) out.push({ labels: { __name__: c.name, ...Object.fromEntries(s.lbl) }, ...shaped });
+  });
   return out;
+}
+
+/** Appends every row to its series' rows (an expanded row's elements each to their own). */
+function readRows(bytes: Buffer, c: Component, target: (Rows | undefined)[][]): void {
+  if (!c.expand) {
+    const width = c.increments ? 4 : 3;
+    // A Float64Array needs an aligned start: copy the rare unaligned buffer.
+    const aligned = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+    const f = new Float64Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 8);
+    const byKey = target.map((elements) => elements[0]);
+    for (let i = 0; i + width <= f.length; i += width)
+      byKey[f[i]!]?.push(f[i + 1]!, width === 4 ? f[i + 2]! : 0, f[i + width - 1]!);
+    return;
+  }
+  const r = new RowBinaryReader(bytes);
+  while (!r.done) {
+    const to = target[r.f64()]!;
+    const t = r.f64();
+    const ts = c.increments ? r.f64() : 0;
+    const elements = r.length();
+    for (let e = 1; e <= elements; e++) to[e]?.push(t, ts, r.f64());
+  }
 }
 
 /** Label sets of one component's series with samples in the range. */
 export async function componentLabelSets(sql: Sql, c: Component, q: PromSelect): Promise<Record<string, string>[]> {
   const params: Record<string, unknown> = {};
-  const rows = await sql.query<{ lbl: [string, string][] }>(componentSql(c, q, params, true), params, limits(q));
+  const rows = await sql.query<{ lbl: [string, string][] }>(
+    seriesSql(c, q, params, true),
+    params,
+    limits(q, q.maxSeries + 1),
+  );
   if (rows.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
   return rows.map((r) => ({ __name__: c.name, ...Object.fromEntries(r.lbl) }));
 }
 
-function limits(q: PromSelect) {
-  return { maxRows: q.maxSeries + 1, maxExecutionSeconds: Math.max(1, Math.ceil(q.timeoutMs / 1000)) };
+function limits(q: PromSelect, maxRows: number) {
+  return { maxRows, maxExecutionSeconds: Math.max(1, Math.ceil(q.timeoutMs / 1000)) };
 }
 
 /** Stored cumulative values as they are; a repeated timestamp keeps its last value. */
-function values(r: Row): { t: Float64Array; v: Float64Array } {
-  const t: number[] = [];
-  const v: number[] = [];
-  for (const [pt, , pv] of r.pts) {
-    const tt = num(pt);
-    if (t.length && t[t.length - 1] === tt) v[v.length - 1] = num(pv);
+function values(rows: Rows): { t: Float64Array; v: Float64Array } {
+  const order = rows.order();
+  if (!order && !repeatsTime(rows)) return { t: rows.t.subarray(0, rows.n), v: rows.v.subarray(0, rows.n) };
+  const t = new Float64Array(rows.n);
+  const v = new Float64Array(rows.n);
+  let n = 0;
+  for (let j = 0; j < rows.n; j++) {
+    const i = order ? order[j]! : j;
+    const tt = rows.t[i]!;
+    if (n > 0 && t[n - 1] === tt) v[n - 1] = rows.v[i]!;
     else {
-      t.push(tt);
-      v.push(num(pv));
+      t[n] = tt;
+      v[n++] = rows.v[i]!;
     }
   }
-  return { t: Float64Array.from(t), v: Float64Array.from(v) };
+  return { t: t.subarray(0, n), v: v.subarray(0, n) };
+}
+
+/** Whether two of the (time-ordered) rows have the same time. */
+function repeatsTime(rows: Rows): boolean {
+  for (let i = 1; i < rows.n; i++) if (rows.t[i] === rows.t[i - 1]) return true;
+  return false;
 }
 
 /**
@@ -257,7 +357,13 @@ function values(r: Row): { t: Float64Array; v: Float64Array } {
  * start of its first interval, and the value repeats every interval while the series is live
  * (up to `staleMs` after its last data, when /metrics drops it).
  */
-function accumulate(r: Row, fill: boolean, q: PromSelect, staleMs: number): { t: Float64Array; v: Float64Array } {
+function accumulate(
+  s: SeriesRow,
+  rows: Rows,
+  fill: boolean,
+  q: PromSelect,
+  staleMs: number,
+): { t: Float64Array; v: Float64Array } {
   const t: number[] = [];
   const v: number[] = [];
   const push = (tt: number, vv: number) => {
@@ -269,7 +375,7 @@ function accumulate(r: Row, fill: boolean, q: PromSelect, staleMs: number): { t:
     t.push(tt);
     v.push(vv);
   };
-  const interval = num(r.step);
+  const interval = num(s.step);
   const until = Math.min(q.endMs, q.nowMs);
   /** The repeated samples after `from`, before `next`. */
   const repeat = (from: number, next: number, value: number) => {
@@ -278,14 +384,16 @@ function accumulate(r: Row, fill: boolean, q: PromSelect, staleMs: number): { t:
     for (let k = Math.max(1, Math.ceil((q.startMs - from) / interval)); from + k * interval <= last; k++)
       push(from + k * interval, value);
   };
-  let total = num(r.base);
-  let prevT = num(r.lastBefore) > 0 ? num(r.lastBefore) : undefined;
-  const firstStart = num(r.firstStart);
-  for (const [pt, pts, pv] of r.pts) {
-    const tt = num(pt);
+  let total = num(s.base);
+  let prevT = num(s.lastBefore) > 0 ? num(s.lastBefore) : undefined;
+  const firstStart = num(s.firstStart);
+  const order = rows.order();
+  for (let j = 0; j < rows.n; j++) {
+    const i = order ? order[j]! : j;
+    const tt = rows.t[i]!;
     if (prevT !== undefined) repeat(prevT, tt, total);
-    else if (fill && num(pts) === firstStart) push(num(pts), 0);
-    total += num(pv);
+    else if (fill && rows.ts[i] === firstStart) push(rows.ts[i]!, 0);
+    total += rows.v[i]!;
     push(tt, total);
     prevT = tt;
   }

@@ -8,6 +8,7 @@ import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
 import { relayoutTable } from './relayout';
+import { metricSeriesIdSql } from './seriesId';
 import {
   createTableSql,
   firstTables,
@@ -109,6 +110,11 @@ export const migrations: Migration[] = [
     name: 'query: span_metrics in granules of 256 rows (a RED query over an hour reads about an hour of each series)',
     statements: [],
     run: (sql) => regranulate(sql, 'span_metrics', SPAN_METRICS_INDEX_GRANULARITY),
+  },
+  {
+    version: 18,
+    name: 'promql: a SeriesId column on every metric table (reads group rows by it instead of hashing attributes)',
+    statements: metricSeriesIdSql,
   },
 ];
 

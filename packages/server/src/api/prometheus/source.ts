@@ -24,27 +24,9 @@ export function tenantSource(store: PromStore, tenant: string, now: () => number
     }
   };
   return {
-    rateByStep: (req) =>
+    select: (req) =>
       limited(() =>
-        store.rateByStep(
-          {
-            tenant,
-            matchers: labelMatchers(req.matchers),
-            startMs: req.startMs - req.offsetMs - req.rangeMs,
-            endMs: req.endMs - req.offsetMs,
-            nowMs: now(),
-            maxSeries: Number.MAX_SAFE_INTEGER,
-            maxSamples: req.maxSamples,
-            timeoutMs,
-          },
-          nameFilter(req.matchers),
-          req,
-          probes,
-        ),
-      ),
-    async select(req) {
-      try {
-        return await store.select(
+        store.select(
           {
             tenant,
             matchers: labelMatchers(req.matchers),
@@ -57,11 +39,7 @@ export function tenantSource(store: PromStore, tenant: string, now: () => number
           },
           nameFilter(req.matchers),
           probes,
-        );
-      } catch (err) {
-        if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
-        throw err;
-      }
-    },
+        ),
+      ),
   };
 }

@@ -1,22 +1,44 @@
-import type { Expr } from './ast';
+import type { Expr, LabelMatcher } from './ast';
 import { histogramQuantile } from './functions/instant';
+import type { Labels } from './labels';
 import { compareLabels, labelsKey } from './labels';
-import type { RateByStepRequest, SeriesSource, StepSeries } from './source';
+import type { SeriesSource } from './source';
+import { rateByStepOf } from './stepRate';
+
+/** `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step. */
+export interface RateByStepRequest {
+  matchers: readonly LabelMatcher[];
+  func: 'rate' | 'increase';
+  rangeMs: number;
+  offsetMs: number;
+  startMs: number;
+  endMs: number;
+  stepMs: number;
+  grouping: readonly string[];
+  without: boolean;
+}
+
+/** One group's values at the steps where it has one. */
+export interface StepSeries {
+  labels: Labels;
+  t: number[];
+  v: number[];
+}
 
 const unwrap = (e: Expr): Expr => (e.kind === 'paren' ? unwrap(e.expr) : e);
 
 interface Plan {
-  req: Omit<RateByStepRequest, 'startMs' | 'endMs' | 'stepMs' | 'maxSamples' | 'signal'>;
+  req: Omit<RateByStepRequest, 'startMs' | 'endMs' | 'stepMs'>;
   /** histogram_quantile(q, ...) around the sum. */
   quantile?: number;
 }
 
 /**
- * The dashboard shapes a source may compute where the data lives: `sum (rate|increase(m[r]))`
- * by or without labels, alone or inside `histogram_quantile(q, ...)` (grouped by `le`), over a
- * selector that names one metric, without `@`.
+ * The dashboard shapes evaluated in one pass over the series rather than step by step:
+ * `sum (rate|increase(m[r]))` by or without labels, alone or inside `histogram_quantile(q, ...)`
+ * (grouped by `le`), over a selector that names one metric, without `@`.
  */
-export function pushdownPlan(expr: Expr): Plan | undefined {
+export function onePassPlan(expr: Expr): Plan | undefined {
   let root = unwrap(expr);
   let quantile: number | undefined;
   if (root.kind === 'call' && root.func === 'histogram_quantile') {
@@ -46,15 +68,31 @@ export function pushdownPlan(expr: Expr): Plan | undefined {
   };
 }
 
-/** Runs a plan; undefined when the source declines. */
-export async function runPushdown(
+/** Runs a plan over the series its selector selects (see stepRate.ts). */
+export async function runOnePass(
   source: SeriesSource,
   plan: Plan,
-  range: { startMs: number; endMs: number; stepMs: number; maxSamples: number; signal?: AbortSignal },
-): Promise<StepSeries[] | undefined> {
-  if (!source.rateByStep) return undefined;
-  const groups = await source.rateByStep({ ...plan.req, ...range });
-  if (!groups || plan.quantile === undefined) return groups?.sort((a, b) => compareLabels(a.labels, b.labels));
+  range: {
+    startMs: number;
+    endMs: number;
+    stepMs: number;
+    maxSamples: number;
+    maxSeries: number;
+    signal?: AbortSignal;
+  },
+  checkpoint: () => void,
+): Promise<StepSeries[]> {
+  const req = { ...plan.req, ...range };
+  const series = await source.select({
+    matchers: req.matchers,
+    startMs: req.startMs - req.offsetMs - req.rangeMs,
+    endMs: req.endMs - req.offsetMs,
+    maxSeries: range.maxSeries,
+    maxSamples: range.maxSamples,
+    signal: range.signal,
+  });
+  const groups = rateByStepOf(series, req, checkpoint);
+  if (plan.quantile === undefined) return groups.sort((a, b) => compareLabels(a.labels, b.labels));
   // histogram_quantile per step over the groups' values at that step.
   const byTime = new Map<number, { labels: StepSeries['labels']; v: number }[]>();
   for (const g of groups)
