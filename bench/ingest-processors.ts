@@ -89,7 +89,15 @@ function caller(): string {
 /** Wraps each statement method of the store's one Sql instance to sum its cost by caller. */
 function instrument(sql: Sql): void {
   const target = sql as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const method of ['query', 'command', 'insertJsonEachRow', 'insertRows', 'insertRowBinary']) {
+  for (const method of [
+    'query',
+    'queryCompact',
+    'queryRowBinary',
+    'command',
+    'insertJsonEachRow',
+    'insertRows',
+    'insertRowBinary',
+  ]) {
     const original = target[method]!.bind(sql);
     target[method] = async (...args: unknown[]) => {
       if (!measuring) return original(...args);

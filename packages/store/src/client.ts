@@ -142,6 +142,26 @@ export class Sql {
   }
 
   /**
+   * Runs a SELECT with bound parameters and returns each row as an array in the SELECT's
+   * column order (JSONCompactEachRow): for many-row results, no key is written and parsed per
+   * value (measured ~25% cheaper than `query` for 75k span rows).
+   */
+  async queryCompact<T extends unknown[]>(
+    sql: string,
+    params: QueryParams = {},
+    limits: QueryLimits = {},
+  ): Promise<T[]> {
+    return this.read(limits, async (settings) => {
+      const rs = await this.client.query({
+        query: `${sql}\nSETTINGS ${settings}`,
+        query_params: params,
+        format: 'JSONCompactEachRow',
+      });
+      return rs.json<T>();
+    });
+  }
+
+  /**
    * Runs a SELECT with bound parameters and returns its result as RowBinary bytes: for large
    * numeric results (PromQL samples), which cost several times less to produce and read than
    * JSON. The caller decodes them in the column order of its SELECT.
