@@ -35,30 +35,17 @@ function graphSpanSelect(): string {
 }
 
 function toGraphSpan(r: GraphSpanCells): GraphSpanRow {
-  const [
-    tenant,
-    traceId,
-    spanId,
-    parentSpanId,
-    service,
-    kind,
-    failed,
-    durationNs,
-    attributes,
-    linkTraceIds,
-    linkSpanIds,
-  ] = r;
   return {
-    tenant,
-    traceId,
-    spanId,
-    parentSpanId,
-    service,
-    kind,
-    failed: Boolean(failed),
-    durationNs: Number(durationNs),
-    attributes,
-    links: linkTraceIds.map((id, i) => ({ traceId: id, spanId: linkSpanIds[i]! })),
+    tenant: r[0],
+    traceId: r[1],
+    spanId: r[2],
+    parentSpanId: r[3],
+    service: r[4],
+    kind: r[5],
+    failed: Boolean(r[6]),
+    durationNs: Number(r[7]),
+    attributes: r[8],
+    links: r[9].map((traceId, i) => ({ traceId, spanId: r[10][i]! })),
   };
 }
 
