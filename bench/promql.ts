@@ -95,19 +95,24 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-/** p50/p95 latency and the largest heap growth of one run (the query's own memory, roughly). */
+/** p50/p95 latency and the largest memory growth of one run (the query's own memory, roughly). */
 async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p95: number; heapMb: number }> {
   await run();
   const ms: number[] = [];
   let heap = 0;
   for (let i = 0; i < ITERATIONS; i++) {
     global.gc?.();
-    const before = process.memoryUsage().heapUsed;
+    // The JS heap and the buffers outside it (the samples' Native result): what one query holds.
+    const held = () => {
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const before = held();
     const t0 = performance.now();
     const result = await run();
     ms.push(performance.now() - t0);
     verbose('query', t0);
-    heap = Math.max(heap, process.memoryUsage().heapUsed - before);
+    heap = Math.max(heap, held() - before);
     if (!result) throw new Error('no result');
   }
   return { p50: percentile(ms, 50), p95: percentile(ms, 95), heapMb: heap / 1024 / 1024 };
@@ -160,6 +165,8 @@ try {
     histogram_quantile_1h_p50_ms: f(quantile.p50),
     histogram_quantile_1h_p95_ms: f(quantile.p95),
     histogram_quantile_1h_heap_mb: f(quantile.heapMb),
+    // The whole process at its peak, ClickHouse's memory (in the same process) included.
+    peak_rss_mb: (process.resourceUsage().maxRSS / 1024).toFixed(0),
   };
   console.log(
     `bench promql ${Object.entries(figures)

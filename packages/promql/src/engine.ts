@@ -151,7 +151,7 @@ export class Engine {
       throw badData(`invalid expression type "${typeName(type)}" for range query, must be Scalar or instant Vector`);
     const pushed = await this.onePass(expr, startMs, endMs, stepMs, opts);
     if (pushed) return { resultType: 'matrix', result: pushed.map((s) => ({ metric: s.labels, t: s.t, v: s.v })) };
-    const run = await this.prepare(expr, startMs, endMs, opts);
+    const run = await this.prepare(expr, startMs, endMs, opts, stepMs);
     const out = new Map<string, RangeSeries>();
     for (let t = startMs; t <= endMs; t += stepMs) {
       run.checkpoint();
@@ -214,7 +214,7 @@ export class Engine {
     };
   }
 
-  private async prepare(expr: Expr, startMs: number, endMs: number, opts: QueryOptions) {
+  private async prepare(expr: Expr, startMs: number, endMs: number, opts: QueryOptions, stepMs = 0) {
     const timeoutMs = Math.min(opts.timeoutMs ?? this.o.timeoutMs, this.o.timeoutMs);
     let samples = 0;
     const checkpoint = this.checkpoint(opts, timeoutMs);
@@ -252,6 +252,8 @@ export class Engine {
     const evaluator = new Evaluator({
       startMs,
       endMs,
+      stepMs,
+      onePass: this.o.onePass,
       lookbackMs: this.o.lookbackDeltaMs,
       defaultStepMs: this.o.defaultSubqueryStepMs,
       data,

@@ -17,14 +17,19 @@ import {
 } from './functions/instant';
 import { applyRangeFunction } from './functions/range';
 import { dropName, labelsKey } from './labels';
+import { onePassPlan, type Plan } from './onePass';
 import { atMs } from './plan';
 import type { Series } from './source';
+import { rateByStepOf, type SteppedGroup } from './stepRate';
 import { type RangeValue, type Sample, scalar, type Value, vector, type Window } from './value';
 
 export interface EvalContext {
-  /** The query's own range (an instant query: start = end). */
+  /** The query's own range and step (an instant query: start = end, step 0). */
   startMs: number;
   endMs: number;
+  stepMs: number;
+  /** Evaluate rate() shapes for all steps at once (false: strictly step by step). */
+  onePass: boolean;
   lookbackMs: number;
   /** Subqueries without a step use this. */
   defaultStepMs: number;
@@ -56,6 +61,8 @@ const unwrap = (e: Expr): Expr => (e.kind === 'paren' ? unwrap(e.expr) : e);
  */
 export class Evaluator {
   private readonly subqueryPoints = new Map<Subquery, Map<number, Sample[]>>();
+  /** Expressions evaluated for every step in one pass (null: not such an expression). */
+  private readonly passes = new Map<Expr, { plan: Plan; groups?: SteppedGroup[] } | null>();
 
   constructor(private readonly ctx: EvalContext) {}
 
@@ -81,6 +88,8 @@ export class Evaluator {
         throw badData('unary expression only allowed on expressions of type scalar or instant vector', e.pos);
       }
       case 'aggregate': {
+        const stepped = this.stepped(e, t);
+        if (stepped) return stepped;
         const v = this.eval(e.expr, t) as Extract<Value, { kind: 'vector' }>;
         let param: number | string | undefined;
         if (e.param) {
@@ -92,8 +101,38 @@ export class Evaluator {
       case 'binary':
         return this.binary(e, t);
       case 'call':
-        return this.call(e, t);
+        return this.stepped(e, t) ?? this.call(e, t);
     }
+  }
+
+  /**
+   * `rate|increase(m[r])`, alone or summed by or without labels, at a step of the query: all
+   * steps are computed in one pass over the series at the first (stepRate.ts), equal to the
+   * step-by-step evaluation and without its per-step windows. Undefined for any other
+   * expression, and at a time off the query's steps (inside a subquery).
+   */
+  private stepped(e: Expr, t: number): Value | undefined {
+    let pass = this.passes.get(e);
+    if (pass === undefined) {
+      const plan = this.ctx.onePass ? onePassPlan(e) : undefined;
+      pass = plan && plan.quantile === undefined ? { plan } : null;
+      this.passes.set(e, pass);
+    }
+    if (!pass) return undefined;
+    const stepMs = this.ctx.stepMs || 1;
+    const k = (t - this.ctx.startMs) / stepMs;
+    if (!Number.isInteger(k) || k < 0 || t > this.ctx.endMs) return undefined;
+    pass.groups ??= rateByStepOf(
+      this.ctx.data.get(pass.plan.selector) ?? [],
+      { ...pass.plan.req, startMs: this.ctx.startMs, endMs: this.ctx.endMs, stepMs },
+      this.ctx.checkpoint,
+    );
+    const out: Sample[] = [];
+    for (const g of pass.groups) {
+      const v = g.value(k);
+      if (v !== undefined) out.push({ labels: g.labels, v });
+    }
+    return vector(out);
   }
 
   private instantSelector(e: VectorSelector, t: number): Sample[] {

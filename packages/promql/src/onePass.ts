@@ -1,4 +1,4 @@
-import type { Expr, LabelMatcher } from './ast';
+import type { Expr, LabelMatcher, VectorSelector } from './ast';
 import { histogramQuantile } from './functions/instant';
 import type { Labels } from './labels';
 import { compareLabels, labelsKey } from './labels';
@@ -14,7 +14,8 @@ export interface RateByStepRequest {
   startMs: number;
   endMs: number;
   stepMs: number;
-  grouping: readonly string[];
+  /** Summed by or without these labels; undefined: each series on its own, as rate() gives it. */
+  grouping?: readonly string[];
   without: boolean;
 }
 
@@ -27,7 +28,8 @@ export interface StepSeries {
 
 const unwrap = (e: Expr): Expr => (e.kind === 'paren' ? unwrap(e.expr) : e);
 
-interface Plan {
+export interface Plan {
+  selector: VectorSelector;
   req: Omit<RateByStepRequest, 'startMs' | 'endMs' | 'stepMs'>;
   /** histogram_quantile(q, ...) around the sum. */
   quantile?: number;
@@ -35,8 +37,8 @@ interface Plan {
 
 /**
  * The dashboard shapes evaluated in one pass over the series rather than step by step:
- * `sum (rate|increase(m[r]))` by or without labels, alone or inside `histogram_quantile(q, ...)`
- * (grouped by `le`), over a selector that names one metric, without `@`.
+ * `rate|increase(m[r])`, alone or summed by or without labels, alone or inside
+ * `histogram_quantile(q, ...)` (keeping `le`), over a selector that names one metric, without `@`.
  */
 export function onePassPlan(expr: Expr): Plan | undefined {
   let root = unwrap(expr);
@@ -47,23 +49,25 @@ export function onePassPlan(expr: Expr): Plan | undefined {
     quantile = q.value;
     root = unwrap(root.args[1]!);
   }
-  if (root.kind !== 'aggregate' || root.op !== 'sum') return undefined;
-  const call = unwrap(root.expr);
+  const sum = root.kind === 'aggregate' && root.op === 'sum' ? root : undefined;
+  if (root.kind === 'aggregate' && !sum) return undefined;
+  const call = sum ? unwrap(sum.expr) : root;
   if (call.kind !== 'call' || (call.func !== 'rate' && call.func !== 'increase')) return undefined;
   const m = call.args[0]!;
   if (m.kind !== 'matrix' || m.vector.at) return undefined;
   if (!m.vector.matchers.some((x) => x.name === '__name__' && x.type === '=')) return undefined;
   // histogram_quantile needs `le` in the groups.
-  if (quantile !== undefined && root.without === root.grouping.includes('le')) return undefined;
+  if (quantile !== undefined && sum && sum.without === sum.grouping.includes('le')) return undefined;
   return {
     quantile,
+    selector: m.vector,
     req: {
       matchers: m.vector.matchers,
       func: call.func,
       rangeMs: m.rangeMs,
       offsetMs: m.vector.offsetMs,
-      grouping: root.grouping,
-      without: root.without,
+      grouping: sum?.grouping,
+      without: sum?.without ?? false,
     },
   };
 }
@@ -91,7 +95,19 @@ export async function runOnePass(
     maxSamples: range.maxSamples,
     signal: range.signal,
   });
-  const groups = rateByStepOf(series, req, checkpoint);
+  const steps = Math.floor((req.endMs - req.startMs) / req.stepMs) + 1;
+  const groups: StepSeries[] = rateByStepOf(series, req, checkpoint)
+    .map((g) => {
+      const s: StepSeries = { labels: g.labels, t: [], v: [] };
+      for (let k = 0; k < steps; k++) {
+        const v = g.value(k);
+        if (v === undefined) continue;
+        s.t.push(req.startMs + k * req.stepMs);
+        s.v.push(v);
+      }
+      return s;
+    })
+    .filter((s) => s.t.length > 0);
   if (plan.quantile === undefined) return groups.sort((a, b) => compareLabels(a.labels, b.labels));
   // histogram_quantile per step over the groups' values at that step.
   const byTime = new Map<number, { labels: StepSeries['labels']; v: number }[]>();

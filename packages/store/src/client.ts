@@ -162,14 +162,14 @@ export class Sql {
   }
 
   /**
-   * Runs a SELECT with bound parameters and returns its result as RowBinary bytes: for large
-   * numeric results (PromQL samples), which cost several times less to produce and read than
-   * JSON. The caller decodes them in the column order of its SELECT.
+   * Runs a SELECT with bound parameters and returns its result in ClickHouse's Native format:
+   * for large numeric results (PromQL samples), which cost several times less to produce and
+   * read than JSON (see prometheus/nativeColumns.ts).
    */
-  async queryRowBinary(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<Buffer> {
+  async queryNative(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<Buffer> {
     return this.read(limits, async (settings) => {
       const { stream } = await this.client.exec({
-        query: `${sql}\nSETTINGS ${settings}\nFORMAT RowBinary`,
+        query: `${sql}\nSETTINGS ${settings}\nFORMAT Native`,
         query_params: params,
       });
       const chunks: Buffer[] = [];

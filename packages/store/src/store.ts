@@ -7,6 +7,7 @@ import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './c
 import { type ContractFinding, type ContractRules, type ContractWindow, contractFindings } from './contract/findings';
 import { loadContractFirstSeen, saveContractFirstSeen } from './contract/firstSeen';
 import { DashboardStore } from './dashboards/dashboardStore';
+import { FamilyCache } from './prometheus/familyCache';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
@@ -76,6 +77,9 @@ export class Store {
   /** Alert state and recording rules' series. */
   readonly alerting: AlertingStore;
   private readonly traces: TraceCache;
+  /** Completed metric writes: the PromQL reads' cache of metric families is valid until the next. */
+  private metricWrites = 0;
+  private readonly families = new FamilyCache(() => this.metricWrites);
   private readonly tags: TagCache;
   /** Identical searches in flight at once share one (results are never kept: spans keep arriving). */
   private readonly searches = new QueryCache<{ traces: TraceSummary[] }>('search', {
@@ -139,7 +143,12 @@ export class Store {
     const types = (Object.keys(this.metricWriters) as MetricType[]).filter((t) => batch[t].length > 0);
     const full = types.find((t) => this.metricWriters[t].isFull);
     if (full) throw new QueueFullError(`write queue for ${this.metricWriters[full].table} is full`);
-    await Promise.all(types.map((t) => this.metricWriters[t].write(batch[t], tenant)));
+    try {
+      await Promise.all(types.map((t) => this.metricWriters[t].write(batch[t], tenant)));
+    } finally {
+      // Even a failed write may have written some types' rows.
+      this.metricWrites++;
+    }
   }
 
   /** Serialised bytes waiting to be inserted, per table. */
@@ -225,7 +234,7 @@ export class Store {
 
   /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
   prometheus(options: PromStoreOptions): PromStore {
-    return new PromStore(this.sql, options);
+    return new PromStore(this.sql, options, this.families);
   }
 
   async tableStats(): Promise<TableStats[]> {

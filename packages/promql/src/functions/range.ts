@@ -20,6 +20,8 @@ export function extrapolatedRateOf(
   rangeMs: number,
   isCounter: boolean,
   isRate: boolean,
+  /** False when the caller knows the samples never decrease (no resets to add back). */
+  mayReset = isCounter,
 ): number | undefined {
   const n = hi - lo;
   if (n < 2) return undefined;
@@ -27,7 +29,7 @@ export function extrapolatedRateOf(
   const lastT = t[hi - 1]!;
   const first = v[lo]!;
   let result = v[hi - 1]! - first;
-  if (isCounter) {
+  if (isCounter && mayReset) {
     let prev = first;
     for (let i = lo + 1; i < hi; i++) {
       const curr = v[i]!;

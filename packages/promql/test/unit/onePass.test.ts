@@ -42,12 +42,19 @@ function counters(seed: number): MemorySource {
 }
 
 const QUERIES = [
+  'rate(requests_total[1m])',
+  'increase(requests_total{job="j1"}[45s] offset 30s)',
+  'histogram_quantile(0.5, rate(latency_bucket[2m]))',
   'sum(rate(requests_total[1m]))',
   'sum by (job) (rate(requests_total[5m]))',
   'sum without (instance) (increase(requests_total[90s]))',
   'sum by (job) (rate(requests_total[2m] offset 1m))',
   'sum by (__name__, job) (rate(requests_total{method="GET"}[1m]))',
   'histogram_quantile(0.9, sum by (le, job) (rate(latency_bucket[3m])))',
+  // Inside other expressions: each rate() shape is computed once for every step.
+  'sum by (job) (rate(requests_total{method="GET"}[1m])) / sum by (job) (rate(requests_total[1m]))',
+  'max_over_time(sum(rate(requests_total[1m]))[5m:30s])',
+  'avg by (job) (rate(requests_total[2m])) > 0.5',
 ];
 
 test('one pass equals step by step, to the last bit, for range and instant queries', async () => {

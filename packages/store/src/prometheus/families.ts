@@ -18,19 +18,16 @@ export interface OtlpFamily {
 const FAMILY_LIMIT = 10_000;
 const DELTA = 1;
 
+/** A family with the times of its oldest and newest point after the start of the read. */
+export type TimedFamily = OtlpFamily & { firstMs: number; lastMs: number };
+
 /**
- * The stored metrics of a tenant with points in (startMs, endMs]: one row per metric name,
- * unit and shape (monotonic, temporality), from which the Prometheus names are derived, with
- * the time of its newest point in the range.
+ * The stored metrics of a tenant with points after startMs: one row per metric name, unit and
+ * shape (monotonic, temporality), from which the Prometheus names are derived, with the times
+ * of its oldest and newest point.
  */
-export async function otlpFamilies(
-  sql: Sql,
-  tenant: string,
-  startMs: number,
-  endMs: number,
-): Promise<(OtlpFamily & { lastMs: number })[]> {
-  const where = `Tenant = {tenant:String}
-  AND TimeUnix > fromUnixTimestamp64Milli({startMs:Int64}) AND TimeUnix <= fromUnixTimestamp64Milli({endMs:Int64})`;
+export async function otlpFamilies(sql: Sql, tenant: string, startMs: number): Promise<TimedFamily[]> {
+  const where = `Tenant = {tenant:String} AND TimeUnix > fromUnixTimestamp64Milli({startMs:Int64})`;
   const rows = await sql.query<{
     tbl: OtlpFamily['table'];
     MetricName: string;
@@ -38,25 +35,26 @@ export async function otlpFamilies(
     mono: number | boolean;
     temporality: number;
     help: string;
+    first: number | string;
     last: number | string;
   }>(
     `SELECT 'metrics_gauge' AS tbl, MetricName, MetricUnit, false AS mono, 0 AS temporality, any(MetricDescription) AS help,
-  toUnixTimestamp64Milli(max(TimeUnix)) AS last
+  toUnixTimestamp64Milli(min(TimeUnix)) AS first, toUnixTimestamp64Milli(max(TimeUnix)) AS last
 FROM metrics_gauge WHERE ${where} GROUP BY MetricName, MetricUnit
 UNION ALL
-SELECT 'metrics_sum', MetricName, MetricUnit, IsMonotonic, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
+SELECT 'metrics_sum', MetricName, MetricUnit, IsMonotonic, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(min(TimeUnix)), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_sum WHERE ${where} GROUP BY MetricName, MetricUnit, IsMonotonic, AggregationTemporality
 UNION ALL
-SELECT 'metrics_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
+SELECT 'metrics_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(min(TimeUnix)), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_histogram WHERE ${where} GROUP BY MetricName, MetricUnit, AggregationTemporality
 UNION ALL
-SELECT 'metrics_exp_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
+SELECT 'metrics_exp_histogram', MetricName, MetricUnit, false, AggregationTemporality, any(MetricDescription), toUnixTimestamp64Milli(min(TimeUnix)), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_exp_histogram WHERE ${where} GROUP BY MetricName, MetricUnit, AggregationTemporality
 UNION ALL
-SELECT 'metrics_summary', MetricName, MetricUnit, false, 0, any(MetricDescription), toUnixTimestamp64Milli(max(TimeUnix))
+SELECT 'metrics_summary', MetricName, MetricUnit, false, 0, any(MetricDescription), toUnixTimestamp64Milli(min(TimeUnix)), toUnixTimestamp64Milli(max(TimeUnix))
 FROM metrics_summary WHERE ${where} GROUP BY MetricName, MetricUnit
 LIMIT ${FAMILY_LIMIT}`,
-    { tenant: tenantKey(tenant), startMs, endMs },
+    { tenant: tenantKey(tenant), startMs },
     { maxRows: FAMILY_LIMIT },
   );
   return rows.map((r) => {
@@ -70,6 +68,7 @@ LIMIT ${FAMILY_LIMIT}`,
       delta: Number(r.temporality) === DELTA,
       baseName: prometheusMetricName(r.MetricName, r.MetricUnit, kind),
       help: r.help,
+      firstMs: Number(r.first),
       lastMs: Number(r.last),
     };
   });

@@ -1,6 +1,7 @@
 import type { Sql } from '../client';
 import { tenantKey } from '../tenant';
-import { type OtlpFamily, otlpFamilies } from './families';
+import type { OtlpFamily } from './families';
+import type { FamilyCache } from './familyCache';
 
 /**
  * What a tenant holds in a time range, with the newest row time of each table and metric family
@@ -16,8 +17,8 @@ export interface Probe {
 
 export type Prober = (tenant: string, startMs: number, endMs: number) => Promise<Probe>;
 
-/** The two probe statements, run together. */
-export function prober(sql: Sql, staleMs: number): Prober {
+/** The two probe statements, run together (the families' from the cache while it holds). */
+export function prober(sql: Sql, staleMs: number, familyCache: FamilyCache): Prober {
   return async (tenant, startMs, endMs) => {
     const [tables, families] = await Promise.all([
       sql.query<{ tbl: string; last: number | string }>(
@@ -30,7 +31,7 @@ WHERE Tenant = {tenant:String} AND WindowEnd > fromUnixTimestamp64Milli({from:In
 HAVING count() > 0`,
         { tenant: tenantKey(tenant), from: Math.floor(startMs - staleMs), endMs: Math.floor(endMs) },
       ),
-      otlpFamilies(sql, tenant, Math.floor(startMs), Math.floor(endMs)),
+      familyCache.get(sql, tenant, Math.floor(startMs), Math.floor(endMs)),
     ]);
     return { startMs, derivedLastMs: new Map(tables.map((t) => [t.tbl, Number(t.last)])), families };
   };

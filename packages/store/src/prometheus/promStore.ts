@@ -2,6 +2,7 @@ import { QueryLimitError, type Sql } from '../client';
 import type { QueryPriority } from '../schedule/scheduler';
 import { type Component, derivedComponents, otlpComponents, type PromType } from './components';
 import { componentExemplars, type SeriesExemplars } from './exemplars';
+import type { FamilyCache } from './familyCache';
 import { ProbeCache, type Prober, prober } from './probes';
 import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
 
@@ -40,11 +41,12 @@ export class PromStore {
   constructor(
     sql: Sql,
     private readonly options: PromStoreOptions,
+    families: FamilyCache,
   ) {
     this.sql = options.priority ? sql.withPriority(options.priority) : sql;
     this.derived = derivedComponents(options.derivedBoundsSeconds);
     this.staleMs = options.derivedStaleMs || 86_400_000;
-    this.probe = prober(this.sql, this.staleMs);
+    this.probe = prober(this.sql, this.staleMs, families);
   }
 
   /** The series selected by the name filter and label matchers, with their samples in (start, end]. */

@@ -1,7 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
-import { RowBinaryReader } from './rowBinaryReader';
+import { type NativeColumn, readNative } from './nativeColumns';
 
 export interface PromMatcher {
   name: string;
@@ -142,8 +142,9 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
   const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
   const aggregates = history
     ? `, ${c.expand ? 'sumForEachIf' : 'sumIf'}(${values}, ${time} <= {startMs:Int64}) AS b,
-      maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${time} - ${start}) AS st, min(${start}) AS fs`
-    : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs';
+      maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${time} - ${start}) AS st, min(${start}) AS fs,
+      min(${time}) AS fe`
+    : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs, 0 AS fe';
   const from = `FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
@@ -165,26 +166,25 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
   const filters = matcherSql(q.matchers, params);
   // Outer names differ from the inner ones: with prefer_column_name_to_alias, HAVING would read the inner column.
   return `SELECT lbl, groupArray((toString(rsid), toUInt32(i))) AS ids, sum(base) AS base, max(lb) AS lastBefore,
-  max(st) AS step, min(fs) AS firstStart, sum(n) AS inRange
+  max(st) AS step, min(fs) AS firstStart, min(fe) AS firstEnd, sum(n) AS inRange
 FROM (
-  SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, rsid, i, n, base, lb, st, fs FROM (
-    SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, rsid, i, n, base, lb, st, fs
+  SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, rsid, i, n, base, lb, st, fs, fe FROM (
+    SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, rsid, i, n, base, lb, st, fs, fe
     FROM (${perSeries}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
 GROUP BY lbl
 ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries + 1}`;
 }
 
 /**
- * The rows in the range of the stored series `keys` names (1-based; others are skipped), as
- * RowBinary: key, time, interval start (increments) and value, all as Float64 (exact for keys
- * and ms times) so the result reads as one Float64Array; an expanded component's rows carry
- * the values of every array element instead.
+ * The rows in the range of the stored series `keys` names (1-based; others are skipped), in
+ * Native columns: key, time and value, or the values of every array element of an expanded
+ * component; Float64 throughout (exact for keys and ms times) so each reads as one typed array.
  */
 function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>): string {
   const where = rangeWhere(c, q, params, false);
   const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
   return `SELECT toFloat64(transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))) AS k,
-  toFloat64(${c.time}) AS t${c.increments ? `, toFloat64(${c.intervalStart ?? c.time}) AS ts` : ''}, ${values} AS val
+  toFloat64(${c.time}) AS t, ${values} AS val
 FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')} AND k != 0`;
 }
 
@@ -195,6 +195,8 @@ interface SeriesRow {
   lastBefore: number | string;
   step: number | string;
   firstStart: number | string;
+  /** The end of the series' first interval (its first row's time). */
+  firstEnd: number | string;
   inRange: number | string;
 }
 
@@ -213,12 +215,10 @@ const num = (v: number | string | null): number =>
 class Rows {
   n = 0;
   readonly t: Float64Array;
-  readonly ts: Float64Array;
   readonly v: Float64Array;
 
-  constructor(size: number, intervals: boolean) {
+  constructor(size: number) {
     this.t = new Float64Array(size);
-    this.ts = new Float64Array(intervals ? size : 0);
     this.v = new Float64Array(size);
   }
 
@@ -235,10 +235,9 @@ class Rows {
   }
 
   /** Appends one row; rows past the size the series statement counted are ignored. */
-  push(t: number, ts: number, v: number): void {
+  push(t: number, v: number): void {
     if (this.n >= this.t.length) return;
     this.t[this.n] = t;
-    if (this.ts.length) this.ts[this.n] = ts;
     this.v[this.n++] = v;
   }
 }
@@ -255,7 +254,7 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
   const keys = new Map<string, number>();
   const target: (Rows | undefined)[][] = [];
   const rows = series.map((s) => {
-    const r = new Rows(num(s.inRange), c.increments);
+    const r = new Rows(num(s.inRange));
     for (const [rsid, i] of s.ids) {
       let k = keys.get(rsid);
       if (k === undefined) {
@@ -268,17 +267,9 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
     return r;
   });
   if (inRange > 0) {
-    const bytes = await sql.queryRowBinary(
-      samplesSql(c, q, {
-        ...Object.assign(params, {
-          rsids: `[${[...keys.keys()].join(',')}]`,
-          keys: `[${[...keys.values()].join(',')}]`,
-        }),
-      }),
-      params,
-      limits(q, inRange + 1),
-    );
-    readRows(bytes, c, target);
+    Object.assign(params, { rsids: `[${[...keys.keys()].join(',')}]`, keys: `[${[...keys.values()].join(',')}]` });
+    const bytes = await sql.queryNative(samplesSql(c, q, params), params, limits(q, inRange + 1));
+    readRows(bytes, target);
   }
   const out: PromSeries[] = [];
   series.forEach((s, i) => {
@@ -289,24 +280,19 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
 }
 
 /** Appends every row to its series' rows (an expanded row's elements each to their own). */
-function readRows(bytes: Buffer, c: Component, target: (Rows | undefined)[][]): void {
-  if (!c.expand) {
-    const width = c.increments ? 4 : 3;
-    // A Float64Array needs an aligned start: copy the rare unaligned buffer.
-    const aligned = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
-    const f = new Float64Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 8);
-    const byKey = target.map((elements) => elements[0]);
-    for (let i = 0; i + width <= f.length; i += width)
-      byKey[f[i]!]?.push(f[i + 1]!, width === 4 ? f[i + 2]! : 0, f[i + width - 1]!);
-    return;
-  }
-  const r = new RowBinaryReader(bytes);
-  while (!r.done) {
-    const to = target[r.f64()]!;
-    const t = r.f64();
-    const ts = c.increments ? r.f64() : 0;
-    const elements = r.length();
-    for (let e = 1; e <= elements; e++) to[e]?.push(t, ts, r.f64());
+function readRows(bytes: Buffer, target: (Rows | undefined)[][]): void {
+  const byKey = target.map((elements) => elements[0]);
+  for (const [k, t, val] of readNative(bytes) as [NativeColumn, NativeColumn, NativeColumn][]) {
+    if (!val.ends) {
+      for (let i = 0; i < k.values.length; i++) byKey[k.values[i]!]?.push(t.values[i]!, val.values[i]!);
+      continue;
+    }
+    let from = 0;
+    for (let i = 0; i < k.values.length; i++) {
+      const to = target[k.values[i]!]!;
+      const end = val.ends[i]!;
+      for (let e = 1; from < end; e++) to[e]?.push(t.values[i]!, val.values[from++]!);
+    }
   }
 }
 
@@ -387,12 +373,13 @@ function accumulate(
   let total = num(s.base);
   let prevT = num(s.lastBefore) > 0 ? num(s.lastBefore) : undefined;
   const firstStart = num(s.firstStart);
+  const firstEnd = num(s.firstEnd);
   const order = rows.order();
   for (let j = 0; j < rows.n; j++) {
     const i = order ? order[j]! : j;
     const tt = rows.t[i]!;
     if (prevT !== undefined) repeat(prevT, tt, total);
-    else if (fill && rows.ts[i] === firstStart) push(rows.ts[i]!, 0);
+    else if (fill && tt === firstEnd) push(firstStart, 0);
     total += rows.v[i]!;
     push(tt, total);
     prevT = tt;

@@ -1,6 +1,7 @@
 // The Prometheus HTTP API (/prometheus/api/v1/...), as Prometheus documents it: every answer
 // is { status, data }; errors carry { errorType, error } (shown to the user as they are).
-import { getJson, type Query } from '../api';
+import { getJson, type Query, qs } from '../api';
+import { InFlight } from './inFlight';
 
 const BASE = '/prometheus/api/v1';
 
@@ -19,9 +20,15 @@ export interface ExemplarSeries {
   exemplars: { labels: Labels; value: string; timestamp: number }[];
 }
 
-async function prom<T>(path: string, params: Query, signal?: AbortSignal): Promise<T> {
-  const r = await getJson<{ status: string; data: T }>(BASE + path, params, signal);
-  return r.data;
+const inFlight = new InFlight();
+
+/** GET of one API route; identical ones in flight at once share a request (see InFlight). */
+function prom<T>(path: string, params: Query, signal?: AbortSignal): Promise<T> {
+  return inFlight.get(
+    BASE + path + qs(params),
+    async () => (await getJson<{ status: string; data: T }>(BASE + path, params)).data,
+    signal,
+  );
 }
 
 export const queryRange = (query: string, start: number, end: number, step: number, signal?: AbortSignal) =>
