@@ -92,7 +92,7 @@ function instrument(sql: Sql): void {
   for (const method of [
     'query',
     'queryCompact',
-    'queryRowBinary',
+    'queryNative',
     'command',
     'insertJsonEachRow',
     'insertRows',
