@@ -1,5 +1,5 @@
 import { badData } from '../errors';
-import { dropName, type Labels, METRIC_NAME, withLabels } from '../labels';
+import { dropName, type Labels, labelsKey, METRIC_NAME, withLabels } from '../labels';
 import { anchoredRegex } from '../regex';
 import type { Sample } from '../value';
 import { bucketQuantile, byValue } from './math';
@@ -148,23 +148,39 @@ export function absentLabels(matchers: readonly { name: string; type: string; va
 export function histogramQuantile(q: number, samples: Sample[]): Sample[] {
   const groups = new Map<string, { labels: Labels; buckets: { upperBound: number; count: number }[] }>();
   for (const s of samples) {
-    const le = s.labels.le;
-    if (le === undefined) continue;
-    const upperBound = parseGoFloat(le);
-    if (upperBound === undefined) continue;
-    const { le: _, ...rest } = dropName(s.labels);
-    const key = Object.keys(rest)
-      .sort()
-      .map((k) => `${k}\xff${rest[k]}`)
-      .join('\xfe');
-    let g = groups.get(key);
+    const b = bucketOf(s.labels);
+    if (!b) continue;
+    let g = groups.get(b.key);
     if (!g) {
-      g = { labels: rest, buckets: [] };
-      groups.set(key, g);
+      g = { labels: b.labels, buckets: [] };
+      groups.set(b.key, g);
     }
-    g.buckets.push({ upperBound, count: s.v });
+    g.buckets.push({ upperBound: b.upperBound, count: s.v });
   }
   return [...groups.values()].map((g) => ({ labels: g.labels, v: bucketQuantile(q, g.buckets) }));
+}
+
+interface Bucket {
+  upperBound: number;
+  /** The histogram's labels (without `le` and the name) and their key. */
+  labels: Labels;
+  key: string;
+}
+
+/** Memoised per label set: a range query meets the same series' labels at every step. */
+const buckets = new WeakMap<Labels, Bucket | null>();
+
+function bucketOf(labels: Labels): Bucket | null {
+  let b = buckets.get(labels);
+  if (b !== undefined) return b;
+  const upperBound = labels.le === undefined ? undefined : parseGoFloat(labels.le);
+  if (upperBound === undefined) b = null;
+  else {
+    const { le: _, ...rest } = dropName(labels);
+    b = { upperBound, labels: rest, key: labelsKey(rest) };
+  }
+  buckets.set(labels, b);
+  return b;
 }
 
 /** strconv.ParseFloat for `le` values: decimal, exponent, +Inf/Inf/-Inf/NaN, hex. */

@@ -31,6 +31,11 @@ export interface Component {
    */
   seriesId?: string;
   /**
+   * The label columns are large (attribute maps): a read takes them from each series' newest
+   * row only, at the cost of another pass over the cheap columns.
+   */
+  wideLabels?: boolean;
+  /**
    * Labels that are one column each (`service` is `ServiceName`), so a matcher on them can filter
    * rows before labels are built, through the table's primary key; rows where `overflow` is true
    * carry OVERFLOW_LABELS instead.
@@ -89,6 +94,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
     labels: OTLP_LABELS,
     labelColumns: ['Attributes', 'ResourceAttributes'],
     seriesId: 'SeriesId',
+    wideLabels: true,
     time: OTLP_TIME,
     increments: f.delta,
     fill: false,

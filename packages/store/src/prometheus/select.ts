@@ -1,7 +1,7 @@
 import { QueryLimitError, type Sql } from '../client';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
-import { type NativeColumn, readNative } from './nativeColumns';
+import { readNative } from './nativeColumns';
 
 export interface PromMatcher {
   name: string;
@@ -91,13 +91,13 @@ export function matcherPrefilter(
   return out;
 }
 
+/** The time column of a component's table (`time` is a function of it). */
+const timeColumn = (c: Component) => (c.final ? 'WindowEnd' : 'TimeUnix');
+
 /**
  * The row filter of a component's reads: the tenant, the component's own conditions and rows
  * up to `{to}`, after `{from}` too unless the history before the range is needed (increments).
  */
-/** The time column of a component's table (`time` is a function of it). */
-const timeColumn = (c: Component) => (c.final ? 'WindowEnd' : 'TimeUnix');
-
 export function componentWhere(c: Component, from: string, to: string, withHistory: boolean): string[] {
   const timeCol = timeColumn(c);
   return [
@@ -148,18 +148,21 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
   const from = `FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
-  // Labels come from each series' newest row only: the label columns (attribute maps) are most
-  // of a row, and reading them for every row cost ~8x the rest of the statement.
-  const perRow = `SELECT * FROM (
-      SELECT ${sid} AS rsid, ${c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ')}
+  const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
+  const aggregated = `countIf(${time} > {startMs:Int64}) AS n${aggregates}${
+    c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
+  }`;
+  // Wide labels come from each series' newest row only: attribute maps are most of a row, and
+  // reading them for every row cost ~8x the rest of the statement. Narrow ones are read in the
+  // same pass (a second pass over a FINAL table costs more than they do).
+  const perRow = c.wideLabels
+    ? `SELECT * FROM (
+      SELECT ${sid} AS rsid, ${labelColumns}
       ${from} AND (${sid}, ${timeCol}) IN (SELECT ${sid}, max(${timeCol}) ${from} GROUP BY ${sid})
       GROUP BY rsid) AS l
-    INNER JOIN (
-      SELECT ${sid} AS rsid, countIf(${time} > {startMs:Int64}) AS n${aggregates}${
-        c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
-      }
-      ${from} GROUP BY rsid) AS a USING rsid`;
-  const perSeries = c.expand
+    INNER JOIN (SELECT ${sid} AS rsid, ${aggregated} ${from} GROUP BY rsid) AS a USING rsid`
+    : `SELECT ${sid} AS rsid, ${labelColumns}, ${aggregated} ${from} GROUP BY rsid`;
+  const expanded = c.expand
     ? `SELECT *, i, ${c.increments && !labelsOnly ? 'b[i]' : '0'} AS base FROM (${perRow}) ARRAY JOIN range(1, elements + 1) AS i`
     : `SELECT *, b AS base, 0 AS i FROM (${perRow})`;
   const labels = c.expand ? `mapUpdate(${c.labels}, map('${c.expand.label}', ${c.expand.value}))` : c.labels;
@@ -170,22 +173,26 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
 FROM (
   SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, rsid, i, n, base, lb, st, fs, fe FROM (
     SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, rsid, i, n, base, lb, st, fs, fe
-    FROM (${perSeries}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
+    FROM (${expanded}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
 GROUP BY lbl
 ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries + 1}`;
 }
 
 /**
  * The rows in the range of the stored series `keys` names (1-based; others are skipped), in
- * Native columns: key, time and value, or the values of every array element of an expanded
- * component; Float64 throughout (exact for keys and ms times) so each reads as one typed array.
+ * Native columns of Float64 (each reads as one typed array): time and key packed into one
+ * exact integer, `(t - start) * K + key` (K = {packing}), where it stays below 2^53, else key
+ * and time apart; then the value, or the values of every array element of an expanded component.
  */
-function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>): string {
+function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>, packed: boolean): string {
   const where = rangeWhere(c, q, params, false);
   const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
-  return `SELECT toFloat64(transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))) AS k,
-  toFloat64(${c.time}) AS t, ${values} AS val
-FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')} AND k != 0`;
+  const key = `transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
+  const keyTime = packed
+    ? `toFloat64((${c.time} - {startMs:Int64}) * {packing:Int64} + k) AS kt`
+    : `toFloat64(${c.time}) AS t`;
+  return `SELECT ${packed ? '' : 'toFloat64(k), '}${keyTime}, ${values} AS val
+FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')} AND (${key} AS k) != 0`;
 }
 
 interface SeriesRow {
@@ -214,8 +221,8 @@ const num = (v: number | string | null): number =>
 /** One series' rows in the range as read, before they are shaped into samples. */
 class Rows {
   n = 0;
-  readonly t: Float64Array;
-  readonly v: Float64Array;
+  t: Float64Array;
+  v: Float64Array;
 
   constructor(size: number) {
     this.t = new Float64Array(size);
@@ -234,9 +241,17 @@ class Rows {
     return undefined;
   }
 
-  /** Appends one row; rows past the size the series statement counted are ignored. */
+  /** Appends one row (past the size the series statement counted when rows arrived in between). */
   push(t: number, v: number): void {
-    if (this.n >= this.t.length) return;
+    if (this.n === this.t.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(Math.max(8, a.length * 2));
+        b.set(a);
+        return b;
+      };
+      this.t = grow(this.t);
+      this.v = grow(this.v);
+    }
     this.t[this.n] = t;
     this.v[this.n++] = v;
   }
@@ -267,9 +282,16 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
     return r;
   });
   if (inRange > 0) {
-    Object.assign(params, { rsids: `[${[...keys.keys()].join(',')}]`, keys: `[${[...keys.values()].join(',')}]` });
-    const bytes = await sql.queryNative(samplesSql(c, q, params), params, limits(q, inRange + 1));
-    readRows(bytes, target);
+    const packing = keys.size + 1;
+    const packed = (Math.floor(q.endMs) - Math.floor(q.startMs) + 1) * packing <= Number.MAX_SAFE_INTEGER;
+    Object.assign(params, {
+      rsids: `[${[...keys.keys()].join(',')}]`,
+      keys: `[${[...keys.values()].join(',')}]`,
+      packing,
+    });
+    // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
+    const bytes = await sql.queryNative(samplesSql(c, q, params, packed), params, limits(q, q.maxSamples + 1));
+    readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
   }
   const out: PromSeries[] = [];
   series.forEach((s, i) => {
@@ -279,19 +301,41 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
   return out;
 }
 
-/** Appends every row to its series' rows (an expanded row's elements each to their own). */
-function readRows(bytes: Buffer, target: (Rows | undefined)[][]): void {
+/**
+ * Appends every row to its series' rows (an expanded row's elements each to their own); `packed`
+ * unpacks key and time from one column (see samplesSql).
+ */
+function readRows(
+  bytes: Buffer,
+  target: (Rows | undefined)[][],
+  packed: { startMs: number; packing: number } | undefined,
+): void {
   const byKey = target.map((elements) => elements[0]);
-  for (const [k, t, val] of readNative(bytes) as [NativeColumn, NativeColumn, NativeColumn][]) {
+  for (const columns of readNative(bytes)) {
+    const n = columns[0]!.values.length;
+    const keys = new Float64Array(n);
+    const times = new Float64Array(n);
+    if (packed) {
+      const { startMs, packing } = packed;
+      const x = columns[0]!.values;
+      for (let i = 0; i < n; i++) {
+        const q = Math.floor(x[i]! / packing);
+        keys[i] = x[i]! - q * packing;
+        times[i] = startMs + q;
+      }
+    } else {
+      keys.set(columns[0]!.values);
+      times.set(columns[1]!.values);
+    }
+    const val = columns[packed ? 1 : 2]!;
     if (!val.ends) {
-      for (let i = 0; i < k.values.length; i++) byKey[k.values[i]!]?.push(t.values[i]!, val.values[i]!);
+      for (let i = 0; i < n; i++) byKey[keys[i]!]?.push(times[i]!, val.values[i]!);
       continue;
     }
     let from = 0;
-    for (let i = 0; i < k.values.length; i++) {
-      const to = target[k.values[i]!]!;
-      const end = val.ends[i]!;
-      for (let e = 1; from < end; e++) to[e]?.push(t.values[i]!, val.values[from++]!);
+    for (let i = 0; i < n; i++) {
+      const to = target[keys[i]!]!;
+      for (let e = 1; from < val.ends[i]!; e++) to[e]?.push(times[i]!, val.values[from++]!);
     }
   }
 }
