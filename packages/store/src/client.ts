@@ -131,14 +131,7 @@ export class Sql {
 
   /** Runs a SELECT with bound parameters and returns its rows (JSONEachRow). */
   async query<T>(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<T[]> {
-    return this.read(limits, async (settings) => {
-      const rs = await this.client.query({
-        query: `${sql}\nSETTINGS ${settings}`,
-        query_params: params,
-        format: 'JSONEachRow',
-      });
-      return rs.json<T>();
-    });
+    return this.jsonRows<T>('JSONEachRow', sql, params, limits);
   }
 
   /**
@@ -151,12 +144,17 @@ export class Sql {
     params: QueryParams = {},
     limits: QueryLimits = {},
   ): Promise<T[]> {
+    return this.jsonRows<T>('JSONCompactEachRow', sql, params, limits);
+  }
+
+  private jsonRows<T>(
+    format: 'JSONEachRow' | 'JSONCompactEachRow',
+    sql: string,
+    params: QueryParams,
+    limits: QueryLimits,
+  ): Promise<T[]> {
     return this.read(limits, async (settings) => {
-      const rs = await this.client.query({
-        query: `${sql}\nSETTINGS ${settings}`,
-        query_params: params,
-        format: 'JSONCompactEachRow',
-      });
+      const rs = await this.client.query({ query: `${sql}\nSETTINGS ${settings}`, query_params: params, format });
       return rs.json<T>();
     });
   }
