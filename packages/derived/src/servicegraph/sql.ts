@@ -10,28 +10,42 @@ export type GraphSpanRow = GraphSpan & {
 
 const MAX_GRAPH_SPANS = 1_000_000;
 
+/** A span as graphSpanSelect returns it: one array per row, in its column order. */
+type GraphSpanCells = [
+  tenant: string,
+  traceId: string,
+  spanId: string,
+  parentSpanId: string,
+  service: string,
+  kind: string,
+  failed: number | boolean,
+  durationNs: number | string,
+  attributes: Record<string, string>,
+  linkTraceIds: string[],
+  linkSpanIds: string[],
+];
+
+/** Rows come back as arrays (queryCompact): tens of thousands of spans per interval. */
 function graphSpanSelect(): string {
   // Resource attributes first, span attributes win (peer.service is usually set per span).
-  return `Tenant AS tenant, TraceId AS traceId, SpanId AS spanId, ParentSpanId AS parentSpanId, ServiceName AS service,
-  SpanKind AS kind, StatusCode = 'Error' AS failed, Duration AS durationNs,
+  return `Tenant, TraceId, SpanId, ParentSpanId, ServiceName, SpanKind, StatusCode = 'Error', Duration,
   mapUpdate(mapFilter((k, v) -> has({attrs:Array(String)}, k), ResourceAttributes),
-            mapFilter((k, v) -> has({attrs:Array(String)}, k), SpanAttributes)) AS attributes,
-  \`Links.TraceId\` AS linkTraceIds, \`Links.SpanId\` AS linkSpanIds`;
+            mapFilter((k, v) -> has({attrs:Array(String)}, k), SpanAttributes)),
+  \`Links.TraceId\`, \`Links.SpanId\``;
 }
 
-function toGraphSpan(r: Record<string, unknown>): GraphSpanRow {
-  const linkTraceIds = r.linkTraceIds as string[];
+function toGraphSpan(r: GraphSpanCells): GraphSpanRow {
   return {
-    tenant: String(r.tenant),
-    traceId: String(r.traceId),
-    spanId: String(r.spanId),
-    parentSpanId: String(r.parentSpanId),
-    service: String(r.service),
-    kind: String(r.kind),
-    failed: Boolean(r.failed),
-    durationNs: Number(r.durationNs),
-    attributes: r.attributes as Record<string, string>,
-    links: linkTraceIds.map((traceId, i) => ({ traceId, spanId: (r.linkSpanIds as string[])[i]! })),
+    tenant: r[0],
+    traceId: r[1],
+    spanId: r[2],
+    parentSpanId: r[3],
+    service: r[4],
+    kind: r[5],
+    failed: Boolean(r[6]),
+    durationNs: Number(r[7]),
+    attributes: r[8],
+    links: r[9].map((traceId, i) => ({ traceId, spanId: r[10][i]! })),
   };
 }
 
@@ -45,7 +59,7 @@ export async function graphSpans(
   attributes: readonly string[],
 ): Promise<GraphSpanRow[]> {
   if (traceIds.length === 0) return [];
-  const rows = await sql.query<Record<string, unknown>>(
+  const rows = await sql.queryCompact<GraphSpanCells>(
     `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId IN {ids:Array(String)}) AS range
 SELECT ${graphSpanSelect()}
 FROM spans_recent
@@ -65,7 +79,7 @@ export async function producerSpans(
   attributes: readonly string[],
 ): Promise<GraphSpanRow[]> {
   if (refs.length === 0) return [];
-  const rows = await sql.query<Record<string, unknown>>(
+  const rows = await sql.queryCompact<GraphSpanCells>(
     `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId IN {ids:Array(String)}) AS range
 SELECT ${graphSpanSelect()}
 FROM spans_recent

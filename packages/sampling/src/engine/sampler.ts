@@ -171,7 +171,9 @@ WHERE DecidedAt > ${ns('from')}`,
     };
     // Candidates come from trace_index rows written since the watermarks (minmax index on
     // IngestEnd): traces whose newest span crossed rootCut or waitCut since the last tick,
-    // and traces active since then that grew past maxSpans.
+    // and traces active since then that grew past maxSpans. A trace's rows older than a
+    // watermark cannot change whether its newest span crossed the cut, so only the maxSpans
+    // part looks up every row of its traces (by id, in a table of retention.spans).
     const candidates = `
   SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')}
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('rootCut')}
@@ -180,8 +182,7 @@ WHERE DecidedAt > ${ns('from')}`,
   WHERE TraceId IN (SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')})
   GROUP BY TraceId HAVING sum(SpanCount) >= {maxSpans:UInt64}
   UNION DISTINCT
-  SELECT TraceId FROM trace_index
-  WHERE TraceId IN (SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('waitFrom')} AND IngestEnd <= ${ms('waitCut')})
+  SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('waitFrom')}
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('waitCut')}`;
     const rows = await this.sql.query<DecisionRow>(
       `WITH candidates AS (${candidates})
@@ -276,15 +277,15 @@ LIMIT {maxDecisions:UInt32}`,
     const from = wm[WATERMARKS.copy] ?? 0n;
     const to = this.lastDecidedAtNs;
     if (to <= from) return;
-    const kept = `SELECT TraceId FROM sampling_decisions
+    const keptDecisions = `FROM sampling_decisions
   WHERE DecidedAt > ${ns('from')} AND DecidedAt <= ${ns('to')} AND Decision = 'keep'`;
+    const kept = `SELECT TraceId ${keptDecisions}`;
     await this.sql.command(
       `${insertKeptSpans}
 FROM spans_recent AS s
 INNER JOIN (
   SELECT TraceId, any(AdjustedCount) AS Adjusted, any(Rule) AS RuleName, any(Threshold) AS Th, any(LastIngest) AS Last
-  FROM sampling_decisions
-  WHERE DecidedAt > ${ns('from')} AND DecidedAt <= ${ns('to')} AND Decision = 'keep'
+  ${keptDecisions}
   GROUP BY TraceId
 ) AS d ON s.TraceId = d.TraceId
 WHERE s.TraceId IN (${kept}) AND s.IngestTime >= ${firstIngestOf(kept)} AND s.IngestTime <= d.Last${this.recovering ? `\n  AND ${notCopied(kept)}` : ''}
@@ -308,27 +309,38 @@ LIMIT 1 BY s.TraceId, s.SpanId`,
     const params = { from: from.toString(), to: to.toString(), lag: this.lagMs };
     const window = `s.IngestTime > ${ns('from')} AND s.IngestTime <= ${ns('to')}`;
     const inWindow = `SELECT TraceId FROM spans_recent AS s WHERE ${window}`;
-    const late = await this.sql.query<{ Decision: 'keep' | 'drop'; n: string }>(
-      `SELECT d.Decision AS Decision, count() AS n
+    // Spans up to LastIngest - lag were visible to the decision copy; spans between that
+    // and LastIngest may not have been (an insert in flight), so those are checked.
+    const kept = `SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${inWindow}) AND Decision = 'keep'`;
+    // A copy has its span's Timestamp: the check reads only the days of the window's spans.
+    const spanTimes = `SELECT (min(Timestamp), max(Timestamp)) FROM spans_recent AS s WHERE ${window}`;
+    const toCopy = (last: string) =>
+      `s.IngestTime > ${last} - toIntervalMillisecond({lag:UInt32})
+  AND (${this.recovering ? '0' : `s.IngestTime > ${last}`} OR ${notCopied(kept, spanTimes)})`;
+    // One read counts the late spans and whether any span is left to copy: nearly every tick
+    // has none, and the copy (it reads every column of the window's kept spans) is skipped.
+    // The check is looser than the copy (any keep row, the earliest LastIngest), so it never
+    // says none where the copy would find one.
+    const late = await this.sql.query<{ Decision: 'keep' | 'drop'; n: string; copy: string }>(
+      `SELECT d.Decision AS Decision, countIf(s.IngestTime > d.Last) AS n,
+  countIf(d.AnyKeep AND ${toCopy('d.FirstLast')}) AS copy
 FROM spans_recent AS s
 INNER JOIN (
-  SELECT TraceId, any(Decision) AS Decision, any(LastIngest) AS Last FROM sampling_decisions
+  SELECT TraceId, any(Decision) AS Decision, any(LastIngest) AS Last,
+    max(Decision = 'keep') AS AnyKeep, min(LastIngest) AS FirstLast
+  FROM sampling_decisions
   WHERE TraceId IN (${inWindow}) GROUP BY TraceId
 ) AS d ON s.TraceId = d.TraceId
-WHERE ${window} AND s.IngestTime > d.Last
+WHERE ${window} AND s.IngestTime > d.FirstLast - toIntervalMillisecond({lag:UInt32})
 GROUP BY d.Decision`,
       params,
     );
     const counts = { keep: 0, drop: 0 };
     for (const r of late) counts[r.Decision] = Number(r.n);
 
-    // Spans up to LastIngest - lag were visible to the decision copy; spans between that
-    // and LastIngest may not have been (an insert in flight), so those are checked.
-    const kept = `SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${inWindow}) AND Decision = 'keep'`;
-    // A copy has its span's Timestamp: the check reads only the days of the window's spans.
-    const spanTimes = `SELECT (min(Timestamp), max(Timestamp)) FROM spans_recent AS s WHERE ${window}`;
-    await this.sql.command(
-      `${insertKeptSpans}
+    if (late.some((r) => Number(r.copy) > 0))
+      await this.sql.command(
+        `${insertKeptSpans}
 FROM spans_recent AS s
 INNER JOIN (
   SELECT TraceId, any(AdjustedCount) AS Adjusted, any(Rule) AS RuleName, any(Threshold) AS Th, any(LastIngest) AS Last
@@ -337,11 +349,10 @@ INNER JOIN (
   GROUP BY TraceId
 ) AS d ON s.TraceId = d.TraceId
 WHERE ${window} AND s.TraceId IN (${kept})
-  AND s.IngestTime > d.Last - toIntervalMillisecond({lag:UInt32})
-  AND (${this.recovering ? '0' : 's.IngestTime > d.Last'} OR ${notCopied(kept, spanTimes)})
+  AND ${toCopy('d.Last')}
 LIMIT 1 BY s.TraceId, s.SpanId`,
-      params,
-    );
+        params,
+      );
     this.fault('late');
     wm[WATERMARKS.late] = to;
     await this.state.writeWatermarks(wm, [WATERMARKS.late]);
