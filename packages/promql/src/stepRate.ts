@@ -4,7 +4,7 @@ import { extrapolatedRateOf } from './functions/range';
 import { dropName, groupingKey, groupLabels, type Labels } from './labels';
 import type { Series } from './source';
 
-/** `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step. */
+/** `rate|increase(selector[range] offset o)` at every step, summed by or without labels or per series. */
 export interface RateByStepRequest {
   matchers: readonly LabelMatcher[];
   func: 'rate' | 'increase';
@@ -45,9 +45,9 @@ export class SteppedGroup {
 
 /**
  * `sum by|without (grouping) (rate|increase(selector[range] offset o))` at every step (or the
- * rate of each series, without a grouping), from the
- * series' samples in (start - offset - range, end - offset]: one pass over each series with two
- * cursors (a window only moves forward from step to step), summed into one array per group.
+ * rate of each series, without a grouping), from the series' samples in (start - offset -
+ * range, end - offset]: one pass over each series with two cursors (a window only moves forward
+ * from step to step), summed into one array per group.
  * The numbers are those of evaluating step by step (the same rate function, the same Kahan sum
  * over the series in the same order) without a window, vector or group object per step, which
  * is what made a 24 h dashboard range cost seconds.
