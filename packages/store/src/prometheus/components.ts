@@ -41,15 +41,16 @@ export interface Component {
    * carry OVERFLOW_LABELS instead.
    */
   columnLabels?: { labels: Readonly<Record<string, string>>; overflow: string };
-  /** One sample per array element (buckets, quantiles): `ARRAY JOIN ... AS i` and the label it sets. */
+  /**
+   * One sample per array element (buckets, quantiles): the label it sets, that label's value
+   * for element `i` (1-based), and the array whose elements are enumerated.
+   */
   expand?: {
-    array: string;
     label: 'le' | 'quantile';
     value: string;
-    /** The array `array` enumerates, and the samples' values as one array (built once per row). */
     over: string;
-    values: string;
   };
+  /** SQL of a row's value; for an expanded component, of its elements' values as one array. */
   value: string;
   /** Row time (ms) and, for increments, the start of the interval they cover. */
   time: string;
@@ -124,14 +125,8 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           name: `${f.baseName}_bucket`,
           type: 'histogram',
           labelColumns: [...base.labelColumns, 'ExplicitBounds'],
-          expand: {
-            array: 'arrayEnumerate(BucketCounts)',
-            label: 'le',
-            value: leOf('ExplicitBounds'),
-            over: 'BucketCounts',
-            values: CUMULATIVE('BucketCounts'),
-          },
-          value: 'toFloat64(arraySum(arraySlice(BucketCounts, 1, i)))',
+          expand: { label: 'le', value: leOf('ExplicitBounds'), over: 'BucketCounts' },
+          value: CUMULATIVE('BucketCounts'),
           exemplars: 'otlpBucket',
         },
         { ...base, ...temporality, name: `${f.baseName}_sum`, type: 'histogram', value: 'ifNull(Sum, nan)' },
@@ -152,13 +147,11 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           increments: false,
           labelColumns: [...base.labelColumns, '`ValueAtQuantiles.Quantile`'],
           expand: {
-            array: 'arrayEnumerate(`ValueAtQuantiles.Quantile`)',
             label: 'quantile',
             value: 'toString(`ValueAtQuantiles.Quantile`[i])',
             over: '`ValueAtQuantiles.Quantile`',
-            values: '`ValueAtQuantiles.Value`',
           },
-          value: '`ValueAtQuantiles.Value`[i]',
+          value: '`ValueAtQuantiles.Value`',
         },
         { ...base, name: `${f.baseName}_sum`, type: 'summary', value: 'Sum', increments: false },
         { ...base, name: `${f.baseName}_count`, type: 'summary', value: 'toFloat64(Count)', increments: false },
@@ -232,14 +225,8 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       type: 'histogram',
       help,
       exemplars: exemplars ? 'derivedBucket' : undefined,
-      expand: {
-        array: `arrayEnumerate(${buckets})`,
-        label: 'le',
-        value: leOf('{bounds:Array(Float64)}'),
-        over: buckets,
-        values: CUMULATIVE(buckets),
-      },
-      value: `toFloat64(arraySum(arraySlice(${buckets}, 1, i)))`,
+      expand: { label: 'le', value: leOf('{bounds:Array(Float64)}'), over: buckets },
+      value: CUMULATIVE(buckets),
     },
     { ...on, name: `${family}_sum`, family, type: 'histogram', help, value: sum },
     { ...on, name: `${family}_count`, family, type: 'histogram', help, value: `toFloat64(arraySum(${buckets}))` },

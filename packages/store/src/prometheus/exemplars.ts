@@ -1,7 +1,7 @@
 import type { Sql } from '../client';
 import { tenantKey } from '../tenant';
 import type { Component } from './components';
-import { matcherPrefilter, matcherSql, type PromSelect } from './select';
+import { matcherPrefilter, matcherSql, type PromSelect, tableSql } from './select';
 
 export interface PromExemplar {
   traceId: string;
@@ -55,7 +55,7 @@ export async function componentExemplars(sql: Sql, c: Component, q: PromSelect):
 FROM (
   SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm,
     exTrace AS tid, exSpan AS sid, exValue AS val, toUnixTimestamp64Milli(exTime) AS t
-  FROM ${c.table}${c.final ? ' FINAL' : ''} ARRAY JOIN ${columns.join(', ')}
+  FROM ${tableSql(c)} ARRAY JOIN ${columns.join(', ')}
   WHERE Tenant = {tenant:String} AND ${c.where.length ? `${c.where.join(' AND ')} AND ` : ''}
     ${rowTime} >= fromUnixTimestamp64Milli({startMs:Int64}) - INTERVAL 1 HOUR
     AND ${rowTime} <= fromUnixTimestamp64Milli({endMs:Int64}) + INTERVAL 1 HOUR

@@ -123,6 +123,12 @@ function rangeWhere(
   return [...componentWhere(c, 'startMs', 'endMs', withHistory), ...matcherPrefilter(c, q.matchers, params)];
 }
 
+/** A component's table, read FINAL where rows may repeat until merged. */
+export const tableSql = (c: Component) => `${c.table}${c.final ? ' FINAL' : ''}`;
+
+/** A row's sample value (Float64), or an expanded row's values (Array(Float64)). */
+const valuesSql = (c: Component) => (c.expand ? `CAST(${c.value}, 'Array(Float64)')` : `toFloat64(${c.value})`);
+
 /** The SQL of a stored row's series id (see Component.seriesId). */
 export const rowSeriesId = (c: Component) => c.seriesId ?? `cityHash64(${c.labelColumns.join(', ')})`;
 
@@ -139,13 +145,13 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
   const where = rangeWhere(c, q, params, history);
   const time = c.time;
   const start = c.intervalStart ?? c.time;
-  const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
+  const values = valuesSql(c);
   const aggregates = history
     ? `, ${c.expand ? 'sumForEachIf' : 'sumIf'}(${values}, ${time} <= {startMs:Int64}) AS b,
       maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${time} - ${start}) AS st, min(${start}) AS fs,
       min(${time}) AS fe`
     : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs, 0 AS fe';
-  const from = `FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')}`;
+  const from = `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`;
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
   const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
@@ -186,13 +192,12 @@ ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries 
  */
 function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>, packed: boolean): string {
   const where = rangeWhere(c, q, params, false);
-  const values = c.expand ? `CAST(${c.expand.values}, 'Array(Float64)')` : `toFloat64(${c.value})`;
   const key = `transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
   const keyTime = packed
     ? `toFloat64((${c.time} - {startMs:Int64}) * {packing:Int64} + k) AS kt`
     : `toFloat64(${c.time}) AS t`;
-  return `SELECT ${packed ? '' : 'toFloat64(k), '}${keyTime}, ${values} AS val
-FROM ${c.table}${c.final ? ' FINAL' : ''} WHERE ${where.join(' AND ')} AND (${key} AS k) != 0`;
+  return `SELECT ${packed ? '' : 'toFloat64(k), '}${keyTime}, ${valuesSql(c)} AS val
+FROM ${tableSql(c)} WHERE ${where.join(' AND ')} AND (${key} AS k) != 0`;
 }
 
 interface SeriesRow {
