@@ -115,7 +115,7 @@ export class Evaluator {
     let pass = this.passes.get(e);
     if (pass === undefined) {
       const plan = this.ctx.onePass ? onePassPlan(e) : undefined;
-      pass = plan && plan.quantile === undefined ? { plan } : null;
+      pass = plan ? { plan } : null;
       this.passes.set(e, pass);
     }
     if (!pass) return undefined;

@@ -1,7 +1,6 @@
 import type { Expr, VectorSelector } from './ast';
-import { histogramQuantile } from './functions/instant';
 import type { Labels } from './labels';
-import { compareLabels, labelsKey } from './labels';
+import { compareLabels } from './labels';
 import type { SeriesSource } from './source';
 import { type RateByStepRequest, rateByStepOf } from './stepRate';
 
@@ -17,24 +16,18 @@ const unwrap = (e: Expr): Expr => (e.kind === 'paren' ? unwrap(e.expr) : e);
 export interface Plan {
   selector: VectorSelector;
   req: Omit<RateByStepRequest, 'startMs' | 'endMs' | 'stepMs'>;
-  /** histogram_quantile(q, ...) around the sum. */
-  quantile?: number;
 }
 
 /**
  * The dashboard shapes evaluated in one pass over the series rather than step by step:
- * `rate|increase(m[r])`, alone or summed by or without labels, alone or inside
- * `histogram_quantile(q, ...)` (keeping `le`), over a selector that names one metric, without `@`.
+ * `rate|increase(m[r])`, alone or summed by or without labels, over a selector that names one
+ * metric, without `@`. Inside a larger expression (`histogram_quantile`, a ratio) the evaluator
+ * computes them so for every step (evaluate.ts); a whole query of this shape is run here, which
+ * also spares the per-step assembly of the result (`rate()` of 1,000 series over 1,441 steps:
+ * 1.14 s of CPU here, 1.58 s through the evaluator).
  */
 export function onePassPlan(expr: Expr): Plan | undefined {
-  let root = unwrap(expr);
-  let quantile: number | undefined;
-  if (root.kind === 'call' && root.func === 'histogram_quantile') {
-    const q = unwrap(root.args[0]!);
-    if (q.kind !== 'number') return undefined;
-    quantile = q.value;
-    root = unwrap(root.args[1]!);
-  }
+  const root = unwrap(expr);
   const sum = root.kind === 'aggregate' && root.op === 'sum' ? root : undefined;
   if (root.kind === 'aggregate' && !sum) return undefined;
   const call = sum ? unwrap(sum.expr) : root;
@@ -42,10 +35,7 @@ export function onePassPlan(expr: Expr): Plan | undefined {
   const m = call.args[0]!;
   if (m.kind !== 'matrix' || m.vector.at) return undefined;
   if (!m.vector.matchers.some((x) => x.name === '__name__' && x.type === '=')) return undefined;
-  // histogram_quantile needs `le` in the groups.
-  if (quantile !== undefined && sum && sum.without === sum.grouping.includes('le')) return undefined;
   return {
-    quantile,
     selector: m.vector,
     req: {
       matchers: m.vector.matchers,
@@ -94,23 +84,5 @@ export async function runOnePass(
       return s;
     })
     .filter((s) => s.t.length > 0);
-  if (plan.quantile === undefined) return groups.sort((a, b) => compareLabels(a.labels, b.labels));
-  // histogram_quantile per step over the groups' values at that step.
-  const byTime = new Map<number, { labels: StepSeries['labels']; v: number }[]>();
-  for (const g of groups)
-    g.t.forEach((t, i) => {
-      const at = byTime.get(t) ?? [];
-      if (at.length === 0) byTime.set(t, at);
-      at.push({ labels: g.labels, v: g.v[i]! });
-    });
-  const out = new Map<string, StepSeries>();
-  for (const t of [...byTime.keys()].sort((a, b) => a - b))
-    for (const s of histogramQuantile(plan.quantile, byTime.get(t)!)) {
-      const k = labelsKey(s.labels);
-      const series = out.get(k) ?? { labels: s.labels, t: [], v: [] };
-      if (series.t.length === 0) out.set(k, series);
-      series.t.push(t);
-      series.v.push(s.v);
-    }
-  return [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+  return groups.sort((a, b) => compareLabels(a.labels, b.labels));
 }
