@@ -46,6 +46,8 @@ class Cursor {
     let v = 0;
     let shift = 0;
     for (;;) {
+      // A truncated result must fail, not loop (a missing byte reads as undefined).
+      if (this.pos >= this.bytes.length) throw new Error('truncated Native result');
       const b = this.bytes[this.pos++]!;
       v += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) return v;
@@ -62,6 +64,7 @@ class Cursor {
 
   /** n little-endian doubles: a view where they are 8-byte aligned, else a copy. */
   float64s(n: number): Float64Array {
+    if (this.pos + n * 8 > this.bytes.length) throw new Error('truncated Native result');
     const start = this.bytes.byteOffset + this.pos;
     this.pos += n * 8;
     if (start % 8 === 0) return new Float64Array(this.bytes.buffer, start, n);
