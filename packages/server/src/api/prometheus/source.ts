@@ -15,18 +15,10 @@ export const labelMatchers = (matchers: readonly LabelMatcher[]) => matchers.fil
  */
 export function tenantSource(store: PromStore, tenant: string, now: () => number, timeoutMs: number): SeriesSource {
   const probes = store.probeCache();
-  const limited = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
-      throw err;
-    }
-  };
   return {
-    select: (req) =>
-      limited(() =>
-        store.select(
+    async select(req) {
+      try {
+        return await store.select(
           {
             tenant,
             matchers: labelMatchers(req.matchers),
@@ -39,7 +31,11 @@ export function tenantSource(store: PromStore, tenant: string, now: () => number
           },
           nameFilter(req.matchers),
           probes,
-        ),
-      ),
+        );
+      } catch (err) {
+        if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
+        throw err;
+      }
+    },
   };
 }
