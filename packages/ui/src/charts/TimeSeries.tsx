@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
 import { timeTick } from './timeTicks';
-import { formatter, type Unit, yRange } from './units';
+import { drawnUnit, formatter, type Unit, yRange } from './units';
 
 export interface SeriesSpec {
   label: string;
@@ -83,11 +83,12 @@ export function TimeSeries(props: TimeSeriesProps) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const fmt = formatter(unit);
-    const axis = cssVar('--muted');
-    const grid = cssVar('--border');
     let max: number | null = null;
     for (const s of series) for (const v of s.values) if (v !== null && (max === null || v > max)) max = v;
+    const shown = drawnUnit(unit, max);
+    const fmt = formatter(shown);
+    const axis = cssVar('--muted');
+    const grid = cssVar('--border');
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
@@ -103,7 +104,7 @@ export function TimeSeries(props: TimeSeriesProps) {
       legend: { live: true },
       scales: {
         x: { time: true, range: () => [range.start, range.end] },
-        y: { range: () => yRange(unit, max) },
+        y: { range: () => yRange(shown, max) },
       },
       axes: [
         {

@@ -69,6 +69,15 @@ export function yRange(unit: Unit, max: number | null): [number, number] {
   return [0, max * 1.15];
 }
 
+/**
+ * The unit a chart is drawn and labelled in: a ratio whose values go above 1 is not a fraction
+ * (OpenTelemetry's unit "1" is any dimensionless number), so it is a plain number, not a
+ * 0-100% axis with its data off the top.
+ */
+export function drawnUnit(unit: Unit, max: number | null): Unit {
+  return unit === 'ratio' && max !== null && max > 1 ? 'short' : unit;
+}
+
 /** The unit of an OpenTelemetry / Prometheus metric, from its unit string or name suffix. */
 export function unitOf(metric: string, unit = ''): Unit {
   const u = unit.toLowerCase();

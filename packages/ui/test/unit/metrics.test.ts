@@ -2,7 +2,7 @@
 // metric type, Grafana import, variables, and the matrix -> chart grid.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fmtSeconds, formatter, yRange } from '../../src/charts/units';
+import { drawnUnit, fmtSeconds, formatter, yRange } from '../../src/charts/units';
 import { applyVariables, slug } from '../../src/metrics/dashboard';
 import { fromGrafana } from '../../src/metrics/grafana';
 import { toGrid } from '../../src/metrics/prom';
@@ -25,6 +25,14 @@ test('a series of zeros (a service without errors) is not drawn on a 0-100% scal
   assert.equal(lo, 0);
   assert.ok(hi > 0.02 && hi < 0.03);
   assert.equal(yRange('ratio', 0.95)[1], 1);
+});
+
+test('a dimensionless metric (unit "1") above 1 is drawn as a plain number on a scale that holds it', () => {
+  assert.equal(drawnUnit('ratio', 0.4), 'ratio');
+  assert.equal(drawnUnit('ratio', 60), 'short');
+  const [lo, hi] = yRange(drawnUnit('ratio', 60), 60);
+  assert.equal(lo, 0);
+  assert.ok(hi >= 60 && hi < 70, `${hi}`);
 });
 
 test('the default chart follows the metric type', () => {
