@@ -1,5 +1,5 @@
 import { decidedTraces, oldestDecisionMs } from '@tracehouse/sampling';
-import type { ProcessorState, Sql, Store } from '@tracehouse/store';
+import { type ProcessorState, RECENT_DECISIONS_MARGIN_SECONDS, type Sql, type Store } from '@tracehouse/store';
 import { type EdgeRow, edgeTotals, graphSpans, insertEdges, producerSpans } from './servicegraph/sql';
 import {
   insertSpanMetrics,
@@ -41,10 +41,18 @@ export class DerivedStore {
 
   decidedTraces = (fromMs: number, toMs: number) => decidedTraces(this.store, fromMs, toMs);
   oldestDecisionMs = () => oldestDecisionMs(this.store);
-  graphSpans = (traceIds: readonly string[], attributes: readonly string[]) =>
-    graphSpans(this.sql, traceIds, attributes);
-  producerSpans = (refs: readonly { traceId: string; spanId: string }[], attributes: readonly string[]) =>
-    producerSpans(this.sql, refs, attributes);
+  /** Spans of traces decided from `decidedFromMs` on: the sampler read no older ones (its horizon). */
+  graphSpans = (traceIds: readonly string[], attributes: readonly string[], decidedFromMs: number) =>
+    graphSpans(this.sql, traceIds, attributes, this.spansSince(decidedFromMs));
+  producerSpans = (
+    refs: readonly { traceId: string; spanId: string }[],
+    attributes: readonly string[],
+    decidedFromMs: number,
+  ) => producerSpans(this.sql, refs, attributes, this.spansSince(decidedFromMs));
   insertEdges = (rows: readonly EdgeRow[]) => insertEdges(this.sql, rows);
   edgeTotals = (q: Parameters<typeof edgeTotals>[1]) => edgeTotals(this.sql, q);
+
+  // A decision's clock may trail the database's (IngestTime): a margin as the sampler's.
+  private spansSince = (decidedFromMs: number) =>
+    decidedFromMs - (this.store.recentSeconds + RECENT_DECISIONS_MARGIN_SECONDS) * 1000;
 }

@@ -24,6 +24,7 @@ export { MAX_TRACE_SPANS, type TracePage, type TracePageRequest } from './read/t
 export type { QueryPriority, SchedulerStats } from './schedule/scheduler';
 export { spanColumns } from './schema/columns';
 export { migrations } from './schema/migrations';
+export { RECENT_DECISIONS_MARGIN_SECONDS } from './schema/recentTraces';
 export type { Retention } from './schema/tables';
 export { AggregateFieldError } from './search/compile';
 export {

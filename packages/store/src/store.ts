@@ -15,6 +15,7 @@ import { TraceCache, type TraceCacheOptions } from './read/traceCache';
 import { MAX_TRACE_SPANS, readTracePage, type TracePage, type TracePageRequest } from './read/traces';
 import { derivedTables, derivedTtlSql } from './schema/derived';
 import { migrate } from './schema/migrate';
+import { recentTracesTtlSql } from './schema/recentTraces';
 import {
   dataTables,
   logs,
@@ -94,7 +95,7 @@ export class Store {
     private readonly logWriter: BatchWriter,
     private readonly metricWriters: Record<MetricType, BatchWriter>,
     /** Retention of the recent window (s): older traces are read from `spans` only. */
-    private readonly recentSeconds: number,
+    readonly recentSeconds: number,
     caches: { traces: TraceCacheOptions; tagTtlMs: number },
   ) {
     this.traces = new TraceCache(caches.traces);
@@ -276,4 +277,5 @@ async function applyRetention(sql: Sql, retention: Retention): Promise<void> {
   for (const t of dataTables) await sql.command(modifyTtlSql(t, retention[t.retention]));
   await sql.command(traceIndexTtlSql(Math.max(retention.spansRecent, retention.spans)));
   await sql.command(samplingDecisionsTtlSql(Math.max(retention.spansRecent, retention.spans)));
+  for (const statement of recentTracesTtlSql(retention.spansRecent)) await sql.command(statement);
 }

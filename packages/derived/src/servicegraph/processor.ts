@@ -104,14 +104,14 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
     const ids = decided.map((d) => d.traceId).sort();
     const spans: GraphSpanRow[] = [];
     for (let i = 0; i < ids.length; i += TRACE_CHUNK)
-      spans.push(...(await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES)));
+      spans.push(...(await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES, fromMs)));
     // Consumers linked to a producer in another trace: fetch those producers too.
     const have = new Set(spans.map((s) => `${s.traceId}:${s.spanId}`));
     const refs = spans
       .filter((s) => s.kind === 'Consumer' && !have.has(`${s.traceId}:${s.parentSpanId}`))
       .flatMap((s) => s.links ?? [])
       .filter((l) => !have.has(`${l.traceId}:${l.spanId}`));
-    if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES)));
+    if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES, fromMs)));
     // Deterministic input order, so a re-run interval yields the same rows.
     spans.sort((a, b) => (a.traceId + a.spanId < b.traceId + b.spanId ? -1 : 1));
     // Each tenant's spans are paired among themselves: a call from one tenant's service to

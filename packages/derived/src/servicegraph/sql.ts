@@ -50,23 +50,29 @@ function toGraphSpan(r: GraphSpanCells): GraphSpanRow {
 }
 
 /**
- * The client/server/producer/consumer spans of the given traces. The trace index narrows
- * the read to the ingest-time range that holds them; spans_recent is sorted by trace id.
+ * The ingest-time range that holds the given traces' spans ingested after `sinceMs`, from
+ * recent_traces (partitioned by time: the lookup reads the recent window, not 14 days of
+ * trace_index); spans_recent is sorted by trace id, so the range is what narrows its read.
  */
+const ingestRange = `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM recent_traces
+  WHERE TraceId IN {ids:Array(String)} AND IngestEnd > fromUnixTimestamp64Milli({since:Int64})) AS range`;
+
+/** The client/server/producer/consumer spans of the given traces. */
 export async function graphSpans(
   sql: Sql,
   traceIds: readonly string[],
   attributes: readonly string[],
+  sinceMs: number,
 ): Promise<GraphSpanRow[]> {
   if (traceIds.length === 0) return [];
   const rows = await sql.queryCompact<GraphSpanCells>(
-    `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId IN {ids:Array(String)}) AS range
+    `${ingestRange}
 SELECT ${graphSpanSelect()}
 FROM spans_recent
 WHERE TraceId IN {ids:Array(String)} AND IngestTime >= range.1 AND IngestTime <= range.2
   AND SpanKind IN ('Client', 'Server', 'Producer', 'Consumer')
 LIMIT ${MAX_GRAPH_SPANS}`,
-    { ids: traceIds, attrs: attributes },
+    { ids: traceIds, attrs: attributes, since: Math.floor(sinceMs) },
     { maxRows: MAX_GRAPH_SPANS },
   );
   return rows.map(toGraphSpan);
@@ -77,10 +83,11 @@ export async function producerSpans(
   sql: Sql,
   refs: readonly { traceId: string; spanId: string }[],
   attributes: readonly string[],
+  sinceMs: number,
 ): Promise<GraphSpanRow[]> {
   if (refs.length === 0) return [];
   const rows = await sql.queryCompact<GraphSpanCells>(
-    `WITH (SELECT (min(IngestStart), max(IngestEnd)) FROM trace_index WHERE TraceId IN {ids:Array(String)}) AS range
+    `${ingestRange}
 SELECT ${graphSpanSelect()}
 FROM spans_recent
 WHERE TraceId IN {ids:Array(String)} AND IngestTime >= range.1 AND IngestTime <= range.2
@@ -90,6 +97,7 @@ LIMIT ${MAX_GRAPH_SPANS}`,
       ids: [...new Set(refs.map((r) => r.traceId))],
       spanIds: [...new Set(refs.map((r) => r.spanId))],
       attrs: attributes,
+      since: Math.floor(sinceMs),
     },
     { maxRows: MAX_GRAPH_SPANS },
   );

@@ -10,20 +10,23 @@ const MAX_DECIDED = 200_000;
 
 /**
  * Traces first decided in [fromMs, toMs). The decision time of a trace is its earliest
- * decision row, so a decision re-inserted by a re-run sampling window (ReplacingMergeTree
- * folds it later) never puts the trace into a second window.
+ * decision row within the sampler's late-span window before the interval, so a decision
+ * re-inserted by a re-run sampling window (ReplacingMergeTree folds it later) never puts the
+ * trace into a second window. A trace decided again after that window (the sampler's
+ * horizon.ts: spans that arrived longer after its decision) counts again, with those spans.
+ * Read from recent_decisions, partitioned by time: ids are looked up in the last hours only.
  */
 export async function decidedTraces(store: Store, fromMs: number, toMs: number): Promise<DecisionOutcome[]> {
   const rows = await store.sql.query<{ traceId: string; decision: string }>(
     `SELECT TraceId AS traceId, argMin(Decision, DecidedAt) AS decision
-FROM sampling_decisions
-WHERE TraceId IN (
-  SELECT TraceId FROM sampling_decisions
+FROM recent_decisions
+WHERE DecidedAt > fromUnixTimestamp64Milli({fromMs:Int64}) - toIntervalSecond({recent:UInt32}) AND TraceId IN (
+  SELECT TraceId FROM recent_decisions
   WHERE DecidedAt >= fromUnixTimestamp64Milli({fromMs:Int64}) AND DecidedAt < fromUnixTimestamp64Milli({toMs:Int64}))
 GROUP BY TraceId
 HAVING min(DecidedAt) >= fromUnixTimestamp64Milli({fromMs:Int64})
 LIMIT ${MAX_DECIDED}`,
-    { fromMs, toMs },
+    { fromMs, toMs, recent: store.recentSeconds },
     { maxRows: MAX_DECIDED },
   );
   return rows.map((r) => ({ traceId: r.traceId, kept: r.decision === 'keep' }));
@@ -32,7 +35,7 @@ LIMIT ${MAX_DECIDED}`,
 /** The oldest decision time (where a first run starts), or null when nothing was decided. */
 export async function oldestDecisionMs(store: Store): Promise<number | null> {
   const rows = await store.sql.query<{ ms: number | string }>(
-    'SELECT toUnixTimestamp64Milli(min(DecidedAt)) AS ms FROM sampling_decisions HAVING count() > 0',
+    'SELECT toUnixTimestamp64Milli(min(DecidedAt)) AS ms FROM recent_decisions HAVING count() > 0',
   );
   return rows.length ? Number(rows[0]!.ms) : null;
 }

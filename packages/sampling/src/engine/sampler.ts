@@ -8,6 +8,7 @@ import {
 } from '@tracehouse/store';
 import { compileRules } from '../rules/compile';
 import type { Rule } from '../rules/rules';
+import { governs, type Horizon, horizon } from './horizon';
 
 export interface SamplerOptions {
   /** The whole ordered policy (samplingPolicy(): the user's rules, then the defaults). */
@@ -56,6 +57,7 @@ interface DecisionRow {
   TraceStart: string;
   TraceEnd: string;
   LastIngest: string;
+  FirstIngest: string;
   Trigger: 'root' | 'wait' | 'maxSpans';
   Tenants: string[];
 }
@@ -79,6 +81,8 @@ const ns = (name: string) => `fromUnixTimestamp64Nano({${name}:Int64})`;
  * 2. copy: the spans of traces kept since the copy watermark (up to each decision's
  *    LastIngest) go to `spans` with their adjusted count and `ot=th`;
  * 3. late: spans that arrived after their trace's decision follow it.
+ * Every read is bounded by the tick's horizon (horizon.ts): spans and decisions of the recent
+ * window, from recent_traces and recent_decisions, whatever the store's age.
  * Each step resumes from its watermark in processor_state. A step re-run after a crash
  * (or a failed tick) skips the spans `spans` already holds, so nothing is copied twice;
  * decisions are only made for traces that have none, so nothing is decided twice.
@@ -91,6 +95,8 @@ export class TraceSampler {
   private readonly compiled;
   private readonly lagMs: number;
   private readonly maxDecisions: number;
+  /** retention.spansRecent: what spans_recent holds, and the late-span window (horizon.ts). */
+  private readonly recentMs: number;
 
   private readonly sql: Sql;
   private readonly state: ProcessorState;
@@ -104,16 +110,18 @@ export class TraceSampler {
     this.compiled = compileRules(options.rules);
     this.lagMs = options.visibilityLagMs ?? 2000;
     this.maxDecisions = options.maxDecisionsPerTick ?? 100_000;
+    this.recentMs = store.recentSeconds * 1000;
   }
 
   async tick(nowMs: number): Promise<SamplingTick> {
     try {
       const wm = await this.load();
       const dbNowMs = await this.state.nowMs();
-      const decided = await this.decide(wm, nowMs, dbNowMs);
-      await this.copyKept(wm);
+      const h = horizon(this.recentMs, dbNowMs);
+      const decided = await this.decide(wm, nowMs, dbNowMs, h);
+      await this.copyKept(wm, h);
       // IngestTime is the database's clock; windows over it never run ahead of it.
-      const lateSpans = await this.followLate(wm, Math.min(nowMs, dbNowMs) - this.lagMs);
+      const lateSpans = await this.followLate(wm, Math.min(nowMs, dbNowMs) - this.lagMs, h);
       this.recovering = false;
       return { decided, lateSpans };
     } catch (err) {
@@ -126,13 +134,19 @@ export class TraceSampler {
 
   /** Traces with a span in the last decisionWait and no decision yet (a gauge, not a step). */
   async undecided(nowMs: number): Promise<number> {
-    const active = `SELECT TraceId FROM trace_index WHERE IngestEnd > ${ms('from')} GROUP BY TraceId`;
+    const from = Math.floor(nowMs - this.options.decisionWaitMs - this.lagMs);
+    const active = `SELECT TraceId FROM recent_traces WHERE IngestEnd > ${ms('from')} GROUP BY TraceId`;
+    // Decided: a decision within the late-span window of the trace's newest spans.
     const [row] = await this.sql.query<{ n: string }>(
       `SELECT count() AS n FROM (${active})
-WHERE TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${active}))`,
-      { from: Math.floor(nowMs - this.options.decisionWaitMs - this.lagMs) },
+WHERE TraceId NOT IN (SELECT TraceId FROM recent_decisions WHERE DecidedAt > ${ms('decidedFrom')} AND TraceId IN (${active}))`,
+      { from, decidedFrom: from - this.recentMs },
     );
     return Number(row?.n ?? 0);
+  }
+
+  private horizonParams(h: Horizon): QueryParams {
+    return { spansFrom: Math.floor(h.spansMs), decisionsFrom: Math.floor(h.decisionsMs), recentMs: this.recentMs };
   }
 
   private fault(step: SamplerOptions['failAfterInsert']): void {
@@ -144,7 +158,7 @@ WHERE TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN ($
     const wm = await this.state.readWatermarks(Object.values(WATERMARKS));
     // Decisions may have been inserted past the copy watermark before a crash.
     const [row] = await this.sql.query<{ t: string }>(
-      `SELECT toString(max(toUnixTimestamp64Nano(DecidedAt))) AS t FROM sampling_decisions
+      `SELECT toString(max(toUnixTimestamp64Nano(DecidedAt))) AS t FROM recent_decisions
 WHERE DecidedAt > ${ns('from')}`,
       { from: (wm[WATERMARKS.copy] ?? 0n).toString() },
     );
@@ -154,7 +168,7 @@ WHERE DecidedAt > ${ns('from')}`,
     return wm;
   }
 
-  private async decide(wm: Watermarks, nowMs: number, dbNowMs: number): Promise<DecidedTrace[]> {
+  private async decide(wm: Watermarks, nowMs: number, dbNowMs: number, h: Horizon): Promise<DecidedTrace[]> {
     const lag = BigInt(this.lagMs) * 1_000_000n;
     const rootCut = nowMs - this.options.rootGraceMs;
     const waitCut = nowMs - this.options.decisionWaitMs;
@@ -168,22 +182,29 @@ WHERE DecidedAt > ${ns('from')}`,
       rootCut,
       waitCut,
       maxSpans: this.options.maxSpans,
+      ...this.horizonParams(h),
     };
-    // Candidates come from trace_index rows written since the watermarks (minmax index on
+    // Candidates come from recent_traces rows written since the watermarks (partitions by
     // IngestEnd): traces whose newest span crossed rootCut or waitCut since the last tick,
     // and traces active since then that grew past maxSpans. A trace's rows older than a
     // watermark cannot change whether its newest span crossed the cut, so only the maxSpans
-    // part looks up every row of its traces (by id, in a table of retention.spans).
+    // part looks up every row of its traces (by id, within the horizon).
+    const recent = `IngestEnd > ${ms('spansFrom')}`;
     const candidates = `
-  SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')}
+  SELECT TraceId FROM recent_traces WHERE IngestEnd > ${ns('rootFrom')} AND ${recent}
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('rootCut')}
   UNION DISTINCT
-  SELECT TraceId FROM trace_index
-  WHERE TraceId IN (SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('rootFrom')})
+  SELECT TraceId FROM recent_traces
+  WHERE TraceId IN (SELECT TraceId FROM recent_traces WHERE IngestEnd > ${ns('rootFrom')} AND ${recent}) AND ${recent}
   GROUP BY TraceId HAVING sum(SpanCount) >= {maxSpans:UInt64}
   UNION DISTINCT
-  SELECT TraceId FROM trace_index WHERE IngestEnd > ${ns('waitFrom')}
+  SELECT TraceId FROM recent_traces WHERE IngestEnd > ${ns('waitFrom')} AND ${recent}
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('waitCut')}`;
+    // The candidates' newest decisions that can still govern a span (horizon.ts): the spans
+    // they govern are theirs (late spans), the others make the trace's next decision.
+    const prior = `SELECT TraceId AS PriorTraceId, max(DecidedAt) AS PriorAt FROM recent_decisions
+  WHERE DecidedAt > ${ms('decisionsFrom')} AND TraceId IN (SELECT TraceId FROM candidates)
+  GROUP BY TraceId`;
     const rows = await this.sql.query<DecisionRow>(
       `WITH candidates AS (${candidates})
 SELECT
@@ -200,6 +221,7 @@ SELECT
   toString(toUnixTimestamp64Nano(Start)) AS TraceStart,
   toString(toUnixTimestamp64Nano(End)) AS TraceEnd,
   toString(toUnixTimestamp64Milli(Newest)) AS LastIngest,
+  toString(toUnixTimestamp64Milli(Oldest)) AS FirstIngest,
   Tenants,
   multiIf(Spans >= {maxSpans:UInt64}, 'maxSpans', Roots > 0 AND Newest <= ${ms('rootCut')}, 'root', 'wait') AS Trigger
 FROM (
@@ -208,15 +230,17 @@ FROM (
     count() AS Spans,
     countIf(ParentSpanId = '') AS Roots,
     max(IngestTime) AS Newest,
+    min(IngestTime) AS Oldest,
     argMinIf(ServiceName, Timestamp, ParentSpanId = '') AS RootService,
     argMinIf(SpanName, Timestamp, ParentSpanId = '') AS RootName,
     min(Timestamp) AS Start,
     max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
     groupUniqArray(Tenant) AS Tenants${c.aggregates.map((a) => `,\n    ${a}`).join('')}
   FROM spans_recent
+  LEFT JOIN (${prior}) AS prior ON TraceId = PriorTraceId
   WHERE TraceId IN (SELECT TraceId FROM candidates)
-    AND IngestTime >= ${firstIngestOf('SELECT TraceId FROM candidates')}
-    AND TraceId NOT IN (SELECT TraceId FROM sampling_decisions WHERE TraceId IN (SELECT TraceId FROM candidates))
+    AND IngestTime >= ${firstIngestOf('SELECT TraceId FROM candidates')} AND IngestTime > ${ms('spansFrom')}
+    AND NOT ${governs('PriorAt', 'IngestTime')}
   GROUP BY TraceId
   HAVING (Roots > 0 AND Newest <= ${ms('rootCut')}) OR Newest <= ${ms('waitCut')} OR Spans >= {maxSpans:UInt64}
 )
@@ -244,10 +268,11 @@ LIMIT {maxDecisions:UInt32}`,
             Threshold: r.Threshold,
             Tenants: r.Tenants,
           });
-          return `${text.slice(0, -1)},"DecidedAt":${decidedAt},"TraceStart":${BigInt(r.TraceStart)},"TraceEnd":${BigInt(r.TraceEnd)},"LastIngest":${BigInt(r.LastIngest)}}`;
+          return `${text.slice(0, -1)},"DecidedAt":${decidedAt},"TraceStart":${BigInt(r.TraceStart)},"TraceEnd":${BigInt(r.TraceEnd)},"LastIngest":${BigInt(r.LastIngest)},"FirstIngest":${BigInt(r.FirstIngest)}}`;
         })
         .join('\n');
-      await this.sql.insertJsonEachRow('sampling_decisions', body);
+      // recent_decisions feeds sampling_decisions (the API's, kept for retention.spans).
+      await this.sql.insertJsonEachRow('recent_decisions', body);
       this.lastDecidedAtNs = decidedAt;
       this.fault('decide');
       decided = rows.map((r) => ({
@@ -273,24 +298,27 @@ LIMIT {maxDecisions:UInt32}`,
   }
 
   /** Copies the spans of the traces kept since the copy watermark into `spans`. */
-  private async copyKept(wm: Watermarks): Promise<void> {
+  private async copyKept(wm: Watermarks, h: Horizon): Promise<void> {
     const from = wm[WATERMARKS.copy] ?? 0n;
     const to = this.lastDecidedAtNs;
     if (to <= from) return;
-    const keptDecisions = `FROM sampling_decisions
+    const keptDecisions = `FROM recent_decisions
   WHERE DecidedAt > ${ns('from')} AND DecidedAt <= ${ns('to')} AND Decision = 'keep'`;
     const kept = `SELECT TraceId ${keptDecisions}`;
+    // A decision copies the spans it was made on: FirstIngest to LastIngest.
     await this.sql.command(
       `${insertKeptSpans}
 FROM spans_recent AS s
 INNER JOIN (
-  SELECT TraceId, any(AdjustedCount) AS Adjusted, any(Rule) AS RuleName, any(Threshold) AS Th, any(LastIngest) AS Last
+  SELECT TraceId, any(AdjustedCount) AS Adjusted, any(Rule) AS RuleName, any(Threshold) AS Th, any(LastIngest) AS Last,
+    any(FirstIngest) AS First
   ${keptDecisions}
   GROUP BY TraceId
 ) AS d ON s.TraceId = d.TraceId
-WHERE s.TraceId IN (${kept}) AND s.IngestTime >= ${firstIngestOf(kept)} AND s.IngestTime <= d.Last${this.recovering ? `\n  AND ${notCopied(kept)}` : ''}
+WHERE s.TraceId IN (${kept}) AND s.IngestTime >= (SELECT min(FirstIngest) ${keptDecisions})
+  AND s.IngestTime > ${ms('spansFrom')} AND s.IngestTime >= d.First AND s.IngestTime <= d.Last${this.recovering ? `\n  AND ${notCopied(kept)}` : ''}
 LIMIT 1 BY s.TraceId, s.SpanId`,
-      { from: from.toString(), to: to.toString() },
+      { from: from.toString(), to: to.toString(), ...this.horizonParams(h) },
     );
     this.fault('copy');
     wm[WATERMARKS.copy] = to;
@@ -300,18 +328,25 @@ LIMIT 1 BY s.TraceId, s.SpanId`,
   /**
    * Spans that arrived after their trace's decision follow it: the kept ones are copied
    * with the decision's adjusted count and th, a dropped trace's late spans stay dropped
-   * (also an ERROR span: the trace is never re-decided on partial data).
+   * (also an ERROR span: the trace is never re-decided on partial data). A span that arrives
+   * longer than the late-span window after its trace's decision waits for a new decision.
    */
-  private async followLate(wm: Watermarks, toMs: number): Promise<{ keep: number; drop: number }> {
-    const from = wm[WATERMARKS.late] ?? 0n;
+  private async followLate(wm: Watermarks, toMs: number, h: Horizon): Promise<{ keep: number; drop: number }> {
+    const last = wm[WATERMARKS.late] ?? 0n;
     const to = BigInt(Math.floor(toMs)) * 1_000_000n;
-    if (to <= from) return { keep: 0, drop: 0 };
-    const params = { from: from.toString(), to: to.toString(), lag: this.lagMs };
+    if (to <= last) return { keep: 0, drop: 0 };
+    const horizonNs = BigInt(Math.floor(h.spansMs)) * 1_000_000n;
+    const from = last > horizonNs ? last : horizonNs;
+    const params = { from: from.toString(), to: to.toString(), lag: this.lagMs, ...this.horizonParams(h) };
     const window = `s.IngestTime > ${ns('from')} AND s.IngestTime <= ${ns('to')}`;
     const inWindow = `SELECT TraceId FROM spans_recent AS s WHERE ${window}`;
+    const decisions = `FROM recent_decisions WHERE DecidedAt > ${ms('decisionsFrom')} AND TraceId IN (${inWindow})`;
+    // A span follows its trace's newest decision if that still governs it (horizon.ts) and
+    // it was not ingested before the spans that decision was made on (FirstIngest).
+    const follows = `s.IngestTime >= d.First AND ${governs('d.At', 's.IngestTime')}`;
     // Spans up to LastIngest - lag were visible to the decision copy; spans between that
     // and LastIngest may not have been (an insert in flight), so those are checked.
-    const kept = `SELECT TraceId FROM sampling_decisions WHERE TraceId IN (${inWindow}) AND Decision = 'keep'`;
+    const kept = `SELECT TraceId ${decisions} AND Decision = 'keep'`;
     // A copy has its span's Timestamp: the check reads only the days of the window's spans.
     const spanTimes = `SELECT (min(Timestamp), max(Timestamp)) FROM spans_recent AS s WHERE ${window}`;
     const toCopy = (last: string) =>
@@ -326,12 +361,12 @@ LIMIT 1 BY s.TraceId, s.SpanId`,
   countIf(d.AnyKeep AND ${toCopy('d.FirstLast')}) AS copy
 FROM spans_recent AS s
 INNER JOIN (
-  SELECT TraceId, any(Decision) AS Decision, any(LastIngest) AS Last,
+  SELECT TraceId, argMax(Decision, DecidedAt) AS Decision, argMax(LastIngest, DecidedAt) AS Last,
+    argMax(FirstIngest, DecidedAt) AS First, max(DecidedAt) AS At,
     max(Decision = 'keep') AS AnyKeep, min(LastIngest) AS FirstLast
-  FROM sampling_decisions
-  WHERE TraceId IN (${inWindow}) GROUP BY TraceId
+  ${decisions} GROUP BY TraceId
 ) AS d ON s.TraceId = d.TraceId
-WHERE ${window} AND s.IngestTime > d.FirstLast - toIntervalMillisecond({lag:UInt32})
+WHERE ${window} AND s.IngestTime > d.FirstLast - toIntervalMillisecond({lag:UInt32}) AND ${follows}
 GROUP BY d.Decision`,
       params,
     );
@@ -343,12 +378,13 @@ GROUP BY d.Decision`,
         `${insertKeptSpans}
 FROM spans_recent AS s
 INNER JOIN (
-  SELECT TraceId, any(AdjustedCount) AS Adjusted, any(Rule) AS RuleName, any(Threshold) AS Th, any(LastIngest) AS Last
-  FROM sampling_decisions
-  WHERE TraceId IN (${inWindow}) AND Decision = 'keep'
-  GROUP BY TraceId
+  SELECT TraceId, argMax(AdjustedCount, DecidedAt) AS Adjusted, argMax(Rule, DecidedAt) AS RuleName,
+    argMax(Threshold, DecidedAt) AS Th, argMax(LastIngest, DecidedAt) AS Last,
+    argMax(FirstIngest, DecidedAt) AS First, max(DecidedAt) AS At
+  ${decisions} GROUP BY TraceId
+  HAVING argMax(Decision, DecidedAt) = 'keep'
 ) AS d ON s.TraceId = d.TraceId
-WHERE ${window} AND s.TraceId IN (${kept})
+WHERE ${window} AND s.TraceId IN (${kept}) AND ${follows}
   AND ${toCopy('d.Last')}
 LIMIT 1 BY s.TraceId, s.SpanId`,
         params,
@@ -372,11 +408,12 @@ const TRIGGERS = {
 } as const;
 
 /**
- * The first IngestTime of the given traces, from the trace index: a bound that lets a read of
- * their spans skip the older parts of spans_recent (sorted by trace id, a set of random ids
- * otherwise touches a granule in nearly every part, so each tick read the whole hour).
+ * The first IngestTime of the given traces within the horizon, from recent_traces: a bound that
+ * lets a read of their spans skip the older parts of spans_recent (sorted by trace id, a set of
+ * random ids otherwise touches a granule in nearly every part, so each tick read the whole hour).
  */
-const firstIngestOf = (traceIds: string) => `(SELECT min(IngestStart) FROM trace_index WHERE TraceId IN (${traceIds}))`;
+const firstIngestOf = (traceIds: string) =>
+  `(SELECT min(IngestStart) FROM recent_traces WHERE TraceId IN (${traceIds}) AND IngestEnd > ${ms('spansFrom')})`;
 
 function notCopied(traceIds: string, timeRange?: string): string {
   const time = timeRange ? ` AND Timestamp BETWEEN (${timeRange}).1 AND (${timeRange}).2` : '';

@@ -7,6 +7,7 @@ import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
+import { createRecentTraces } from './recentTraces';
 import { relayoutTable } from './relayout';
 import { metricSeriesIdSql } from './seriesId';
 import {
@@ -115,6 +116,12 @@ export const migrations: Migration[] = [
     version: 18,
     name: 'promql: a SeriesId column on every metric table (reads group rows by it instead of hashing attributes)',
     statements: metricSeriesIdSql,
+  },
+  {
+    version: 19,
+    name: 'sampling: recent_traces and recent_decisions, partitioned by time (the processors read the recent window, not 14 days)',
+    statements: [],
+    run: createRecentTraces,
   },
 ];
 

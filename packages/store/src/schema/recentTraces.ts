@@ -1,0 +1,141 @@
+import type { Sql } from '../client';
+
+/**
+ * Migration 19: the sampler's and the service graph's view of the recent traces, in tables
+ * partitioned by time (figures in docs/performance.md, bench:ingest-processors).
+ *
+ * `trace_index` and `sampling_decisions` keep every trace for `retention.spans` (14 days),
+ * sorted by trace id, and the processors look thousands of random trace ids up in them every
+ * tick: each id costs a granule of every part, so a tick read about the whole table and its
+ * cost grew with the store's age. The processors only need what `spans_recent` holds
+ * (`retention.spansRecent`), so they read these instead, whose 15-minute partitions let a read
+ * bounded in time skip the rest:
+ * - `recent_traces`: trace_index's rows of the recent window; spans_recent feeds it and it
+ *   feeds trace_index (one aggregation per insert, as before);
+ * - `recent_decisions`: where the sampler records its decisions; it feeds sampling_decisions,
+ *   which the API and search keep reading for `retention.spans`.
+ * Writers that fill the long tables directly (benchmarks, tests) do not reach these.
+ */
+
+/**
+ * recent_decisions keeps a decision for twice the recent window and this margin: a span ingested
+ * within the window still finds a decision made up to a window before it (the sampler's
+ * late-span window, see packages/sampling/src/engine/horizon.ts).
+ */
+export const RECENT_DECISIONS_MARGIN_SECONDS = 600;
+
+const recentTracesSql = `CREATE TABLE IF NOT EXISTS recent_traces (
+  TraceId String CODEC(ZSTD(1)),
+  Start SimpleAggregateFunction(min, DateTime64(9)),
+  End SimpleAggregateFunction(max, DateTime64(9)),
+  IngestStart SimpleAggregateFunction(min, DateTime64(3)),
+  IngestEnd SimpleAggregateFunction(max, DateTime64(3)),
+  SpanCount SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toStartOfFifteenMinutes(IngestEnd)
+ORDER BY TraceId
+SETTINGS ttl_only_drop_parts = 1`;
+
+// The columns of sampling_decisions (the view below copies them: a column added to that table
+// must be added here and the view recreated), and FirstIngest: the first IngestTime of the spans
+// the decision was made on, 0 for a decision copied from sampling_decisions at the migration.
+const recentDecisionsSql = `CREATE TABLE IF NOT EXISTS recent_decisions (
+  TraceId String CODEC(ZSTD(1)),
+  Decision LowCardinality(String),
+  Rule LowCardinality(String),
+  Reason String CODEC(ZSTD(1)),
+  DecidedAt DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+  AdjustedCount Float64,
+  SpanCount UInt32,
+  RootServiceName LowCardinality(String),
+  RootSpanName LowCardinality(String),
+  TraceStart DateTime64(9),
+  TraceEnd DateTime64(9),
+  LastIngest DateTime64(3),
+  Threshold String,
+  Tenants Array(LowCardinality(String)) DEFAULT [''],
+  FirstIngest DateTime64(3) DEFAULT 0
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY toStartOfFifteenMinutes(DecidedAt)
+ORDER BY TraceId
+SETTINGS ttl_only_drop_parts = 1`;
+
+const DECISION_COLUMNS =
+  'TraceId, Decision, Rule, Reason, DecidedAt, AdjustedCount, SpanCount, RootServiceName, RootSpanName, TraceStart, TraceEnd, LastIngest, Threshold, Tenants';
+
+const recentTracesViewSql = `CREATE MATERIALIZED VIEW IF NOT EXISTS recent_traces_mv TO recent_traces AS
+SELECT
+  TraceId,
+  min(Timestamp) AS Start,
+  max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
+  min(IngestTime) AS IngestStart,
+  max(IngestTime) AS IngestEnd,
+  count() AS SpanCount
+FROM spans_recent
+GROUP BY TraceId`;
+
+/** trace_index from recent_traces' blocks, already aggregated (migration 1's view read spans_recent). */
+const traceIndexViewSql = `CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO trace_index AS
+SELECT TraceId, Start, End, IngestStart, IngestEnd, SpanCount FROM recent_traces`;
+
+const recentDecisionsViewSql = `CREATE MATERIALIZED VIEW IF NOT EXISTS recent_decisions_mv TO sampling_decisions AS
+SELECT ${DECISION_COLUMNS} FROM recent_decisions`;
+
+/**
+ * Creates the tables and views, filling the recent tables first from the long ones (what
+ * spans_recent still holds), before their view exists: a re-run after a crash starts that
+ * table over, and nothing is copied back into the long tables. Runs before anything ingests.
+ */
+export async function createRecentTraces(sql: Sql): Promise<void> {
+  await sql.command(recentTracesSql);
+  await sql.command(recentDecisionsSql);
+  // What spans_recent holds; decisions a window further back (a late span finds its decision
+  // up to a window after it, see RECENT_DECISIONS_MARGIN_SECONDS).
+  const [held] = await sql.query<{ oldest: string; now: string; n: string }>(
+    `SELECT toString(toUnixTimestamp64Milli(min(IngestTime))) AS oldest, toString(toUnixTimestamp64Milli(now64(3))) AS now,
+  count() AS n FROM spans_recent`,
+  );
+  const since = Number(held?.n ?? 0) > 0 ? Number(held!.oldest) : null;
+  const decisionsSince = since === null ? null : 2 * since - Number(held!.now);
+  if (!(await exists(sql, 'recent_traces_mv'))) {
+    await sql.command('TRUNCATE TABLE recent_traces');
+    if (since !== null)
+      await sql.command(
+        `INSERT INTO recent_traces SELECT TraceId, Start, End, IngestStart, IngestEnd, SpanCount
+FROM trace_index WHERE IngestEnd >= fromUnixTimestamp64Milli({since:Int64})`,
+        { since },
+      );
+    await sql.command(recentTracesViewSql);
+  }
+  await sql.command('DROP VIEW IF EXISTS trace_index_mv');
+  await sql.command(traceIndexViewSql);
+  if (!(await exists(sql, 'recent_decisions_mv'))) {
+    await sql.command('TRUNCATE TABLE recent_decisions');
+    if (decisionsSince !== null)
+      await sql.command(
+        `INSERT INTO recent_decisions (${DECISION_COLUMNS}) SELECT ${DECISION_COLUMNS}
+FROM sampling_decisions WHERE DecidedAt >= fromUnixTimestamp64Milli({since:Int64})`,
+        { since: decisionsSince },
+      );
+    await sql.command(recentDecisionsViewSql);
+  }
+}
+
+async function exists(sql: Sql, table: string): Promise<boolean> {
+  const [row] = await sql.query<{ n: string }>(
+    'SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+    { table },
+  );
+  return Number(row?.n ?? 0) > 0;
+}
+
+/** recent_traces expires with spans_recent, recent_decisions a window and a margin later. */
+export const recentTracesTtlSql = (spansRecentSeconds: number): string[] => {
+  const s = Math.max(1, Math.round(spansRecentSeconds));
+  return [
+    `ALTER TABLE recent_traces MODIFY TTL toDateTime(IngestEnd) + toIntervalSecond(${s})`,
+    `ALTER TABLE recent_decisions MODIFY TTL toDateTime(DecidedAt) + toIntervalSecond(${2 * s + RECENT_DECISIONS_MARGIN_SECONDS})`,
+  ];
+};
