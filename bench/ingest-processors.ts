@@ -24,26 +24,33 @@ const SETS = (process.env.BENCH_SETS ?? '').split(/\s+/).filter(Boolean);
 // Decided traces of the past (trace_index and sampling_decisions keep them for retention.spans,
 // 14 days by default): BENCH_HISTORY_TRACES=10000000 is about two hours at this workload's rate.
 const HISTORY_TRACES = Number(process.env.BENCH_HISTORY_TRACES ?? 0);
+// Decided traces of the last hour (the processors' recent window, recent_traces and
+// recent_decisions, which feed the long tables): BENCH_RECENT_TRACES=5000000 is about an hour.
+// Their spans are not written: the reads of spans_recent meet only the bench's own.
+const RECENT_TRACES = Number(process.env.BENCH_RECENT_TRACES ?? 0);
 
 /**
- * Writes `n` decided traces of the last 14 days (older than an hour) into trace_index and
- * sampling_decisions, generated inside ClickHouse, so the processors' reads meet a store that
- * has run for a while instead of an empty one.
+ * Writes `n` decided traces into the trace index and the decisions, generated inside
+ * ClickHouse, so the processors' reads meet a store that has run for a while instead of an
+ * empty one: of the last 14 days (older than an hour) into trace_index and sampling_decisions,
+ * or of the last hour (older than a minute) into recent_traces and recent_decisions.
  */
-async function history(store: Store, n: number): Promise<void> {
+async function history(store: Store, n: number, recent: boolean): Promise<void> {
   const { sql } = store;
-  const traceId =
-    'lower(hex(reinterpretAsFixedString(cityHash64(number, 1)))) || lower(hex(reinterpretAsFixedString(cityHash64(number, 2))))';
-  const ingest = 'now64(3) - toIntervalMillisecond(3600000 + cityHash64(number, 3) % 1206000000)';
+  const seed = recent ? 10 : 0;
+  const traceId = `lower(hex(reinterpretAsFixedString(cityHash64(number, ${seed + 1})))) || lower(hex(reinterpretAsFixedString(cityHash64(number, ${seed + 2}))))`;
+  const ingest = recent
+    ? 'now64(3) - toIntervalMillisecond(60000 + cityHash64(number, 3) % 3540000)'
+    : 'now64(3) - toIntervalMillisecond(3600000 + cityHash64(number, 3) % 1206000000)';
+  const [traces, decisions] = recent ? ['recent_traces', 'recent_decisions'] : ['trace_index', 'sampling_decisions'];
   for (let from = 0; from < n; from += 1_000_000) {
     const rows = `FROM numbers(${from}, ${Math.min(1_000_000, n - from)})`;
-    await sql.command(`INSERT INTO trace_index (TraceId, Start, End, IngestStart, IngestEnd, SpanCount)
+    await sql.command(`INSERT INTO ${traces} (TraceId, Start, End, IngestStart, IngestEnd, SpanCount)
 SELECT ${traceId}, ${ingest}, ${ingest}, ${ingest}, ${ingest}, 12 ${rows}`);
-    await sql.command(`INSERT INTO sampling_decisions (TraceId, Decision, Rule, Reason, DecidedAt, AdjustedCount, SpanCount, TraceStart, TraceEnd, LastIngest, Threshold)
+    await sql.command(`INSERT INTO ${decisions} (TraceId, Decision, Rule, Reason, DecidedAt, AdjustedCount, SpanCount, TraceStart, TraceEnd, LastIngest, Threshold)
 SELECT ${traceId}, if(number % 20 = 0, 'keep', 'drop'), 'baseline', '', ${ingest} + toIntervalSecond(3), 20, 12, ${ingest}, ${ingest}, ${ingest}, 'f3333333333333' ${rows}`);
   }
-  await sql.command('OPTIMIZE TABLE trace_index FINAL');
-  await sql.command('OPTIMIZE TABLE sampling_decisions FINAL');
+  for (const table of [traces, decisions]) await sql.command(`OPTIMIZE TABLE ${table} FINAL`);
   // The processors went through that history already: they start at now, as after a restart.
   const nowMs = await store.state.nowMs();
   const ns = (ms: number) => BigInt(ms) * 1_000_000n;
@@ -133,9 +140,10 @@ const config = loadConfig({
   ],
 });
 const intervalMs = loadConfig({ sets: SETS })['processor.interval'];
-if (HISTORY_TRACES > 0) {
+if (HISTORY_TRACES > 0 || RECENT_TRACES > 0) {
   const store = await Store.open(storeOptions(config));
-  await history(store, HISTORY_TRACES);
+  if (HISTORY_TRACES > 0) await history(store, HISTORY_TRACES, false);
+  if (RECENT_TRACES > 0) await history(store, RECENT_TRACES, true);
   await store.close();
 }
 const server = await startServer(config);
@@ -190,7 +198,7 @@ try {
   console.log(
     `bench ingest-processors total seconds=${elapsedS.toFixed(0)} rate=${RATE} spans=${spans} ticks=${ticks} ` +
       `tick_cpu_us_per_span=${perSpan(tickCpuUs)} statements_cpu_us_per_span=${perSpan(statementsUs)} ` +
-      `insert_cpu_us_per_span=${perSpan(insertCpuUs)} history_traces=${HISTORY_TRACES} load=${load0}/${loadavg()[0]!.toFixed(2)} sets=${SETS.join(',') || 'default'}`,
+      `insert_cpu_us_per_span=${perSpan(insertCpuUs)} history_traces=${HISTORY_TRACES} recent_traces=${RECENT_TRACES} load=${load0}/${loadavg()[0]!.toFixed(2)} sets=${SETS.join(',') || 'default'}`,
   );
 } finally {
   await server.close();

@@ -12,8 +12,9 @@
  * only, not on when a step runs, so the decide, copy and late steps agree on every span: a
  * span is covered by one decision, or late for one, or waits for the next, never two. So:
  * - the spans any step reads were ingested after the tick's horizon (now - W);
- * - a decision that can still govern such a span was made after now - 2W, which is how far
- *   back the steps look decisions up (recent_decisions keeps them that long, and a margin).
+ * - a decision that can still govern such a span was made less than W before it, so after
+ *   now - 2W: the steps look decisions up from W before the first span they read
+ *   (recent_decisions keeps them for 2W and a margin).
  * A decision made longer ago than that governs no span that can still be read: for the
  * sampler the trace is new, and deciding it again copies or counts nothing twice.
  */

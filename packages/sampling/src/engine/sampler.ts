@@ -202,8 +202,10 @@ WHERE DecidedAt > ${ns('from')}`,
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('waitCut')}`;
     // The candidates' newest decisions that can still govern a span (horizon.ts): the spans
     // they govern are theirs (late spans), the others make the trace's next decision.
+    // One that governs a span ingested after the candidates' first was made less than W before it.
     const prior = `SELECT TraceId AS PriorTraceId, max(DecidedAt) AS PriorAt FROM recent_decisions
-  WHERE DecidedAt > ${ms('decisionsFrom')} AND TraceId IN (SELECT TraceId FROM candidates)
+  WHERE DecidedAt > greatest(${ms('decisionsFrom')}, ${firstIngestOf('SELECT TraceId FROM candidates')} - toIntervalMillisecond({recentMs:Int64}))
+    AND TraceId IN (SELECT TraceId FROM candidates)
   GROUP BY TraceId`;
     const rows = await this.sql.query<DecisionRow>(
       `WITH candidates AS (${candidates})
@@ -340,7 +342,9 @@ LIMIT 1 BY s.TraceId, s.SpanId`,
     const params = { from: from.toString(), to: to.toString(), lag: this.lagMs, ...this.horizonParams(h) };
     const window = `s.IngestTime > ${ns('from')} AND s.IngestTime <= ${ns('to')}`;
     const inWindow = `SELECT TraceId FROM spans_recent AS s WHERE ${window}`;
-    const decisions = `FROM recent_decisions WHERE DecidedAt > ${ms('decisionsFrom')} AND TraceId IN (${inWindow})`;
+    // A decision that governs a span of the window was made less than W before the window.
+    const decisions = `FROM recent_decisions
+  WHERE DecidedAt > ${ns('from')} - toIntervalMillisecond({recentMs:Int64}) AND TraceId IN (${inWindow})`;
     // A span follows its trace's newest decision if that still governs it (horizon.ts) and
     // it was not ingested before the spans that decision was made on (FirstIngest).
     const follows = `s.IngestTime >= d.First AND ${governs('d.At', 's.IngestTime')}`;

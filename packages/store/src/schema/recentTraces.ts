@@ -38,7 +38,8 @@ ORDER BY TraceId
 SETTINGS ttl_only_drop_parts = 1`;
 
 // The columns of sampling_decisions (the view below copies them: a column added to that table
-// must be added here and the view recreated), and FirstIngest: the first IngestTime of the spans
+// must be added here and the view recreated), and FirstIngest. Sorted by decision time too, so two
+// decisions of one trace id (horizon.ts) never fold into one.: the first IngestTime of the spans
 // the decision was made on, 0 for a decision copied from sampling_decisions at the migration.
 const recentDecisionsSql = `CREATE TABLE IF NOT EXISTS recent_decisions (
   TraceId String CODEC(ZSTD(1)),
@@ -59,7 +60,7 @@ const recentDecisionsSql = `CREATE TABLE IF NOT EXISTS recent_decisions (
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toStartOfFifteenMinutes(DecidedAt)
-ORDER BY TraceId
+ORDER BY (TraceId, DecidedAt)
 SETTINGS ttl_only_drop_parts = 1`;
 
 const DECISION_COLUMNS =
