@@ -32,4 +32,4 @@ export function horizon(recentMs: number, dbNowMs: number): Horizon {
 
 /** SQL: the decision made at `decidedAt` still governs the span ingested at `ingestTime`. */
 export const governs = (decidedAt: string, ingestTime: string) =>
-  `${decidedAt} > ${ingestTime} - toIntervalMillisecond({recentMs:Int64})`;
+  `(${decidedAt} > ${ingestTime} - toIntervalMillisecond({recentMs:Int64}))`;
