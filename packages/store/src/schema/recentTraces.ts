@@ -1,4 +1,5 @@
 import type { Sql } from '../client';
+import { traceIndexSql } from './tables';
 
 /**
  * Migration 19: the sampler's and the service graph's view of the recent traces, in tables
@@ -24,65 +25,37 @@ import type { Sql } from '../client';
  */
 export const RECENT_DECISIONS_MARGIN_SECONDS = 600;
 
-const recentTracesSql = `CREATE TABLE IF NOT EXISTS recent_traces (
-  TraceId String CODEC(ZSTD(1)),
-  Start SimpleAggregateFunction(min, DateTime64(9)),
-  End SimpleAggregateFunction(max, DateTime64(9)),
-  IngestStart SimpleAggregateFunction(min, DateTime64(3)),
-  IngestEnd SimpleAggregateFunction(max, DateTime64(3)),
-  SpanCount SimpleAggregateFunction(sum, UInt64)
-)
+// trace_index's columns (and sampling_decisions'), partitioned by time.
+const recentTracesSql = `CREATE TABLE IF NOT EXISTS recent_traces AS trace_index
 ENGINE = AggregatingMergeTree
 PARTITION BY toStartOfFifteenMinutes(IngestEnd)
 ORDER BY TraceId
 SETTINGS ttl_only_drop_parts = 1`;
 
-// The columns of sampling_decisions (the view below copies them: a column added to that table
-// must be added here and the view recreated), and FirstIngest. Sorted by decision time too, so two
-// decisions of one trace id (horizon.ts) never fold into one.: the first IngestTime of the spans
-// the decision was made on, 0 for a decision copied from sampling_decisions at the migration.
-const recentDecisionsSql = `CREATE TABLE IF NOT EXISTS recent_decisions (
-  TraceId String CODEC(ZSTD(1)),
-  Decision LowCardinality(String),
-  Rule LowCardinality(String),
-  Reason String CODEC(ZSTD(1)),
-  DecidedAt DateTime64(9) CODEC(Delta(8), ZSTD(1)),
-  AdjustedCount Float64,
-  SpanCount UInt32,
-  RootServiceName LowCardinality(String),
-  RootSpanName LowCardinality(String),
-  TraceStart DateTime64(9),
-  TraceEnd DateTime64(9),
-  LastIngest DateTime64(3),
-  Threshold String,
-  Tenants Array(LowCardinality(String)) DEFAULT [''],
-  FirstIngest DateTime64(3) DEFAULT 0
-)
+// Sorted by decision time too, so two decisions of one trace id (horizon.ts) never fold into one.
+const recentDecisionsSql = [
+  `CREATE TABLE IF NOT EXISTS recent_decisions AS sampling_decisions
 ENGINE = ReplacingMergeTree
 PARTITION BY toStartOfFifteenMinutes(DecidedAt)
 ORDER BY (TraceId, DecidedAt)
-SETTINGS ttl_only_drop_parts = 1`;
+SETTINGS ttl_only_drop_parts = 1`,
+  // The first IngestTime of the spans the decision was made on (0: copied at the migration).
+  'ALTER TABLE recent_decisions ADD COLUMN IF NOT EXISTS FirstIngest DateTime64(3) DEFAULT 0',
+];
 
-const DECISION_COLUMNS =
-  'TraceId, Decision, Rule, Reason, DecidedAt, AdjustedCount, SpanCount, RootServiceName, RootSpanName, TraceStart, TraceEnd, LastIngest, Threshold, Tenants';
-
-const recentTracesViewSql = `CREATE MATERIALIZED VIEW IF NOT EXISTS recent_traces_mv TO recent_traces AS
-SELECT
-  TraceId,
-  min(Timestamp) AS Start,
-  max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
-  min(IngestTime) AS IngestStart,
-  max(IngestTime) AS IngestEnd,
-  count() AS SpanCount
-FROM spans_recent
-GROUP BY TraceId`;
+// Migration 1's aggregation of spans_recent, into recent_traces.
+const recentTracesViewSql = traceIndexSql[1]!.replace(
+  'trace_index_mv TO trace_index',
+  'recent_traces_mv TO recent_traces',
+);
 
 /** trace_index from recent_traces' blocks, already aggregated (migration 1's view read spans_recent). */
 const traceIndexViewSql = `CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv TO trace_index AS
 SELECT TraceId, Start, End, IngestStart, IngestEnd, SpanCount FROM recent_traces`;
 
+// A column added to sampling_decisions later must be added to recent_decisions and this view recreated.
 const recentDecisionsViewSql = `CREATE MATERIALIZED VIEW IF NOT EXISTS recent_decisions_mv TO sampling_decisions AS
-SELECT ${DECISION_COLUMNS} FROM recent_decisions`;
+SELECT * EXCEPT (FirstIngest) FROM recent_decisions`;
 
 /**
  * Creates the tables and views, filling the recent tables first from the long ones (what
@@ -91,7 +64,7 @@ SELECT ${DECISION_COLUMNS} FROM recent_decisions`;
  */
 export async function createRecentTraces(sql: Sql): Promise<void> {
   await sql.command(recentTracesSql);
-  await sql.command(recentDecisionsSql);
+  for (const statement of recentDecisionsSql) await sql.command(statement);
   // What spans_recent holds; decisions a window further back (a late span finds its decision
   // up to a window after it, see RECENT_DECISIONS_MARGIN_SECONDS).
   const [held] = await sql.query<{ oldest: string; now: string; n: string }>(
@@ -116,7 +89,7 @@ FROM trace_index WHERE IngestEnd >= fromUnixTimestamp64Milli({since:Int64})`,
     await sql.command('TRUNCATE TABLE recent_decisions');
     if (decisionsSince !== null)
       await sql.command(
-        `INSERT INTO recent_decisions (${DECISION_COLUMNS}) SELECT ${DECISION_COLUMNS}
+        `INSERT INTO recent_decisions SELECT *, 0 AS FirstIngest
 FROM sampling_decisions WHERE DecidedAt >= fromUnixTimestamp64Milli({since:Int64})`,
         { since: decisionsSince },
       );
