@@ -1,4 +1,4 @@
-import type { Store } from '@tracehouse/store';
+import { RECENT_DECISIONS_MARGIN_SECONDS, type Store } from '@tracehouse/store';
 
 /** A trace whose sampling decision was first made inside a window. */
 export interface DecisionOutcome {
@@ -10,11 +10,12 @@ const MAX_DECIDED = 200_000;
 
 /**
  * Traces first decided in [fromMs, toMs). The decision time of a trace is its earliest
- * decision row within the sampler's late-span window before the interval, so a decision
- * re-inserted by a re-run sampling window (ReplacingMergeTree folds it later) never puts the
- * trace into a second window. A trace decided again after that window (the sampler's
- * horizon.ts: spans that arrived longer after its decision) counts again, with those spans.
- * Read from recent_decisions, partitioned by time: ids are looked up in the last hours only.
+ * decision row in the minutes before the interval, so a decision re-inserted by a re-run
+ * sampling window (ReplacingMergeTree folds it later) never puts the trace into a second
+ * window. A trace id decided again (the sampler's horizon.ts: spans that arrived longer than
+ * retention.spansRecent after its decision) counts again, with those spans: its earlier
+ * decision is further back than the look-back, which is the shorter of the two.
+ * Read from recent_decisions, partitioned by time: ids are looked up in those minutes only.
  */
 export async function decidedTraces(store: Store, fromMs: number, toMs: number): Promise<DecisionOutcome[]> {
   const rows = await store.sql.query<{ traceId: string; decision: string }>(
@@ -26,7 +27,7 @@ WHERE DecidedAt > fromUnixTimestamp64Milli({fromMs:Int64}) - toIntervalSecond({r
 GROUP BY TraceId
 HAVING min(DecidedAt) >= fromUnixTimestamp64Milli({fromMs:Int64})
 LIMIT ${MAX_DECIDED}`,
-    { fromMs, toMs, recent: store.recentSeconds },
+    { fromMs, toMs, recent: Math.min(store.recentSeconds, RECENT_DECISIONS_MARGIN_SECONDS) },
     { maxRows: MAX_DECIDED },
   );
   return rows.map((r) => ({ traceId: r.traceId, kept: r.decision === 'keep' }));
