@@ -6,6 +6,7 @@ import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
+import { widenLogsMerges } from './logsMerges';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
 import { createRecentTraces } from './recentTraces';
 import { relayoutTable } from './relayout';
@@ -122,6 +123,12 @@ export const migrations: Migration[] = [
     name: 'sampling: recent_traces and recent_decisions, partitioned by time (the processors read the recent window, not 14 days)',
     statements: [],
     run: createRecentTraces,
+  },
+  {
+    version: 20,
+    name: 'ingest: logs with a wider merge fan-in (merges were more than half of the CPU per log record)',
+    statements: [],
+    run: widenLogsMerges,
   },
 ];
 
