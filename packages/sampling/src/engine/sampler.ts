@@ -201,8 +201,8 @@ WHERE DecidedAt > ${ns('from')}`,
   SELECT TraceId FROM recent_traces WHERE IngestEnd > ${ns('waitFrom')} AND ${recent}
   GROUP BY TraceId HAVING max(IngestEnd) <= ${ms('waitCut')}`;
     // The candidates' newest decisions that can still govern a span (horizon.ts): the spans
-    // they govern are theirs (late spans), the others make the trace's next decision.
-    // One that governs a span ingested after the candidates' first was made less than W before it.
+    // they govern are theirs (late spans), the others make the trace's next decision. Such a
+    // decision was made less than W before the candidates' first span.
     const prior = `SELECT TraceId AS PriorTraceId, max(DecidedAt) AS PriorAt FROM recent_decisions
   WHERE DecidedAt > greatest(${ms('decisionsFrom')}, ${firstIngestOf('SELECT TraceId FROM candidates')} - toIntervalMillisecond({recentMs:Int64}))
     AND TraceId IN (SELECT TraceId FROM candidates)
