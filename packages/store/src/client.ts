@@ -39,6 +39,11 @@ export interface QueryLimits {
   maxMemoryBytes?: number;
   /** Interactive statements (API reads) run before background ones (default). */
   priority?: QueryPriority;
+  /**
+   * false: `x IN (subquery)` filters rows without narrowing the read by the primary key first.
+   * For a statement whose id set covers most granules anyway, that analysis is pure cost.
+   */
+  primaryKeyForInSubqueries?: boolean;
 }
 
 const DEFAULT_LIMITS: Required<QueryLimits> = {
@@ -46,6 +51,7 @@ const DEFAULT_LIMITS: Required<QueryLimits> = {
   maxExecutionSeconds: 30,
   maxMemoryBytes: 1024 ** 3,
   priority: 'background',
+  primaryKeyForInSubqueries: true,
 };
 
 /**
@@ -189,6 +195,7 @@ export class Sql {
       // Readers alias converted columns to their own names (toString(...) AS Timestamp);
       // WHERE and ORDER BY must still see the real column.
       'prefer_column_name_to_alias = 1',
+      ...(l.primaryKeyForInSubqueries ? [] : ['use_index_for_in_with_subqueries = 0']),
     ].join(', ');
     try {
       // A statement that could not even start within its own time limit fails instead of piling up.

@@ -28,7 +28,8 @@ GROUP BY TraceId
 HAVING min(DecidedAt) >= fromUnixTimestamp64Milli({fromMs:Int64})
 LIMIT ${MAX_DECIDED}`,
     { fromMs, toMs, recent: Math.min(store.recentSeconds, RECENT_DECISIONS_MARGIN_SECONDS) },
-    { maxRows: MAX_DECIDED },
+    // A window's ids are most of the minutes looked up: narrowing by primary key costs more than it saves.
+    { maxRows: MAX_DECIDED, primaryKeyForInSubqueries: false },
   );
   return rows.map((r) => ({ traceId: r.traceId, kept: r.decision === 'keep' }));
 }

@@ -141,6 +141,8 @@ export class TraceSampler {
       `SELECT count() AS n FROM (${active})
 WHERE TraceId NOT IN (SELECT TraceId FROM recent_decisions WHERE DecidedAt > ${ms('decidedFrom')} AND TraceId IN (${active}))`,
       { from, decidedFrom: from - this.recentMs },
+      // Every active trace is looked up: the ids touch most granules of the window anyway.
+      { primaryKeyForInSubqueries: false },
     );
     return Number(row?.n ?? 0);
   }
