@@ -1,0 +1,165 @@
+import type { MetricsQuery } from '@tracehouse/traceql';
+import type { QueryLimits, Sql } from '../client';
+import { Params } from '../search/params';
+import { SEARCH_LIMITS, spanScopeFilter } from '../search/search';
+import { compileMetrics, fieldLabel } from './compile';
+
+export interface MetricsRange {
+  /** Only this tenant's spans are counted. */
+  tenant: string;
+  query: MetricsQuery;
+  /** Unix seconds; buckets are [t, t + step) from `origin` on, while t < end. */
+  origin: number;
+  end: number;
+  /** Seconds, a whole number. */
+  step: number;
+  /** Unix seconds: the database's now, which decides what the recent window still holds. */
+  now: number;
+  limits?: QueryLimits;
+}
+
+/** A series label: Tempo's key, the value as a string, and its attribute type ('' for a string). */
+export interface MetricsLabel {
+  key: string;
+  value: string;
+  type: '' | 'int' | 'double' | 'bool';
+}
+
+export interface MetricsSeries {
+  labels: MetricsLabel[];
+  /** Bucket starts (Unix ms) and values, oldest first; empty buckets are absent. */
+  samples: { timeMs: number; value: number }[];
+}
+
+/** Bounds of one metrics query: past them it is refused (422), never truncated. */
+export const METRICS_LIMITS = {
+  /** Buckets per series. */
+  maxBuckets: 2000,
+  /** Series in one answer (Tempo's `max_response_series` default). */
+  maxSeries: 1000,
+  /** Samples in one answer, all series together. */
+  maxSamples: 200_000,
+};
+
+/** A query whose answer would pass METRICS_LIMITS (answered 422). */
+export class MetricsLimitError extends Error {
+  override readonly name = 'MetricsLimitError';
+}
+
+type Row = { b: number | string; g: [string | null, string][]; hb: number | null; v: number | number[] };
+
+/**
+ * The spans a metrics query reads, as tracehouse holds them: the recent window
+ * (`spans_recent`) has every span, so the part of the range it still covers is read there at
+ * weight 1; the older part is read from the kept traces (`spans`), each span weighted by its
+ * AdjustedCount (1 / keep probability), which estimates 100% of the traffic. The two parts
+ * meet at one cut, so no span is counted twice.
+ */
+export function splitAtRecent(origin: number, end: number, now: number, recentSeconds: number) {
+  // Spans ingested since now - recentSeconds are all there; a span is ingested after it starts.
+  const cut = Number.isFinite(recentSeconds) ? Math.floor(now - recentSeconds) : origin;
+  const c = Math.min(Math.max(cut, origin), end);
+  return {
+    kept: c > origin ? { from: origin, to: c } : null,
+    recent: end > c ? { from: c, to: end } : null,
+  };
+}
+
+/** The SQL of a metrics query (exported for EXPLAIN in the benchmark). */
+export function metricsRangeSql(
+  r: MetricsRange,
+  recentSeconds: number,
+): { sql: string; params: Record<string, unknown> } {
+  const buckets = Math.ceil((r.end - r.origin) / r.step);
+  if (buckets > METRICS_LIMITS.maxBuckets) {
+    throw new MetricsLimitError(
+      `the range holds ${buckets} steps; at most ${METRICS_LIMITS.maxBuckets} are allowed: widen the step`,
+    );
+  }
+  const p = new Params();
+  const c = compileMetrics(r.query, p, p.add(r.step, 'Float64'));
+  const origin = p.add(r.origin * 1000, 'Int64');
+  const stepMs = p.add(r.step * 1000, 'Int64');
+  const value = c.value ?? 'NULL';
+  const split = splitAtRecent(r.origin, r.end, r.now, recentSeconds);
+  const branch = (table: string, weight: string, slice: { from: number; to: number }) =>
+    `SELECT intDiv(toUnixTimestamp64Milli(Timestamp) - ${origin}, ${stepMs}) AS b, ${c.groups} AS g,
+  toFloat64(${weight}) AS w, ${value} AS x${c.bucket ? `, ${c.bucket} AS hb` : ', NULL AS hb'}
+FROM ${table}
+WHERE ${spanScopeFilter(p, r.tenant, { ...slice, toInclusive: false })}
+  AND (${c.filter})`;
+  const branches = [
+    split.kept && branch('spans', 'AdjustedCount', split.kept),
+    split.recent && branch('spans_recent', '1', split.recent),
+  ].filter((b): b is string => Boolean(b));
+  const sql = `SELECT b, g, hb, ${c.aggregate} AS v
+FROM (
+${branches.join('\nUNION ALL\n')}
+)${c.value ? '\nWHERE x IS NOT NULL' : ''}
+GROUP BY b, g, hb
+LIMIT ${p.add(METRICS_LIMITS.maxSamples + 1, 'UInt32')}`;
+  return { sql, params: p.values };
+}
+
+/** A TraceQL metrics query over a range, one series per group (and quantile or histogram bucket). */
+export async function queryMetricsRange(sql: Sql, r: MetricsRange, recentSeconds: number): Promise<MetricsSeries[]> {
+  const q = metricsRangeSql(r, recentSeconds);
+  const rows = await sql.query<Row>(q.sql, q.params, {
+    ...SEARCH_LIMITS,
+    ...r.limits,
+    maxRows: METRICS_LIMITS.maxSamples + 1,
+  });
+  return toSeries(rows, r);
+}
+
+function toSeries(rows: Row[], r: MetricsRange): MetricsSeries[] {
+  const m = r.query.metrics;
+  const labelsOf = (row: Row): MetricsLabel[] => {
+    const out: MetricsLabel[] = [];
+    row.g.forEach(([value, type], i) => {
+      // A span without the attribute: no label (Tempo's nil), like a series without the key.
+      if (value !== null) out.push({ key: fieldLabel(m.by[i]!), value, type: labelType(type) });
+    });
+    if (row.hb !== null) out.push({ key: '__bucket', value: String(Number(row.hb)), type: 'double' });
+    return out;
+  };
+  const series = new Map<string, MetricsSeries>();
+  let samples = 0;
+  const add = (labels: MetricsLabel[], b: number, value: number) => {
+    if (!Number.isFinite(value)) return;
+    const named = labels.length ? labels : [{ key: '__name__', value: m.fn, type: '' as const }];
+    const id = JSON.stringify(named);
+    let s = series.get(id);
+    if (!s) {
+      if (series.size === METRICS_LIMITS.maxSeries) {
+        throw new MetricsLimitError(
+          `the query has more than ${METRICS_LIMITS.maxSeries} series: filter more or group by fewer attributes`,
+        );
+      }
+      s = { labels: named, samples: [] };
+      series.set(id, s);
+    }
+    s.samples.push({ timeMs: (r.origin + b * r.step) * 1000, value });
+    samples++;
+  };
+  if (rows.length > METRICS_LIMITS.maxSamples) {
+    throw new MetricsLimitError(`the answer has more than ${METRICS_LIMITS.maxSamples} samples: widen the step`);
+  }
+  for (const row of rows) {
+    const b = Number(row.b);
+    const labels = labelsOf(row);
+    if (Array.isArray(row.v)) {
+      row.v.forEach((v, i) => {
+        add([...labels, { key: 'p', value: String(m.quantiles[i]), type: 'double' }], b, Number(v));
+      });
+    } else add(labels, b, Number(row.v));
+  }
+  if (samples > METRICS_LIMITS.maxSamples) {
+    throw new MetricsLimitError(`the answer has more than ${METRICS_LIMITS.maxSamples} samples: widen the step`);
+  }
+  const out = [...series.values()];
+  for (const s of out) s.samples.sort((a, b) => a.timeMs - b.timeMs);
+  return out.sort((a, b) => (JSON.stringify(a.labels) < JSON.stringify(b.labels) ? -1 : 1));
+}
+
+const labelType = (t: string): MetricsLabel['type'] => (t === 'int' || t === 'double' || t === 'bool' ? t : '');
