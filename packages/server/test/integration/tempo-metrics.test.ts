@@ -53,15 +53,21 @@ describe('Tempo TraceQL metrics API', () => {
   test('query_range: error rate by service, labels and samples as Tempo writes them', async () => {
     const res = await get('query_range', '{ status = error } | rate() by (resource.service.name)');
     assert.equal(res.status, 200, JSON.stringify(res.body));
+    // Ten steps from minute - 300; a step without spans counts 0.
+    const samples = (errors: number) =>
+      Array.from({ length: 10 }, (_, i) => ({
+        timestampMs: String((minute - 300 + i * STEP) * 1000),
+        value: i === 5 ? errors / STEP : 0,
+      }));
     assert.deepEqual(res.body.series, [
       {
         labels: [{ key: 'resource.service.name', value: { stringValue: 'frontend' } }],
-        samples: [{ timestampMs: String(minute * 1000), value: 3 / STEP }],
+        samples: samples(3),
         exemplars: [],
       },
       {
         labels: [{ key: 'resource.service.name', value: { stringValue: 'payments' } }],
-        samples: [{ timestampMs: String(minute * 1000), value: 1 / STEP }],
+        samples: samples(1),
         exemplars: [],
       },
     ]);

@@ -154,11 +154,25 @@ function toSeries(rows: Row[], r: MetricsRange): MetricsSeries[] {
       });
     } else add(labels, b, Number(row.v));
   }
+  const out = [...series.values()];
+  // A count in a step without spans is 0, as Tempo answers it (a line, not isolated points);
+  // min, max, avg, sum and quantiles of no spans have no value.
+  const counts = m.fn === 'rate' || m.fn === 'count_over_time' || m.fn === 'histogram_over_time';
+  const buckets = Math.ceil((r.end - r.origin) / r.step);
+  if (counts) samples = out.length * buckets;
   if (samples > METRICS_LIMITS.maxSamples) {
     throw new MetricsLimitError(`the answer has more than ${METRICS_LIMITS.maxSamples} samples: widen the step`);
   }
-  const out = [...series.values()];
-  for (const s of out) s.samples.sort((a, b) => a.timeMs - b.timeMs);
+  for (const s of out) {
+    if (counts) {
+      const seen = new Set(s.samples.map((p) => p.timeMs));
+      for (let b = 0; b < buckets; b++) {
+        const timeMs = (r.origin + b * r.step) * 1000;
+        if (!seen.has(timeMs)) s.samples.push({ timeMs, value: 0 });
+      }
+    }
+    s.samples.sort((a, b) => a.timeMs - b.timeMs);
+  }
   return out.sort((a, b) => (JSON.stringify(a.labels) < JSON.stringify(b.labels) ? -1 : 1));
 }
 

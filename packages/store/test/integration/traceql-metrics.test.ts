@@ -75,12 +75,12 @@ describe('TraceQL metrics over kept and recent spans', () => {
       step: over.step ?? STEP,
       now: nowS,
     });
-  /** label set -> { bucket start (s) -> value } */
+  /** label set -> { bucket start (s) -> value }, steps without spans (counted 0) left out. */
   const table = (series: MetricsSeries[]) =>
     Object.fromEntries(
       series.map((s) => [
         s.labels.map((l) => `${l.key}=${l.value}`).join(','),
-        Object.fromEntries(s.samples.map((p) => [p.timeMs / 1000, p.value])),
+        Object.fromEntries(s.samples.filter((p) => p.value !== 0).map((p) => [p.timeMs / 1000, p.value])),
       ]),
     );
 
@@ -95,6 +95,21 @@ describe('TraceQL metrics over kept and recent spans', () => {
     const series = await run('{ status = error } | rate()');
     assert.deepEqual(series[0]?.labels, [{ key: '__name__', value: 'rate', type: '' }]);
     assert.deepEqual(table(series), { '__name__=rate': { [OLD]: 1 / 60, [RECENT]: 1 / 60 } });
+  });
+
+  test('counts are 0 in every other step of the range; a maximum has no value there', async () => {
+    const [rate] = await run('{ status = error } | rate()');
+    assert.equal(rate!.samples.length, (END - ORIGIN) / STEP);
+    assert.equal(rate!.samples[0]!.timeMs, ORIGIN * 1000);
+    assert.equal(rate!.samples.filter((p) => p.value === 0).length, (END - ORIGIN) / STEP - 2);
+    const [max] = await run('{ status = error } | max_over_time(duration)');
+    assert.deepEqual(
+      max!.samples.map((p) => [p.timeMs / 1000, p.value]),
+      [
+        [OLD, 2],
+        [RECENT, 1],
+      ],
+    );
   });
 
   test('another tenant’s spans are not counted, and its own are', async () => {

@@ -1,5 +1,5 @@
-// One chart of one or more PromQL queries over the page's range, with exemplars as points
-// that open their trace.
+// One chart of one or more PromQL (or TraceQL metrics) queries over the page's range, with
+// exemplars as points that open their trace.
 import { useEffect, useMemo, useState } from 'react';
 import { type Mark, type SeriesSpec, TimeSeries } from '../charts/TimeSeries';
 import type { Unit } from '../charts/units';
@@ -15,12 +15,17 @@ import {
   stepFor,
   toGrid,
 } from './prom';
+import { traceqlRange, traceqlSeriesName } from './traceql';
 
 export interface PromQuery {
   expr: string;
   /** Legend template (`{{label}}`) or a fixed name. */
   legend?: string;
+  /** `traceql`: a TraceQL metrics query (`{ status = error } | rate() by (resource.service.name)`). */
+  language?: 'promql' | 'traceql';
 }
+
+const isTraceQL = (q: PromQuery) => q.language === 'traceql';
 
 function uniqueExemplars(series: (ExemplarSeries | undefined)[]): ExemplarSeries[] {
   const seen = new Set<string>();
@@ -78,9 +83,19 @@ export function PromChart({
     const ac = new AbortController();
     setError('');
     Promise.all([
-      Promise.all(queries.map((q) => queryRange(q.expr, from, to, step, ac.signal).then((r) => r.result))),
+      Promise.all(
+        queries.map((q) =>
+          isTraceQL(q)
+            ? traceqlRange(q.expr, from, to, step, ac.signal)
+            : queryRange(q.expr, from, to, step, ac.signal).then((r) => r.result),
+        ),
+      ),
       exemplars
-        ? Promise.all(queries.map((q) => queryExemplars(q.expr, from, to, ac.signal).catch(() => [])))
+        ? Promise.all(
+            queries
+              .filter((q) => !isTraceQL(q))
+              .map((q) => queryExemplars(q.expr, from, to, ac.signal).catch(() => [])),
+          )
         : Promise.resolve([]),
     ]).then(
       ([results, ex]) =>
@@ -111,8 +126,10 @@ export function PromChart({
 
   // Legends by value: callers pass new query arrays on every render.
   const legends = queries.map((q) => q.legend ?? '').join('\u0000');
+  const languages = queries.map((q) => q.language ?? 'promql').join(',');
   const grid = useMemo(() => {
     const names = legends.split('\u0000');
+    const traceql = languages.split(',').map((l) => l === 'traceql');
     if (!data) return null;
     const series: SeriesSpec[] = [];
     let times: number[] = [];
@@ -121,13 +138,13 @@ export function PromChart({
       times = g.times;
       for (const s of g.series)
         series.push({
-          label: seriesName(s.labels, names[qi] || undefined),
+          label: traceql[qi] && !names[qi] ? traceqlSeriesName(s.labels) : seriesName(s.labels, names[qi] || undefined),
           color: PALETTE[series.length % PALETTE.length],
           values: s.values,
         });
     });
     return { times, series };
-  }, [data, from, to, step, legends]);
+  }, [data, from, to, step, legends, languages]);
 
   if (error)
     return (

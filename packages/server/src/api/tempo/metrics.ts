@@ -69,7 +69,7 @@ export function tempoMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { start, end } = metricsRange(q, now);
     // An instant query is one step over the whole range; a range query's steps start at
     // multiples of the step, so panels of different ranges line up.
-    const step = instant ? Math.max(1, Math.ceil(end - start)) : metricsStep(q.step, end - start);
+    const step = instant ? Math.max(1, Math.ceil(end - Math.floor(start))) : metricsStep(q.step, end - start);
     const origin = instant ? Math.floor(start) : Math.floor(start / step) * step;
     const steps = Math.ceil((end - origin) / step);
     if (steps > METRICS_LIMITS.maxBuckets) {
