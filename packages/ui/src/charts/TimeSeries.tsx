@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
+import { backgroundOf, type FocusLayer, focusLayer } from './focusLayer';
 import { timeTick } from './timeTicks';
 import { drawnUnit, formatter, type Unit, yRange } from './units';
 
@@ -89,6 +90,7 @@ export function TimeSeries(props: TimeSeriesProps) {
     const fmt = formatter(shown);
     const axis = cssVar('--muted');
     const grid = cssVar('--border');
+    let layer: FocusLayer | undefined;
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
@@ -100,7 +102,8 @@ export function TimeSeries(props: TimeSeriesProps) {
         focus: { prox: 30 },
         points: { size: 6 },
       },
-      focus: { alpha: 0.4 },
+      // Fading the other series is focusLayer's (uPlot's own redraws the whole plot).
+      focus: { alpha: 1 },
       legend: { live: true },
       scales: {
         x: { time: true, range: () => [range.start, range.end] },
@@ -148,8 +151,15 @@ export function TimeSeries(props: TimeSeriesProps) {
             handlers.current.onRange?.(Math.floor(from), Math.ceil(to));
           },
         ],
+        setSeries: [
+          // (uPlot's types call the options a Series; they are `{ focus?, show? }`.)
+          (_u, si, o) => {
+            if ((o as { focus?: boolean }).focus !== undefined) layer?.focus(si);
+          },
+        ],
         draw: [
           (u) => {
+            layer?.redraw();
             drawMarks(u, handlers.current.marks);
             // The y scale drawn, for tests and tools that locate a value on the canvas.
             el.dataset.yMax = String(u.scales.y.max ?? '');
@@ -158,6 +168,7 @@ export function TimeSeries(props: TimeSeriesProps) {
       },
     };
     const u = new uPlot(opts, [times, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
+    layer = focusLayer(u, backgroundOf(el), (si) => resolve(series[si - 1].color));
     el.dataset.xMin = String(range.start);
     el.dataset.xMax = String(range.end);
     el.dataset.series = String(series.length);

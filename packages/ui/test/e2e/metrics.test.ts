@@ -62,7 +62,23 @@ describe('metrics explorer and dashboards in a browser', () => {
       ['card', 'paypal', 'invoice'].every((m) => legend.includes(m)),
       legend,
     );
+    // The pointer near a line emphasises its series (legend row included), the others fade;
+    // leaving the plot restores them.
+    const over = (await page.locator('[data-testid="explorer-chart"] .u-over').boundingBox())!;
+    const focused = '[data-testid="explorer-chart"] .ts-focused .u-legend .ts-focus-row';
+    search: for (let x = 1; x > 0.5; x -= 0.05)
+      for (let y = 0.05; y < 1; y += 0.05) {
+        await page.mouse.move(over.x + over.width * x - 1, over.y + over.height * y);
+        if (await page.$(focused)) break search;
+      }
+    const row = (await page.textContent(focused))!;
+    assert.ok(
+      ['card', 'paypal', 'invoice'].some((m) => row.includes(m)),
+      row,
+    );
     await shot(page, 'metrics-explorer');
+    await page.mouse.move(over.x - 40, over.y - 40);
+    await page.waitForSelector(focused, { state: 'detached' });
   });
 
   test('a dashboard built in the UI survives a restart and opens from its link', async () => {
