@@ -19,8 +19,8 @@ export interface CompiledMetrics {
   filter: string;
   /** The aggregated value per span (seconds for durations), or null for rate and count_over_time. */
   value: string | null;
-  /** The `by` keys as one array of (value, attribute type) per span. */
-  groups: string;
+  /** The `by` keys: per field, its value as a string (NULL when the span lacks it) and its attribute type. */
+  groups: { value: string; type: string }[];
   /** histogram_over_time's bucket (upper bound) per span, or null. */
   bucket: string | null;
   /** The aggregate over rows with columns `w` (weight) and `x` (value); an array for quantiles. */
@@ -50,12 +50,13 @@ function checkSupported(q: MetricsQuery, c: CompiledQuery): void {
   }
 }
 
-/** A group key: its value as a string (NULL when the span lacks it) and its attribute type. */
-function groupKey(f: Field, p: Params): string {
+function groupKey(f: Field, p: Params): { value: string; type: string } {
   // The service name has its own column: no read of the resource attribute map.
-  if (f.kind === 'attribute' && f.scope === 'resource' && f.key === 'service.name') return "(ServiceName, '')";
+  if (f.kind === 'attribute' && f.scope === 'resource' && f.key === 'service.name') {
+    return { value: 'ServiceName', type: "''" };
+  }
   const s = selectField(f, p);
-  return `(CAST(${s.value} AS Nullable(String)), toString(${s.type}))`;
+  return { value: `CAST(${s.value} AS Nullable(String))`, type: `toString(${s.type})` };
 }
 
 function aggregatedValue(m: MetricsAggregate, p: Params): string | null {
@@ -115,7 +116,7 @@ export function compileMetrics(q: MetricsQuery, p: Params, stepSeconds: string):
   return {
     filter: c.anyFilter,
     value,
-    groups: `[${keys.join(', ')}]::Array(Tuple(Nullable(String), String))`,
+    groups: keys,
     bucket,
     aggregate: aggregateOf(m, stepSeconds),
   };
