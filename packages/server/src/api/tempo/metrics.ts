@@ -39,6 +39,22 @@ const querystring = {
   },
 };
 
+/** Both routes answer series (labels and these properties) and Tempo's job counts, or an error as text. */
+const responseSchema = (series: Record<string, unknown>) => ({
+  200: {
+    type: 'object',
+    properties: {
+      series: {
+        type: 'array',
+        items: { type: 'object', properties: { labels: { type: 'array', items: labelSchema }, ...series } },
+      },
+      metrics: { type: 'object', additionalProperties: true },
+    },
+  },
+  400: { type: 'string' },
+  422: { type: 'string' },
+});
+
 /** Tempo answers every bad request with 400 and the reason as plain text. */
 export function plainTextErrors(err: Error, _req: FastifyRequest, reply: FastifyReply) {
   const status = (err as { statusCode?: number }).statusCode;
@@ -97,33 +113,13 @@ export function tempoMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
           'One series per `by` group (and quantile `p`, or histogram `__bucket`); samples at step starts (ms as strings). Counts estimate 100% of the traffic: the recent window counts every span, older kept spans count their AdjustedCount.',
         tags: TAG,
         querystring,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              series: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    labels: { type: 'array', items: labelSchema },
-                    samples: {
-                      type: 'array',
-                      items: {
-                        type: 'object',
-                        properties: { timestampMs: { type: 'string' }, value: { type: 'number' } },
-                      },
-                    },
-                    exemplars: { type: 'array', items: { type: 'object', additionalProperties: true } },
-                  },
-                },
-              },
-              metrics: { type: 'object', additionalProperties: true },
-            },
+        response: responseSchema({
+          samples: {
+            type: 'array',
+            items: { type: 'object', properties: { timestampMs: { type: 'string' }, value: { type: 'number' } } },
           },
-          400: { type: 'string' },
-          422: { type: 'string' },
-        },
+          exemplars: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        }),
       },
       errorHandler: plainTextErrors,
     },
@@ -147,23 +143,7 @@ export function tempoMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         summary: 'TraceQL metrics over a range as one value per series (Tempo instant query)',
         tags: TAG,
         querystring,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              series: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { labels: { type: 'array', items: labelSchema }, value: { type: 'number' } },
-                },
-              },
-              metrics: { type: 'object', additionalProperties: true },
-            },
-          },
-          400: { type: 'string' },
-          422: { type: 'string' },
-        },
+        response: responseSchema({ value: { type: 'number' } }),
       },
       errorHandler: plainTextErrors,
     },
