@@ -77,3 +77,42 @@ test('a metric written after a read is seen by the next read; each series and bu
     await store.close();
   }
 });
+
+test('points written out of time order, over several inserts, read back in time order', async () => {
+  const dir = tempDir();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await Store.open(storeOptions(dir));
+  try {
+    const prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 60_000 });
+    const now = Date.now();
+    // Five inserts (parts), newest first, each with its points shuffled: value = seconds before now.
+    const ages = [4, 2, 3, 0, 1];
+    for (let insert = 0; insert < 5; insert++)
+      await store.writeMetrics({
+        ...emptyMetrics,
+        gauge: ages.map((a) => {
+          const age = insert * 5 + a;
+          return gaugePoint({ Attributes: { queue: 'a' }, Value: age, IntValue: null, TimeUnix: nowNs(-age * 1000) });
+        }),
+      });
+    const q = {
+      tenant: 'default',
+      matchers: [],
+      startMs: now - 600_000,
+      endMs: now + 60_000,
+      nowMs: now,
+      maxSeries: 100,
+      maxSamples: 10_000,
+      timeoutMs: 10_000,
+    };
+    const [series] = await prom.select(q, (n) => n === 'queue_depth');
+    const expected = Array.from({ length: 25 }, (_, i) => 24 - i);
+    assert.deepEqual([...series!.v], expected);
+    assert.ok(
+      series!.t.every((t, i) => i === 0 || t > series!.t[i - 1]!),
+      'times ascend',
+    );
+  } finally {
+    await store.close();
+  }
+});
