@@ -46,6 +46,6 @@ export {
   MetricsLimitError,
   type MetricsRange,
   type MetricsSeries,
-  metricsRangeSql,
+  splitAtRecent,
 } from './traceqlMetrics/queryRange';
 export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';

@@ -13,7 +13,7 @@ export interface MetricsRange {
   end: number;
   /** Seconds, a whole number. */
   step: number;
-  /** Unix seconds: the database's now, which decides what the recent window still holds. */
+  /** Unix seconds: now, which decides what the recent window still holds (injected for tests). */
   now: number;
   limits?: QueryLimits;
 }
@@ -27,7 +27,11 @@ export interface MetricsLabel {
 
 export interface MetricsSeries {
   labels: MetricsLabel[];
-  /** Bucket starts (Unix ms) and values, oldest first; empty buckets are absent. */
+  /**
+   * Bucket starts (Unix ms) and values, oldest first. Counts (rate, count_over_time,
+   * histogram_over_time) have every bucket of the range, 0 without spans; the others only
+   * buckets with a value.
+   */
   samples: { timeMs: number; value: number }[];
 }
 
@@ -66,11 +70,8 @@ export function splitAtRecent(origin: number, end: number, now: number, recentSe
   };
 }
 
-/** The SQL of a metrics query (exported for EXPLAIN in the benchmark). */
-export function metricsRangeSql(
-  r: MetricsRange,
-  recentSeconds: number,
-): { sql: string; params: Record<string, unknown> } {
+/** The SQL of a metrics query. */
+function metricsRangeSql(r: MetricsRange, recentSeconds: number): { sql: string; params: Record<string, unknown> } {
   const buckets = Math.ceil((r.end - r.origin) / r.step);
   if (buckets > METRICS_LIMITS.maxBuckets) {
     throw new MetricsLimitError(
