@@ -82,10 +82,14 @@ async function timeToDraw(
  * `hover` sweeps the whole width in 2 s; `drag` presses at 40%, moves to 60% in 1 s and
  * releases there (a zoom).
  */
-async function sweep(page: import('playwright-core').Page, kind: 'hover' | 'drag') {
+async function sweep(
+  page: import('playwright-core').Page,
+  kind: 'hover' | 'drag',
+  chart = '[data-testid="explorer-chart"]',
+) {
   return (await page.evaluate(`new Promise((resolve) => {
     const drag = ${kind === 'drag'};
-    const over = document.querySelector('[data-testid="explorer-chart"] .u-over');
+    const over = document.querySelector(${JSON.stringify(`${chart} .u-over`)});
     const r = over.getBoundingClientRect();
     const [from, to, ms] = drag ? [0.4, 0.6, 1000] : [0, 1, 2000];
     // uPlot ignores a move without movement while a button is down (a Chrome quirk it guards).
@@ -98,6 +102,8 @@ async function sweep(page: import('playwright-core').Page, kind: 'hover' | 'drag
     let frames = 0, worst = 0;
     const t0 = performance.now();
     let last = t0;
+    // A real pointer enters the plot first (the chart's legend goes live then).
+    over.dispatchEvent(new MouseEvent('mouseenter', { clientX: r.left + from * r.width, clientY: r.top + r.height / 2 }));
     if (drag) at('mousedown', from);
     function step(now) {
       frames++;
@@ -163,6 +169,9 @@ try {
   await timeToDraw(page, `${base}/dashboards/bench-12?since=1h`, '[data-testid="prom-chart"] canvas', 12); // warm
   const dash = await timeToDraw(page, `${base}/dashboards/bench-12?since=1h`, '[data-testid="prom-chart"] canvas', 12);
   fields.push(`dashboard12_ms=${dash}`, `dashboard12_slowest_query_ms=${await slowestRequest(page)}`);
+  // Hover over one panel of the 12: every panel follows the shared time line.
+  const dashHover = await sweep(page, 'hover', '[data-testid="prom-chart"]');
+  fields.push(`dashboard12_hover_fps=${dashHover.fps.toFixed(1)}`);
 
   const svc = (await server.get('/api/v1/red?groupBy=service')).body.series[0].service as string;
   const redPanels = (await server.get(`/api/v1/red?groupBy=span_name&spanKind=all&service=${encodeURIComponent(svc)}`))
@@ -250,7 +259,11 @@ try {
     ['map100_ms', map.drawn - map.arrived, 300],
   ] as const;
   // 60 fps: at most one frame missed in the sweep (rAF runs at the display's 60 Hz).
-  fields.push(`hover_within=${hover.fps >= 59.5 ? 'yes' : 'no'}`, `drag_within=${drag.fps >= 59.5 ? 'yes' : 'no'}`);
+  fields.push(
+    `hover_within=${hover.fps >= 59.5 ? 'yes' : 'no'}`,
+    `dashboard12_hover_within=${dashHover.fps >= 59.5 ? 'yes' : 'no'}`,
+    `drag_within=${drag.fps >= 59.5 ? 'yes' : 'no'}`,
+  );
   fields.push(...checks.map(([k, v, max]) => `${k.replace(/_ms$/, '')}_within=${v <= max ? 'yes' : 'no'}`));
   await page.close();
 } finally {

@@ -6,6 +6,7 @@ import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
+import { widenLogsMerges } from './logsMerges';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
 import { relayoutTable } from './relayout';
 import { metricSeriesIdSql } from './seriesId';
@@ -115,6 +116,13 @@ export const migrations: Migration[] = [
     version: 18,
     name: 'promql: a SeriesId column on every metric table (reads group rows by it instead of hashing attributes)',
     statements: metricSeriesIdSql,
+  },
+  // 19 is taken by work in flight (sampling).
+  {
+    version: 20,
+    name: 'ingest: logs with a wider merge fan-in (merges were more than half of the CPU per log record)',
+    statements: [],
+    run: widenLogsMerges,
   },
 ];
 

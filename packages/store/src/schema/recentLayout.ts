@@ -26,11 +26,17 @@ function lz4(type: string): string {
 
 export const RECENT_MERGE_SELECTOR_BASE = 50;
 
-/** The merge fan-in, where the engine has the setting (ClickHouse 25+; older servers merge as before). */
-export async function widenRecentMerges(sql: Sql): Promise<void> {
+/** spans_recent's merge fan-in (see above). */
+export const widenRecentMerges = (sql: Sql) => widenMerges(sql, 'spans_recent', RECENT_MERGE_SELECTOR_BASE);
+
+/**
+ * Sets a table's merge fan-in (`merge_selector_base`, ClickHouse's default 5), where the engine
+ * has the setting (ClickHouse 25+; older servers merge as before).
+ */
+export async function widenMerges(sql: Sql, table: string, base: number): Promise<void> {
   const [known] = await sql.query<{ n: string }>(
     "SELECT count() AS n FROM system.merge_tree_settings WHERE name = 'merge_selector_base'",
   );
   if (Number(known?.n ?? 0) === 0) return;
-  await sql.command(`ALTER TABLE spans_recent MODIFY SETTING merge_selector_base = ${RECENT_MERGE_SELECTOR_BASE}`);
+  await sql.command(`ALTER TABLE ${table} MODIFY SETTING merge_selector_base = ${base}`);
 }

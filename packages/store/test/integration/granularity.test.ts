@@ -52,3 +52,29 @@ FROM numbers(8000)`);
     await store.close();
   }
 });
+
+test('migrations 12 and 20: spans_recent and logs merge with a fan-in of 50, and their rows stay readable', async () => {
+  const store = await Store.open(storeOptions(tempDir()));
+  try {
+    const settings = async (table: string) =>
+      (
+        await store.sql.query<{ e: string }>(
+          'SELECT engine_full AS e FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+          { table },
+        )
+      )[0]!.e;
+    assert.match(await settings('spans_recent'), /merge_selector_base = 50\b/);
+    assert.match(await settings('logs'), /merge_selector_base = 50\b/);
+    assert.doesNotMatch(await settings('spans'), /merge_selector_base/, 'long-lived span storage merges as before');
+    // Twenty inserts, then every part merged: every record is still there.
+    for (let i = 0; i < 20; i++)
+      await store.sql.command(
+        `INSERT INTO logs (Timestamp, ObservedTimestamp, ServiceName, Body) SELECT now64(9), now64(9), 'svc', concat('line ', toString(number)) FROM numbers(${i * 10}, 10)`,
+      );
+    await store.sql.command('OPTIMIZE TABLE logs FINAL');
+    const [n] = await store.sql.query<{ n: string; d: string }>('SELECT count() AS n, uniqExact(Body) AS d FROM logs');
+    assert.deepEqual([Number(n!.n), Number(n!.d)], [200, 200]);
+  } finally {
+    await store.close();
+  }
+});

@@ -51,6 +51,8 @@ export interface TimeSeriesProps {
 }
 
 const SYNC_KEY = 'tracehouse-time';
+/** Past this many series the cursor marks the nearest series only. */
+const MANY_SERIES = 8;
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -97,10 +99,13 @@ export function TimeSeries(props: TimeSeriesProps) {
       // Room on the right for the last time label.
       padding: [8, 28, 0, 0],
       cursor: {
-        sync: { key: SYNC_KEY },
+        // The time is shared; the focused series is not (series i of another panel is another series).
+        sync: { key: SYNC_KEY, setSeries: false },
         drag: { x: true, y: false, setScale: false },
         focus: { prox: 30 },
-        points: { size: 6 },
+        // Many series: one point, on the nearest series (a dot per series is noise, and each is
+        // an element uPlot moves, resizes and recolours at every pointer move).
+        points: { size: 6, one: series.length > MANY_SERIES },
       },
       // Fading the other series is focusLayer's (uPlot's own redraws the whole plot).
       focus: { alpha: 1 },
@@ -192,6 +197,17 @@ export function TimeSeries(props: TimeSeriesProps) {
       const [si, idx] = hit;
       pick({ series: si - 1, label: series[si - 1].label, t: times[idx], value: u.data[si][idx] ?? null });
     };
+    // Values in the legend follow the pointer over this chart only: other panels show the shared
+    // time line but keep their legends still (each live legend is a relayout per pointer move).
+    u.legend.live = false;
+    const onEnter = () => {
+      u.legend.live = true;
+    };
+    const onLeave = () => {
+      u.legend.live = false;
+    };
+    over.addEventListener('mouseenter', onEnter);
+    over.addEventListener('mouseleave', onLeave);
     over.addEventListener('mousedown', onDown);
     over.addEventListener('click', onClick);
     over.style.cursor = 'crosshair';
@@ -199,6 +215,8 @@ export function TimeSeries(props: TimeSeriesProps) {
     ro.observe(el);
     return () => {
       ro.disconnect();
+      over.removeEventListener('mouseenter', onEnter);
+      over.removeEventListener('mouseleave', onLeave);
       over.removeEventListener('mousedown', onDown);
       over.removeEventListener('click', onClick);
       u.destroy();

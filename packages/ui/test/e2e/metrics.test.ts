@@ -76,6 +76,7 @@ describe('metrics explorer and dashboards in a browser', () => {
       ['card', 'paypal', 'invoice'].some((m) => row.includes(m)),
       row,
     );
+    assert.match(row, /\d\/s$/, `the legend shows the value under the pointer: ${row}`);
     await shot(page, 'metrics-explorer');
     await page.mouse.move(over.x - 40, over.y - 40);
     await page.waitForSelector(focused, { state: 'detached' });
