@@ -74,6 +74,24 @@ describe('Tempo TraceQL metrics API', () => {
     assert.equal(typeof res.body.metrics, 'object');
   });
 
+  test('exemplars when asked for: the slowest matching span of a step, with its trace id', async () => {
+    const q = '{ status = error } | rate() by (resource.service.name)';
+    const res = await get('query_range', q, `${range}&exemplars=10`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const [frontend] = res.body.series;
+    assert.equal(frontend.exemplars.length, 1);
+    const [e] = frontend.exemplars;
+    assert.deepEqual(
+      e.labels.map((l: { key: string }) => l.key),
+      ['trace:id', 'span:id'],
+    );
+    assert.match(e.labels[0].value.stringValue, /^[0-9a-f]{32}$/);
+    // The slowest frontend error started at +7 s (it took 750 ms); its value is the step's rate.
+    assert.equal(e.timestampMs, String((minute + 7) * 1000));
+    assert.equal(e.value, 3 / STEP);
+    assert.equal((await get('query_range', q, `${range}&exemplars=101`)).status, 400);
+  });
+
   test('quantiles are one series per p (a double label), in seconds', async () => {
     const res = await get('query_range', '{ resource.service.name = "frontend" } | quantile_over_time(duration, 1)');
     assert.equal(res.status, 200, JSON.stringify(res.body));

@@ -15,7 +15,17 @@ export interface MetricsRange {
   step: number;
   /** Unix seconds: now, which decides what the recent window still holds (injected for tests). */
   now: number;
+  /** At most this many exemplars (spans behind the values) in the answer; none when 0 or absent. */
+  exemplars?: number;
   limits?: QueryLimits;
+}
+
+/** A span behind a series' value: Tempo's exemplar (its start time, and the value it stands for). */
+export interface MetricsExemplar {
+  traceId: string;
+  spanId: string;
+  timeMs: number;
+  value: number;
 }
 
 /** A series label: Tempo's key, the value as a string, and its attribute type ('' for a string). */
@@ -33,6 +43,8 @@ export interface MetricsSeries {
    * buckets with a value.
    */
   samples: { timeMs: number; value: number }[];
+  /** The slowest span of some of the steps, oldest first (only when exemplars were asked for). */
+  exemplars: MetricsExemplar[];
 }
 
 /** Bounds of one metrics query: past them it is refused (422), never truncated. */
@@ -43,6 +55,8 @@ export const METRICS_LIMITS = {
   maxSeries: 1000,
   /** Samples in one answer, all series together. */
   maxSamples: 200_000,
+  /** Exemplars in one answer (Tempo's maximum). */
+  maxExemplars: 100,
 };
 
 /** A query whose answer would pass METRICS_LIMITS (answered 422). */
@@ -51,7 +65,13 @@ export class MetricsLimitError extends Error {
 }
 
 /** A step `b`, the group keys `g0`, `t0` (value, type), ..., the histogram bucket and the value. */
-type Row = { b: number | string; hb: number | null; v: number | number[] } & Record<string, unknown>;
+type Row = {
+  b: number | string;
+  hb: number | null;
+  v: number | number[];
+  /** The step's slowest span: trace id, span id, start (ms), its value (null for counts). */
+  ex?: [string, string, number | string, number | null];
+} & Record<string, unknown>;
 
 /**
  * The spans a metrics query reads, as tracehouse holds them: the recent window
@@ -87,9 +107,14 @@ function metricsRangeSql(r: MetricsRange, recentSeconds: number): { sql: string;
   // Separate key columns: grouping by plain strings measured faster than by one array of tuples.
   const keys = c.groups.flatMap((g, i) => [`${g.value} AS g${i}`, `${g.type} AS t${i}`]);
   const keyNames = c.groups.flatMap((_, i) => [`g${i}`, `t${i}`]);
+  // Exemplars read the ids of every matching span: only when asked for.
+  const exemplars = (r.exemplars ?? 0) > 0;
+  const exemplarColumns = exemplars
+    ? ', TraceId AS tid, SpanId AS sid, toUnixTimestamp64Milli(Timestamp) AS tms, Duration AS d'
+    : '';
   const branch = (table: string, weight: string, slice: { from: number; to: number }) =>
     `SELECT intDiv(toUnixTimestamp64Milli(Timestamp) - ${origin}, ${stepMs}) AS b,${keys.map((k) => ` ${k},`).join('')}
-  toFloat64(${weight}) AS w, ${value} AS x${c.bucket ? `, ${c.bucket} AS hb` : ', NULL AS hb'}
+  toFloat64(${weight}) AS w, ${value} AS x${c.bucket ? `, ${c.bucket} AS hb` : ', NULL AS hb'}${exemplarColumns}
 FROM ${table}
 WHERE ${spanScopeFilter(p, r.tenant, { ...slice, toInclusive: false })}
   AND (${c.filter})`;
@@ -98,7 +123,7 @@ WHERE ${spanScopeFilter(p, r.tenant, { ...slice, toInclusive: false })}
     split.recent && branch('spans_recent', '1', split.recent),
   ].filter((b): b is string => Boolean(b));
   const group = ['b', ...keyNames, 'hb'].join(', ');
-  const sql = `SELECT ${group}, ${c.aggregate} AS v
+  const sql = `SELECT ${group}, ${c.aggregate} AS v${exemplars ? ', argMax((tid, sid, tms, x), d) AS ex' : ''}
 FROM (
 ${branches.join('\nUNION ALL\n')}
 )${c.value ? '\nWHERE x IS NOT NULL' : ''}
@@ -134,8 +159,8 @@ function toSeries(rows: Row[], r: MetricsRange): MetricsSeries[] {
   };
   const series = new Map<string, MetricsSeries>();
   let samples = 0;
-  const add = (labels: MetricsLabel[], b: number, value: number) => {
-    if (!Number.isFinite(value)) return;
+  const add = (labels: MetricsLabel[], b: number, value: number): MetricsSeries | undefined => {
+    if (!Number.isFinite(value)) return undefined;
     const named = labels.length ? labels : [{ key: '__name__', value: m.fn, type: '' as const }];
     const id = JSON.stringify(named);
     let s = series.get(id);
@@ -145,12 +170,16 @@ function toSeries(rows: Row[], r: MetricsRange): MetricsSeries[] {
           `the query has more than ${METRICS_LIMITS.maxSeries} series: filter more or group by fewer attributes`,
         );
       }
-      s = { labels: named, samples: [] };
+      s = { labels: named, samples: [], exemplars: [] };
       series.set(id, s);
     }
     s.samples.push({ timeMs: (r.origin + b * r.step) * 1000, value });
     samples++;
+    return s;
   };
+  /** Tempo's exemplar values: the span's own value, or for a count the count it is part of. */
+  const exemplar = (s: MetricsSeries | undefined, ex: NonNullable<Row['ex']>, value: number) =>
+    s?.exemplars.push({ traceId: ex[0], spanId: ex[1], timeMs: Number(ex[2]), value });
   if (rows.length > METRICS_LIMITS.maxSamples) {
     throw new MetricsLimitError(`the answer has more than ${METRICS_LIMITS.maxSamples} samples: widen the step`);
   }
@@ -158,10 +187,21 @@ function toSeries(rows: Row[], r: MetricsRange): MetricsSeries[] {
     const b = Number(row.b);
     const labels = labelsOf(row);
     if (Array.isArray(row.v)) {
-      row.v.forEach((v, i) => {
-        add([...labels, { key: 'p', value: String(m.quantiles[i]), type: 'double' }], b, Number(v));
-      });
-    } else add(labels, b, Number(row.v));
+      const values = row.v;
+      const added = values.map((v, i) =>
+        add([...labels, { key: 'p', value: String(m.quantiles[i]), type: 'double' }], b, Number(v)),
+      );
+      // A quantile's exemplar goes to the one quantile series nearest its value, as in Tempo.
+      if (row.ex && row.ex[3] !== null) {
+        const x = Number(row.ex[3]);
+        const distance = (v: number) => Math.abs(Number(v) - x);
+        const nearest = values.reduce((best, v, i) => (distance(v) < distance(values[best]!) ? i : best), 0);
+        exemplar(added[nearest], row.ex, x);
+      }
+    } else {
+      const s = add(labels, b, Number(row.v));
+      if (row.ex) exemplar(s, row.ex, row.ex[3] === null ? Number(row.v) : Number(row.ex[3]));
+    }
   }
   const out = [...series.values()];
   // A count in a step without spans is 0, as Tempo answers it (a line, not isolated points);
@@ -182,7 +222,22 @@ function toSeries(rows: Row[], r: MetricsRange): MetricsSeries[] {
     }
     s.samples.sort((a, b) => a.timeMs - b.timeMs);
   }
+  // The budget shared by the series: evenly, and at least one each while it lasts.
+  let budget = Math.min(r.exemplars ?? 0, METRICS_LIMITS.maxExemplars);
+  const perSeries = Math.max(1, Math.floor(budget / Math.max(1, out.length)));
+  for (const s of out) {
+    s.exemplars = spread(s.exemplars, Math.min(perSeries, budget));
+    budget -= s.exemplars.length;
+  }
   return out.sort((a, b) => (JSON.stringify(a.labels) < JSON.stringify(b.labels) ? -1 : 1));
+}
+
+/** At most `k` exemplars, oldest first, evenly spread over time. */
+function spread(exemplars: MetricsExemplar[], k: number): MetricsExemplar[] {
+  if (k <= 0) return [];
+  const sorted = exemplars.sort((a, b) => a.timeMs - b.timeMs);
+  if (sorted.length <= k) return sorted;
+  return Array.from({ length: k }, (_, i) => sorted[Math.floor((i * sorted.length) / k)]!);
 }
 
 const labelType = (t: string): MetricsLabel['type'] => (t === 'int' || t === 'double' || t === 'bool' ? t : '');

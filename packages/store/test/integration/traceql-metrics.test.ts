@@ -36,6 +36,7 @@ function at(bucket: number, service: string, durationMs: number, over: Partial<S
 describe('TraceQL metrics over kept and recent spans', () => {
   const dir = tempDir();
   let store: Store;
+  const errorSpans: Record<'old' | 'recent', SpanRecord | undefined> = { old: undefined, recent: undefined };
 
   /** What the sampler does to a kept trace: its spans copied to `spans`, each standing for `weight` spans. */
   async function keep(spans: SpanRecord[], weight: number) {
@@ -56,6 +57,7 @@ describe('TraceQL metrics over kept and recent spans', () => {
     // Ten minutes ago: every span is in the recent window; one of them was kept too (weight 20).
     const recentOk = [at(RECENT, 'frontend', 100), at(RECENT, 'frontend', 100), at(RECENT, 'frontend', 100)];
     const recentError = at(RECENT, 'frontend', 1000, { StatusCode: 'Error' });
+    Object.assign(errorSpans, { old: oldError, recent: recentError });
     await store.writeSpans([...oldBaseline, oldError, oldCheckout, ...recentOk, recentError]);
     await store.writeSpans([at(RECENT, 'checkout', 100)], 'acme');
     await keep([...oldBaseline, oldCheckout, recentOk[0]!], 20);
@@ -66,7 +68,7 @@ describe('TraceQL metrics over kept and recent spans', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (q: string, over: { tenant?: string; step?: number } = {}) =>
+  const run = (q: string, over: { tenant?: string; step?: number; exemplars?: number } = {}) =>
     store.queryTraceQLMetrics({
       tenant: over.tenant ?? 'default',
       query: parseMetrics(q),
@@ -74,6 +76,7 @@ describe('TraceQL metrics over kept and recent spans', () => {
       end: END,
       step: over.step ?? STEP,
       now: nowS,
+      exemplars: over.exemplars,
     });
   /** label set -> { bucket start (s) -> value }, steps without spans (counted 0) left out. */
   const table = (series: MetricsSeries[]) =>
@@ -163,6 +166,29 @@ describe('TraceQL metrics over kept and recent spans', () => {
       await run('{ resource.service.name = "frontend" } | count_over_time() by (span.http.route, span.missing)'),
     );
     assert.deepEqual(t, { 'span.http.route=/': { [OLD]: 41, [RECENT]: 4 } });
+  });
+
+  test('exemplars: the slowest span of a step, valued like the series (a count) or by itself (a quantile)', async () => {
+    const exemplarOf = (s: SpanRecord, value: number) => ({
+      traceId: s.TraceId,
+      spanId: s.SpanId,
+      timeMs: Number(BigInt(s.Timestamp) / 1_000_000n),
+      value,
+    });
+    assert.deepEqual((await run('{ status = error } | rate()'))[0]!.exemplars, [], 'none unless asked for');
+    const [rate] = await run('{ status = error } | rate()', { exemplars: 10 });
+    assert.deepEqual(rate!.exemplars, [exemplarOf(errorSpans.old!, 1 / 60), exemplarOf(errorSpans.recent!, 1 / 60)]);
+    // Two hours ago the 2 s error is the slowest frontend span: it belongs to the p99 series.
+    const quantiles = await run('{ resource.service.name = "frontend" } | quantile_over_time(duration, 0.5, 0.99)', {
+      exemplars: 10,
+    });
+    assert.deepEqual(
+      quantiles.map((s) => s.exemplars.filter((e) => e.timeMs < (OLD + STEP) * 1000)),
+      [[], [exemplarOf(errorSpans.old!, 2)]],
+    );
+    // The budget is shared by the series: one exemplar asked for, one given.
+    const byService = await run('{} | count_over_time() by (resource.service.name)', { exemplars: 1 });
+    assert.equal(byService.flatMap((s) => s.exemplars).length, 1);
   });
 
   test('too many steps, and what is not supported, are refused with the reason', async () => {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantOf } from '../../auth/hook';
 import type { ApiDeps } from '../deps';
 import { BadRequest } from '../params';
+import { intParam } from '../search';
 import { metricsRange, metricsStep } from './params';
 
 const TAG = ['tempo'];
@@ -36,6 +37,10 @@ const querystring = {
     end: { type: 'string', description: 'default now' },
     since: { type: 'string', description: 'Go duration: start = end - since' },
     step: { type: 'string', description: 'seconds or a Go duration, whole seconds; default range / 240' },
+    exemplars: {
+      type: 'string',
+      description: 'query_range: at most this many exemplars (0-100, default 0: reading span ids costs)',
+    },
   },
 };
 
@@ -94,7 +99,8 @@ export function tempoMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
       );
     }
     try {
-      return await deps.store.queryTraceQLMetrics({ tenant: tenantOf(req), query, origin, end, step, now });
+      const exemplars = instant ? 0 : intParam(q.exemplars, 'exemplars', 0, 0, METRICS_LIMITS.maxExemplars);
+      return await deps.store.queryTraceQLMetrics({ tenant: tenantOf(req), query, origin, end, step, now, exemplars });
     } catch (e) {
       if (e instanceof MetricsQueryError) throw new BadRequest(e.message);
       if (e instanceof MetricsLimitError) throw new Unprocessable(e.message);
@@ -129,7 +135,14 @@ export function tempoMetricsRoutes(app: FastifyInstance, deps: ApiDeps): void {
         series: series.map((s) => ({
           labels: s.labels.map(tempoLabel),
           samples: s.samples.map((p) => ({ timestampMs: String(p.timeMs), value: p.value })),
-          exemplars: [],
+          exemplars: s.exemplars.map((e) => ({
+            labels: [
+              { key: 'trace:id', value: { stringValue: e.traceId } },
+              { key: 'span:id', value: { stringValue: e.spanId } },
+            ],
+            value: e.value,
+            timestampMs: String(e.timeMs),
+          })),
         })),
         metrics: stats,
       };
