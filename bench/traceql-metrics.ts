@@ -1,5 +1,5 @@
 // npm run bench:traceql-metrics — `{ } | rate() by (resource.service.name)` over 24 h at a 60 s
-// step (and two more TraceQL metrics queries) on an embedded store holding BENCH_SPANS kept spans
+// step (and with 100 exemplars, and two more TraceQL metrics queries) on an embedded store holding BENCH_SPANS kept spans
 // over the day (default 5M: 95% of them 5%-baseline spans weighing 20, errors weighing 1) and
 // BENCH_RECENT_SPANS spans of the last hour in the recent window (default 2M), generated inside
 // ClickHouse with INSERT ... SELECT FROM numbers().
@@ -81,8 +81,18 @@ try {
   await store.sql.command('OPTIMIZE TABLE spans FINAL');
   const loadS = (performance.now() - t0) / 1000;
 
-  const run = (q: string) => () =>
-    store.queryTraceQLMetrics({ tenant: 'default', query: parseMetrics(q), origin, end, step: STEP, now: nowS });
+  const run =
+    (q: string, exemplars = 0) =>
+    () =>
+      store.queryTraceQLMetrics({
+        tenant: 'default',
+        query: parseMetrics(q),
+        origin,
+        end,
+        step: STEP,
+        now: nowS,
+        exemplars,
+      });
   const series = await run('{ } | rate() by (resource.service.name)')();
   const samples = series.reduce((n, s) => n + s.samples.length, 0);
   // The baseline: counts per minute and service straight from both tables, split at the same cut.
@@ -99,11 +109,13 @@ try {
     );
   const rate = await timedAgainst(run('{ } | rate() by (resource.service.name)'), baseline);
   const errors = await timedAgainst(run('{ status = error } | rate() by (resource.service.name)'), baseline);
+  const withExemplars = await timedAgainst(run('{ } | rate() by (resource.service.name)', 100), baseline);
   const p95 = await timedAgainst(run('{ } | quantile_over_time(duration, 0.95) by (resource.service.name)'), baseline);
   const f = (x: number) => x.toFixed(0);
   console.log(
     `bench traceql-metrics spans=${SPANS} recentSpans=${RECENT} steps=${DAY / STEP} series=${series.length} samples=${samples}` +
       ` loadS=${loadS.toFixed(1)} rateP50Ms=${f(rate.p50)} rateP95Ms=${f(rate.p95)} baselineP50Ms=${f(rate.baseP50)} rateRatio=${rate.ratio.toFixed(2)}` +
+      ` exemplarsP50Ms=${f(withExemplars.p50)} exemplarsP95Ms=${f(withExemplars.p95)} exemplarsRatio=${withExemplars.ratio.toFixed(2)}` +
       ` errorRateP50Ms=${f(errors.p50)} errorRateP95Ms=${f(errors.p95)} errorRateRatio=${errors.ratio.toFixed(2)}` +
       ` quantileP50Ms=${f(p95.p50)} quantileP95Ms=${f(p95.p95)} quantileRatio=${p95.ratio.toFixed(2)}`,
   );

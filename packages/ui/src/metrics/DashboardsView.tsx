@@ -222,6 +222,8 @@ export function PanelsPage({
             <h4>{applyVariables(p.title, values, step)}</h4>
             <PromChart
               queries={[{ expr: applyVariables(p.expr, values, step), legend: p.legend, language: p.query }]}
+              // A TraceQL panel's answer carries its exemplars (points that open their trace).
+              exemplars={p.query === 'traceql'}
               start={start}
               end={end}
               unit={(UNITS.includes(p.unit as Unit) ? p.unit : 'short') as Unit}

@@ -15,7 +15,7 @@ import {
   stepFor,
   toGrid,
 } from './prom';
-import { traceqlRange, traceqlSeriesName } from './traceql';
+import { type TraceExemplar, traceqlRange, traceqlSeriesName } from './traceql';
 
 export interface PromQuery {
   expr: string;
@@ -26,6 +26,18 @@ export interface PromQuery {
 }
 
 const isTraceQL = (q: PromQuery) => q.language === 'traceql';
+
+/** Exemplars a TraceQL query asks for: enough to find a spike's traces, few enough to see the lines. */
+const TRACEQL_EXEMPLARS = 40;
+
+/** A point that opens the trace (and span) behind a value. */
+const traceMark = (traceId: string, spanId: string, t: number, v: number): Mark => ({
+  t,
+  v,
+  color: 'var(--critical)',
+  title: `trace ${traceId}`,
+  onClick: () => navigate(`/trace/${traceId}${spanId ? `?span=${spanId}` : ''}`),
+});
 
 function uniqueExemplars(series: (ExemplarSeries | undefined)[]): ExemplarSeries[] {
   const seen = new Set<string>();
@@ -86,8 +98,11 @@ export function PromChart({
       Promise.all(
         queries.map((q) =>
           isTraceQL(q)
-            ? traceqlRange(q.expr, from, to, step, ac.signal)
-            : queryRange(q.expr, from, to, step, ac.signal).then((r) => r.result),
+            ? traceqlRange(q.expr, { start: from, end: to, step }, exemplars ? TRACEQL_EXEMPLARS : 0, ac.signal)
+            : queryRange(q.expr, from, to, step, ac.signal).then((r) => ({
+                matrix: r.result,
+                exemplars: [] as TraceExemplar[],
+              })),
         ),
       ),
       exemplars
@@ -98,22 +113,18 @@ export function PromChart({
           )
         : Promise.resolve([]),
     ]).then(
-      ([results, ex]) =>
+      ([answers, ex]) =>
         setData({
-          results,
-          // The same exemplar answers each query of a chart (a histogram's three quantiles): once.
-          marks: uniqueExemplars(ex.flat()).flatMap((s) =>
-            (s?.exemplars ?? [])
-              .filter((e) => e.labels.trace_id)
-              .map((e) => ({
-                t: e.timestamp,
-                v: Number(e.value),
-                color: 'var(--critical)',
-                title: `trace ${e.labels.trace_id}`,
-                onClick: () =>
-                  navigate(`/trace/${e.labels.trace_id}${e.labels.span_id ? `?span=${e.labels.span_id}` : ''}`),
-              })),
-          ),
+          results: answers.map((a) => a.matrix),
+          marks: [
+            // The same exemplar answers each query of a chart (a histogram's three quantiles): once.
+            ...uniqueExemplars(ex.flat()).flatMap((s) =>
+              (s?.exemplars ?? [])
+                .filter((e) => e.labels.trace_id)
+                .map((e) => traceMark(e.labels.trace_id!, e.labels.span_id ?? '', e.timestamp, Number(e.value))),
+            ),
+            ...answers.flatMap((a) => a.exemplars.map((e) => traceMark(e.traceId, e.spanId, e.t, e.v))),
+          ],
         }),
       (e) => {
         if (ac.signal.aborted) return;

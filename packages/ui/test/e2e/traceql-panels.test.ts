@@ -16,6 +16,12 @@ import { assertBuilt, launch, shot, startTestServer, type TestServer } from './h
 
 const QUERY = '{ status = error } | rate() by (resource.service.name)';
 
+interface Exemplar {
+  labels: { key: string; value: { stringValue: string } }[];
+  value: number;
+  timestampMs: string;
+}
+
 /** Error and ok server spans of three services over the last 10 minutes; `ok-only` never fails. */
 async function sendSpans(server: TestServer): Promise<void> {
   const ex = otlpExporters(server, 'http/protobuf');
@@ -94,10 +100,45 @@ describe('TraceQL-metrics dashboard panels in a browser', () => {
 
     await server.stop({ keepData: true });
     server = await startTestServer({ dataDir });
+    // The exemplars the panel draws: those of its own query_range answer.
+    const drawn: Exemplar[] = [];
+    const onResponse = async (r: { url(): string; json(): Promise<unknown> }) => {
+      if (!r.url().includes('/tempo/api/metrics/query_range')) return;
+      const body = (await r.json().catch(() => null)) as { series?: { exemplars: Exemplar[] }[] } | null;
+      for (const series of body?.series ?? []) drawn.push(...series.exemplars);
+    };
+    page.on('response', onResponse);
     await page.goto(`${server.urls.api}/dashboards/errors-by-service?since=15m`);
     await page.waitForSelector(`${chart}[data-series="2"] canvas`);
     assert.equal(await page.textContent('[data-testid="dash-panel"] h4'), 'error spans per second');
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-marks')) > 0, chart);
+    page.off('response', onResponse);
     await shot(page, 'dashboard-traceql');
+
+    // A click on an exemplar's diamond opens its trace at its span: from the spike to the trace.
+    const plot = page.locator(chart);
+    const box = (await plot.locator('.u-over').boundingBox())!;
+    const [xMin, xMax, yMax] = await Promise.all(
+      ['data-x-min', 'data-x-max', 'data-y-max'].map(async (a) => Number(await plot.getAttribute(a))),
+    );
+    const at = (e: Exemplar) => Number(e.timestampMs) / 1000;
+    const target = drawn.find((e) => e.value <= yMax * 0.95 && at(e) > xMin && at(e) < xMax);
+    assert.ok(target, `an exemplar inside the plot: ${JSON.stringify(drawn.slice(0, 2))} yMax=${yMax}`);
+    await page.mouse.click(
+      box.x + ((at(target) - xMin) / (xMax - xMin)) * box.width,
+      box.y + box.height * (1 - target.value / yMax),
+    );
+    await page.waitForURL(/\/trace\/[0-9a-f]{32}/);
+    const opened = new URL(page.url());
+    const ids = (e: Exemplar) => e.labels.map((l) => l.value.stringValue);
+    assert.ok(
+      drawn.some(
+        (e) => ids(e)[0] === opened.pathname.split('/').pop() && ids(e)[1] === opened.searchParams.get('span'),
+      ),
+      `${opened.pathname}${opened.search} is a drawn exemplar`,
+    );
+    await page.waitForSelector('.wf-row');
+    await page.goto(`${server.urls.api}/dashboards/errors-by-service?since=15m`);
 
     // A query that does not parse shows the parser's message, with its position, in the panel.
     await page.click('[data-testid="dash-edit"]');
