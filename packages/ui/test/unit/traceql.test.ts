@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toGrid } from '../../src/metrics/prom';
-import { toMatrix, traceqlSeriesName } from '../../src/metrics/traceql';
+import { toExemplars, toMatrix, traceqlSeriesName } from '../../src/metrics/traceql';
 
 test("Tempo's series become a matrix on the chart's step grid", () => {
   const matrix = toMatrix([
@@ -38,5 +38,27 @@ test('series are named as Grafana names TraceQL metrics: one label by its value,
   assert.equal(
     traceqlSeriesName({ 'resource.service.name': 'checkout', p: '0.95' }),
     '{resource.service.name="checkout", p="0.95"}',
+  );
+});
+
+test('exemplars keep their trace and span ids, start time in seconds and value; one without a trace id is left out', () => {
+  const trace = (id: string) => ({ key: 'trace:id', value: { stringValue: id } });
+  assert.deepEqual(
+    toExemplars([
+      {
+        labels: [],
+        samples: [],
+        exemplars: [
+          {
+            labels: [trace('a'.repeat(32)), { key: 'span:id', value: { stringValue: 'b'.repeat(16) } }],
+            value: 0.5,
+            timestampMs: '1733440812345',
+          },
+          { labels: [], value: 1, timestampMs: '1733440812345' },
+        ],
+      },
+      { labels: [], samples: [] },
+    ]),
+    [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), t: 1733440812.345, v: 0.5 }],
   );
 });
