@@ -94,11 +94,14 @@ export function PromChart({
   useEffect(() => {
     const ac = new AbortController();
     setError('');
+    // A TraceQL count over a step still running is a false drop at the end of every line: only
+    // steps that have ended are asked for (the PromQL side leaves a step without data empty).
+    const ended = Math.min(to, Math.floor(Date.now() / 1000 / step) * step);
     Promise.all([
       Promise.all(
         queries.map((q) =>
           isTraceQL(q)
-            ? traceqlRange(q.expr, { start: from, end: to, step }, exemplars ? TRACEQL_EXEMPLARS : 0, ac.signal)
+            ? traceqlRange(q.expr, { start: from, end: ended, step }, exemplars ? TRACEQL_EXEMPLARS : 0, ac.signal)
             : queryRange(q.expr, from, to, step, ac.signal).then((r) => ({
                 matrix: r.result,
                 exemplars: [] as TraceExemplar[],
