@@ -166,10 +166,16 @@ try {
     body: JSON.stringify({ title: 'bench 12', definition: { panels, variables: [] } }),
   });
   if (!put.ok) throw new Error(`save dashboard: ${put.status} ${await put.text()}`);
-  await timeToDraw(page, `${base}/dashboards/bench-12?since=1h`, '[data-testid="prom-chart"] canvas', 12); // warm
-  const dash = await timeToDraw(page, `${base}/dashboards/bench-12?since=1h`, '[data-testid="prom-chart"] canvas', 12);
+  await timeToDraw(page, `${base}/dashboards/bench-12?since=1h`, '[data-testid="prom-chart"] .u-wrap > canvas', 12); // warm
+  const dash = await timeToDraw(
+    page,
+    `${base}/dashboards/bench-12?since=1h`,
+    '[data-testid="prom-chart"] .u-wrap > canvas',
+    12,
+  );
   fields.push(`dashboard12_ms=${dash}`, `dashboard12_slowest_query_ms=${await slowestRequest(page)}`);
   // Hover over one panel of the 12: every panel follows the shared time line.
+  await page.waitForLoadState('networkidle');
   const dashHover = await sweep(page, 'hover', '[data-testid="prom-chart"]');
   fields.push(`dashboard12_hover_fps=${dashHover.fps.toFixed(1)}`);
 
@@ -179,7 +185,7 @@ try {
   const auto = await timeToDraw(
     page,
     `${base}/dashboards/service/${encodeURIComponent(svc)}?since=1h`,
-    '[data-testid="red-panel"] [data-testid="latency-chart"] canvas',
+    '[data-testid="red-panel"] [data-testid="latency-chart"] .u-wrap > canvas',
     redPanels,
   );
   fields.push(`service_dashboard_charts=${redPanels * 3}`, `service_dashboard_ms=${auto}`);
@@ -191,6 +197,7 @@ try {
   fields.push(`explorer_24h_50_ms=${ex}`, `explorer_slowest_query_ms=${await slowestRequest(page)}`);
 
   // Hover: move the cursor across the plot once per frame for 2 s; frames per second.
+  await page.waitForLoadState('networkidle');
   const hover = await sweep(page, 'hover');
   fields.push(`hover_fps=${hover.fps.toFixed(1)}`, `hover_worst_frame_ms=${Math.round(hover.worst)}`);
 

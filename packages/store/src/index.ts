@@ -40,4 +40,13 @@ export { INTRINSIC_TAGS, type TagScope, type TagValue } from './search/tags';
 export type { ProcessorState, Watermarks } from './state';
 export { DEFAULT_TAG_CACHE_TTL_MS, DEFAULT_TRACE_CACHE, Store, type StoreOptions, type TableStats } from './store';
 export { DEFAULT_TENANT, TENANT_NAME, tenantKey, tenantName } from './tenant';
+export { MetricsQueryError } from './traceqlMetrics/compile';
+export {
+  METRICS_LIMITS,
+  type MetricsLabel,
+  MetricsLimitError,
+  type MetricsRange,
+  type MetricsSeries,
+  splitAtRecent,
+} from './traceqlMetrics/queryRange';
 export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';

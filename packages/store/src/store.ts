@@ -33,6 +33,7 @@ import { TagCache } from './search/tagCache';
 import { searchTags, type TagRange, type TagScope, type TagValuesRequest, tagValues } from './search/tags';
 import { ProcessorState } from './state';
 import { DEFAULT_TENANT } from './tenant';
+import { type MetricsRange, type MetricsSeries, queryMetricsRange } from './traceqlMetrics/queryRange';
 import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
 
 export interface StoreOptions extends ConnectOptions {
@@ -175,6 +176,11 @@ export class Store {
   async searchTraces(s: TraceSearch): Promise<TraceSummary[]> {
     const load = async () => ({ traces: await searchTraces(this.sql, s) });
     return (await this.searches.get(JSON.stringify(s), load, { keep: () => false })).traces;
+  }
+
+  /** A TraceQL metrics query over a range (see traceqlMetrics/queryRange.ts). */
+  queryTraceQLMetrics(r: MetricsRange): Promise<MetricsSeries[]> {
+    return queryMetricsRange(this.sql, r, this.recentSeconds);
   }
 
   /** Attribute names per scope seen in a range. */

@@ -58,3 +58,31 @@ export interface Query {
   spanset: SpansetExpr;
   stages: Stage[];
 }
+
+/** TraceQL metrics functions: a time series per step over the matching spans. */
+export type MetricsFn =
+  | 'rate'
+  | 'count_over_time'
+  | 'min_over_time'
+  | 'max_over_time'
+  | 'avg_over_time'
+  | 'sum_over_time'
+  | 'quantile_over_time'
+  | 'histogram_over_time';
+
+/** `| rate() by (resource.service.name)`, `| quantile_over_time(duration, 0.5, 0.95)`: the last stage of a metrics query. */
+export interface MetricsAggregate {
+  fn: MetricsFn;
+  /** The value aggregated (`duration` or a numeric attribute); null for rate and count_over_time. */
+  field: Field | null;
+  /** quantile_over_time's quantiles, in [0, 1], in the order written. */
+  quantiles: number[];
+  /** One series per distinct combination of these fields' values. */
+  by: Field[];
+  pos: number;
+}
+
+/** A spanset query whose matching spans are turned into time series. */
+export interface MetricsQuery extends Query {
+  metrics: MetricsAggregate;
+}

@@ -6,6 +6,9 @@ export type {
   IntrinsicName,
   KindValue,
   Literal,
+  MetricsAggregate,
+  MetricsFn,
+  MetricsQuery,
   Query,
   Scope,
   SpanExpr,
@@ -15,5 +18,5 @@ export type {
 } from './ast';
 export { TraceQLError } from './errors';
 export { type Token, tokenize } from './lexer';
-export { intrinsicNames, parse } from './parser';
+export { intrinsicNames, MAX_BY_FIELDS, MAX_QUANTILES, parse, parseMetrics } from './parser';
 export { filters } from './walk';

@@ -5,6 +5,9 @@ import type {
   IntrinsicName,
   KindValue,
   Literal,
+  MetricsAggregate,
+  MetricsFn,
+  MetricsQuery,
   Query,
   SpanExpr,
   SpansetExpr,
@@ -41,6 +44,20 @@ const STATUS_VALUES: readonly StatusValue[] = ['error', 'ok', 'unset'];
 const KIND_VALUES: readonly KindValue[] = ['server', 'client', 'producer', 'consumer', 'internal', 'unspecified'];
 const AGGREGATES: readonly AggregateFn[] = ['count', 'avg', 'min', 'max', 'sum'];
 const COMPARE_OPS: readonly string[] = ['=', '!=', '>', '>=', '<', '<=', '=~', '!~'];
+const METRICS_FNS: readonly MetricsFn[] = [
+  'rate',
+  'count_over_time',
+  'min_over_time',
+  'max_over_time',
+  'avg_over_time',
+  'sum_over_time',
+  'quantile_over_time',
+  'histogram_over_time',
+];
+/** Quantiles one quantile_over_time may ask for (one series each). */
+export const MAX_QUANTILES = 10;
+/** Fields one `by (...)` may group by. */
+export const MAX_BY_FIELDS = 10;
 
 /** What a field compares with; decides which literals and operators are allowed. */
 type ValueKind = 'string' | 'duration' | 'status' | 'kind' | 'any';
@@ -59,11 +76,26 @@ const INTRINSIC_VALUE: Record<IntrinsicName, ValueKind> = {
   'span:parentID': 'string',
 };
 
-/** Parses a TraceQL query; throws TraceQLError with the position and what was expected. */
 /** Tokens (names, operators, values) in one query. */
 export const MAX_TOKENS = 500;
 
+/** Parses a TraceQL query; throws TraceQLError with the position and what was expected. */
 export function parse(input: string): Query {
+  return new Parser(checkedTokens(input)).query();
+}
+
+/**
+ * Parses a TraceQL metrics query: a spanset query ending in a metrics function
+ * (`{ status = error } | rate() by (resource.service.name)`).
+ */
+export function parseMetrics(input: string): MetricsQuery {
+  const parser = new Parser(checkedTokens(input), true);
+  const q = parser.query();
+  if (!q.metrics) return parser.missingMetrics();
+  return q as MetricsQuery;
+}
+
+function checkedTokens(input: string): Token[] {
   const tokens = tokenize(input);
   // A query is compiled into one SQL expression; ClickHouse refuses one nested deeper than
   // max_parser_depth (1000), which ~250 `||` terms reach. Refused here, with the reason.
@@ -72,7 +104,7 @@ export function parse(input: string): Query {
       'a shorter query (e.g. one regular expression =~ instead of many || terms)',
     ]);
   }
-  return new Parser(tokens).query();
+  return tokens;
 }
 
 /** Every intrinsic name the parser accepts, canonical spelling first. */
@@ -80,18 +112,86 @@ export const intrinsicNames: readonly IntrinsicName[] = [...new Set(Object.value
 
 class Parser {
   private i = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    /** Metrics functions are allowed as the last stage. */
+    private readonly metricsQuery = false,
+  ) {}
 
-  query(): Query {
+  query(): Query & { metrics?: MetricsAggregate } {
     const spanset = this.spansetOr();
     const stages: Stage[] = [];
+    let metrics: MetricsAggregate | undefined;
     while (this.isPunct('|')) {
       this.i++;
+      const t = this.peek();
+      if (t.kind === 'word' && (METRICS_FNS as readonly string[]).includes(t.text)) {
+        if (!this.metricsQuery) {
+          this.fail(t, ['a spanset stage'], `${t.text}() is a TraceQL metrics function: run it as a metrics query`);
+        }
+        metrics = this.metricsAggregate();
+        break;
+      }
       stages.push(this.stage());
     }
     const t = this.peek();
-    if (t.kind !== 'eof') this.fail(t, stages.length ? ['|', 'end of query'] : ['&&', '||', '|', 'end of query']);
-    return { spanset, stages };
+    if (t.kind !== 'eof') {
+      if (metrics) this.fail(t, ['end of query'], 'a metrics function must be the last stage');
+      this.fail(t, stages.length ? ['|', 'end of query'] : ['&&', '||', '|', 'end of query']);
+    }
+    return metrics ? { spanset, stages, metrics } : { spanset, stages };
+  }
+
+  missingMetrics(): never {
+    return this.fail(
+      this.peek(),
+      METRICS_FNS.map((f) => `| ${f}()`),
+      'a metrics query ends with a metrics function',
+    );
+  }
+
+  /** `rate() by (a, b)`, `quantile_over_time(duration, 0.5, 0.9)`, `avg_over_time(span.size)`. */
+  private metricsAggregate(): MetricsAggregate {
+    const t = this.peek();
+    this.i++;
+    const fn = t.text as MetricsFn;
+    this.expectPunct('(', ['(']);
+    let field: Field | null = null;
+    const quantiles: number[] = [];
+    if (fn !== 'rate' && fn !== 'count_over_time') {
+      field = this.field(['a numeric field such as duration or span.http.response.body.size']);
+      if (field.kind === 'intrinsic' && field.name !== 'duration' && field.name !== 'trace:duration') {
+        this.fail(
+          this.tokens[this.i - 1]!,
+          ['duration', 'a numeric attribute'],
+          `${fn}() needs a number, not ${field.name}`,
+        );
+      }
+      if (fn === 'quantile_over_time') {
+        do {
+          this.expectPunct(',', quantiles.length ? [',', ')'] : [', and a quantile such as 0.95']);
+          const q = this.peek();
+          if (q.kind !== 'number' || q.num! < 0 || q.num! > 1) this.fail(q, ['a quantile between 0 and 1']);
+          if (quantiles.length === MAX_QUANTILES) this.fail(q, [')'], `at most ${MAX_QUANTILES} quantiles`);
+          quantiles.push(q.num!);
+          this.i++;
+        } while (this.isPunct(','));
+      }
+    }
+    this.expectPunct(')', fn === 'quantile_over_time' ? [',', ')'] : [')']);
+    const by: Field[] = [];
+    const b = this.peek();
+    if (b.kind === 'word' && b.text === 'by') {
+      this.i++;
+      this.expectPunct('(', ['(']);
+      do {
+        if (by.length) this.i++;
+        if (by.length === MAX_BY_FIELDS) this.fail(this.peek(), [')'], `at most ${MAX_BY_FIELDS} fields in by (...)`);
+        by.push(this.field(['an attribute such as resource.service.name', 'an intrinsic such as name']));
+      } while (this.isPunct(','));
+      this.expectPunct(')', [',', ')']);
+    }
+    return { fn, field, quantiles, by, pos: t.pos };
   }
 
   private spansetOr(): SpansetExpr {

@@ -16,6 +16,11 @@ const panelSchema = {
   properties: {
     title: { type: 'string', maxLength: 200 },
     expr: { type: 'string', minLength: 1, maxLength: MAX_EXPR, description: 'PromQL; $name is replaced by a variable' },
+    query: {
+      type: 'string',
+      enum: ['promql', 'traceql'],
+      description: 'the language of expr: PromQL (default) or a TraceQL metrics query',
+    },
     unit: { type: 'string', maxLength: 20 },
     legend: { type: 'string', maxLength: 200, description: 'series label template, e.g. {{service_name}}' },
   },

@@ -94,6 +94,9 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+/** A TraceQL metrics query whose series are named by the tenant's service. */
+const SERVICE_COUNTS = '{} | count_over_time() by (resource.service.name)';
+
 /** A concrete GET path for a route pattern, aimed at `target`'s data. */
 function pathFor(url: string, target: Sent, tenant: Tenant): string {
   const now = Math.ceil(Date.now() / 1000);
@@ -113,6 +116,8 @@ function pathFor(url: string, target: Sent, tenant: Tenant): string {
     '/api/v1/service-graph': range,
     '/api/v1/users/:enduserId/timeline': range,
     '/tempo/api/search': `q=${encodeURIComponent('{}')}&start=${now - 3600}&end=${now + 60}`,
+    '/tempo/api/metrics/query_range': `q=${encodeURIComponent(SERVICE_COUNTS)}&${range}`,
+    '/tempo/api/metrics/query': `q=${encodeURIComponent(SERVICE_COUNTS)}&${range}`,
   };
   return `${path}${query[url] ? `?${query[url]}` : ''}`;
 }
@@ -227,6 +232,8 @@ describe('tenant separation', () => {
       '/tempo/api/traces/:traceId',
       '/tempo/api/search',
       '/tempo/api/search/tag/:tag/values',
+      '/tempo/api/metrics/query_range',
+      '/tempo/api/metrics/query',
       '/metrics',
     ]) {
       for (const tenant of TENANTS)

@@ -191,7 +191,7 @@ function attributeCompare(scope: 'span' | 'resource', key: string, op: CompareOp
 }
 
 /** A numeric SQL value for an aggregate's field: ns for durations, the number of a numeric attribute. */
-function numericField(f: Field, p: Params): string {
+export function numericField(f: Field, p: Params): string {
   if (f.kind === 'intrinsic') {
     if (f.name === 'duration') return 'Duration';
     if (f.name === 'trace:duration') return TRACE_COLUMNS.duration;
@@ -220,7 +220,7 @@ function aggregate(s: Extract<Stage, { kind: 'aggregate' }>, p: Params): string 
 }
 
 /** A `select(...)` field as a per-span value (String) and its attribute type. */
-function selectField(f: Field, p: Params): CompiledQuery['selects'][number] {
+export function selectField(f: Field, p: Params): CompiledQuery['selects'][number] {
   if (f.kind === 'intrinsic') {
     const column: Record<string, string> = {
       name: 'SpanName',

@@ -8,6 +8,17 @@ import { gaugePoint, histogramPoint, storeOptions, tempDir } from '../fixtures';
 
 const emptyMetrics = { gauge: [], sum: [], histogram: [], expHistogram: [], summary: [] };
 const nowNs = (offsetMs = 0) => String(BigInt(Date.now() + offsetMs) * 1_000_000n);
+/** A read of the default tenant's last ten minutes (and the next one). */
+const lastTenMinutes = (now: number) => ({
+  tenant: 'default',
+  matchers: [],
+  startMs: now - 600_000,
+  endMs: now + 60_000,
+  nowMs: now,
+  maxSeries: 100,
+  maxSamples: 10_000,
+  timeoutMs: 10_000,
+});
 
 test('a metric written after a read is seen by the next read; each series and bucket reads back its own points', async () => {
   const dir = tempDir();
@@ -16,17 +27,7 @@ test('a metric written after a read is seen by the next read; each series and bu
   try {
     const prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 60_000 });
     const now = Date.now();
-    const range = (name: string) => ({
-      tenant: 'default',
-      matchers: [],
-      startMs: now - 600_000,
-      endMs: now + 60_000,
-      nowMs: now,
-      maxSeries: 100,
-      maxSamples: 10_000,
-      timeoutMs: 10_000,
-      accept: (n: string) => n === name,
-    });
+    const range = (name: string) => ({ ...lastTenMinutes(now), accept: (n: string) => n === name });
     await store.writeMetrics({
       ...emptyMetrics,
       gauge: [
@@ -95,17 +96,7 @@ test('points written out of time order, over several inserts, read back in time 
           return gaugePoint({ Attributes: { queue: 'a' }, Value: age, IntValue: null, TimeUnix: nowNs(-age * 1000) });
         }),
       });
-    const q = {
-      tenant: 'default',
-      matchers: [],
-      startMs: now - 600_000,
-      endMs: now + 60_000,
-      nowMs: now,
-      maxSeries: 100,
-      maxSamples: 10_000,
-      timeoutMs: 10_000,
-    };
-    const [series] = await prom.select(q, (n) => n === 'queue_depth');
+    const [series] = await prom.select(lastTenMinutes(now), (n) => n === 'queue_depth');
     const expected = Array.from({ length: 25 }, (_, i) => 24 - i);
     assert.deepEqual([...series!.v], expected);
     assert.ok(

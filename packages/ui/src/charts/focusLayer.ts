@@ -24,13 +24,18 @@ export function backgroundOf(el: Element): string {
 }
 
 export function focusLayer(u: uPlot, background: string, strokeOf: (si: number) => string): FocusLayer {
-  const canvas = document.createElement('canvas');
-  canvas.className = 'ts-focus';
-  u.over.appendChild(canvas);
+  // Made at the first focus: a chart never hovered keeps one canvas.
+  let canvas: HTMLCanvasElement | undefined;
   let focused: number | null = null;
   let row: Element | undefined;
 
   const draw = () => {
+    if (!canvas) {
+      if (focused === null) return;
+      canvas = document.createElement('canvas');
+      canvas.className = 'ts-focus';
+      u.over.appendChild(canvas);
+    }
     const { width, height, left, top } = u.bbox;
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;

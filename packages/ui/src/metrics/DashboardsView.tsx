@@ -221,7 +221,9 @@ export function PanelsPage({
           <div className="panel dash-panel" key={i} data-testid="dash-panel">
             <h4>{applyVariables(p.title, values, step)}</h4>
             <PromChart
-              queries={[{ expr: applyVariables(p.expr, values, step), legend: p.legend }]}
+              queries={[{ expr: applyVariables(p.expr, values, step), legend: p.legend, language: p.query }]}
+              // A TraceQL panel's answer carries its exemplars (points that open their trace).
+              exemplars={p.query === 'traceql'}
               start={start}
               end={end}
               unit={(UNITS.includes(p.unit as Unit) ? p.unit : 'short') as Unit}
@@ -282,7 +284,7 @@ function Editor({ d, onChange }: { d: Dashboard; onChange: (d: Dashboard) => voi
       <label>
         Title <input value={d.title} onChange={(e) => onChange({ ...d, title: e.target.value })} aria-label="title" />
       </label>
-      <h4>Panels (PromQL; $name uses a variable)</h4>
+      <h4>Panels (PromQL or TraceQL metrics; $name uses a variable)</h4>
       {d.panels.map((p, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: panels have no id
         <div className="panel-editor" key={i}>
@@ -291,10 +293,19 @@ function Editor({ d, onChange }: { d: Dashboard; onChange: (d: Dashboard) => voi
             onChange={(e) => set(i, { title: e.target.value })}
             aria-label={`panel ${i + 1} title`}
           />
+          <select
+            value={p.query ?? 'promql'}
+            onChange={(e) => set(i, { query: e.target.value === 'traceql' ? 'traceql' : undefined })}
+            aria-label={`panel ${i + 1} language`}
+          >
+            <option value="promql">PromQL</option>
+            <option value="traceql">TraceQL metrics</option>
+          </select>
           <input
             value={p.expr}
             onChange={(e) => set(i, { expr: e.target.value })}
             aria-label={`panel ${i + 1} query`}
+            placeholder={p.query === 'traceql' ? '{ status = error } | rate() by (resource.service.name)' : 'PromQL'}
           />
           <select value={p.unit ?? 'short'} onChange={(e) => set(i, { unit: e.target.value })} aria-label="unit">
             {UNITS.map((u) => (

@@ -1,5 +1,5 @@
-// One chart of one or more PromQL queries over the page's range, with exemplars as points
-// that open their trace.
+// One chart of one or more PromQL (or TraceQL metrics) queries over the page's range, with
+// exemplars as points that open their trace.
 import { useEffect, useMemo, useState } from 'react';
 import { type Mark, type SeriesSpec, TimeSeries } from '../charts/TimeSeries';
 import type { Unit } from '../charts/units';
@@ -15,12 +15,29 @@ import {
   stepFor,
   toGrid,
 } from './prom';
+import { type TraceExemplar, traceqlRange, traceqlSeriesName } from './traceql';
 
 export interface PromQuery {
   expr: string;
   /** Legend template (`{{label}}`) or a fixed name. */
   legend?: string;
+  /** `traceql`: a TraceQL metrics query (`{ status = error } | rate() by (resource.service.name)`). */
+  language?: 'promql' | 'traceql';
 }
+
+const isTraceQL = (q: PromQuery) => q.language === 'traceql';
+
+/** Exemplars a TraceQL query asks for: enough to find a spike's traces, few enough to see the lines. */
+const TRACEQL_EXEMPLARS = 40;
+
+/** A point that opens the trace (and span) behind a value. */
+const traceMark = (traceId: string, spanId: string, t: number, v: number): Mark => ({
+  t,
+  v,
+  color: 'var(--critical)',
+  title: `trace ${traceId}`,
+  onClick: () => navigate(`/trace/${traceId}${spanId ? `?span=${spanId}` : ''}`),
+});
 
 function uniqueExemplars(series: (ExemplarSeries | undefined)[]): ExemplarSeries[] {
   const seen = new Set<string>();
@@ -77,28 +94,40 @@ export function PromChart({
   useEffect(() => {
     const ac = new AbortController();
     setError('');
+    // A TraceQL count over a step still running is a false drop at the end of every line: only
+    // steps that have ended are asked for (the PromQL side leaves a step without data empty).
+    const ended = Math.min(to, Math.floor(Date.now() / 1000 / step) * step);
     Promise.all([
-      Promise.all(queries.map((q) => queryRange(q.expr, from, to, step, ac.signal).then((r) => r.result))),
+      Promise.all(
+        queries.map((q) =>
+          isTraceQL(q)
+            ? traceqlRange(q.expr, { start: from, end: ended, step }, exemplars ? TRACEQL_EXEMPLARS : 0, ac.signal)
+            : queryRange(q.expr, from, to, step, ac.signal).then((r) => ({
+                matrix: r.result,
+                exemplars: [] as TraceExemplar[],
+              })),
+        ),
+      ),
       exemplars
-        ? Promise.all(queries.map((q) => queryExemplars(q.expr, from, to, ac.signal).catch(() => [])))
+        ? Promise.all(
+            queries
+              .filter((q) => !isTraceQL(q))
+              .map((q) => queryExemplars(q.expr, from, to, ac.signal).catch(() => [])),
+          )
         : Promise.resolve([]),
     ]).then(
-      ([results, ex]) =>
+      ([answers, ex]) =>
         setData({
-          results,
-          // The same exemplar answers each query of a chart (a histogram's three quantiles): once.
-          marks: uniqueExemplars(ex.flat()).flatMap((s) =>
-            (s?.exemplars ?? [])
-              .filter((e) => e.labels.trace_id)
-              .map((e) => ({
-                t: e.timestamp,
-                v: Number(e.value),
-                color: 'var(--critical)',
-                title: `trace ${e.labels.trace_id}`,
-                onClick: () =>
-                  navigate(`/trace/${e.labels.trace_id}${e.labels.span_id ? `?span=${e.labels.span_id}` : ''}`),
-              })),
-          ),
+          results: answers.map((a) => a.matrix),
+          marks: [
+            // The same exemplar answers each query of a chart (a histogram's three quantiles): once.
+            ...uniqueExemplars(ex.flat()).flatMap((s) =>
+              (s?.exemplars ?? [])
+                .filter((e) => e.labels.trace_id)
+                .map((e) => traceMark(e.labels.trace_id!, e.labels.span_id ?? '', e.timestamp, Number(e.value))),
+            ),
+            ...answers.flatMap((a) => a.exemplars.map((e) => traceMark(e.traceId, e.spanId, e.t, e.v))),
+          ],
         }),
       (e) => {
         if (ac.signal.aborted) return;
@@ -111,8 +140,10 @@ export function PromChart({
 
   // Legends by value: callers pass new query arrays on every render.
   const legends = queries.map((q) => q.legend ?? '').join('\u0000');
+  const languages = queries.map((q) => q.language ?? 'promql').join(',');
   const grid = useMemo(() => {
     const names = legends.split('\u0000');
+    const traceql = languages.split(',').map((l) => l === 'traceql');
     if (!data) return null;
     const series: SeriesSpec[] = [];
     let times: number[] = [];
@@ -121,13 +152,13 @@ export function PromChart({
       times = g.times;
       for (const s of g.series)
         series.push({
-          label: seriesName(s.labels, names[qi] || undefined),
+          label: traceql[qi] && !names[qi] ? traceqlSeriesName(s.labels) : seriesName(s.labels, names[qi] || undefined),
           color: PALETTE[series.length % PALETTE.length],
           values: s.values,
         });
     });
     return { times, series };
-  }, [data, from, to, step, legends]);
+  }, [data, from, to, step, legends, languages]);
 
   if (error)
     return (

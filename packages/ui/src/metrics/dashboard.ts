@@ -3,7 +3,10 @@ import { rateWindow } from './prom';
 
 export interface Panel {
   title: string;
+  /** The panel's query: PromQL, or a TraceQL metrics query when `query` is 'traceql'. */
   expr: string;
+  /** The query language (PromQL when absent, as in every dashboard saved before TraceQL panels). */
+  query?: 'promql' | 'traceql';
   unit?: string;
   legend?: string;
 }

@@ -62,7 +62,7 @@ describe('services: RED charts, traces behind a point, service map', () => {
     await page.goto(`${server.urls.api}/services?since=5m`);
     const panel = page.locator(`[data-testid="red-panel"][data-service="${errorPoint.service}"]`);
     const chart = panel.locator('[data-testid="error-chart"]');
-    await chart.locator('canvas').waitFor();
+    await chart.locator('canvas').first().waitFor();
     await shot(page, 'services-view');
     // The point of the step with the highest error ratio (uPlot draws a step at its start).
     const { x, y } = await xOf(chart, errorPoint.t);
@@ -103,7 +103,7 @@ describe('services: RED charts, traces behind a point, service map', () => {
   test('dragging across a chart zooms every panel to the range and pins it in the URL, and only zooms', async () => {
     await page.goto(`${server.urls.api}/services?since=15m`);
     const charts = page.locator('[data-testid="rate-chart"]');
-    await charts.first().locator('canvas').waitFor();
+    await charts.first().locator('canvas').first().waitFor();
     const first = charts.first();
     const min = Number(await first.getAttribute('data-x-min'));
     const max = Number(await first.getAttribute('data-x-max'));

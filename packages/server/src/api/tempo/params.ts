@@ -58,3 +58,47 @@ export function withTraceDuration(q: Query, min?: number, max?: number): Query {
     s.kind === 'filter' ? { ...s, expr: add(s.expr) } : { ...s, left: map(s.left), right: map(s.right) };
   return { ...q, spanset: map(q.spanset) };
 }
+
+/** The last second the store's nanosecond times (int64) can hold. */
+const MAX_UNIX_SECONDS = 9_223_372_036;
+
+/**
+ * A time of Tempo's metrics API, in Unix seconds: seconds (up to 10 digits, fractions allowed),
+ * nanoseconds (more digits), or RFC 3339.
+ */
+export function metricsTime(raw: string, name: string): number {
+  let s: number;
+  if (/^\d+(\.\d+)?$/.test(raw)) s = raw.split('.')[0]!.length > 10 ? Number(raw) / 1e9 : Number(raw);
+  else s = Date.parse(raw) / 1000;
+  if (!Number.isFinite(s) || s < 0 || s > MAX_UNIX_SECONDS) {
+    throw new BadRequest(`invalid ${name}: ${raw} (Unix seconds, nanoseconds or RFC 3339)`);
+  }
+  return s;
+}
+
+/** Tempo's `start`/`end`/`since` of a metrics query: the last hour by default. */
+export function metricsRange(q: Record<string, string | undefined>, now: number): { start: number; end: number } {
+  const end = q.end ? metricsTime(q.end, 'end') : now;
+  const start = q.start
+    ? metricsTime(q.start, 'start')
+    : q.since
+      ? end - goDurationNanos(q.since, 'since') / 1e9
+      : end - 3600;
+  if (!(start < end)) {
+    throw new BadRequest(
+      `http parameter start must be before end. received start=${q.start ?? start} end=${q.end ?? end}`,
+    );
+  }
+  return { start, end };
+}
+
+/**
+ * `step` in whole seconds: seconds (`30`, `1.5`) or a Go duration (`30s`, `1m`), rounded up to a
+ * second; by default the range in about 240 steps, as Tempo does.
+ */
+export function metricsStep(raw: string | undefined, rangeSeconds: number): number {
+  if (!raw) return Math.max(1, Math.ceil(rangeSeconds / 240));
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : goDurationNanos(raw, 'step') / 1e9;
+  if (!(seconds > 0)) throw new BadRequest(`invalid step: ${raw}`);
+  return Math.ceil(seconds);
+}

@@ -9,6 +9,7 @@ import { intParam, parseTraceQL, runSearch, TraceQLBadRequest } from '../search'
 import { scopeParam, tagScopesResponse, typedTagValuesResponse } from '../tags';
 import { jsonWithSpansStream } from '../traceBody';
 import { readTracePage } from '../traceRead';
+import { plainTextErrors, tempoMetricsRoutes } from './metrics';
 import { goDurationNanos, logfmt, tagsQuery, withTraceDuration } from './params';
 import { traceByIdResponse } from './protobuf';
 
@@ -181,16 +182,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
           400: { type: 'string' },
         },
       },
-      // Tempo answers every bad request with 400 and the reason as plain text.
-      errorHandler: (err, _req, reply) => {
-        const status = (err as { statusCode?: number }).statusCode;
-        if (status && status >= 400 && status < 500)
-          return reply
-            .code(status as 400)
-            .type('text/plain')
-            .send(err.message);
-        throw err;
-      },
+      errorHandler: plainTextErrors,
     },
     async (req, reply) => {
       const q = req.query as Record<string, string | undefined>;
@@ -313,6 +305,7 @@ export function tempoRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return { tagValues: await store.tagValues({ ...tagRange(req), tag, query: lenientTraceQL(q.q) }) };
     },
   );
+  tempoMetricsRoutes(app, deps);
 }
 
 /** Grafana sends the query being typed: one that does not parse (yet) filters nothing. */
