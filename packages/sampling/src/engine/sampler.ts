@@ -348,7 +348,9 @@ LIMIT 1 BY s.TraceId, s.SpanId`,
     const decisions = `FROM recent_decisions
   WHERE DecidedAt > ${ns('from')} - toIntervalMillisecond({recentMs:Int64}) AND TraceId IN (${inWindow})`;
     // A span follows its trace's newest decision if that still governs it (horizon.ts) and
-    // it was not ingested before the spans that decision was made on (FirstIngest).
+    // it was not ingested before the spans that decision was made on (FirstIngest). A span late
+    // for an older decision of the trace id, read only once a newer one exists (this window
+    // lagging the decide step by more than the decision wait), is skipped.
     const follows = `s.IngestTime >= d.First AND ${governs('d.At', 's.IngestTime')}`;
     // Spans up to LastIngest - lag were visible to the decision copy; spans between that
     // and LastIngest may not have been (an insert in flight), so those are checked.
