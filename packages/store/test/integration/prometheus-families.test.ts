@@ -20,12 +20,20 @@ const lastTenMinutes = (now: number) => ({
   timeoutMs: 10_000,
 });
 
-test('a metric written after a read is seen by the next read; each series and bucket reads back its own points', async () => {
+/** A new store and its PromQL reader, closed and removed after `run`. */
+async function withProm(run: (store: Store, prom: ReturnType<Store['prometheus']>) => Promise<void>): Promise<void> {
   const dir = tempDir();
   after(() => rmSync(dir, { recursive: true, force: true }));
   const store = await Store.open(storeOptions(dir));
   try {
-    const prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 60_000 });
+    await run(store, store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 60_000 }));
+  } finally {
+    await store.close();
+  }
+}
+
+test('a metric written after a read is seen by the next read; each series and bucket reads back its own points', async () => {
+  await withProm(async (store, prom) => {
     const now = Date.now();
     const range = (name: string) => ({ ...lastTenMinutes(now), accept: (n: string) => n === name });
     await store.writeMetrics({
@@ -74,17 +82,11 @@ test('a metric written after a read is seen by the next read; each series and bu
       one.map((s) => [s.labels.le, [...s.v]]),
       [['0.01', [3, 6]]],
     );
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 test('points written out of time order, over several inserts, read back in time order', async () => {
-  const dir = tempDir();
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const store = await Store.open(storeOptions(dir));
-  try {
-    const prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 60_000 });
+  await withProm(async (store, prom) => {
     const now = Date.now();
     // Five inserts (parts), newest first, each with its points shuffled: value = seconds before now.
     const ages = [4, 2, 3, 0, 1];
@@ -103,7 +105,5 @@ test('points written out of time order, over several inserts, read back in time 
       series!.t.every((t, i) => i === 0 || t > series!.t[i - 1]!),
       'times ascend',
     );
-  } finally {
-    await store.close();
-  }
+  });
 });
