@@ -7,7 +7,7 @@ import { widenMerges } from './recentLayout';
  * service and time take every insert as a new part, and with the default fan-in each record was
  * rewritten (maps recompressed, skip indexes rebuilt) about five times. Measured with
  * bench:ingest's logs workload over 60 s plus a 40 s tail for the merges to settle: merges 36.2
- * -> 11.5 us per record, the whole process 67.9 -> 39.6, at 10 active parts instead of 6
+ * -> 11.5 us per record, the whole process 67.9 -> 39.7, at 17 active parts instead of 6
  * (docs/performance.md, Ingest, session 9).
  */
 export const LOGS_MERGE_SELECTOR_BASE = 50;
