@@ -1,4 +1,11 @@
 import { QueryLimitError, type Sql } from '../client';
+import {
+  DERIVED_HOURLY_WATERMARK,
+  HOUR_MS,
+  hourlyRollups,
+  MAX_INTERVAL_MS,
+  rollupColumns,
+} from '../schema/derivedHourly';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
 import { readNative } from './nativeColumns';
@@ -106,6 +113,14 @@ export function componentWhere(c: Component, from: string, to: string, withHisto
     ...c.where,
     `${timeCol} <= fromUnixTimestamp64Milli({${to}:Int64})`,
     ...(withHistory ? [] : [`${timeCol} > fromUnixTimestamp64Milli({${from}:Int64})`]),
+    // The derived tables are sorted and partitioned by WindowStart: bounds on it skip the rest
+    // (measured: a 16-minute read of a week of intervals, 403 ms before, FINAL reading it all).
+    ...(c.final
+      ? [
+          `WindowStart < fromUnixTimestamp64Milli({${to}:Int64})`,
+          ...(withHistory ? [] : [`WindowStart > fromUnixTimestamp64Milli({${from}:Int64} - ${MAX_INTERVAL_MS})`]),
+        ]
+      : []),
   ];
 }
 
@@ -144,15 +159,16 @@ export const rowSeriesId = (c: Component) => c.seriesId ?? `cityHash64(${c.label
 function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
   const history = c.increments && !labelsOnly;
   const where = rangeWhere(c, q, params, history);
-  const time = c.time;
-  const start = c.intervalStart ?? c.time;
+  const hourly = history && c.hourly ? hourlySource(c, q, params, where) : undefined;
+  const time = hourly ? '_t' : c.time;
+  const start = hourly ? '_s' : (c.intervalStart ?? c.time);
   const values = valuesSql(c);
   const aggregates = history
     ? `, ${c.expand ? 'sumForEachIf' : 'sumIf'}(${values}, ${time} <= {startMs:Int64}) AS b,
-      maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${time} - ${start}) AS st, min(${start}) AS fs,
-      min(${time}) AS fe`
+      maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${hourly ? '_st' : `${time} - ${start}`}) AS st,
+      min(${start}) AS fs, min(${hourly ? '_fe' : time}) AS fe`
     : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs, 0 AS fe';
-  const from = `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`;
+  const from = hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`;
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
   const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
@@ -183,6 +199,28 @@ FROM (
     FROM (${expanded}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
 GROUP BY lbl
 ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries + 1}`;
+}
+
+/**
+ * The rows a derived counter's series statement reads, up to the range's end: the hours summed
+ * in the hourly table (up to its watermark, and never past the hour the range starts in), then
+ * the intervals after them. Each row brings its time, interval start, first interval end and
+ * interval length (`_t`, `_s`, `_fe`, `_st`), which an hour's row keeps in columns of their own.
+ */
+function hourlySource(c: Component, q: PromSelect, params: Record<string, unknown>, where: string[]): string {
+  Object.assign(params, { rollup: DERIVED_HOURLY_WATERMARK, startHourMs: Math.floor(q.startMs / HOUR_MS) * HOUR_MS });
+  const rolled = `least((SELECT toUnixTimestamp64Milli(max(Watermark)) FROM processor_state WHERE Name = {rollup:String}),
+    {startHourMs:Int64})`;
+  const list = rollupColumns(hourlyRollups.find((r) => r.table === c.hourly)!).join(', ');
+  const time = c.time;
+  const start = c.intervalStart ?? c.time;
+  return `FROM (
+  SELECT ${list}, ${time} AS _t, ${start} AS _s, _t AS _fe, _t - _s AS _st FROM ${c.table} FINAL
+  WHERE ${where.join(' AND ')} AND WindowEnd > fromUnixTimestamp64Milli(${rolled})
+    AND WindowStart > fromUnixTimestamp64Milli(${rolled} - ${MAX_INTERVAL_MS})
+  UNION ALL
+  SELECT ${list}, ${time}, ${start}, toUnixTimestamp64Milli(FirstWindowEnd), Interval FROM ${c.hourly} FINAL
+  WHERE ${where.join(' AND ')} AND toUnixTimestamp64Milli(HourStart) + ${HOUR_MS} <= ${rolled})`;
 }
 
 /**
