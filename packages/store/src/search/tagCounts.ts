@@ -47,8 +47,18 @@ function shortEnough(value: string): boolean {
   return value.length <= MAX_VALUE_BYTES && Buffer.byteLength(value, 'utf8') <= MAX_VALUE_BYTES;
 }
 
+/** Rows of one tenant, minute, scope and type, by key, then value. */
+type Rows = Map<string, Map<string, TagCount>>;
+
+/** Rows of one tenant and minute, by scope, then type. */
+type Group = Record<TagCount['scope'], Map<string, Rows>>;
+
 export class TagCounts {
-  private rows = new Map<string, TagCount>();
+  // Nested maps rather than one map of joined keys: the attribute keys and values are looked up
+  // as they are (a string's hash is computed once), where a joined key is a new string to hash
+  // for every tag (measured ~3x the CPU).
+  private groups = new Map<string, Group>();
+  private rowCount = 0;
   private droppedRows = 0;
   private readonly sampleRate: number;
 
@@ -61,12 +71,12 @@ export class TagCounts {
 
   /** Distinct rows held. */
   get size(): number {
-    return this.rows.size;
+    return this.rowCount;
   }
 
   /** True when new rows are being dropped: time to flush. */
   get full(): boolean {
-    return this.rows.size >= this.maxEntries;
+    return this.rowCount >= this.maxEntries;
   }
 
   /** Rows dropped because the bound was reached, since the start. */
@@ -76,30 +86,68 @@ export class TagCounts {
 
   /** Counts the sampled spans of one write: stored for `tenant` (tenantKey) in `minute` (unix s). */
   add(spans: readonly SpanRecord[], tenant: string, minute: number): void {
-    // Every row's identity starts with its tenant and minute, length-prefixed so no two differ only in where one field ends.
-    const group = `${tenant.length}:${tenant}${minute}|`;
+    const group = this.group(tenant, minute);
+    const rate = this.sampleRate;
+    // The decoders give the spans of one resource the same attribute objects: each resource's
+    // attributes are counted once per write, times its sampled spans.
+    const resources = new Map<AttributeValues, { types: AttributeTypes; spans: number }>();
     for (const span of spans) {
-      if (!spanSampled(span.SpanId, this.sampleRate)) continue;
-      this.addAttributes(group, 'span', span.SpanAttributes, span.SpanAttributeTypes, tenant, minute);
-      this.addAttributes(group, 'resource', span.ResourceAttributes, span.ResourceAttributeTypes, tenant, minute);
-      if (typeof span.SpanName === 'string') this.count(group, 'intrinsic', 'name', '', span.SpanName, tenant, minute);
+      if (!spanSampled(span.SpanId, rate)) continue;
+      this.addAttributes(group.span, span.SpanAttributes, span.SpanAttributeTypes, rate, tenant, minute, 'span');
+      const resource = resources.get(span.ResourceAttributes);
+      if (resource && resource.types === span.ResourceAttributeTypes) resource.spans++;
+      else if (resource) {
+        this.addAttributes(
+          group.resource,
+          span.ResourceAttributes,
+          span.ResourceAttributeTypes,
+          rate,
+          tenant,
+          minute,
+          'resource',
+        );
+      } else resources.set(span.ResourceAttributes, { types: span.ResourceAttributeTypes, spans: 1 });
+      if (typeof span.SpanName === 'string') {
+        this.count(group.intrinsic, 'name', '', span.SpanName, rate, tenant, minute, 'intrinsic');
+      }
+    }
+    for (const [values, r] of resources) {
+      this.addAttributes(group.resource, values, r.types, r.spans * rate, tenant, minute, 'resource');
     }
   }
 
   /** The rows counted so far; the counts start again from nothing. */
   take(): TagCount[] {
-    const out = [...this.rows.values()];
-    this.rows = new Map();
+    const out: TagCount[] = [];
+    for (const group of this.groups.values()) {
+      for (const byType of [group.span, group.resource, group.intrinsic]) {
+        for (const byKey of byType.values()) for (const byValue of byKey.values()) out.push(...byValue.values());
+      }
+    }
+    this.groups = new Map();
+    this.rowCount = 0;
     return out;
   }
 
+  private group(tenant: string, minute: number): Group {
+    // Length-prefixed: no two tenants and minutes make the same id.
+    const id = `${tenant.length}:${tenant}${minute}`;
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { span: new Map(), resource: new Map(), intrinsic: new Map() };
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+
   private addAttributes(
-    group: string,
-    scope: TagCount['scope'],
+    byType: Map<string, Rows>,
     values: AttributeValues,
     types: AttributeTypes,
+    n: number,
     tenant: string,
     minute: number,
+    scope: TagCount['scope'],
   ): void {
     if (values === null || typeof values !== 'object') return;
     for (const key in values) {
@@ -107,25 +155,41 @@ export class TagCounts {
       if (typeof value !== 'string') continue;
       const type = (types as Record<string, string | undefined>)?.[key] ?? '';
       if (UNTYPEABLE.has(type)) continue;
-      this.count(group, scope, key, type, value, tenant, minute);
+      this.count(byType, key, type, value, n, tenant, minute, scope);
     }
   }
 
   private count(
-    group: string,
-    scope: TagCount['scope'],
+    byType: Map<string, Rows>,
     key: string,
     type: string,
     value: string,
+    n: number,
     tenant: string,
     minute: number,
+    scope: TagCount['scope'],
   ): void {
+    let byKey = byType.get(type);
+    if (!byKey) {
+      byKey = new Map();
+      byType.set(type, byKey);
+    }
+    let byValue = byKey.get(key);
+    const row = byValue?.get(value);
+    if (row) {
+      row.count += n;
+      return;
+    }
     if (!shortEnough(value)) return;
-    // scope is one of three words and is followed by a digit; type and key are length-prefixed.
-    const id = `${group}${scope}${type.length}:${key.length}:${type}${key}${value}`;
-    const row = this.rows.get(id);
-    if (row) row.count += this.sampleRate;
-    else if (this.rows.size >= this.maxEntries) this.droppedRows++;
-    else this.rows.set(id, { scope, key, type, value, minute, tenant, count: this.sampleRate });
+    if (this.rowCount >= this.maxEntries) {
+      this.droppedRows++;
+      return;
+    }
+    if (!byValue) {
+      byValue = new Map();
+      byKey.set(key, byValue);
+    }
+    byValue.set(value, { scope, key, type, value, minute, tenant, count: n });
+    this.rowCount++;
   }
 }
