@@ -5,6 +5,7 @@ import { compareLabels, type Labels, labelsKey } from './labels';
 import { onePassPlan, runOnePass } from './onePass';
 import { parseExpr, typeOf } from './parse';
 import { fetchWindows } from './plan';
+import { cacheable, type ResultsCache } from './resultsCache';
 import type { SelectRequest, Series, SeriesSource } from './source';
 import type { Value } from './value';
 
@@ -24,6 +25,11 @@ export interface EngineOptions {
   now?: () => number;
   /** Evaluate `sum(rate(...))` shapes in one pass over the series (default true; false = step by step). */
   onePass?: boolean;
+  /**
+   * Range results kept between queries (see resultsCache.ts): `scope` keeps tenants apart,
+   * `settledMs` is the newest time whose samples can no longer change, asked at each query.
+   */
+  results?: { cache: ResultsCache; scope: string; settledMs: () => number };
 }
 
 export interface QueryOptions {
@@ -69,7 +75,7 @@ const DEFAULTS = {
  * selector, a deadline checked between steps, and cancellation.
  */
 export class Engine {
-  private readonly o: typeof DEFAULTS & { source: SeriesSource; now: () => number };
+  private readonly o: typeof DEFAULTS & Pick<EngineOptions, 'results'> & { source: SeriesSource; now: () => number };
 
   constructor(options: EngineOptions) {
     this.o = { ...DEFAULTS, now: Date.now, ...stripUndefined(options) } as typeof this.o;
@@ -149,8 +155,28 @@ export class Engine {
     const type = typeOf(expr);
     if (type !== 'vector' && type !== 'scalar')
       throw badData(`invalid expression type "${typeName(type)}" for range query, must be Scalar or instant Vector`);
+    const results = this.o.results;
+    const evaluate = (from: number, to: number) => this.evaluateRange(expr, from, to, stepMs, opts);
+    const series =
+      results && typeof query === 'string' && cacheable(expr)
+        ? await results.cache.range(
+            { scope: results.scope, query, startMs, endMs, stepMs, settledMs: results.settledMs() },
+            evaluate,
+          )
+        : await evaluate(startMs, endMs);
+    return { resultType: 'matrix', result: series.sort((a, b) => compareLabels(a.metric, b.metric)) };
+  }
+
+  /** The series of a range query (validated), in no particular order. */
+  private async evaluateRange(
+    expr: Expr,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    opts: QueryOptions,
+  ): Promise<RangeSeries[]> {
     const pushed = await this.onePass(expr, startMs, endMs, stepMs, opts);
-    if (pushed) return { resultType: 'matrix', result: pushed.map((s) => ({ metric: s.labels, t: s.t, v: s.v })) };
+    if (pushed) return pushed.map((s) => ({ metric: s.labels, t: s.t, v: s.v }));
     const run = await this.prepare(expr, startMs, endMs, opts, stepMs);
     const out = new Map<string, RangeSeries>();
     for (let t = startMs; t <= endMs; t += stepMs) {
@@ -170,10 +196,7 @@ export class Engine {
       }
       run.addSamples(samples.length);
     }
-    return {
-      resultType: 'matrix',
-      result: [...out.values()].sort((a, b) => compareLabels(a.metric, b.metric)),
-    };
+    return [...out.values()];
   }
 
   /** A dashboard shape evaluated in one pass over its series (see onePass.ts). */

@@ -17,6 +17,7 @@ export { MemorySource, matches } from './memorySource';
 export { parseExpr, typeOf } from './parse';
 export { selectorMatchers } from './plan';
 export { anchoredPattern, anchoredRegex } from './regex';
+export { ResultsCache, type ResultsCacheOptions, type ResultsCacheStats } from './resultsCache';
 export type { SelectRequest, Series, SeriesSource } from './source';
 
 import { Engine, type EngineOptions, type QueryOptions, type QueryResult } from './engine';

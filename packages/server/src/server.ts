@@ -159,12 +159,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let alerting: Alerting | undefined;
   // PromQL over the stored and derived metrics, and the recording rules' series.
   const recorded = recordedSeries(store, rules);
-  const prometheus = createPrometheusApi(store, config, Date.now, recorded?.wrap);
-  registerQueryMetrics(metrics.registry, store, () => ({
-    decision: decisions.stats(),
-    promql: prometheus.stats(),
-    ...(red ? { red: red.stats() } : {}),
-  }));
+  const prometheus = createPrometheusApi(store, config, Date.now, recorded?.wrap, derived?.computedUntilMs);
+  registerQueryMetrics(metrics.registry, store, () => {
+    const results = prometheus.resultsStats();
+    return {
+      decision: decisions.stats(),
+      promql: prometheus.stats(),
+      ...(results ? { promql_results: { ...results, coalesced: 0, size: results.bytes } } : {}),
+      ...(red ? { red: red.stats() } : {}),
+    };
+  });
   try {
     const security = {
       auth,

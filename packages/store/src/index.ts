@@ -50,3 +50,4 @@ export {
   splitAtRecent,
 } from './traceqlMetrics/queryRange';
 export { type BatchWriterOptions, type InsertObservation, QueueFullError, StoreWriteError } from './write/batchWriter';
+export type { MetricWriteListener } from './write/oldestPoint';

@@ -42,6 +42,7 @@ import { ProcessorState } from './state';
 import { DEFAULT_TENANT } from './tenant';
 import { type MetricsRange, type MetricsSeries, queryMetricsRange } from './traceqlMetrics/queryRange';
 import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
+import { type MetricWriteListener, oldestPointMs } from './write/oldestPoint';
 
 export interface StoreOptions extends ConnectOptions {
   retention: Retention;
@@ -90,6 +91,7 @@ export class Store {
   private readonly traces: TraceCache;
   /** Completed metric writes: the PromQL reads' cache of metric families is valid until the next. */
   private metricWrites = 0;
+  private readonly metricWriteListeners: MetricWriteListener[] = [];
   private readonly families = new FamilyCache(() => this.metricWrites);
   private readonly tags: TagCache;
   /** Identical searches in flight at once share one (results are never kept: spans keep arriving). */
@@ -173,7 +175,19 @@ export class Store {
     } finally {
       // Even a failed write may have written some types' rows.
       this.metricWrites++;
+      if (this.metricWriteListeners.length > 0) {
+        const oldestMs = oldestPointMs(batch);
+        for (const listener of this.metricWriteListeners) listener(tenant, oldestMs);
+      }
     }
+  }
+
+  /**
+   * Called after every metric write (done or failed) with its tenant and the time of its oldest
+   * point (ms): what was computed from the samples at or after that time may have changed.
+   */
+  onMetricWrite(listener: MetricWriteListener): void {
+    this.metricWriteListeners.push(listener);
   }
 
   /** Serialised bytes waiting to be inserted, per table. */

@@ -228,6 +228,16 @@ export const configKeys = {
     default: 300_000,
     doc: 'how far back a PromQL instant selector looks for a sample',
   },
+  'promql.resultsCacheSize': {
+    kind: 'bytes',
+    default: 64 * 1024 ** 2,
+    doc: 'bytes of PromQL range results kept between requests, so a refreshed dashboard evaluates only its new steps (0: off)',
+  },
+  'promql.resultsCacheFreshness': {
+    kind: 'duration',
+    default: 600_000,
+    doc: 'steps of a PromQL range result newer than this are never kept (samples may still arrive for them)',
+  },
   'derived.enabled': { kind: 'bool', default: true, doc: 'compute span metrics and the service graph' },
   'derived.interval': {
     kind: 'duration',

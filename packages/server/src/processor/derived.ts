@@ -19,6 +19,8 @@ export interface Derived {
   processors: Processor[];
   /** End of the last span-metrics interval computed (Unix ms), or null before the first. */
   spanMetricsComputedUntilMs(): number | null;
+  /** End of the last interval both processors have computed (Unix ms), or null before the first. */
+  computedUntilMs(): number | null;
 }
 
 /** Builds the span-metrics and service-graph processors from the configuration. */
@@ -95,5 +97,9 @@ export async function createDerived(store: Store, config: Config, registry: Regi
     series,
     processors: timed,
     spanMetricsComputedUntilMs: () => spanMetrics.computedUntilMs,
+    computedUntilMs: () => {
+      const [a, b] = [spanMetrics.computedUntilMs, serviceGraph.computedUntilMs];
+      return a === null || b === null ? null : Math.min(a, b);
+    },
   };
 }
