@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
 import { createPrometheusApi, loadConfig } from '@tracehouse/server';
-import { DEFAULT_TENANT, type Sql, Store } from '@tracehouse/store';
+import { DEFAULT_TENANT, DERIVED_HOURLY_WATERMARK, HOUR_MS, type Sql, Store } from '@tracehouse/store';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 1000);
 const SPANS = Number(process.env.BENCH_SPANS ?? 10_000_000);
@@ -21,6 +21,7 @@ const STEP_S = 15;
 const POINTS = DAY_S / STEP_S;
 const SERVICES = 20;
 const SPAN_SERIES = 400;
+const DERIVED_HISTORY_DAYS = Number(process.env.BENCH_DERIVED_HISTORY_DAYS ?? 6);
 
 const TARGETS = { dashboardP95Ms: 200, histogramQuantileP95Ms: 300 };
 
@@ -55,22 +56,28 @@ FROM (SELECT s, p, arrayMap(i -> toUInt64(p * (1 + (i * 7 + s) % 5)), range(${HI
   FROM (SELECT intDiv(number, ${POINTS + 1}) AS s, number % ${POINTS + 1} AS p FROM numbers(${HISTOGRAM_SERIES * (POINTS + 1)})))`;
 }
 
-/** The derived span metrics of SPANS spans: SPAN_SERIES label sets, one row per 15 s interval. */
+/**
+ * The derived span metrics of SPANS spans a day: SPAN_SERIES label sets, one row per 15 s
+ * interval, over the day and the DERIVED_HISTORY_DAYS before it (a derived counter's value at
+ * the start of a range counts everything before it).
+ */
 function spanMetricsSql(): string {
   const perRow = Math.max(1, Math.round(SPANS / (SPAN_SERIES * POINTS)));
+  const points = POINTS * (1 + DERIVED_HISTORY_DAYS);
+  const firstS = startS - DERIVED_HISTORY_DAYS * DAY_S;
   const buckets = LATENCY_BOUNDS_SECONDS.length + 1;
   return `INSERT INTO span_metrics (WindowStart, WindowEnd, SeriesKey, ServiceName, SpanName, SpanKind, StatusCode, Dimensions,
   Overflow, Calls, LatencySum, LatencyBuckets, \`Exemplars.Bucket\`, \`Exemplars.TraceId\`, \`Exemplars.SpanId\`,
   \`Exemplars.Value\`, \`Exemplars.TimeUnix\`, Tenant)
-SELECT fromUnixTimestamp64Milli(toInt64((${startS} + p * ${STEP_S}) * 1000)) AS WindowStart,
-  fromUnixTimestamp64Milli(toInt64((${startS} + (p + 1) * ${STEP_S}) * 1000)) AS WindowEnd,
+SELECT fromUnixTimestamp64Milli(toInt64((${firstS} + p * ${STEP_S}) * 1000)) AS WindowStart,
+  fromUnixTimestamp64Milli(toInt64((${firstS} + (p + 1) * ${STEP_S}) * 1000)) AS WindowEnd,
   toString(s) AS SeriesKey, concat('svc-', toString(s % ${SERVICES})) AS ServiceName,
   concat('op-', toString(intDiv(s, ${SERVICES}) % 10)) AS SpanName, 'Server' AS SpanKind,
   if(s % 2 = 0, 'Unset', 'Error') AS StatusCode, map() AS Dimensions, false AS Overflow,
   toUInt64(${perRow} + sipHash64(s, p) % 3) AS Calls, toFloat64(Calls) * 0.05 AS LatencySum,
   arrayMap(i -> if(i = (s + p) % ${buckets}, Calls, 0), range(${buckets})) AS LatencyBuckets,
   [], [], [], [], [], ''
-FROM (SELECT intDiv(number, ${POINTS}) AS s, number % ${POINTS} AS p FROM numbers(${SPAN_SERIES * POINTS}))`;
+FROM (SELECT intDiv(number, ${points}) AS s, number % ${points} AS p FROM numbers(${SPAN_SERIES * points}))`;
 }
 
 const verbose = (what: string, t0: number) => {
@@ -96,11 +103,14 @@ function percentile(xs: number[], p: number): number {
 }
 
 /** p50/p95 latency and the largest memory growth of one run (the query's own memory, roughly). */
-async function timed(run: () => Promise<unknown>): Promise<{ p50: number; p95: number; heapMb: number }> {
+async function timed(
+  run: () => Promise<unknown>,
+  iterations = ITERATIONS,
+): Promise<{ p50: number; p95: number; heapMb: number }> {
   await run();
   const ms: number[] = [];
   let heap = 0;
-  for (let i = 0; i < ITERATIONS; i++) {
+  for (let i = 0; i < iterations; i++) {
     global.gc?.();
     // The JS heap and the buffers outside it (the samples' Native result): what one query holds.
     const held = () => {
@@ -131,7 +141,8 @@ const store = await Store.open({
 try {
   startS = nowS - DAY_S;
   const loadSeconds = reuse ? 0 : await load(store.sql);
-  if (keep && !reuse) writeFileSync(join(keep, 'bench-promql.json'), JSON.stringify({ nowS, SERIES, SPANS }));
+  if (keep && !reuse)
+    writeFileSync(join(keep, 'bench-promql.json'), JSON.stringify({ nowS, SERIES, SPANS, DERIVED_HISTORY_DAYS }));
   if (process.env.BENCH_LOAD_ONLY === '1') {
     console.log(`bench promql loaded ${dir} now_s=${nowS} load_s=${loadSeconds.toFixed(1)}`);
     process.exit(0);
@@ -143,7 +154,22 @@ try {
     return r.resultType === 'matrix' && r.result.length > 0 ? r : undefined;
   };
   const dashboardOtlp = await timed(range('sum by (job) (rate(http_server_requests_total[5m]))', startS));
-  const dashboardDerived = await timed(range('sum by (service) (rate(traces_spanmetrics_calls_total[5m]))', startS));
+  // The derived processors sum every finished hour (HourlyRollupProcessor), so a read sums the
+  // hours before its range from one row per series and hour: undone first, to time the read of
+  // every interval of the history too, then done as the server does it.
+  const derivedQuery = range('sum by (service) (rate(traces_spanmetrics_calls_total[5m]))', startS);
+  for (const t of ['span_metrics_hourly', 'service_graph_edges_hourly']) await store.sql.command(`TRUNCATE TABLE ${t}`);
+  await store.sql.command(
+    `ALTER TABLE processor_state DELETE WHERE Name = '${DERIVED_HOURLY_WATERMARK}' SETTINGS mutations_sync = 2`,
+  );
+  const unrolledDerived = await timed(derivedQuery, 3);
+  const rollupStarted = performance.now();
+  const first = Math.floor(((startS - DERIVED_HISTORY_DAYS * DAY_S) * 1000) / HOUR_MS) * HOUR_MS;
+  let hour = first;
+  for (; hour + HOUR_MS <= nowS * 1000; hour += HOUR_MS) await store.rollUpDerivedHour(hour);
+  await store.state.writeWatermarkMs(DERIVED_HOURLY_WATERMARK, hour);
+  const rollupS = (performance.now() - rollupStarted) / 1000;
+  const dashboardDerived = await timed(derivedQuery);
   const quantile = await timed(
     range(
       'histogram_quantile(0.95, sum by (le, job) (rate(http_server_request_duration_seconds_bucket[5m])))',
@@ -175,6 +201,9 @@ try {
     dashboard_derived_p50_ms: f(dashboardDerived.p50),
     dashboard_derived_p95_ms: f(dashboardDerived.p95),
     dashboard_derived_heap_mb: f(dashboardDerived.heapMb),
+    derived_history_days: DERIVED_HISTORY_DAYS,
+    dashboard_derived_unrolled_p50_ms: f(unrolledDerived.p50),
+    derived_rollup_ms_per_hour: ((rollupS * 1000 * HOUR_MS) / (nowS * 1000 - first)).toFixed(1),
     histogram_quantile_1h_p50_ms: f(quantile.p50),
     histogram_quantile_1h_p95_ms: f(quantile.p95),
     histogram_quantile_1h_heap_mb: f(quantile.heapMb),

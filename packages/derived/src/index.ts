@@ -11,6 +11,7 @@ export {
   wantsOpenMetrics,
 } from './exposition/format';
 export { type DerivedSeries, derivedFamilies, renderMetrics } from './exposition/series';
+export { HourlyRollupProcessor, type HourlyRollupStore } from './hourly/processor';
 export { encodeWriteRequest, type RemoteWriteSeries, snappyLiteralBlock } from './remotewrite/encode';
 export { RemoteWriteProcessor } from './remotewrite/processor';
 export type { StoredExemplar } from './rows';

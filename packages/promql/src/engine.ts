@@ -5,6 +5,7 @@ import { compareLabels, type Labels, labelsKey } from './labels';
 import { onePassPlan, runOnePass } from './onePass';
 import { parseExpr, typeOf } from './parse';
 import { fetchWindows } from './plan';
+import type { QueryResult, RangeSeries } from './result';
 import { cacheable, type ResultsCache } from './resultsCache';
 import type { SelectRequest, Series, SeriesSource } from './source';
 import type { Value } from './value';
@@ -38,24 +39,7 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
-export interface InstantSample {
-  metric: Labels;
-  /** ms */
-  t: number;
-  v: number;
-}
-
-export interface RangeSeries {
-  metric: Labels;
-  t: number[];
-  v: number[];
-}
-
-export type QueryResult =
-  | { resultType: 'vector'; result: InstantSample[] }
-  | { resultType: 'matrix'; result: RangeSeries[] }
-  | { resultType: 'scalar'; t: number; v: number }
-  | { resultType: 'string'; t: number; s: string };
+export type { InstantSample, QueryResult, RangeSeries } from './result';
 
 /** Prometheus refuses range queries of more points than this per series. */
 const MAX_POINTS_PER_SERIES = 11_000;

@@ -1,7 +1,7 @@
 import type { Expr } from './ast';
-import type { RangeSeries } from './engine';
 import { labelsKey } from './labels';
 import { childrenOf } from './parse';
+import type { RangeSeries } from './result';
 
 /**
  * Range-query results kept between requests. A dashboard asks every refresh for the same range

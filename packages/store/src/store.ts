@@ -14,6 +14,7 @@ import { type MetricQuery, queryMetrics } from './read/metrics';
 import { TraceCache, type TraceCacheOptions } from './read/traceCache';
 import { MAX_TRACE_SPANS, readTracePage, type TracePage, type TracePageRequest } from './read/traces';
 import { derivedTables, derivedTtlSql } from './schema/derived';
+import { hourlyRollups, rollUpHourSql } from './schema/derivedHourly';
 import { migrate } from './schema/migrate';
 import { recentTracesTtlSql } from './schema/recentTraces';
 import {
@@ -277,9 +278,30 @@ export class Store {
     return queryMetrics(this.sql, q);
   }
 
-  /** Retention of the derived-metric tables (span_metrics, service_graph_edges), seconds. */
+  /** Retention of the derived-metric tables (span_metrics, service_graph_edges, their hourly sums), seconds. */
   async applyDerivedRetention(seconds: number): Promise<void> {
-    for (const t of derivedTables) await this.sql.command(derivedTtlSql(t, seconds));
+    for (const t of [...derivedTables, ...hourlyRollups.map((r) => r.table)])
+      await this.sql.command(derivedTtlSql(t, seconds));
+  }
+
+  /**
+   * Sums one hour of the derived metrics into their hourly tables (schema/derivedHourly.ts),
+   * for PromQL reads of the time before their range. Only for an hour the derived processors
+   * have finished; doing it twice is harmless.
+   */
+  async rollUpDerivedHour(hourStartMs: number): Promise<void> {
+    for (const r of hourlyRollups) await this.sql.command(rollUpHourSql(r), { hourStartMs });
+  }
+
+  /** The oldest interval end in the derived tables (Unix ms), or null when they are empty. */
+  async oldestDerivedMs(): Promise<number | null> {
+    const [row] = await this.sql.query<{ t: string | null }>(
+      `SELECT toString(toUnixTimestamp64Milli(min(t))) AS t FROM (
+  SELECT min(WindowEnd) AS t FROM span_metrics HAVING count() > 0
+  UNION ALL SELECT min(WindowEnd) FROM service_graph_edges HAVING count() > 0)
+HAVING count() > 0`,
+    );
+    return row?.t ? Number(row.t) : null;
   }
 
   /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */

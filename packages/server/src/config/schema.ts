@@ -1,4 +1,5 @@
 import { parseRules } from '@tracehouse/sampling';
+import { MAX_INTERVAL_MS } from '@tracehouse/store';
 import { parseForwardHeaders, parseTenantHeader } from '../forward/headers';
 import { parseTenantRates } from '../ingest/quota';
 import { parseBytes, parseDuration } from './units';
@@ -24,6 +25,8 @@ interface KeyDef {
   doc: string;
   /** The value may hold a credential: error messages never repeat it. */
   secret?: true;
+  /** Durations: the longest accepted (ms). */
+  max?: number;
 }
 
 /**
@@ -242,7 +245,9 @@ export const configKeys = {
   'derived.interval': {
     kind: 'duration',
     default: 15_000,
-    doc: 'one interval of the derived metrics (stored rows, finest API step, exemplars)',
+    // PromQL finds the hourly sums' intervals through their start (store/src/schema/derivedHourly.ts).
+    max: MAX_INTERVAL_MS,
+    doc: 'one interval of the derived metrics (stored rows, finest API step, exemplars; at most 1h)',
   },
   'derived.lag': {
     kind: 'duration',
@@ -357,8 +362,11 @@ export function parseValue(key: ConfigKey, raw: unknown): string | number | bool
       case 'string':
         if (typeof raw === 'object') throw new Error('expected a string');
         return String(raw);
-      case 'duration':
-        return parseDuration(raw as string | number);
+      case 'duration': {
+        const ms = parseDuration(raw as string | number);
+        if (def.max !== undefined && ms > def.max) throw new Error(`at most ${def.max / 1000}s`);
+        return ms;
+      }
       case 'bytes':
         return parseBytes(raw as string | number);
       case 'bool':

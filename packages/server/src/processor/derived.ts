@@ -1,6 +1,7 @@
 import {
   type DerivedSeries,
   DerivedStore,
+  HourlyRollupProcessor,
   parseDimensions,
   RemoteWriteProcessor,
   ServiceGraphProcessor,
@@ -68,7 +69,11 @@ export async function createDerived(store: Store, config: Config, registry: Regi
     },
   });
   const series = { spanMetrics: spanMetrics.series, serviceGraph: serviceGraph.series };
-  const processors: Processor[] = [spanMetrics, serviceGraph];
+  const computedUntilMs = () => {
+    const [a, b] = [spanMetrics.computedUntilMs, serviceGraph.computedUntilMs];
+    return a === null || b === null ? null : Math.min(a, b);
+  };
+  const processors: Processor[] = [spanMetrics, serviceGraph, new HourlyRollupProcessor(derivedStore, computedUntilMs)];
   const remoteWriteUrl = config['derived.remoteWriteUrl'];
   if (remoteWriteUrl) processors.push(new RemoteWriteProcessor(remoteWriteUrl, series, intervalMs));
   const tickSeconds = new Histogram({
@@ -97,9 +102,6 @@ export async function createDerived(store: Store, config: Config, registry: Regi
     series,
     processors: timed,
     spanMetricsComputedUntilMs: () => spanMetrics.computedUntilMs,
-    computedUntilMs: () => {
-      const [a, b] = [spanMetrics.computedUntilMs, serviceGraph.computedUntilMs];
-      return a === null || b === null ? null : Math.min(a, b);
-    },
+    computedUntilMs,
   };
 }

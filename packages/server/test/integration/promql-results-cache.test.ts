@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers';
 
-const MIN = 60_000;
 const STEP_S = 60;
 const NOW_S = Math.floor(Date.now() / 1000 / STEP_S) * STEP_S;
 const ns = (s: number) => `${BigInt(s) * 1_000_000_000n}`;

@@ -20,6 +20,11 @@ test('durations and sizes parse the units users write', () => {
   assert.throws(() => parseBytes('lots'), /invalid size/);
 });
 
+test("a duration past its key's ceiling is refused, naming the key", () => {
+  assert.equal(loadConfig({ sets: ['derived.interval=1h'] })['derived.interval'], 3_600_000);
+  assert.throws(() => loadConfig({ sets: ['derived.interval=2h'] }), /derived\.interval.*at most 3600s/);
+});
+
 test('environment variable names follow TRACEHOUSE_<KEY>', () => {
   assert.equal(envName('ingest.maxBodyBytes'), 'TRACEHOUSE_INGEST_MAX_BODY_BYTES');
   assert.equal(envName('server.port'), 'TRACEHOUSE_SERVER_PORT');

@@ -1,4 +1,11 @@
 import { QueryLimitError, type Sql } from '../client';
+import {
+  DERIVED_HOURLY_WATERMARK,
+  HOUR_MS,
+  hourlyRollups,
+  MAX_INTERVAL_MS,
+  rollupColumns,
+} from '../schema/derivedHourly';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
 import { readNative } from './nativeColumns';
@@ -106,6 +113,14 @@ export function componentWhere(c: Component, from: string, to: string, withHisto
     ...c.where,
     `${timeCol} <= fromUnixTimestamp64Milli({${to}:Int64})`,
     ...(withHistory ? [] : [`${timeCol} > fromUnixTimestamp64Milli({${from}:Int64})`]),
+    // The derived tables are sorted and partitioned by WindowStart: bounds on it skip the rest
+    // (measured: a 16-minute read of a week of intervals, 403 ms before, FINAL reading it all).
+    ...(c.final
+      ? [
+          `WindowStart < fromUnixTimestamp64Milli({${to}:Int64})`,
+          ...(withHistory ? [] : [`WindowStart > fromUnixTimestamp64Milli({${from}:Int64} - ${MAX_INTERVAL_MS})`]),
+        ]
+      : []),
   ];
 }
 
@@ -144,15 +159,16 @@ export const rowSeriesId = (c: Component) => c.seriesId ?? `cityHash64(${c.label
 function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
   const history = c.increments && !labelsOnly;
   const where = rangeWhere(c, q, params, history);
-  const time = c.time;
-  const start = c.intervalStart ?? c.time;
+  const hourly = history && c.hourly ? hourlySource(c, q, params, where) : undefined;
+  const time = hourly ? '_t' : c.time;
+  const start = hourly ? '_s' : (c.intervalStart ?? c.time);
   const values = valuesSql(c);
   const aggregates = history
     ? `, ${c.expand ? 'sumForEachIf' : 'sumIf'}(${values}, ${time} <= {startMs:Int64}) AS b,
-      maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${time} - ${start}) AS st, min(${start}) AS fs,
-      min(${time}) AS fe`
+      maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${hourly ? '_st' : `${time} - ${start}`}) AS st,
+      min(${start}) AS fs, min(${hourly ? '_fe' : time}) AS fe`
     : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs, 0 AS fe';
-  const from = `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`;
+  const from = hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`;
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
   const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
@@ -183,6 +199,28 @@ FROM (
     FROM (${expanded}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
 GROUP BY lbl
 ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries + 1}`;
+}
+
+/**
+ * The rows a derived counter's series statement reads, up to the range's end: the hours summed
+ * in the hourly table (up to its watermark, and never past the hour the range starts in), then
+ * the intervals after them. Each row brings its time, interval start, first interval end and
+ * interval length (`_t`, `_s`, `_fe`, `_st`), which an hour's row keeps in columns of their own.
+ */
+function hourlySource(c: Component, q: PromSelect, params: Record<string, unknown>, where: string[]): string {
+  Object.assign(params, { rollup: DERIVED_HOURLY_WATERMARK, startHourMs: Math.floor(q.startMs / HOUR_MS) * HOUR_MS });
+  const rolled = `least((SELECT toUnixTimestamp64Milli(max(Watermark)) FROM processor_state WHERE Name = {rollup:String}),
+    {startHourMs:Int64})`;
+  const list = rollupColumns(hourlyRollups.find((r) => r.table === c.hourly)!).join(', ');
+  const time = c.time;
+  const start = c.intervalStart ?? c.time;
+  return `FROM (
+  SELECT ${list}, ${time} AS _t, ${start} AS _s, _t AS _fe, _t - _s AS _st FROM ${c.table} FINAL
+  WHERE ${where.join(' AND ')} AND WindowEnd > fromUnixTimestamp64Milli(${rolled})
+    AND WindowStart > fromUnixTimestamp64Milli(${rolled} - ${MAX_INTERVAL_MS})
+  UNION ALL
+  SELECT ${list}, ${time}, ${start}, toUnixTimestamp64Milli(FirstWindowEnd), Interval FROM ${c.hourly} FINAL
+  WHERE ${where.join(' AND ')} AND toUnixTimestamp64Milli(HourStart) + ${HOUR_MS} <= ${rolled})`;
 }
 
 /**
@@ -227,12 +265,14 @@ const num = (v: number | string | null): number =>
 /** One series' rows in the range as read, before they are shaped into samples. */
 class Rows {
   n = 0;
-  t: Float64Array;
-  v: Float64Array;
 
-  constructor(size: number) {
-    this.t = new Float64Array(size);
-    this.v = new Float64Array(size);
+  constructor(
+    public t: Float64Array,
+    public v: Float64Array,
+  ) {}
+
+  static ofSize(size: number): Rows {
+    return new Rows(new Float64Array(size), new Float64Array(size));
   }
 
   /** Row indexes in time order, or undefined when they already are (the store returns parts' rows in any order). */
@@ -267,8 +307,15 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
   // Each stored series (by key) and array element goes to the rows of its output series.
   const keys = new Map<string, number>();
   const target: (Rows | undefined)[][] = [];
+  // One allocation for all series (a histogram's 5,000 bucket series each allocating two
+  // arrays cost ~12 ms a query, and their collection more).
+  const allTimes = new Float64Array(inRange);
+  const allValues = new Float64Array(inRange);
+  let offset = 0;
   const rows = series.map((s) => {
-    const r = new Rows(num(s.inRange));
+    const n = num(s.inRange);
+    const r = new Rows(allTimes.subarray(offset, offset + n), allValues.subarray(offset, offset + n));
+    offset += n;
     for (const [rsid, i] of s.ids) {
       let k = keys.get(rsid);
       if (k === undefined) {
@@ -397,7 +444,7 @@ function accumulate(
   staleMs: number,
 ): { t: Float64Array; v: Float64Array } {
   // Typed arrays, grown when repeats add samples: number[] cost ~2x (and its garbage).
-  const out = new Rows(rows.n + 2);
+  const out = Rows.ofSize(rows.n + 2);
   const push = (tt: number, vv: number) => {
     if (tt <= q.startMs || tt > q.endMs) return;
     const last = out.n - 1;

@@ -5,6 +5,7 @@ import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
+import { createHourlyRollups } from './derivedHourly';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { widenLogsMerges } from './logsMerges';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
@@ -129,6 +130,12 @@ export const migrations: Migration[] = [
     name: 'ingest: logs with a wider merge fan-in (merges were more than half of the CPU per log record)',
     statements: [],
     run: widenLogsMerges,
+  },
+  {
+    version: 21,
+    name: 'promql: the derived metrics summed per hour (a read sums an hour of intervals, not the whole retention)',
+    statements: [],
+    run: createHourlyRollups,
   },
 ];
 

@@ -1,0 +1,131 @@
+// The derived metrics summed per hour (migration 21): a PromQL read of a derived counter takes
+// the hours before its range from the hourly sums and answers exactly what summing every
+// interval answered, whatever the hours rolled up, twice or not at all.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { DEFAULT_TENANT, DERIVED_HOURLY_WATERMARK, HOUR_MS, type PromSeries, Store, tenantKey } from '../../src/index';
+import { storeOptions, tempDir } from '../fixtures';
+
+const MIN = 60_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Three whole UTC days before today. */
+const D0 = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
+const END = D0 + 3 * DAY_MS;
+
+const NAMES = [
+  'traces_spanmetrics_calls_total',
+  'traces_spanmetrics_latency_bucket',
+  'traces_spanmetrics_latency_sum',
+  'traces_spanmetrics_latency_count',
+  'traces_service_graph_request_total',
+  'traces_service_graph_request_failed_total',
+  'traces_service_graph_request_server_seconds_bucket',
+];
+
+/** One-minute intervals of series that live over different days; some rows stored twice. */
+async function load(store: Store): Promise<void> {
+  const tenant = `'${tenantKey(DEFAULT_TENANT)}'`;
+  const span = (key: string, service: string, fromMin: number, count: number) => `
+INSERT INTO span_metrics (WindowStart, WindowEnd, SeriesKey, ServiceName, SpanName, SpanKind, StatusCode, Dimensions,
+  Overflow, Calls, LatencySum, LatencyBuckets, Tenant)
+SELECT fromUnixTimestamp64Milli(toInt64(${D0} + m * ${MIN})), fromUnixTimestamp64Milli(toInt64(${D0} + (m + 1) * ${MIN})),
+  '${key}', '${service}', 'GET /', 'server', 'ok', map('region', 'eu'), false,
+  1 + m % 5, (m % 7) * 0.25, [m % 3, m % 2, 1], ${tenant}
+FROM (SELECT ${fromMin} + number AS m FROM numbers(${count}))`;
+  // checkout: all three days; cart: from the middle of day 2; search: day 1 only (gone since).
+  await store.sql.command(span('k-checkout', 'checkout', 0, 3 * 1440));
+  await store.sql.command(span('k-cart', 'cart', 1440 + 700, 1440 + 740));
+  await store.sql.command(span('k-search', 'search', 100, 1000));
+  // A re-run interval (after a crash) writes the same rows again: FINAL folds them.
+  await store.sql.command(span('k-checkout', 'checkout', 1440 + 10, 30));
+  await store.sql.command(`
+INSERT INTO service_graph_edges (WindowStart, WindowEnd, Client, Server, ConnectionType, VirtualNode, Overflow, Requests,
+  Failed, ServerLatencySum, ServerLatencyBuckets, ClientLatencySum, ClientLatencyBuckets, Tenant)
+SELECT fromUnixTimestamp64Milli(toInt64(${D0} + m * ${MIN})), fromUnixTimestamp64Milli(toInt64(${D0} + (m + 1) * ${MIN})),
+  'frontend', 'checkout', '', '', false, 2 + m % 3, m % 4 = 0, m * 0.01, [m % 2, 1, 0], 0.5, [1, 0, 0], ${tenant}
+FROM (SELECT 30 + number AS m FROM numbers(${3 * 1440 - 60}))`);
+}
+
+describe('derived metrics summed per hour', () => {
+  const dir = tempDir();
+  let store: Store;
+  let prom: ReturnType<Store['prometheus']>;
+  /** Day 3 from 07:13, read before any hour is summed. */
+  const DAY3 = D0 + 2 * DAY_MS + 433 * MIN;
+  let unrolled: Map<string, PromSeries>;
+  after(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  before(async () => {
+    store = await Store.open(storeOptions(dir));
+    prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 10 * MIN });
+    await load(store);
+    unrolled = await read(DAY3);
+  });
+
+  /** Every derived series over (start, end], by metric name and labels. */
+  const read = async (startMs: number, endMs = END): Promise<Map<string, PromSeries>> => {
+    const out = new Map<string, PromSeries>();
+    for (const name of NAMES) {
+      const series = await prom.select(
+        {
+          tenant: DEFAULT_TENANT,
+          matchers: [],
+          startMs,
+          endMs,
+          nowMs: END,
+          maxSeries: 1_000,
+          maxSamples: 10_000_000,
+          timeoutMs: 30_000,
+        },
+        (n) => n === name,
+      );
+      for (const s of series) out.set(JSON.stringify(Object.entries(s.labels).sort()), s);
+    }
+    return out;
+  };
+  const same = (a: Map<string, PromSeries>, b: Map<string, PromSeries>) => {
+    assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
+    for (const [k, s] of a) {
+      const o = b.get(k)!;
+      assert.deepEqual(Array.from(o.t), Array.from(s.t), k);
+      assert.deepEqual(Array.from(o.v), Array.from(s.v), k);
+    }
+  };
+  /** Sums the hours [fromHour, toHour) after D0, and moves the watermark to the end of the last. */
+  const rollUp = async (fromHour: number, toHour: number) => {
+    for (let h = fromHour; h < toHour; h++) await store.rollUpDerivedHour(D0 + h * HOUR_MS);
+    await store.state.writeWatermarkMs(DERIVED_HOURLY_WATERMARK, D0 + toHour * HOUR_MS);
+  };
+
+  test('reads after rolling up the first two and a half days equal the reads of every interval', async () => {
+    const ranges = [DAY3, D0 + 2 * DAY_MS, D0 + DAY_MS + 1000 * MIN, D0 + 50 * MIN];
+    const before = await Promise.all(ranges.map((start) => read(start)));
+    assert.ok(before[0]!.size >= 10, `${before[0]!.size} series`);
+    // The counters carry everything before the range: checkout's calls count from day 1.
+    const checkout = [...before[0]!.entries()].find(
+      ([k]) => k.includes('traces_spanmetrics_calls_total') && k.includes('checkout'),
+    )![1];
+    assert.ok(checkout.v[0]! > 2 * 1440, `${checkout.v[0]}`);
+
+    await rollUp(0, 60);
+    for (const [i, start] of ranges.entries()) same(before[i]!, await read(start));
+    // Hours summed twice (a crash before the watermark moved) change nothing.
+    await rollUp(40, 60);
+    for (const [i, start] of ranges.entries()) same(before[i]!, await read(start));
+  });
+
+  test('the hours summed are read from the hourly table, not from the intervals', async () => {
+    await rollUp(0, 60);
+    // With the first day's intervals gone, a read of day 3 still counts them.
+    await store.sql.command(
+      `ALTER TABLE span_metrics DELETE WHERE WindowEnd <= fromUnixTimestamp64Milli(${D0 + DAY_MS}) SETTINGS mutations_sync = 2`,
+    );
+    await store.sql.command(
+      `ALTER TABLE service_graph_edges DELETE WHERE WindowEnd <= fromUnixTimestamp64Milli(${D0 + DAY_MS}) SETTINGS mutations_sync = 2`,
+    );
+    same(unrolled, await read(DAY3));
+  });
+});
