@@ -63,11 +63,6 @@ export class TagRollup {
     this.stopTimer = opts.timer(async () => (this.flushing ? undefined : this.flush()), opts.flushIntervalMs);
   }
 
-  /** Rows dropped at the bound since the start (a flush could not keep up). */
-  get dropped(): number {
-    return this.counts.dropped;
-  }
-
   /** Counts a write of spans that has been stored. Never throws. */
   spansWritten(spans: readonly SpanRecord[], tenant: string): void {
     try {
