@@ -244,13 +244,16 @@ export class Sql {
    * in memory that `INSERT ... SELECT FROM file()` reads in-process (measured ~3x cheaper for
    * ClickHouse to parse than JSONCompactEachRow). A server gets the same bytes as the body of
    * `INSERT ... FORMAT RowBinary`. Either way it resolves once the rows are written.
-   * `table`, `columns` and `structure` come from the schema, never from input.
+   * `select` (default `*`) computes the columns from the structure's fields when they differ
+   * (a server then reads the bytes through `input()`). `table`, `columns`, `structure` and
+   * `select` come from the schema, never from input.
    */
   async insertRowBinary(
     table: string,
     columns: readonly string[],
     structure: string,
     chunks: readonly Uint8Array[],
+    select = '*',
   ): Promise<void> {
     const settings = this.insertSettingsSql;
     const target = insertTarget(table, columns);
@@ -258,13 +261,14 @@ export class Sql {
       const { raw } = this;
       await this.spool.with(chunks, (path) =>
         raw.queryAsync(
-          `INSERT INTO ${target} SETTINGS ${settings} SELECT * FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`,
+          `INSERT INTO ${target} SETTINGS ${settings} SELECT ${select} FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`,
         ),
       );
       return;
     }
+    const from = select === '*' ? '' : ` SELECT ${select} FROM input(${quote(structure)})`;
     const { stream } = await this.client.exec({
-      query: `INSERT INTO ${target} SETTINGS ${settings} FORMAT RowBinary`,
+      query: `INSERT INTO ${target} SETTINGS ${settings}${from} FORMAT RowBinary`,
       values: Readable.from(chunks, { objectMode: false }),
     });
     await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());

@@ -28,9 +28,16 @@ import {
   type TableDef,
   traceIndexTtlSql,
 } from './schema/tables';
-import { tagValuesViewSql } from './search/schema';
+import { dropTagValuesViewSql } from './search/schema';
 import { searchTraces, type TraceSearch, type TraceSummary } from './search/search';
 import { TagCache } from './search/tagCache';
+import {
+  DEFAULT_TAG_FLUSH_INTERVAL_MS,
+  DEFAULT_TAG_MAX_ENTRIES,
+  intervalTimer,
+  TagRollup,
+  type TagRollupOptions,
+} from './search/tagRollup';
 import { searchTags, type TagRange, type TagScope, type TagValuesRequest, tagValues } from './search/tags';
 import { ProcessorState } from './state';
 import { DEFAULT_TENANT } from './tenant';
@@ -48,6 +55,8 @@ export interface StoreOptions extends ConnectOptions {
   traceCache?: Partial<TraceCacheOptions>;
   /** How long tag names and values are served from memory (ms, default 10 s; 0: not cached). */
   tagCacheTtlMs?: number;
+  /** The autocomplete rollup's counts in memory: flush interval, bound, clock and timer (search/tagRollup.ts). */
+  tagRollup?: Partial<Omit<TagRollupOptions, 'sampleRate' | 'observe'>>;
 }
 
 export const DEFAULT_TRACE_CACHE: TraceCacheOptions = { maxSpans: 20_000, ttlMs: 600_000 };
@@ -101,6 +110,7 @@ export class Store {
     /** Retention of the recent window (s): older traces are read from `spans` only. */
     readonly recentSeconds: number,
     caches: { traces: TraceCacheOptions; tagTtlMs: number },
+    private readonly tagRollup: TagRollup,
   ) {
     this.traces = new TraceCache(caches.traces);
     this.tags = new TagCache(caches.tagTtlMs);
@@ -117,7 +127,7 @@ export class Store {
     const sql = Sql.connect({ ...opts, maxPartitionsPerInsert: Math.max(DEFAULT_MAX_PARTITIONS_PER_INSERT, days + 3) });
     await migrate(sql);
     await applyRetention(sql, opts.retention);
-    for (const statement of tagValuesViewSql(opts.tagSampleRate ?? 16)) await sql.command(statement);
+    await sql.command(dropTagValuesViewSql);
     const writer = (t: TableDef) => new BatchWriter(sql, t.name, t.columns, opts.writer, opts.onInsert);
     const metricWriters = Object.fromEntries(
       Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),
@@ -126,7 +136,17 @@ export class Store {
       traces: { ...DEFAULT_TRACE_CACHE, ...opts.traceCache },
       tagTtlMs: opts.tagCacheTtlMs ?? DEFAULT_TAG_CACHE_TTL_MS,
     };
-    return new Store(sql, writer(spansRecent), writer(logs), metricWriters, opts.retention.spansRecent, caches);
+    const tagRollup = new TagRollup(sql, {
+      sampleRate: opts.tagSampleRate ?? 16,
+      flushIntervalMs: DEFAULT_TAG_FLUSH_INTERVAL_MS,
+      maxEntries: DEFAULT_TAG_MAX_ENTRIES,
+      now: Date.now,
+      timer: intervalTimer,
+      ...opts.tagRollup,
+      observe: opts.onInsert ?? (() => {}),
+    });
+    const recent = opts.retention.spansRecent;
+    return new Store(sql, writer(spansRecent), writer(logs), metricWriters, recent, caches, tagRollup);
   }
 
   get engine(): 'embedded' | 'server' {
@@ -135,8 +155,11 @@ export class Store {
 
   writeSpans(spans: readonly SpanRecord[], tenant = DEFAULT_TENANT): Promise<void> {
     // Once written (or failed), cached pages of these traces are stale; a read still in flight
-    // may have missed the new spans, so it is not kept either.
-    return this.spanWriter.write(spans, tenant).finally(() => this.traces.spansWritten(spans));
+    // may have missed the new spans, so it is not kept either. Stored spans feed autocomplete.
+    return this.spanWriter
+      .write(spans, tenant)
+      .then(() => this.tagRollup.spansWritten(spans, tenant))
+      .finally(() => this.traces.spansWritten(spans));
   }
 
   writeLogs(records: readonly LogRecord[], tenant = DEFAULT_TENANT): Promise<void> {
@@ -198,14 +221,20 @@ export class Store {
     return queryMetricsRange(this.sql, r, this.recentSeconds);
   }
 
-  /** Attribute names per scope seen in a range. */
+  /** Attribute names per scope seen in a range (the counts still in memory are inserted first). */
   searchTags(r: TagRange & { scope?: TagScope; limit?: number }) {
-    return this.tags.names(r, () => searchTags(this.sql, r));
+    return this.tags.names(r, async () => {
+      await this.tagRollup.flush();
+      return searchTags(this.sql, r);
+    });
   }
 
   /** Values of one tag seen in a range. */
   tagValues(r: TagValuesRequest) {
-    return this.tags.values(r, () => tagValues(this.sql, r));
+    return this.tags.values(r, async () => {
+      await this.tagRollup.flush();
+      return tagValues(this.sql, r);
+    });
   }
 
   /** Hits and misses of the read caches, by cache name. Their results are shared: never mutate them. */
@@ -307,6 +336,7 @@ FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table O
   /** Flushes everything acknowledged-to-be and closes the connection. */
   async close(): Promise<void> {
     await Promise.all(this.writers().map((w) => w.close()));
+    await this.tagRollup.close();
     await this.sql.close();
   }
 

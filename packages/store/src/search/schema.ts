@@ -1,22 +1,16 @@
 /**
  * Migration 4 (query): the autocomplete rollup. Tag names and values for the search UI and
- * Grafana come from this small table, filled at ingest by a materialized view over
- * `spans_recent`, so autocomplete never scans spans (`arrayJoin(mapKeys(...))` over millions
- * of spans takes seconds). Values that cannot be typed into a query (arrays, maps, bytes)
- * and long values are left out; counts let readers offer the most frequent values first.
+ * Grafana come from this small table, so autocomplete never scans spans (`arrayJoin(mapKeys(...))`
+ * over millions of spans takes seconds). Values that cannot be typed into a query (arrays, maps,
+ * bytes) and long values are left out; counts let readers offer the most frequent values first.
  *
- * The view reads one span in `sampleRate` (by span id hash; `search.tagSampleRate`, default 16):
- * unpacking every attribute of every span cost more than the insert itself (measured: the storage
- * ceiling fell from ~25k to ~10k spans/s with every span, ~23k with 1 in 16). A sample still sees
- * every service's resource attributes and every common key and value; a value seen on very few
- * spans may be missing from autocomplete (search itself never depends on this table). Counts are
- * scaled back up, so they are estimates. The view is recreated at every start with the configured
- * rate, like the TTLs.
+ * It is filled from a sample of the spans written (one in `search.tagSampleRate`, default 16):
+ * a value seen on very few spans may be missing from autocomplete (search itself never depends on
+ * this table), and counts are scaled back up, so they are estimates. A materialised view over
+ * `spans_recent` used to do that at every insert; the store now counts in memory and inserts the
+ * counts every few seconds (tagRollup.ts), and the view is dropped at every start.
  */
 export const TAG_VALUES_TABLE = 'search_tag_values';
-
-/** Longest value kept in the rollup; longer ones are ids or payloads nobody autocompletes. */
-const MAX_VALUE_LENGTH = 128;
 
 const tagValuesTableSql = `CREATE TABLE IF NOT EXISTS ${TAG_VALUES_TABLE} (
   Scope LowCardinality(String),
@@ -32,34 +26,8 @@ ORDER BY (Scope, Key, Type, Value, Day)
 TTL Day + toIntervalDay(30)
 SETTINGS ttl_only_drop_parts = 1`;
 
-// mapKeys/mapValues side by side: a `map[k]` lookup per key made the unpacking quadratic.
-const attributeTags = (scope: string, values: string, types: string) =>
-  `arrayMap((k, v) -> ('${scope}', toString(k), toString(${types}[k]), v), mapKeys(${values}), mapValues(${values}))`;
-
-/** Drops and recreates the rollup's view so that it samples one span in `sampleRate` (an integer >= 1). */
-export function tagValuesViewSql(sampleRate: number): string[] {
-  const rate = Math.max(1, Math.trunc(sampleRate));
-  return [
-    `DROP VIEW IF EXISTS ${TAG_VALUES_TABLE}_mv`,
-    `CREATE MATERIALIZED VIEW ${TAG_VALUES_TABLE}_mv TO ${TAG_VALUES_TABLE} AS
-SELECT tag.1 AS Scope, tag.2 AS Key, tag.3 AS Type, tag.4 AS Value, toDate(IngestTime) AS Day, Tenant, count() * ${rate} AS Count
-FROM (
-  -- Sample before unpacking: a WHERE beside the ARRAY JOIN would filter after it.
-  SELECT SpanAttributes, SpanAttributeTypes, ResourceAttributes, ResourceAttributeTypes, SpanName, IngestTime, Tenant
-  FROM spans_recent
-  WHERE cityHash64(SpanId) % ${rate} = 0
-)
-ARRAY JOIN arrayFilter(
-  t -> t.3 NOT IN ('array', 'kvlist', 'bytes') AND length(t.4) <= ${MAX_VALUE_LENGTH},
-  arrayConcat(
-    ${attributeTags('span', 'SpanAttributes', 'SpanAttributeTypes')},
-    ${attributeTags('resource', 'ResourceAttributes', 'ResourceAttributeTypes')},
-    [('intrinsic', 'name', '', toString(SpanName))]
-  )
-) AS tag
-GROUP BY Scope, Key, Type, Value, Day, Tenant`,
-  ];
-}
+/** The view that used to feed the rollup at every insert (tagRollup.ts replaced it). */
+export const dropTagValuesViewSql = `DROP VIEW IF EXISTS ${TAG_VALUES_TABLE}_mv`;
 
 /**
  * Rare attribute values (user ids, order ids, hosts) are what people search for most; a bloom
