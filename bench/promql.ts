@@ -178,9 +178,11 @@ try {
   );
   // A dashboard refreshed every minute, as Grafana does: the same 24 h moved forward a step, the
   // clock a minute, through the API's engine, which keeps the steps older than the freshness.
-  let clockMs = nowS * 1000;
+  // The clock starts an hour before the data ends, so every refresh's new steps have samples.
+  let clockMs = 0;
   const refreshing = createPrometheusApi(store, loadConfig({}), () => clockMs);
   const refresh = (q: string) => async () => {
+    if (clockMs === 0) clockMs = (nowS - 3600) * 1000;
     clockMs += 60_000;
     const r = await refreshing
       .engine(DEFAULT_TENANT, { interactive: true })
@@ -188,6 +190,7 @@ try {
     return r.resultType === 'matrix' && r.result.length > 0 ? r : undefined;
   };
   const refreshOtlp = await timed(refresh('sum by (job) (rate(http_server_requests_total[5m]))'));
+  clockMs = 0;
   const refreshDerived = await timed(refresh('sum by (service) (rate(traces_spanmetrics_calls_total[5m]))'));
   const f = (x: number) => x.toFixed(1);
   const figures = {
