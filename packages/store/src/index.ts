@@ -23,7 +23,13 @@ export type { TraceCacheOptions } from './read/traceCache';
 export { MAX_TRACE_SPANS, type TracePage, type TracePageRequest } from './read/traces';
 export type { QueryPriority, SchedulerStats } from './schedule/scheduler';
 export { spanColumns } from './schema/columns';
-export { DERIVED_HOURLY_WATERMARK, HOUR_MS, MAX_INTERVAL_MS } from './schema/derivedHourly';
+export {
+  DERIVED_HOURLY_WATERMARK,
+  HOUR_MS,
+  hoursSummedParams,
+  intervalsBeforeSql,
+  MAX_INTERVAL_MS,
+} from './schema/derivedHourly';
 export { migrations } from './schema/migrations';
 export { RECENT_DECISIONS_MARGIN_SECONDS } from './schema/recentTraces';
 export type { Retention } from './schema/tables';

@@ -1,4 +1,4 @@
-import { type Sql, tenantKey } from '@tracehouse/store';
+import { hoursSummedParams, intervalsBeforeSql, type Sql, tenantKey } from '@tracehouse/store';
 import { defined, exemplarColumns, insertObjects, type StoredExemplar } from '../rows';
 import type { GraphSpan } from './pairing';
 
@@ -159,6 +159,9 @@ export async function edgeTotals(
   sql: Sql,
   q: { tenant?: string; startMs?: number; endMs: number },
 ): Promise<(Omit<EdgeRow, 'windowStartMs' | 'windowEndMs' | 'exemplars'> & { lastWindowEndMs: number })[]> {
+  // A window reads its intervals; totals since the beginning read the hours summed first.
+  const from =
+    q.startMs === undefined ? intervalsBeforeSql('service_graph_edges', '{endMs:Int64}') : 'service_graph_edges FINAL';
   const where = ['WindowStart < fromUnixTimestamp64Milli({endMs:Int64})'];
   if (q.startMs !== undefined) where.push('WindowStart >= fromUnixTimestamp64Milli({startMs:Int64})');
   if (q.tenant !== undefined) where.push('Tenant = {tenant:String}');
@@ -168,12 +171,12 @@ export async function edgeTotals(
   sum(ServerLatencySum) AS serverLatencySum, sumForEach(ServerLatencyBuckets) AS serverLatencyBuckets,
   sum(ClientLatencySum) AS clientLatencySum, sumForEach(ClientLatencyBuckets) AS clientLatencyBuckets,
   toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs
-FROM service_graph_edges FINAL
+FROM ${from}
 WHERE ${where.join(' AND ')}
 GROUP BY tenant, client, server, connectionType
 ORDER BY tenant, client, server, connectionType
 LIMIT ${EDGE_LIMIT}`,
-    defined({ ...q, tenant: q.tenant === undefined ? undefined : tenantKey(q.tenant) }),
+    defined({ ...q, tenant: q.tenant === undefined ? undefined : tenantKey(q.tenant), ...hoursSummedParams }),
     { maxRows: EDGE_LIMIT },
   );
   return rows.map((r) => ({

@@ -1,5 +1,5 @@
 import { droppedTraces, keptSpanSql, type SamplingPolicyOptions } from '@tracehouse/sampling';
-import { type Sql, type Store, tenantKey } from '@tracehouse/store';
+import { hoursSummedParams, intervalsBeforeSql, type Sql, type Store, tenantKey } from '@tracehouse/store';
 import {
   defined,
   EXEMPLAR_SELECT,
@@ -164,11 +164,10 @@ export async function spanMetricTotals(
   any(StatusCode) AS statusCode, any(Dimensions) AS dimensions, any(Overflow) AS overflow,
   sum(Calls) AS calls, sum(LatencySum) AS latencySum, sumForEach(LatencyBuckets) AS latencyBuckets,
   toUnixTimestamp64Milli(max(WindowEnd)) AS lastWindowEndMs
-FROM span_metrics FINAL
-WHERE WindowStart < fromUnixTimestamp64Milli({beforeMs:Int64})
+FROM ${intervalsBeforeSql('span_metrics', '{beforeMs:Int64}')}
 GROUP BY SeriesKey
 LIMIT ${SERIES_TOTALS_LIMIT}`,
-    { beforeMs },
+    { beforeMs, ...hoursSummedParams },
     { maxRows: SERIES_TOTALS_LIMIT },
   );
   return rows.map((r) => ({

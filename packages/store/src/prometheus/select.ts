@@ -1,8 +1,9 @@
 import { QueryLimitError, type Sql } from '../client';
 import {
-  DERIVED_HOURLY_WATERMARK,
   HOUR_MS,
   hourlyRollups,
+  hoursSummedParams,
+  hoursSummedSql,
   MAX_INTERVAL_MS,
   rollupColumns,
 } from '../schema/derivedHourly';
@@ -159,7 +160,7 @@ export const rowSeriesId = (c: Component) => c.seriesId ?? `cityHash64(${c.label
 function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
   const history = c.increments && !labelsOnly;
   const where = rangeWhere(c, q, params, history);
-  const hourly = history && c.hourly ? hourlySource(c, q, params, where) : undefined;
+  const hourly = history && c.hourly ? hourlySource(c, params, where) : undefined;
   const time = hourly ? '_t' : c.time;
   const start = hourly ? '_s' : (c.intervalStart ?? c.time);
   const values = valuesSql(c);
@@ -207,10 +208,9 @@ ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries 
  * the intervals after them. Each row brings its time, interval start, first interval end and
  * interval length (`_t`, `_s`, `_fe`, `_st`), which an hour's row keeps in columns of their own.
  */
-function hourlySource(c: Component, q: PromSelect, params: Record<string, unknown>, where: string[]): string {
-  Object.assign(params, { rollup: DERIVED_HOURLY_WATERMARK, startHourMs: Math.floor(q.startMs / HOUR_MS) * HOUR_MS });
-  const rolled = `least((SELECT toUnixTimestamp64Milli(max(Watermark)) FROM processor_state WHERE Name = {rollup:String}),
-    {startHourMs:Int64})`;
+function hourlySource(c: Component, params: Record<string, unknown>, where: string[]): string {
+  Object.assign(params, hoursSummedParams);
+  const rolled = hoursSummedSql('{startMs:Int64}');
   const list = rollupColumns(hourlyRollups.find((r) => r.table === c.hourly)!).join(', ');
   const time = c.time;
   const start = c.intervalStart ?? c.time;

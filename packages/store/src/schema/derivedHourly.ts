@@ -113,3 +113,34 @@ WHERE WindowEnd > fromUnixTimestamp64Milli({hourStartMs:Int64})
   AND WindowStart < fromUnixTimestamp64Milli({hourStartMs:Int64} + ${HOUR_MS})
 GROUP BY Tenant, ${r.key.join(', ')}`;
 }
+
+/**
+ * SQL of where the hours summed end for a read up to `bound` (an Int64 ms expression): the
+ * roll-up's watermark (bound as `{hourlyWatermark:String}`), never past the hour holding the
+ * bound. A read takes the hours before it from the hourly table and the rest from the intervals.
+ */
+export const hoursSummedSql = (bound: string) =>
+  `least((SELECT toUnixTimestamp64Milli(max(Watermark)) FROM processor_state WHERE Name = {hourlyWatermark:String}),
+    intDiv(${bound}, ${HOUR_MS}) * ${HOUR_MS})`;
+
+/** The parameter hoursSummedSql reads. */
+export const hoursSummedParams = { hourlyWatermark: DERIVED_HOURLY_WATERMARK };
+
+/**
+ * A derived table's rows whose interval started before `bound` (an Int64 ms expression), for
+ * sums over a series' whole history: the hours summed, then the intervals after them. The rows
+ * have the rollup's columns (rollupColumns); sum, sumForEach, any and max(WindowEnd) over them
+ * equal those over the intervals. Needs hoursSummedParams.
+ */
+export function intervalsBeforeSql(source: string, bound: string): string {
+  const r = hourlyRollups.find((x) => x.source === source)!;
+  const list = rollupColumns(r).join(', ');
+  const summed = hoursSummedSql(bound);
+  return `(
+  SELECT ${list} FROM ${r.table} FINAL WHERE toUnixTimestamp64Milli(HourStart) + ${HOUR_MS} <= ${summed}
+  UNION ALL
+  SELECT ${list} FROM ${r.source} FINAL
+  WHERE WindowEnd > fromUnixTimestamp64Milli(${summed})
+    AND WindowStart > fromUnixTimestamp64Milli(${summed} - ${MAX_INTERVAL_MS})
+    AND WindowStart < fromUnixTimestamp64Milli(${bound}))`;
+}
