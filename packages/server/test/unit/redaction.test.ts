@@ -68,6 +68,33 @@ describe('redaction', () => {
     assert.equal(s['Events.Name'][0], 'retry with [REDACTED]');
   });
 
+  test('keys remembered from earlier requests are redacted and counted as the first time', () => {
+    const fresh = new Redactor();
+    const longKey = `${'x'.repeat(300)}.token`;
+    const bearerKey = `Bearer ${SECRETS.find((x) => x.rule === 'jwt')?.secret ?? 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln'}`;
+    const request = () =>
+      span({
+        SpanAttributes: {
+          'http.request.method': 'GET',
+          'db.password': 'hunter22-hunter22',
+          [bearerKey]: 'value',
+          [longKey]: 'abc123456',
+          'url.full': 'https://shop.example/cart',
+        },
+      });
+    const first = request();
+    const firstCounts = fresh.redactSpans([first]);
+    for (let round = 0; round < 3; round++) {
+      const again = request();
+      assert.deepEqual(fresh.redactSpans([again]), firstCounts);
+      assert.deepEqual(again.SpanAttributes, first.SpanAttributes);
+    }
+    assert.equal(first.SpanAttributes['http.request.method'], 'GET');
+    assert.equal(first.SpanAttributes['db.password'], R);
+    assert.equal(first.SpanAttributes[longKey], R);
+    assert.ok(!JSON.stringify(first.SpanAttributes).includes(bearerKey), 'a secret in a key is redacted every time');
+  });
+
   test('a resource shared by many spans is redacted and counted once', () => {
     const resource = { 'service.name': 'svc', 'k8s.secret': 'x' };
     const spans = [span({ ResourceAttributes: resource }), span({ ResourceAttributes: resource })];
