@@ -1,4 +1,3 @@
-import { hourlyRollups } from '../schema/derivedHourly';
 import type { OtlpFamily } from './families';
 import { LABEL_NAME_SQL } from './names';
 
@@ -54,10 +53,10 @@ export interface Component {
   /** SQL of a row's value; for an expanded component, of its elements' values as one array. */
   value: string;
   /**
-   * The table summing this one's rows per hour (schema/derivedHourly.ts): the time before the
-   * range is read from it for the hours summed, and from the rows for the rest.
+   * The table's rows are also summed per hour (schema/derivedHourly.ts): the time before the
+   * range is read from the hours summed, and from the rows for the rest.
    */
-  hourly?: string;
+  hourly?: boolean;
   /** Row time (ms) and, for increments, the start of the interval they cover. */
   time: string;
   intervalStart?: string;
@@ -200,11 +199,10 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
     increments: true,
     fill: true,
   };
-  const hourlyOf = (source: string) => hourlyRollups.find((r) => r.source === source)!.table;
   const span = {
     ...derived,
     table: 'span_metrics',
-    hourly: hourlyOf('span_metrics'),
+    hourly: true,
     labels: SPAN_LABELS,
     labelColumns: ['Overflow', 'Dimensions', 'ServiceName', 'SpanName', 'SpanKind', 'StatusCode'],
     // The key the processor wrote for the row's labels (with its tenant).
@@ -214,7 +212,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
   const edge = {
     ...derived,
     table: 'service_graph_edges',
-    hourly: hourlyOf('service_graph_edges'),
+    hourly: true,
     labels: EDGE_LABELS,
     labelColumns: ['Overflow', 'Client', 'Server', 'ConnectionType'],
     columnLabels: { labels: EDGE_COLUMN_LABELS, overflow: 'Overflow' },

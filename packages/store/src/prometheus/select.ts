@@ -1,12 +1,5 @@
 import { QueryLimitError, type Sql } from '../client';
-import {
-  HOUR_MS,
-  hourlyRollups,
-  hoursSummedParams,
-  hoursSummedSql,
-  MAX_INTERVAL_MS,
-  rollupColumns,
-} from '../schema/derivedHourly';
+import { hoursSummedParams, hoursThenIntervalsSql, MAX_INTERVAL_MS } from '../schema/derivedHourly';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
 import { readNative } from './nativeColumns';
@@ -206,21 +199,13 @@ ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries 
  * The rows a derived counter's series statement reads, up to the range's end: the hours summed
  * in the hourly table (up to its watermark, and never past the hour the range starts in), then
  * the intervals after them. Each row brings its time, interval start, first interval end and
- * interval length (`_t`, `_s`, `_fe`, `_st`), which an hour's row keeps in columns of their own.
+ * interval length (`_t`, `_s`, `_fe`, `_st`; an hour's row keeps the last two in columns of its own).
  */
 function hourlySource(c: Component, params: Record<string, unknown>, where: string[]): string {
   Object.assign(params, hoursSummedParams);
-  const rolled = hoursSummedSql('{startMs:Int64}');
-  const list = rollupColumns(hourlyRollups.find((r) => r.table === c.hourly)!).join(', ');
-  const time = c.time;
-  const start = c.intervalStart ?? c.time;
-  return `FROM (
-  SELECT ${list}, ${time} AS _t, ${start} AS _s, _t AS _fe, _t - _s AS _st FROM ${c.table} FINAL
-  WHERE ${where.join(' AND ')} AND WindowEnd > fromUnixTimestamp64Milli(${rolled})
-    AND WindowStart > fromUnixTimestamp64Milli(${rolled} - ${MAX_INTERVAL_MS})
-  UNION ALL
-  SELECT ${list}, ${time}, ${start}, toUnixTimestamp64Milli(FirstWindowEnd), Interval FROM ${c.hourly} FINAL
-  WHERE ${where.join(' AND ')} AND toUnixTimestamp64Milli(HourStart) + ${HOUR_MS} <= ${rolled})`;
+  const rows = hoursThenIntervalsSql(c.table, '{startMs:Int64}', where);
+  return `FROM (SELECT *, ${c.time} AS _t, ${c.intervalStart ?? c.time} AS _s, toUnixTimestamp64Milli(FirstWindowEnd) AS _fe,
+  Interval AS _st FROM ${rows})`;
 }
 
 /**

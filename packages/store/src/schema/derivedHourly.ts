@@ -127,20 +127,27 @@ export const hoursSummedSql = (bound: string) =>
 export const hoursSummedParams = { hourlyWatermark: DERIVED_HOURLY_WATERMARK };
 
 /**
- * A derived table's rows whose interval started before `bound` (an Int64 ms expression), for
- * sums over a series' whole history: the hours summed, then the intervals after them. The rows
- * have the rollup's columns (rollupColumns); sum, sumForEach, any and max(WindowEnd) over them
- * equal those over the intervals. Needs hoursSummedParams.
+ * A derived table's rows for sums over a series' history: the hours summed up to the hour
+ * holding `summedBound` (an Int64 ms expression; see hoursSummedSql), then the intervals after
+ * them, each side filtered by `where` (conditions on the source's columns). The rows have the
+ * rollup's columns (rollupColumns), over which sum, sumForEach, any and max(WindowEnd) equal
+ * those over the intervals, and `FirstWindowEnd` and `Interval` (an interval's own WindowEnd
+ * and length). Needs hoursSummedParams.
  */
-export function intervalsBeforeSql(source: string, bound: string): string {
+export function hoursThenIntervalsSql(source: string, summedBound: string, where: readonly string[]): string {
   const r = hourlyRollups.find((x) => x.source === source)!;
   const list = rollupColumns(r).join(', ');
-  const summed = hoursSummedSql(bound);
+  const summed = hoursSummedSql(summedBound);
+  const and = where.map((w) => ` AND ${w}`).join('');
   return `(
-  SELECT ${list} FROM ${r.table} FINAL WHERE toUnixTimestamp64Milli(HourStart) + ${HOUR_MS} <= ${summed}
+  SELECT ${list}, FirstWindowEnd, Interval FROM ${r.table} FINAL
+  WHERE toUnixTimestamp64Milli(HourStart) + ${HOUR_MS} <= ${summed}${and}
   UNION ALL
-  SELECT ${list} FROM ${r.source} FINAL
+  SELECT ${list}, WindowEnd, toUnixTimestamp64Milli(WindowEnd) - toUnixTimestamp64Milli(WindowStart) FROM ${r.source} FINAL
   WHERE WindowEnd > fromUnixTimestamp64Milli(${summed})
-    AND WindowStart > fromUnixTimestamp64Milli(${summed} - ${MAX_INTERVAL_MS})
-    AND WindowStart < fromUnixTimestamp64Milli(${bound}))`;
+    AND WindowStart > fromUnixTimestamp64Milli(${summed} - ${MAX_INTERVAL_MS})${and})`;
 }
+
+/** A derived table's rows whose interval started before `bound` (an Int64 ms expression): see hoursThenIntervalsSql. */
+export const intervalsBeforeSql = (source: string, bound: string): string =>
+  hoursThenIntervalsSql(source, bound, [`WindowStart < fromUnixTimestamp64Milli(${bound})`]);
