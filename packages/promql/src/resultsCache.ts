@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Expr } from './ast';
 import { labelsKey } from './labels';
 import { childrenOf } from './parse';
@@ -42,7 +43,6 @@ interface Entry {
   endMs: number;
   series: RangeSeries[];
   createdMs: number;
-  bytes: number;
 }
 
 export interface ResultsCacheStats {
@@ -62,16 +62,19 @@ export function cacheable(e: Expr): boolean {
 }
 
 export class ResultsCache {
-  /** In least recently used order (a Map keeps insertion order; a hit re-inserts). */
-  private readonly entries = new Map<string, Entry>();
+  /** Bounded by bytes, the least recently used going first. */
+  private readonly entries: LRUCache<string, Entry>;
   /** Bumped by every invalidation of a scope: a result evaluated across one is not kept. */
   private readonly generations = new Map<string, number>();
   private readonly now: () => number;
-  private bytes = 0;
   private counts = { hits: 0, misses: 0, stepsReused: 0 };
 
   constructor(private readonly options: ResultsCacheOptions) {
     this.now = options.now ?? Date.now;
+    this.entries = new LRUCache<string, Entry>({
+      maxSize: options.maxBytes,
+      sizeCalculation: (e) => Math.max(1, sizeOf(e.series)),
+    });
   }
 
   /**
@@ -87,7 +90,7 @@ export class ResultsCache {
     const generation = this.generations.get(req.scope) ?? 0;
     let entry = this.entries.get(key);
     if (entry && this.now() - entry.createdMs > this.options.maxAgeMs) {
-      this.remove(key);
+      this.entries.delete(key);
       entry = undefined;
     }
     let result: RangeSeries[];
@@ -106,38 +109,29 @@ export class ResultsCache {
     }
     // The last step at or before settledMs, on the query's grid.
     const keepTo = startMs + Math.floor((Math.min(endMs, req.settledMs) - startMs) / stepMs) * stepMs;
-    if (keepTo >= startMs && (this.generations.get(req.scope) ?? 0) === generation)
-      this.put(key, { scope: req.scope, startMs, endMs: keepTo, series: slice(result, startMs, keepTo) });
+    if (keepTo >= startMs && (this.generations.get(req.scope) ?? 0) === generation) {
+      // A result larger than the whole bound is not kept (and drops what was kept under its key).
+      this.entries.delete(key);
+      this.entries.set(key, {
+        scope: req.scope,
+        startMs,
+        endMs: keepTo,
+        series: slice(result, startMs, keepTo),
+        createdMs: this.now(),
+      });
+    }
     return result;
   }
 
   /** A write reached back to `fromMs`: kept steps of the scope at or after it are dropped. */
   invalidate(scope: string, fromMs: number): void {
     this.generations.set(scope, (this.generations.get(scope) ?? 0) + 1);
-    for (const [key, e] of this.entries) if (e.scope === scope && e.endMs >= fromMs) this.remove(key);
+    const stale = [...this.entries.entries()].filter(([, e]) => e.scope === scope && e.endMs >= fromMs);
+    for (const [key] of stale) this.entries.delete(key);
   }
 
   stats(): ResultsCacheStats {
-    return { ...this.counts, bytes: this.bytes, entries: this.entries.size };
-  }
-
-  private put(key: string, e: Omit<Entry, 'createdMs' | 'bytes'>): void {
-    this.remove(key);
-    const bytes = sizeOf(e.series);
-    if (bytes > this.options.maxBytes) return;
-    this.entries.set(key, { ...e, createdMs: this.now(), bytes });
-    this.bytes += bytes;
-    for (const [k] of this.entries) {
-      if (this.bytes <= this.options.maxBytes) break;
-      this.remove(k);
-    }
-  }
-
-  private remove(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.entries.delete(key);
-    this.bytes -= e.bytes;
+    return { ...this.counts, bytes: this.entries.calculatedSize, entries: this.entries.size };
   }
 }
 
