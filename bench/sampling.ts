@@ -16,8 +16,11 @@ const peakRss = (pid: number) => rssOf(pid, 'VmHWM');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Extra config for a variant, e.g. BENCH_SETS='processor.interval=3s'. */
+const SETS = (process.env.BENCH_SETS ?? '').split(/\s+/).filter(Boolean);
+
 const server = (dataDir: string, decisionWait: string) =>
-  startTracehouse(dataDir, { sets: [`sampling.decisionWait=${decisionWait}`], inheritStderr: true });
+  startTracehouse(dataDir, { sets: [`sampling.decisionWait=${decisionWait}`, ...SETS], inheritStderr: true });
 
 interface Run {
   spansPerS: number;
@@ -101,7 +104,9 @@ const [short, long] = WAITS.map((w) => results[w]!);
 // steady state is compared: the peak moved ~200 MB between runs of one window (a merge's spike),
 // which flipped the ratio either way (0.87 and 1.30 a minute apart, session 10).
 const rssRatio = long!.steadyRssMb / short!.steadyRssMb;
-const ok = Math.abs(rssRatio - 1) <= 0.1 && short!.failures === 0 && long!.failures === 0;
+// One-sided: a longer window holding less (0.84 in one run: merges and the allocator move the
+// resident set by ~100 MB) is no regression.
+const ok = rssRatio <= 1.1 && short!.failures === 0 && long!.failures === 0;
 const fields = (w: string, r: Run) => {
   const s = w.replace('s', '');
   return (
@@ -112,5 +117,5 @@ const fields = (w: string, r: Run) => {
 };
 console.log(
   `bench sampling seconds=${SECONDS} target_spans_per_s=${RATE} ${fields(WAITS[0]!, short!)} ${fields(WAITS[1]!, long!)} ` +
-    `rss_ratio=${rssRatio.toFixed(3)} target_rss_ratio=1.1 ${ok ? 'PASS' : 'MISS'}`,
+    `rss_ratio=${rssRatio.toFixed(3)} target_rss_ratio=1.1 sets=${SETS.join(',') || 'default'} ${ok ? 'PASS' : 'MISS'}`,
 );
