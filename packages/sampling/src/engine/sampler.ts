@@ -250,7 +250,15 @@ FROM (
 )
 LIMIT {maxDecisions:UInt32}`,
       { ...params, maxDecisions: this.maxDecisions },
-      { maxRows: this.maxDecisions, maxExecutionSeconds: 120, maxMemoryBytes: 2 * 1024 ** 3 },
+      {
+        maxRows: this.maxDecisions,
+        maxExecutionSeconds: 120,
+        maxMemoryBytes: 2 * 1024 ** 3,
+        // The candidates are thousands of random trace ids: in the parts their ingest time
+        // leaves, they touch most granules, so planning the read by them cost more than it
+        // saved (replayed on 8 minutes at 16,000 spans/s: 312 -> 255 ms of CPU a call).
+        primaryKeyForInSubqueries: false,
+      },
     );
 
     let decided: DecidedTrace[] = [];
