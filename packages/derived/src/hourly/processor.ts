@@ -27,20 +27,35 @@ export class HourlyRollupProcessor {
     private readonly maxHoursPerTick = 6,
   ) {}
 
+  /**
+   * The start of the next hour to sum, once known. Only this processor moves the watermark, so
+   * it is read from the store once (and again after a failure), not at every tick: a tick that
+   * has no whole hour to sum, nearly all of them, runs no statement.
+   */
+  private next: number | undefined;
+
   async tick(): Promise<void> {
     const until = this.computedUntilMs();
     if (until === null) return;
-    let next = await this.store.readWatermark(this.name);
-    if (next === null) {
-      const oldest = await this.store.oldestDerivedMs();
-      if (oldest === null) return;
-      // The hour holding the oldest row (an hour holds the interval ends in (start, start + 1 h]).
-      next = Math.floor((oldest - 1) / HOUR_MS) * HOUR_MS;
-    }
-    for (let i = 0; i < this.maxHoursPerTick && next + HOUR_MS <= until; i++) {
-      await this.store.rollUpDerivedHour(next);
-      next += HOUR_MS;
-      await this.store.writeWatermark(this.name, next);
+    try {
+      if (this.next === undefined) {
+        const stored = await this.store.readWatermark(this.name);
+        if (stored === null) {
+          const oldest = await this.store.oldestDerivedMs();
+          if (oldest === null) return;
+          // The hour holding the oldest row (an hour holds the interval ends in (start, start + 1 h]).
+          this.next = Math.floor((oldest - 1) / HOUR_MS) * HOUR_MS;
+        } else this.next = stored;
+      }
+      for (let i = 0; i < this.maxHoursPerTick && this.next + HOUR_MS <= until; i++) {
+        await this.store.rollUpDerivedHour(this.next);
+        await this.store.writeWatermark(this.name, this.next + HOUR_MS);
+        this.next += HOUR_MS;
+      }
+    } catch (err) {
+      // Read the watermark again: whatever was written is where the work resumes.
+      this.next = undefined;
+      throw err;
     }
   }
 }

@@ -12,14 +12,20 @@ class FakeStore implements HourlyRollupStore {
   watermarks = new Map<string, number>();
   hours: number[] = [];
   failOn?: number;
+  failWrite = false;
+  /** Statements that read the store (the watermark, the oldest interval). */
+  reads = 0;
   constructor(private readonly oldest: number | null) {}
   async readWatermark(name: string) {
+    this.reads++;
     return this.watermarks.get(name) ?? null;
   }
   async writeWatermark(name: string, ms: number) {
+    if (this.failWrite) throw new Error('watermark not written');
     this.watermarks.set(name, ms);
   }
   async oldestDerivedMs() {
+    this.reads++;
     return this.oldest;
   }
   async rollUpDerivedHour(hourStartMs: number) {
@@ -67,4 +73,34 @@ test('a failed hour is done again at the next tick; the hours before it are not'
   store.failOn = undefined;
   await p.tick();
   assert.deepEqual(store.hours, [H0, H0 + HOUR_MS, H0 + 2 * HOUR_MS]);
+});
+
+test('ticks without a whole hour to sum read nothing; a restart resumes from the stored watermark', async () => {
+  const store = new FakeStore(H0 + MIN);
+  let until = H0 + 2 * HOUR_MS;
+  const p = new HourlyRollupProcessor(store, () => until);
+  await p.tick();
+  assert.deepEqual(store.hours, [H0, H0 + HOUR_MS]);
+  const reads = store.reads;
+  for (let i = 0; i < 5; i++) await p.tick();
+  assert.equal(store.reads, reads, 'no statement while the next hour runs');
+  until = H0 + 3 * HOUR_MS;
+  await p.tick();
+  assert.deepEqual(store.hours, [H0, H0 + HOUR_MS, H0 + 2 * HOUR_MS]);
+  // Another process on the same store starts from what was written, not from the oldest interval.
+  const restarted = new HourlyRollupProcessor(store, () => H0 + 4 * HOUR_MS);
+  await restarted.tick();
+  assert.deepEqual(store.hours, [H0, H0 + HOUR_MS, H0 + 2 * HOUR_MS, H0 + 3 * HOUR_MS]);
+});
+
+test('a watermark that could not be written is read again: the hour is summed again, none skipped', async () => {
+  const store = new FakeStore(H0 + MIN);
+  const p = new HourlyRollupProcessor(store, () => H0 + 2 * HOUR_MS);
+  store.failWrite = true;
+  await assert.rejects(p.tick(), /watermark not written/);
+  store.failWrite = false;
+  await p.tick();
+  // H0 was summed before the failed write and again after it (the hourly tables fold the copies).
+  assert.deepEqual(store.hours, [H0, H0, H0 + HOUR_MS]);
+  assert.equal(store.watermarks.get(p.name), H0 + 2 * HOUR_MS);
 });
