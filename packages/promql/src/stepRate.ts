@@ -1,4 +1,5 @@
 import type { LabelMatcher } from './ast';
+import { kahanSumInc } from './functions/math';
 import { extrapolatedRateOf } from './functions/range';
 import { dropName, groupingKey, groupLabels, type Labels } from './labels';
 import type { Series } from './source';
@@ -88,13 +89,9 @@ export function rateByStepOf(
         g.sum[k] = x;
         g.has[k] = 1;
       } else {
-        // kahanSumInc, written out: its [sum, c] pair per step was ~1.4M arrays a 24 h query.
-        const sum = g.sum[k]!;
-        const t = sum + x;
-        if (!Number.isFinite(t) && !Number.isNaN(t)) g.c[k] = 0;
-        else if (Math.abs(sum) >= Math.abs(x)) g.c[k]! += sum - t + x;
-        else g.c[k]! += x - t + sum;
-        g.sum[k] = t;
+        const [sum, c] = kahanSumInc(x, g.sum[k]!, g.c[k]!);
+        g.sum[k] = sum;
+        g.c[k] = c;
       }
     }
   }

@@ -445,7 +445,8 @@ function accumulate(
   const until = Math.min(q.endMs, q.nowMs);
   /** The repeated samples after `from`, before `next`. */
   const repeat = (from: number, next: number, value: number) => {
-    if (!fill || interval <= 0) return;
+    // Intervals that follow each other (nearly every row) repeat nothing: no bounds to work out.
+    if (!fill || interval <= 0 || next - from <= interval) return;
     const last = Math.min(next - 1, until, staleMs > 0 ? from + staleMs : Number.POSITIVE_INFINITY);
     for (let k = Math.max(1, Math.ceil((q.startMs - from) / interval)); from + k * interval <= last; k++)
       push(from + k * interval, value);
@@ -458,10 +459,8 @@ function accumulate(
   for (let j = 0; j < rows.n; j++) {
     const i = order ? order[j]! : j;
     const tt = rows.t[i]!;
-    // Nothing repeats between intervals that follow each other (the common case: spared a call per row).
-    if (prevT !== undefined) {
-      if (tt - prevT > interval) repeat(prevT, tt, total);
-    } else if (fill && tt === firstEnd) push(firstStart, 0);
+    if (prevT !== undefined) repeat(prevT, tt, total);
+    else if (fill && tt === firstEnd) push(firstStart, 0);
     total += rows.v[i]!;
     push(tt, total);
     prevT = tt;
