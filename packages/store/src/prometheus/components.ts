@@ -57,6 +57,12 @@ export interface Component {
    * range is read from the hours summed, and from the rows for the rest.
    */
   hourly?: boolean;
+  /**
+   * The hourly table's column of this component's value at each interval of the hour
+   * (HourlyRollup.intervals, equal to `value` over one interval): a read takes the samples of
+   * the hours summed from it, one row per series and hour.
+   */
+  hourlyIntervals?: string;
   /** Row time (ms) and, for increments, the start of the interval they cover. */
   time: string;
   intervalStart?: string;
@@ -205,8 +211,8 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
     hourly: true,
     labels: SPAN_LABELS,
     labelColumns: ['Overflow', 'Dimensions', 'ServiceName', 'SpanName', 'SpanKind', 'StatusCode'],
-    // The key the processor wrote for the row's labels (with its tenant).
-    seriesId: 'cityHash64(SeriesKey)',
+    // A hash of the key the processor wrote for the row's labels (with its tenant).
+    seriesId: 'SeriesId',
     columnLabels: { labels: SPAN_COLUMN_LABELS, overflow: 'Overflow' },
   };
   const edge = {
@@ -235,8 +241,16 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       expand: { label: 'le', value: leOf('{bounds:Array(Float64)}'), over: buckets },
       value: CUMULATIVE(buckets),
     },
-    { ...on, name: `${family}_sum`, family, type: 'histogram', help, value: sum },
-    { ...on, name: `${family}_count`, family, type: 'histogram', help, value: `toFloat64(arraySum(${buckets}))` },
+    { ...on, name: `${family}_sum`, family, type: 'histogram', help, value: sum, hourlyIntervals: `Interval${sum}` },
+    {
+      ...on,
+      name: `${family}_count`,
+      family,
+      type: 'histogram',
+      help,
+      value: `toFloat64(arraySum(${buckets}))`,
+      hourlyIntervals: `Interval${sum.replace(/Sum$/, 'Count')}`,
+    },
   ];
   return [
     {
@@ -246,6 +260,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       type: 'counter',
       help: 'Spans received (every span, before sampling) per service, span name, kind and status',
       value: 'toFloat64(Calls)',
+      hourlyIntervals: 'IntervalCalls',
     },
     ...histogram(
       span,
@@ -262,6 +277,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       type: 'counter',
       help: 'Requests between two services (or a service and a virtual node) from complete traces',
       value: 'toFloat64(Requests)',
+      hourlyIntervals: 'IntervalRequests',
     },
     {
       ...edge,
@@ -270,6 +286,7 @@ export function derivedComponents(bounds: readonly number[]): Component[] {
       type: 'counter',
       help: 'Requests where the client or the server span has status ERROR',
       value: 'toFloat64(Failed)',
+      hourlyIntervals: 'IntervalFailed',
     },
     ...histogram(
       edge,

@@ -1,5 +1,12 @@
 import { QueryLimitError, type Sql } from '../client';
-import { hoursSummedParams, hoursThenIntervalsSql, MAX_INTERVAL_MS } from '../schema/derivedHourly';
+import {
+  hoursSummedParams,
+  hoursThenIntervalsSql,
+  hoursWithIntervalsSql,
+  type IntervalRead,
+  intervalArraysSql,
+  MAX_INTERVAL_MS,
+} from '../schema/derivedHourly';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
 import { readNative } from './nativeColumns';
@@ -153,7 +160,8 @@ export const rowSeriesId = (c: Component) => c.seriesId ?? `cityHash64(${c.label
 function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
   const history = c.increments && !labelsOnly;
   const where = rangeWhere(c, q, params, history);
-  const hourly = history && c.hourly ? hourlySource(c, params, where) : undefined;
+  const intervals = history ? intervalRead(c, q, params) : undefined;
+  const hourly = history && c.hourly && !intervals ? hourlySource(c, params, where) : undefined;
   const time = hourly ? '_t' : c.time;
   const start = hourly ? '_s' : (c.intervalStart ?? c.time);
   const values = valuesSql(c);
@@ -162,13 +170,18 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
       maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${hourly ? '_st' : `${time} - ${start}`}) AS st,
       min(${start}) AS fs, min(${hourly ? '_fe' : time}) AS fe`
     : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs, 0 AS fe';
-  const from = hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`;
+  const from = intervals
+    ? `FROM ${hoursWithIntervalsSql(intervals)}`
+    : (hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`);
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
   const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
-  const aggregated = `countIf(${time} > {startMs:Int64}) AS n${aggregates}${
-    c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
-  }`;
+  // Rows of hours summed carry their intervals as arrays (_e, _v): each counts what is in range.
+  const aggregated = intervals
+    ? `sum(arrayCount(e -> e > {startMs:Int64} AND e <= {endMs:Int64}, _e)) AS n,
+      sum(arraySum((e, v) -> if(e <= {startMs:Int64}, v, 0), _e, _v)) AS b,
+      max(arrayMax(e -> if(e <= {startMs:Int64}, e, 0), _e)) AS lb, max(_st) AS st, min(_s) AS fs, min(_fe) AS fe`
+    : `countIf(${time} > {startMs:Int64}) AS n${aggregates}${c.expand ? `, max(length(${c.expand.over})) AS elements` : ''}`;
   // Wide labels come from each series' newest row only: attribute maps are most of a row, and
   // reading them for every row cost ~8x the rest of the statement. Narrow ones are read in the
   // same pass (a second pass over a FINAL table costs more than they do).
@@ -206,6 +219,45 @@ function hourlySource(c: Component, params: Record<string, unknown>, where: stri
   const rows = hoursThenIntervalsSql(c.table, '{startMs:Int64}', where);
   return `FROM (SELECT *, ${c.time} AS _t, ${c.intervalStart ?? c.time} AS _s, toUnixTimestamp64Milli(FirstWindowEnd) AS _fe,
   Interval AS _st FROM ${rows})`;
+}
+
+/**
+ * How a read of a component's values over the range takes whole hours from the hourly table's
+ * intervals (one row per series and hour, see hoursWithIntervalsSql), or undefined when it
+ * cannot (not summed per hour, or one sample per bucket: buckets are read from the intervals).
+ */
+function intervalRead(c: Component, q: PromSelect, params: Record<string, unknown>): IntervalRead | undefined {
+  if (!c.hourly || !c.hourlyIntervals || c.expand) return undefined;
+  Object.assign(params, c.params, hoursSummedParams, {
+    tenant: tenantKey(q.tenant),
+    startMs: Math.floor(q.startMs),
+    endMs: Math.floor(q.endMs),
+  });
+  const id = c.seriesId ? [c.seriesId] : [];
+  return {
+    source: c.table,
+    columns: [...new Set([...c.labelColumns, ...id])],
+    value: c.value,
+    intervals: c.hourlyIntervals,
+    start: '{startMs:Int64}',
+    end: '{endMs:Int64}',
+    where: ['Tenant = {tenant:String}', ...c.where, ...matcherPrefilter(c, q.matchers, params)],
+  };
+}
+
+/**
+ * The samples of an intervalRead, in Native columns of Float64: per stored series (`key`, see
+ * samplesSql) and hour, then per series for the intervals after the hours, the first interval
+ * end and the step between ends, the ends themselves only where they are not that regular (a
+ * live series' are: half the bytes out), and the values. Rows come in time order per series.
+ */
+function intervalSamplesSql(read: IntervalRead, c: Component): string {
+  const key = `transform(_sid, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
+  return `SELECT toFloat64(k) AS key, toFloat64(_e[1]) AS first, toFloat64(if(length(_e) > 1, _e[2] - _e[1], 0)) AS step,
+  if(arrayAll(d -> d = step, arrayPopFront(arrayDifference(_e))), [], arrayMap(e -> toFloat64(e), _e)) AS t, _v AS v
+FROM ${intervalArraysSql(read, rowSeriesId(c))}
+WHERE (${key} AS k) != 0
+ORDER BY key, first`;
 }
 
 /**
@@ -250,6 +302,8 @@ const num = (v: number | string | null): number =>
 /** One series' rows in the range as read, before they are shaped into samples. */
 class Rows {
   n = 0;
+  /** Whether a row came at or before the one before it (kept as rows arrive: no pass to find out). */
+  unordered = false;
 
   constructor(
     public t: Float64Array,
@@ -262,22 +316,37 @@ class Rows {
 
   /** Row indexes in time order, or undefined when they already are (the store returns parts' rows in any order). */
   order(): Uint32Array | undefined {
-    return timeOrder(this.t, this.n);
+    return this.unordered ? timeOrder(this.t, this.n) : undefined;
   }
 
-  /** Appends one row (past the size the series statement counted when rows arrived in between). */
+  /** Makes room for `more` rows (past the size the series statement counted when rows arrived in between). */
+  private reserve(more: number): void {
+    if (this.n + more <= this.t.length) return;
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(Math.max(8, a.length * 2, this.n + more));
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.t = grow(this.t);
+    this.v = grow(this.v);
+  }
+
   push(t: number, v: number): void {
-    if (this.n === this.t.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(Math.max(8, a.length * 2));
-        b.set(a);
-        return b;
-      };
-      this.t = grow(this.t);
-      this.v = grow(this.v);
-    }
+    this.reserve(1);
+    if (this.n > 0 && t <= this.t[this.n - 1]!) this.unordered = true;
     this.t[this.n] = t;
     this.v[this.n++] = v;
+  }
+
+  /** Appends the values `v` at ascending times `t(0)`, `t(1)`, ... */
+  pushRun(t: (j: number) => number, v: Float64Array): void {
+    this.reserve(v.length);
+    for (let j = 0; j < v.length; j++) {
+      const tj = t(j);
+      if (this.n > 0 && tj <= this.t[this.n - 1]!) this.unordered = true;
+      this.t[this.n++] = tj;
+    }
+    this.v.set(v, this.n - v.length);
   }
 }
 
@@ -320,9 +389,15 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
       keys: `[${[...keys.values()].join(',')}]`,
       packing,
     });
+    const intervals = c.increments ? intervalRead(c, q, params) : undefined;
     // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
-    const bytes = await sql.queryNative(samplesSql(c, q, params, packed), params, limits(q, q.maxSamples + 1));
-    readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
+    if (intervals) {
+      const bytes = await sql.queryNative(intervalSamplesSql(intervals, c), params, limits(q, q.maxSamples + 1));
+      readIntervalArrays(bytes, target, q);
+    } else {
+      const bytes = await sql.queryNative(samplesSql(c, q, params, packed), params, limits(q, q.maxSamples + 1));
+      readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
+    }
   }
   const out: PromSeries[] = [];
   series.forEach((s, i) => {
@@ -374,6 +449,30 @@ function readRows(
   }
 }
 
+/** Appends the samples in (startMs, endMs] of intervalSamplesSql's rows to their series' rows. */
+function readIntervalArrays(bytes: Buffer, target: (Rows | undefined)[][], q: PromSelect): void {
+  for (const [key, first, step, times, values] of readNative(bytes)) {
+    let t0 = 0;
+    let v0 = 0;
+    for (let i = 0; i < key!.values.length; i++) {
+      const rows = target[key!.values[i]!]?.[0];
+      const t1 = times!.ends![i]!;
+      const v1 = values!.ends![i]!;
+      const from = first!.values[i]!;
+      const every = step!.values[i]!;
+      const at = t1 === t0 ? (j: number) => from + j * every : (j: number) => times!.values[t0 + j]!;
+      // The run is in time order: only its ends can fall outside the range.
+      let j0 = 0;
+      let j1 = v1 - v0;
+      while (j0 < j1 && at(j0) <= q.startMs) j0++;
+      while (j1 > j0 && at(j1 - 1) > q.endMs) j1--;
+      if (rows && j1 > j0) rows.pushRun((j) => at(j0 + j), values!.values.subarray(v0 + j0, v0 + j1));
+      t0 = t1;
+      v0 = v1;
+    }
+  }
+}
+
 /** Label sets of one component's series with samples in the range. */
 export async function componentLabelSets(sql: Sql, c: Component, q: PromSelect): Promise<Record<string, string>[]> {
   const params: Record<string, unknown> = {};
@@ -392,8 +491,8 @@ function limits(q: PromSelect, maxRows: number) {
 
 /** Stored cumulative values as they are; a repeated timestamp keeps its last value. */
 function values(rows: Rows): { t: Float64Array; v: Float64Array } {
-  // The common case, strictly ascending rows, in one pass and without copies.
-  if (ascending(rows)) return { t: rows.t.subarray(0, rows.n), v: rows.v.subarray(0, rows.n) };
+  // The common case, strictly ascending rows, without copies.
+  if (!rows.unordered) return { t: rows.t.subarray(0, rows.n), v: rows.v.subarray(0, rows.n) };
   const order = rows.order();
   const t = new Float64Array(rows.n);
   const v = new Float64Array(rows.n);
@@ -408,13 +507,6 @@ function values(rows: Rows): { t: Float64Array; v: Float64Array } {
     }
   }
   return { t: t.subarray(0, n), v: v.subarray(0, n) };
-}
-
-/** Whether every row is later than the one before it (in time order, no time repeated). */
-function ascending(rows: Rows): boolean {
-  const t = rows.t;
-  for (let i = 1; i < rows.n; i++) if (!(t[i]! > t[i - 1]!)) return false;
-  return true;
 }
 
 /**

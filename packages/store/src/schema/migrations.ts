@@ -5,7 +5,7 @@ import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
-import { createHourlyRollups } from './derivedHourly';
+import { addHourlyIntervals, createHourlyRollups } from './derivedHourly';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { widenLogsMerges } from './logsMerges';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
@@ -136,6 +136,12 @@ export const migrations: Migration[] = [
     name: 'promql: the derived metrics summed per hour (a read sums an hour of intervals, not the whole retention)',
     statements: [],
     run: createHourlyRollups,
+  },
+  {
+    version: 22,
+    name: "promql: each hour's intervals kept in its hourly row (a read of whole hours takes one row per series and hour)",
+    statements: [],
+    run: addHourlyIntervals,
   },
 ];
 

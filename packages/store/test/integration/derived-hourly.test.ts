@@ -37,6 +37,9 @@ FROM (SELECT ${fromMin} + number AS m FROM numbers(${count}))`;
   await store.sql.command(span('k-checkout', 'checkout', 0, 3 * 1440));
   await store.sql.command(span('k-cart', 'cart', 1440 + 700, 1440 + 740));
   await store.sql.command(span('k-search', 'search', 100, 1000));
+  // payment: a gap inside an hour (10:20-10:40 of day 2), so that hour's interval ends are not regular.
+  await store.sql.command(span('k-payment', 'payment', 1440 + 540, 80));
+  await store.sql.command(span('k-payment', 'payment', 1440 + 640, 80));
   // A re-run interval (after a crash) writes the same rows again: FINAL folds them.
   await store.sql.command(span('k-checkout', 'checkout', 1440 + 10, 30));
   await store.sql.command(`
@@ -54,6 +57,17 @@ describe('derived metrics summed per hour', () => {
   /** Day 3 from 07:13, read before any hour is summed. */
   const DAY3 = D0 + 2 * DAY_MS + 433 * MIN;
   let unrolled: Map<string, PromSeries>;
+  /**
+   * Ranges that start and end inside hours that will be summed (07:13 to 09:47 of day 3, 23:59 of
+   * day 1 to 00:31 of day 2, two minutes of one hour, payment's gap), with their reads before any roll-up.
+   */
+  const inside: [number, number][] = [
+    [DAY3, D0 + 2 * DAY_MS + 587 * MIN],
+    [D0 + 1439 * MIN, D0 + DAY_MS + 31 * MIN],
+    [D0 + DAY_MS + 125 * MIN, D0 + DAY_MS + 127 * MIN],
+    [D0 + DAY_MS + 610 * MIN, D0 + DAY_MS + 650 * MIN],
+  ];
+  let insideUnrolled: Map<string, PromSeries>[];
   after(async () => {
     await store?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -63,6 +77,7 @@ describe('derived metrics summed per hour', () => {
     prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 10 * MIN });
     await load(store);
     unrolled = await read(DAY3);
+    insideUnrolled = await Promise.all(inside.map(([start, end]) => read(start, end)));
   });
 
   /** Every derived series over (start, end], by metric name and labels. */
@@ -127,5 +142,28 @@ describe('derived metrics summed per hour', () => {
       `ALTER TABLE service_graph_edges DELETE WHERE WindowEnd <= fromUnixTimestamp64Milli(${D0 + DAY_MS}) SETTINGS mutations_sync = 2`,
     );
     same(unrolled, await read(DAY3));
+  });
+
+  test('the samples of the hours summed are read from their rows, not from the intervals', async () => {
+    await rollUp(0, 60);
+    // Every value of the intervals under the watermark changed: reads of the summed hours must not see it.
+    const under = `WindowEnd <= fromUnixTimestamp64Milli(${D0 + 60 * HOUR_MS})`;
+    await store.sql.command(
+      `ALTER TABLE span_metrics UPDATE Calls = Calls + 1000, LatencySum = 0, LatencyBuckets = [7, 7, 7] WHERE ${under} SETTINGS mutations_sync = 2`,
+    );
+    await store.sql.command(
+      `ALTER TABLE service_graph_edges UPDATE Requests = 0, Failed = 9, ServerLatencySum = 1e9, ServerLatencyBuckets = [0, 0, 5] WHERE ${under} SETTINGS mutations_sync = 2`,
+    );
+    // Bucket series (one sample per bucket) are still read from the intervals.
+    const scalar = (m: Map<string, PromSeries>) =>
+      new Map([...m].filter(([, s]) => !s.labels.__name__!.endsWith('_bucket')));
+    for (const [i, [start, end]] of inside.entries()) {
+      const now = scalar(await read(start, end));
+      // Not vacuous: the ranges hold samples of the summed counters.
+      assert.ok(
+        [...now.values()].some((s) => s.t.length > 0 && s.labels.__name__ === 'traces_spanmetrics_calls_total'),
+      );
+      same(scalar(insideUnrolled[i]!), now);
+    }
   });
 });
