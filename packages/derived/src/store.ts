@@ -31,8 +31,8 @@ export class DerivedStore {
   readWatermark = (name: string) => this.state.readWatermarkMs(name);
   writeWatermark = (name: string, ms: number) => this.state.writeWatermarkMs(name, ms);
   databaseNowMs = () => this.state.nowMs();
-  oldestDerivedMs = () => this.store.oldestDerivedMs();
-  rollUpDerivedHour = (hourStartMs: number) => this.store.rollUpDerivedHour(hourStartMs);
+  oldestMs = () => this.store.oldestDerivedMs();
+  rollUpHour = (hourStartMs: number) => this.store.rollUpDerivedHour(hourStartMs);
 
   spanMetricCells = (q: SpanMetricCellQuery) => spanMetricCells(this.sql, q);
   insertSpanMetrics = (rows: readonly SpanMetricRow[]) => insertSpanMetrics(this.sql, rows);

@@ -28,6 +28,7 @@ import { ConnectionLimiter } from './net/connectionLimit';
 import type { ListenerTimeouts } from './net/timeouts';
 import { createDerived } from './processor/derived';
 import { type Clock, type Processor, ProcessorLoop } from './processor/loop';
+import { metricsHourlyProcessor } from './processor/metricsHourly';
 import { SamplingProcessor, samplerOptions } from './processor/sampling';
 import { SamplingMetrics } from './processor/samplingMetrics';
 import { registerQueryMetrics } from './telemetry/queryMetrics';
@@ -125,6 +126,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const derived = config['derived.enabled'] ? await createDerived(store, config, metrics.registry) : undefined;
   processors.push(...(derived?.processors ?? []));
+  processors.push(metricsHourlyProcessor(store, config['retention.metrics'], options.clock ?? Date.now));
   const contract = config['contract.enabled'] ? ContractMonitor.fromConfig(store, config, metrics.registry) : undefined;
   if (contract) processors.push(contract);
   const loop = new ProcessorLoop({

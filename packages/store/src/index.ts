@@ -30,6 +30,7 @@ export {
   intervalsBeforeSql,
   MAX_INTERVAL_MS,
 } from './schema/derivedHourly';
+export { METRICS_HOURLY_WATERMARK, metricsRollableUntilMs } from './schema/metricsHourly';
 export { migrations } from './schema/migrations';
 export { RECENT_DECISIONS_MARGIN_SECONDS } from './schema/recentTraces';
 export type { Retention } from './schema/tables';

@@ -15,6 +15,7 @@ import { TraceCache, type TraceCacheOptions } from './read/traceCache';
 import { MAX_TRACE_SPANS, readTracePage, type TracePage, type TracePageRequest } from './read/traces';
 import { derivedTables, derivedTtlSql } from './schema/derived';
 import { hourlyRollups, rollUpHourSql } from './schema/derivedHourly';
+import { metricHours, metricsHourlyTtlSql, rollUpMetricsHourSql } from './schema/metricsHourly';
 import { migrate } from './schema/migrate';
 import { recentTracesTtlSql } from './schema/recentTraces';
 import {
@@ -304,6 +305,30 @@ HAVING count() > 0`,
     return row?.t ? Number(row.t) : null;
   }
 
+  /**
+   * Rolls up one hour of the OTLP metric points into `metrics_hourly` (schema/metricsHourly.ts),
+   * for PromQL reads. Only for an hour at least metricsRollableUntilMs behind; doing it twice is harmless.
+   */
+  async rollUpMetricsHour(hourStartMs: number): Promise<void> {
+    for (const m of metricHours) await this.sql.command(rollUpMetricsHourSql(m), { hourStartMs });
+  }
+
+  /** The oldest OTLP metric point after `sinceMs` (Unix ms), or null when there is none. */
+  async oldestMetricMs(sinceMs: number): Promise<number | null> {
+    const [row] = await this.sql.query<{ t: string | null }>(
+      `SELECT toString(toUnixTimestamp64Milli(min(t))) AS t FROM (
+  ${metricHours
+    .map(
+      (m) =>
+        `SELECT min(TimeUnix) AS t FROM ${m.table} WHERE TimeUnix > fromUnixTimestamp64Milli({since:Int64}) HAVING count() > 0`,
+    )
+    .join('\n  UNION ALL ')})
+HAVING count() > 0`,
+      { since: Math.floor(sinceMs) },
+    );
+    return row?.t ? Number(row.t) : null;
+  }
+
   /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
   prometheus(options: PromStoreOptions): PromStore {
     return new PromStore(this.sql, options, this.families);
@@ -347,6 +372,7 @@ FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table O
 
 async function applyRetention(sql: Sql, retention: Retention): Promise<void> {
   for (const t of dataTables) await sql.command(modifyTtlSql(t, retention[t.retention]));
+  await sql.command(metricsHourlyTtlSql(retention.metrics));
   await sql.command(traceIndexTtlSql(Math.max(retention.spansRecent, retention.spans)));
   await sql.command(samplingDecisionsTtlSql(Math.max(retention.spansRecent, retention.spans)));
   for (const statement of recentTracesTtlSql(retention.spansRecent)) await sql.command(statement);

@@ -1,13 +1,16 @@
 import { DERIVED_HOURLY_WATERMARK, HOUR_MS } from '@tracehouse/store';
 
-/** What the hourly roll-up needs from the store (DerivedStore in production; a fake in unit tests). */
+/**
+ * What an hourly roll-up needs from the store: DerivedStore for the derived metrics' hourly sums,
+ * the server's adapter for the OTLP metrics' hours; a fake in unit tests.
+ */
 export interface HourlyRollupStore {
   readWatermark(name: string): Promise<number | null>;
   writeWatermark(name: string, ms: number): Promise<void>;
-  /** The oldest interval end of the derived tables (Unix ms), or null when empty. */
-  oldestDerivedMs(): Promise<number | null>;
-  /** Sums one hour, (hourStartMs, hourStartMs + 1 h], into the hourly tables. */
-  rollUpDerivedHour(hourStartMs: number): Promise<void>;
+  /** The oldest row time of the tables rolled up (Unix ms), or null when empty. */
+  oldestMs(): Promise<number | null>;
+  /** Rolls up one hour, (hourStartMs, hourStartMs + 1 h], into the hourly tables. */
+  rollUpHour(hourStartMs: number): Promise<void>;
 }
 
 /**
@@ -18,13 +21,16 @@ export interface HourlyRollupStore {
  * with a long history catches up six hours per tick (a tick stays ~1 s: ~150 ms an hour measured).
  */
 export class HourlyRollupProcessor {
-  readonly name = DERIVED_HOURLY_WATERMARK;
-
   constructor(
     private readonly store: HourlyRollupStore,
-    /** End of the last interval both derived processors computed (Unix ms), or null before the first. */
-    private readonly computedUntilMs: () => number | null,
+    /**
+     * Up to where rows are complete at `nowMs` (Unix ms), or null before anything is: for the
+     * derived metrics, the end of the last interval both derived processors computed.
+     */
+    private readonly computedUntilMs: (nowMs: number) => number | null,
     private readonly maxHoursPerTick = 6,
+    /** The watermark's name (the end of the last hour rolled up). */
+    readonly name = DERIVED_HOURLY_WATERMARK,
   ) {}
 
   /**
@@ -34,21 +40,21 @@ export class HourlyRollupProcessor {
    */
   private next: number | undefined;
 
-  async tick(): Promise<void> {
-    const until = this.computedUntilMs();
+  async tick(nowMs = Date.now()): Promise<void> {
+    const until = this.computedUntilMs(nowMs);
     if (until === null) return;
     try {
       if (this.next === undefined) {
         const stored = await this.store.readWatermark(this.name);
         if (stored === null) {
-          const oldest = await this.store.oldestDerivedMs();
+          const oldest = await this.store.oldestMs();
           if (oldest === null) return;
           // The hour holding the oldest row (an hour holds the interval ends in (start, start + 1 h]).
           this.next = Math.floor((oldest - 1) / HOUR_MS) * HOUR_MS;
         } else this.next = stored;
       }
       for (let i = 0; i < this.maxHoursPerTick && this.next + HOUR_MS <= until; i++) {
-        await this.store.rollUpDerivedHour(this.next);
+        await this.store.rollUpHour(this.next);
         await this.store.writeWatermark(this.name, this.next + HOUR_MS);
         this.next += HOUR_MS;
       }

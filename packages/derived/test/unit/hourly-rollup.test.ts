@@ -24,11 +24,11 @@ class FakeStore implements HourlyRollupStore {
     if (this.failWrite) throw new Error('watermark not written');
     this.watermarks.set(name, ms);
   }
-  async oldestDerivedMs() {
+  async oldestMs() {
     this.reads++;
     return this.oldest;
   }
-  async rollUpDerivedHour(hourStartMs: number) {
+  async rollUpHour(hourStartMs: number) {
     if (hourStartMs === this.failOn) throw new Error('store unavailable');
     this.hours.push(hourStartMs);
   }

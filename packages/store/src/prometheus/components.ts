@@ -63,6 +63,12 @@ export interface Component {
    * the hours summed from it, one row per series and hour.
    */
   hourlyIntervals?: string;
+  /**
+   * The `metrics_hourly` column of this component's value at each point of the hour (equal to
+   * `value` over one point; schema/metricsHourly.ts): a read of cumulative points takes the
+   * hours rolled up from it, one row per series and hour.
+   */
+  metricHours?: 'Values' | 'Counts';
   /** Row time (ms) and, for increments, the start of the interval they cover. */
   time: string;
   intervalStart?: string;
@@ -112,9 +118,37 @@ export function otlpComponents(f: OtlpFamily): Component[] {
     fill: false,
   };
   const temporality = { where: [...base.where, `AggregationTemporality = ${f.delta ? 1 : 2}`] };
+  const histogramTotals: Component[] = [
+    {
+      ...base,
+      ...temporality,
+      name: `${f.baseName}_sum`,
+      type: 'histogram',
+      value: 'ifNull(Sum, nan)',
+      metricHours: 'Values',
+    },
+    {
+      ...base,
+      ...temporality,
+      name: `${f.baseName}_count`,
+      type: 'histogram',
+      value: 'toFloat64(Count)',
+      metricHours: 'Counts',
+    },
+  ];
   switch (f.kind) {
     case 'gauge':
-      return [{ ...base, name: f.baseName, type: 'gauge', value: NUMBER, increments: false, exemplars: 'series' }];
+      return [
+        {
+          ...base,
+          name: f.baseName,
+          type: 'gauge',
+          value: NUMBER,
+          increments: false,
+          exemplars: 'series',
+          metricHours: 'Values',
+        },
+      ];
     case 'counter':
     case 'nonMonotonicSum':
       return [
@@ -126,6 +160,7 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           type: f.kind === 'counter' ? 'counter' : 'gauge',
           value: NUMBER,
           exemplars: 'series',
+          metricHours: 'Values',
         },
       ];
     case 'histogram':
@@ -140,15 +175,11 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           value: CUMULATIVE('BucketCounts'),
           exemplars: 'otlpBucket',
         },
-        { ...base, ...temporality, name: `${f.baseName}_sum`, type: 'histogram', value: 'ifNull(Sum, nan)' },
-        { ...base, ...temporality, name: `${f.baseName}_count`, type: 'histogram', value: 'toFloat64(Count)' },
+        ...histogramTotals,
       ];
     case 'expHistogram':
       // Exponential buckets are not turned into classic ones: only count and sum are served.
-      return [
-        { ...base, ...temporality, name: `${f.baseName}_sum`, type: 'histogram', value: 'ifNull(Sum, nan)' },
-        { ...base, ...temporality, name: `${f.baseName}_count`, type: 'histogram', value: 'toFloat64(Count)' },
-      ];
+      return [...histogramTotals];
     case 'summary':
       return [
         {
@@ -164,8 +195,15 @@ export function otlpComponents(f: OtlpFamily): Component[] {
           },
           value: '`ValueAtQuantiles.Value`',
         },
-        { ...base, name: `${f.baseName}_sum`, type: 'summary', value: 'Sum', increments: false },
-        { ...base, name: `${f.baseName}_count`, type: 'summary', value: 'toFloat64(Count)', increments: false },
+        { ...base, name: `${f.baseName}_sum`, type: 'summary', value: 'Sum', increments: false, metricHours: 'Values' },
+        {
+          ...base,
+          name: `${f.baseName}_count`,
+          type: 'summary',
+          value: 'toFloat64(Count)',
+          increments: false,
+          metricHours: 'Counts',
+        },
       ];
   }
 }

@@ -1,15 +1,18 @@
 import { QueryLimitError, type Sql } from '../client';
 import {
+  afterHoursSql,
+  DERIVED_HOURLY_WATERMARK,
+  HOUR_MS,
+  hourIntervalsSql,
   hoursSummedParams,
   hoursThenIntervalsSql,
   hoursWithIntervalsSql,
-  type IntervalRead,
-  intervalArraysSql,
   MAX_INTERVAL_MS,
 } from '../schema/derivedHourly';
+import { METRICS_HOURLY_WATERMARK, metricHoursSql, notRolledUpSql } from '../schema/metricsHourly';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
-import { readNative } from './nativeColumns';
+import { type NativeColumn, readNative } from './nativeColumns';
 import { timeOrder } from './timeOrder';
 
 export interface PromMatcher {
@@ -157,11 +160,16 @@ export const rowSeriesId = (c: Component) => c.seriesId ?? `cityHash64(${c.label
  * so labels are built once per stored series, not once per row. `ids` are the stored series
  * (and array elements) a series is made of.
  */
-function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>, labelsOnly: boolean): string {
+function seriesSql(
+  c: Component,
+  q: PromSelect,
+  params: Record<string, unknown>,
+  labelsOnly: boolean,
+  hours?: HourRows,
+): string {
   const history = c.increments && !labelsOnly;
   const where = rangeWhere(c, q, params, history);
-  const intervals = history ? intervalRead(c, q, params) : undefined;
-  const hourly = history && c.hourly && !intervals ? hourlySource(c, params, where) : undefined;
+  const hourly = history && c.hourly && !hours ? hourlySource(c, params, where) : undefined;
   const time = hourly ? '_t' : c.time;
   const start = hourly ? '_s' : (c.intervalStart ?? c.time);
   const values = valuesSql(c);
@@ -170,28 +178,41 @@ function seriesSql(c: Component, q: PromSelect, params: Record<string, unknown>,
       maxIf(${time}, ${time} <= {startMs:Int64}) AS lb, max(${hourly ? '_st' : `${time} - ${start}`}) AS st,
       min(${start}) AS fs, min(${hourly ? '_fe' : time}) AS fe`
     : ', 0 AS b, 0 AS lb, 0 AS st, 0 AS fs, 0 AS fe';
-  const from = intervals
-    ? `FROM ${hoursWithIntervalsSql(intervals)}`
-    : (hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`);
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
   const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
-  // Rows of hours summed carry their intervals as arrays (_e, _v): each counts what is in range.
-  const aggregated = intervals
-    ? `sum(arrayCount(e -> e > {startMs:Int64} AND e <= {endMs:Int64}, _e)) AS n,
-      sum(arraySum((e, v) -> if(e <= {startMs:Int64}, v, 0), _e, _v)) AS b,
-      max(arrayMax(e -> if(e <= {startMs:Int64}, e, 0), _e)) AS lb, max(_st) AS st, min(_s) AS fs, min(_fe) AS fe`
-    : `countIf(${time} > {startMs:Int64}) AS n${aggregates}${c.expand ? `, max(length(${c.expand.over})) AS elements` : ''}`;
+  // Rows of whole hours carry their points as arrays (_e, _v): each counts what is in range.
+  const inRange = 'sum(arrayCount(e -> e > {startMs:Int64} AND e <= {endMs:Int64}, _e)) AS n';
+  const aggregated = `countIf(${time} > {startMs:Int64}) AS n${aggregates}${
+    c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
+  }`;
   // Wide labels come from each series' newest row only: attribute maps are most of a row, and
   // reading them for every row cost ~8x the rest of the statement. Narrow ones are read in the
   // same pass (a second pass over a FINAL table costs more than they do).
-  const perRow = c.wideLabels
-    ? `SELECT * FROM (
+  const rows = (from: string) =>
+    c.wideLabels
+      ? `SELECT * FROM (
       SELECT ${sid} AS rsid, ${labelColumns}
       ${from} AND (${sid}, ${timeCol}) IN (SELECT ${sid}, max(${timeCol}) ${from} GROUP BY ${sid})
       GROUP BY rsid) AS l
     INNER JOIN (SELECT ${sid} AS rsid, ${aggregated} ${from} GROUP BY rsid) AS a USING rsid`
-    : `SELECT ${sid} AS rsid, ${labelColumns}, ${aggregated} ${from} GROUP BY rsid`;
+      : `SELECT ${sid} AS rsid, ${labelColumns}, ${aggregated} ${from} GROUP BY rsid`;
+  let perRow: string;
+  if (hours?.history)
+    // Derived counters: the sums before the range and the counts in it, from the hours and the intervals after.
+    perRow = `SELECT ${sid} AS rsid, ${labelColumns}, ${inRange},
+      sum(arraySum((e, v) -> if(e <= {startMs:Int64}, v, 0), _e, _v)) AS b,
+      max(arrayMax(e -> if(e <= {startMs:Int64}, e, 0), _e)) AS lb, max(_st) AS st, min(_s) AS fs, min(_fe) AS fe
+    FROM ${hours.history} GROUP BY rsid`;
+  else if (hours) {
+    // Cumulative points: one row per series and hour rolled up, then the points no hour holds.
+    const names = c.labelColumns.join(', ');
+    perRow = `SELECT rsid, ${labelColumns}, sum(n) AS n${aggregates} FROM (
+    SELECT ${sid} AS rsid, ${labelColumns}, toUInt64(sum(_n)) AS n FROM ${hours.labelled!} GROUP BY rsid
+    UNION ALL
+    SELECT rsid, ${names}, n FROM (${rows(`FROM ${notRolledUp(c, where, hours)} WHERE 1`)}))
+    GROUP BY rsid`;
+  } else perRow = rows(hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`);
   const expanded = c.expand
     ? `SELECT *, i, ${c.increments && !labelsOnly ? 'b[i]' : '0'} AS base FROM (${perRow}) ARRAY JOIN range(1, elements + 1) AS i`
     : `SELECT *, b AS base, 0 AS i FROM (${perRow})`;
@@ -222,42 +243,93 @@ function hourlySource(c: Component, params: Record<string, unknown>, where: stri
 }
 
 /**
- * How a read of a component's values over the range takes whole hours from the hourly table's
- * intervals (one row per series and hour, see hoursWithIntervalsSql), or undefined when it
- * cannot (not summed per hour, or one sample per bucket: buckets are read from the intervals).
+ * The hours a read takes from one row per series and hour, their points as arrays: the
+ * derived counters' from their hourly tables (derivedHourly.ts), cumulative OTLP points' from
+ * `metrics_hourly` (metricsHourly.ts). The rest of the range is read from the rows.
  */
-function intervalRead(c: Component, q: PromSelect, params: Record<string, unknown>): IntervalRead | undefined {
-  if (!c.hourly || !c.hourlyIntervals || c.expand) return undefined;
-  Object.assign(params, c.params, hoursSummedParams, {
+interface HourRows {
+  /**
+   * Rows of the hours rolled up that the range touches (`_sid`, `_first`, `_step`, `_t`, `_v`:
+   * see metricHoursSql), times ascending.
+   */
+  hours: string;
+  /**
+   * Cumulative points: the same with the component's label columns instead of `_sid`, and `_n`
+   * the points in the range (for the series statement).
+   */
+  labelled?: string;
+  /**
+   * The rows of the component's table that no hour's row holds: those for which one of these
+   * conditions holds (at most one does), each read on its own so that each narrows the read.
+   */
+  notRolledUp: string[];
+  /** Increments: rows with the history before the range too (see hoursWithIntervalsSql). */
+  history?: string;
+}
+
+/**
+ * How a read of a component over the range takes whole hours from one row per series and hour,
+ * or undefined when no hour of the range is rolled up, or it cannot: buckets and quantiles (a
+ * sample per array element) and OTLP deltas are read from their rows. Reads the roll-up's
+ * watermark once, so that both statements split the range at the same hour.
+ */
+async function hourRows(
+  sql: Sql,
+  c: Component,
+  q: PromSelect,
+  params: Record<string, unknown>,
+): Promise<HourRows | undefined> {
+  const derived = !c.expand && c.hourly && c.hourlyIntervals && c.increments;
+  const metrics = !c.expand && c.metricHours && !c.increments;
+  if (!derived && !metrics) return undefined;
+  const [row] = await sql.query<{ w: string }>(
+    'SELECT toString(toUnixTimestamp64Milli(max(Watermark))) AS w FROM processor_state WHERE Name = {name:String}',
+    { name: derived ? DERIVED_HOURLY_WATERMARK : METRICS_HOURLY_WATERMARK },
+  );
+  const untilMs = Number(row?.w ?? 0);
+  if (!(untilMs > q.startMs)) return undefined;
+  Object.assign(params, c.params, {
     tenant: tenantKey(q.tenant),
     startMs: Math.floor(q.startMs),
     endMs: Math.floor(q.endMs),
+    hoursUntil: untilMs,
   });
-  const id = c.seriesId ? [c.seriesId] : [];
-  return {
-    source: c.table,
-    columns: [...new Set([...c.labelColumns, ...id])],
-    value: c.value,
-    intervals: c.hourlyIntervals,
+  const read = {
     start: '{startMs:Int64}',
     end: '{endMs:Int64}',
+    until: '{hoursUntil:Int64}',
     where: ['Tenant = {tenant:String}', ...c.where, ...matcherPrefilter(c, q.matchers, params)],
+  };
+  const sid = rowSeriesId(c);
+  const labelled = [...new Set([...c.labelColumns, ...(c.seriesId ? [c.seriesId] : [])])];
+  if (derived) {
+    const r = { ...read, source: c.table, columns: labelled, value: c.value, intervals: c.hourlyIntervals! };
+    return {
+      hours: hourIntervalsSql(r, sid),
+      notRolledUp: [afterHoursSql(r, read.until)],
+      history: hoursWithIntervalsSql(r),
+    };
+  }
+  const r = { ...read, table: c.table, column: c.metricHours! };
+  return {
+    hours: metricHoursSql({ ...r, columns: [`${sid} AS _sid`] }),
+    labelled: metricHoursSql({ ...r, columns: labelled }),
+    notRolledUp: notRolledUpSql(read.until),
   };
 }
 
 /**
- * The samples of an intervalRead, in Native columns of Float64: per stored series (`key`, see
- * samplesSql) and hour, then per series for the intervals after the hours, the first interval
- * end and the step between ends, the ends themselves only where they are not that regular (a
- * live series' are: half the bytes out), and the values. Rows come in time order per series.
+ * The samples of the hours of an HourRows read, in Native columns of Float64: per row, the
+ * stored series (`key`, see samplesSql), the first point's time and the step between times,
+ * the times themselves only where they are not that regular (a live series' are: half the
+ * bytes out), and the values.
  */
-function intervalSamplesSql(read: IntervalRead, c: Component): string {
+function hourSamplesSql(hours: HourRows): string {
   const key = `transform(_sid, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
-  return `SELECT toFloat64(k) AS key, toFloat64(_e[1]) AS first, toFloat64(if(length(_e) > 1, _e[2] - _e[1], 0)) AS step,
-  if(arrayAll(d -> d = step, arrayPopFront(arrayDifference(_e))), [], arrayMap(e -> toFloat64(e), _e)) AS t, _v AS v
-FROM ${intervalArraysSql(read, rowSeriesId(c))}
-WHERE (${key} AS k) != 0
-ORDER BY key, first`;
+  return `SELECT toFloat64(k) AS key, toFloat64(_first) AS first, toFloat64(_step) AS step,
+  arrayMap(e -> toFloat64(e), _t) AS t, _v AS v
+FROM ${hours.hours}
+WHERE (${key} AS k) != 0`;
 }
 
 /**
@@ -266,15 +338,30 @@ ORDER BY key, first`;
  * exact integer, `(t - start) * K + key` (K = {packing}), where it stays below 2^53, else key
  * and time apart; then the value, or the values of every array element of an expanded component.
  */
-function samplesSql(c: Component, q: PromSelect, params: Record<string, unknown>, packed: boolean): string {
+function samplesSql(
+  c: Component,
+  q: PromSelect,
+  params: Record<string, unknown>,
+  packed: boolean,
+  hours: HourRows | undefined,
+): string {
   const where = rangeWhere(c, q, params, false);
   const key = `transform(${rowSeriesId(c)}, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
   const keyTime = packed
     ? `toFloat64((${c.time} - {startMs:Int64}) * {packing:Int64} + k) AS kt`
     : `toFloat64(${c.time}) AS t`;
   return `SELECT ${packed ? '' : 'toFloat64(k), '}${keyTime}, ${valuesSql(c)} AS val
-FROM ${tableSql(c)} WHERE ${where.join(' AND ')} AND (${key} AS k) != 0`;
+FROM ${hours ? `${notRolledUp(c, where, hours)} WHERE 1` : `${tableSql(c)} WHERE ${where.join(' AND ')}`} AND (${key} AS k) != 0`;
 }
+
+/** The rows of the component's table that match `where` and no hour's row holds, as a table (see HourRows). */
+const notRolledUp = (c: Component, where: string[], hours: HourRows) =>
+  `(${hours.notRolledUp
+    // (`*` leaves out materialised columns: the series id is one.)
+    .map(
+      (n) => `SELECT *${c.seriesId ? `, ${c.seriesId}` : ''} FROM ${tableSql(c)} WHERE ${[...where, n].join(' AND ')}`,
+    )
+    .join('\n  UNION ALL ')})`;
 
 interface SeriesRow {
   lbl: [string, string][];
@@ -338,22 +425,36 @@ class Rows {
     this.v[this.n++] = v;
   }
 
-  /** Appends the values `v` at ascending times `t(0)`, `t(1)`, ... */
-  pushRun(t: (j: number) => number, v: Float64Array): void {
+  /** Appends the values `v` at times `from`, `from + every`, ... (`every` > 0). */
+  pushEvery(from: number, every: number, v: Float64Array): void {
     this.reserve(v.length);
-    for (let j = 0; j < v.length; j++) {
-      const tj = t(j);
-      if (this.n > 0 && tj <= this.t[this.n - 1]!) this.unordered = true;
-      this.t[this.n++] = tj;
+    const n = this.n;
+    if (n > 0 && from <= this.t[n - 1]!) this.unordered = true;
+    for (let j = 0; j < v.length; j++) this.t[n + j] = from + j * every;
+    this.v.set(v, n);
+    this.n += v.length;
+  }
+
+  /** Appends the values `v` at the times `t`, in order (times may repeat). */
+  pushAt(t: Float64Array, v: Float64Array): void {
+    this.reserve(v.length);
+    const n = this.n;
+    let last = n > 0 ? this.t[n - 1]! : Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < t.length; j++) {
+      if (t[j]! <= last) this.unordered = true;
+      last = t[j]!;
     }
-    this.v.set(v, this.n - v.length);
+    this.t.set(t, n);
+    this.v.set(v, n);
+    this.n += v.length;
   }
 }
 
 /** Reads one component's series with their samples in (startMs, endMs]. */
 export async function selectComponent(sql: Sql, c: Component, q: PromSelect, staleMs: number): Promise<PromSeries[]> {
   const params: Record<string, unknown> = {};
-  const series = await sql.query<SeriesRow>(seriesSql(c, q, params, false), params, limits(q, q.maxSeries + 1));
+  const hours = await hourRows(sql, c, q, params);
+  const series = await sql.query<SeriesRow>(seriesSql(c, q, params, false, hours), params, limits(q, q.maxSeries + 1));
   if (series.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
   const inRange = series.reduce((sum, s) => sum + num(s.inRange), 0);
   if (inRange > q.maxSamples)
@@ -389,15 +490,15 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
       keys: `[${[...keys.values()].join(',')}]`,
       packing,
     });
-    const intervals = c.increments ? intervalRead(c, q, params) : undefined;
-    // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
-    if (intervals) {
-      const bytes = await sql.queryNative(intervalSamplesSql(intervals, c), params, limits(q, q.maxSamples + 1));
-      readIntervalArrays(bytes, target, q);
-    } else {
-      const bytes = await sql.queryNative(samplesSql(c, q, params, packed), params, limits(q, q.maxSamples + 1));
-      readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
+    // The hours rolled up first: the rows after them then arrive in time order.
+    if (hours) {
+      // One row per stored series and hour of the range.
+      const maxRows = keys.size * (Math.ceil((q.endMs - q.startMs) / HOUR_MS) + 1);
+      readHourRows(await sql.queryNative(hourSamplesSql(hours), params, limits(q, maxRows)), target, q);
     }
+    // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
+    const bytes = await sql.queryNative(samplesSql(c, q, params, packed, hours), params, limits(q, q.maxSamples + 1));
+    readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
   }
   const out: PromSeries[] = [];
   series.forEach((s, i) => {
@@ -449,26 +550,49 @@ function readRows(
   }
 }
 
-/** Appends the samples in (startMs, endMs] of intervalSamplesSql's rows to their series' rows. */
-function readIntervalArrays(bytes: Buffer, target: (Rows | undefined)[][], q: PromSelect): void {
-  for (const [key, first, step, times, values] of readNative(bytes)) {
-    let t0 = 0;
-    let v0 = 0;
-    for (let i = 0; i < key!.values.length; i++) {
-      const rows = target[key!.values[i]!]?.[0];
-      const t1 = times!.ends![i]!;
-      const v1 = values!.ends![i]!;
-      const from = first!.values[i]!;
-      const every = step!.values[i]!;
-      const at = t1 === t0 ? (j: number) => from + j * every : (j: number) => times!.values[t0 + j]!;
-      // The run is in time order: only its ends can fall outside the range.
-      let j0 = 0;
-      let j1 = v1 - v0;
-      while (j0 < j1 && at(j0) <= q.startMs) j0++;
-      while (j1 > j0 && at(j1 - 1) > q.endMs) j1--;
-      if (rows && j1 > j0) rows.pushRun((j) => at(j0 + j), values!.values.subarray(v0 + j0, v0 + j1));
-      t0 = t1;
-      v0 = v1;
+/**
+ * Appends the samples in (startMs, endMs] of hourSamplesSql's rows to their series' rows, the
+ * rows in the order of their first time: each is one hour of one series, so a series' samples
+ * arrive in time order (sorting the rows in ClickHouse, arrays and all, cost ~120 ms a day of 1,000 series).
+ */
+function readHourRows(bytes: Buffer, target: (Rows | undefined)[][], q: PromSelect): void {
+  const runs: { block: NativeColumn[]; i: number; t0: number; v0: number }[] = [];
+  for (const block of readNative(bytes)) {
+    const [key, , , times, values] = block;
+    for (let i = 0; i < key!.values.length; i++)
+      runs.push({ block, i, t0: i > 0 ? times!.ends![i - 1]! : 0, v0: i > 0 ? values!.ends![i - 1]! : 0 });
+  }
+  const firsts = new Float64Array(runs.length);
+  runs.forEach((r, j) => {
+    firsts[j] = r.block[1]!.values[r.i]!;
+  });
+  const order = Uint32Array.from(runs.keys()).sort((a, b) => firsts[a]! - firsts[b]! || a - b);
+  for (const j of order) {
+    const { block, i, t0, v0 } = runs[j]!;
+    const [key, first, step, times, values] = block;
+    const rows = target[key!.values[i]!]?.[0];
+    if (!rows) continue;
+    const n = values!.ends![i]! - v0;
+    const from = first!.values[i]!;
+    const every = step!.values[i]!;
+    // A run is in time order: only its ends can fall outside the range.
+    if (times!.ends![i] === t0) {
+      // Regular times (step > 0), sent as the first and the step: the first in range found by
+      // arithmetic, then made exact.
+      const at = (k: number) => from + k * every;
+      let k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - from) / every)));
+      while (k0 > 0 && at(k0 - 1) > q.startMs) k0--;
+      while (k0 < n && at(k0) <= q.startMs) k0++;
+      let k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - from) / every) + 2));
+      while (k1 > k0 && at(k1 - 1) > q.endMs) k1--;
+      if (k1 > k0) rows.pushEvery(at(k0), every, values!.values.subarray(v0 + k0, v0 + k1));
+    } else {
+      const t = times!.values.subarray(t0, t0 + n);
+      let k0 = 0;
+      let k1 = n;
+      while (k0 < k1 && t[k0]! <= q.startMs) k0++;
+      while (k1 > k0 && t[k1 - 1]! > q.endMs) k1--;
+      if (k1 > k0) rows.pushAt(t.subarray(k0, k1), values!.values.subarray(v0 + k0, v0 + k1));
     }
   }
 }

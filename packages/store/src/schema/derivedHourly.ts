@@ -212,9 +212,10 @@ export const intervalsBeforeSql = (source: string, bound: string): string =>
   hoursThenIntervalsSql(source, bound, [`WindowStart < fromUnixTimestamp64Milli(${bound})`]);
 
 /**
- * What a read of one value of a derived table over (start, end] reads (Int64 ms expressions):
- * `value` is its SQL over an interval's columns (or an hour's sums), `intervals` the hourly
- * column holding it per interval (HourlyRollup.intervals); `where` filters either table's rows.
+ * What a read of one value of a derived table over (start, end] reads (Int64 ms expressions),
+ * with the hours rolled up until `until` (the watermark as the read found it): `value` is its
+ * SQL over an interval's columns (or an hour's sums), `intervals` the hourly column holding it
+ * per interval (HourlyRollup.intervals); `where` filters either table's rows.
  */
 export interface IntervalRead {
   source: string;
@@ -224,61 +225,60 @@ export interface IntervalRead {
   intervals: string;
   start: string;
   end: string;
+  until: string;
   where: readonly string[];
 }
 
 const rollupOf = (source: string) => hourlyRollups.find((x) => x.source === source)!;
 const hourMs = 'toUnixTimestamp64Milli(HourStart)';
+const ms = (column: string) => `toUnixTimestamp64Milli(${column})`;
+
+/** The intervals after the hours rolled up (and after `from`, an Int64 ms expression), up to the read's end. */
+export const afterHoursSql = (q: Pick<IntervalRead, 'end'>, from: string) =>
+  `WindowEnd > fromUnixTimestamp64Milli(${from}) AND WindowStart > fromUnixTimestamp64Milli(${from} - ${MAX_INTERVAL_MS})
+    AND WindowEnd <= fromUnixTimestamp64Milli(${q.end}) AND WindowStart < fromUnixTimestamp64Milli(${q.end})`;
 
 /**
  * A series' history and values over the range, for the sums a read starts from: rows with the
- * series' key columns, the ends and values of their intervals as arrays (`_e`, `_v`), the first
- * interval's start and end (`_s`, `_fe`) and the interval length (`_st`). The hours summed
+ * read's columns, the ends and values of their intervals as arrays (`_e`, `_v`), the first
+ * interval's start and end (`_s`, `_fe`) and the interval length (`_st`). The hours rolled up
  * before the hour holding `start` come as one element (the hour's sum and last end), the hours
- * summed from it on with each of their intervals, then the intervals after the watermark, one a
- * row. Needs hoursSummedParams.
+ * rolled up from it on with each of their intervals, then the intervals after them, one a row.
  */
 export function hoursWithIntervalsSql(q: IntervalRead): string {
   const r = rollupOf(q.source);
   const keys = q.columns.join(', ');
   const and = q.where.map((w) => ` AND ${w}`).join('');
   const startHour = `intDiv(${q.start}, ${HOUR_MS}) * ${HOUR_MS}`;
-  const end = (column: string) => `toUnixTimestamp64Milli(${column})`;
   return `(
-  SELECT ${keys}, [${end('WindowEnd')}] AS _e, [toFloat64(${q.value})] AS _v, ${end('WindowStart')} AS _s,
-    ${end('FirstWindowEnd')} AS _fe, Interval AS _st
-  FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} <= least(${watermarkSql}, ${startHour})${and}
+  SELECT ${keys}, [${ms('WindowEnd')}] AS _e, [toFloat64(${q.value})] AS _v, ${ms('WindowStart')} AS _s,
+    ${ms('FirstWindowEnd')} AS _fe, Interval AS _st
+  FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} <= least(${q.until}, ${startHour})${and}
   UNION ALL
-  SELECT ${keys}, IntervalEnds, ${q.intervals}, ${end('WindowStart')}, ${end('FirstWindowEnd')}, Interval
-  FROM ${r.table} FINAL WHERE ${hourMs} >= ${startHour} AND ${hourMs} + ${HOUR_MS} <= ${watermarkSql}
+  SELECT ${keys}, IntervalEnds, ${q.intervals}, ${ms('WindowStart')}, ${ms('FirstWindowEnd')}, Interval
+  FROM ${r.table} FINAL WHERE ${hourMs} >= ${startHour} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
     AND ${hourMs} < ${q.end}${and}
   UNION ALL
-  SELECT ${keys}, [${end('WindowEnd')}], [toFloat64(${q.value})], ${end('WindowStart')}, ${end('WindowEnd')},
-    ${end('WindowEnd')} - ${end('WindowStart')}
-  FROM ${r.source} FINAL ${afterWatermark(q)}${and})`;
+  SELECT ${keys}, [${ms('WindowEnd')}], [toFloat64(${q.value})], ${ms('WindowStart')}, ${ms('WindowEnd')},
+    ${ms('WindowEnd')} - ${ms('WindowStart')}
+  FROM ${r.source} FINAL WHERE ${afterHoursSql(q, q.until)}${and})`;
 }
 
-/** The intervals after the watermark, up to `end`. */
-const afterWatermark = (q: IntervalRead, from = watermarkSql) =>
-  `WHERE WindowEnd > fromUnixTimestamp64Milli(${from}) AND WindowStart > fromUnixTimestamp64Milli(${from} - ${MAX_INTERVAL_MS})
-    AND WindowEnd <= fromUnixTimestamp64Milli(${q.end}) AND WindowStart < fromUnixTimestamp64Milli(${q.end})`;
-
 /**
- * A series' values over the range, for its samples: rows of `sid` (SQL of the series' id over
- * its key columns) with the ends and values of intervals (`_e`, `_v`, in time order), one per
- * hour summed that the range touches (its intervals before `start` too), then one with every
- * interval after the watermark and `start`. Needs hoursSummedParams.
+ * Rows of `sid` (SQL of the series' id over its columns, as `_sid`) with the intervals of each
+ * hour rolled up that the range touches (its intervals before `start` too), as
+ * metricsHourly.ts's metricHoursSql gives points: `_first` and `_step` (0 when the ends are not
+ * a step apart), `_t` the ends when they are not (else empty), `_v` the values.
  */
-export function intervalArraysSql(q: IntervalRead, sid: string): string {
+export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   const r = rollupOf(q.source);
   const and = q.where.map((w) => ` AND ${w}`).join('');
+  const e = 'IntervalEnds';
   return `(
-  SELECT ${sid} AS _sid, IntervalEnds AS _e, ${q.intervals} AS _v
-  FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} > ${q.start} AND ${hourMs} + ${HOUR_MS} <= ${watermarkSql}
-    AND ${hourMs} < ${q.end}${and}
-  UNION ALL
-  SELECT _sid, arrayMap(x -> x.1, _p), arrayMap(x -> x.2, _p) FROM (
-    SELECT ${sid} AS _sid, arraySort(groupArray((toUnixTimestamp64Milli(WindowEnd), toFloat64(${q.value})))) AS _p
-    FROM ${r.source} FINAL ${afterWatermark(q, `greatest(${watermarkSql}, ${q.start})`)}${and}
-    GROUP BY _sid))`;
+  SELECT ${sid} AS _sid, ${e}[1] AS _first,
+    if(length(${e}) > 1 AND ${e}[2] > ${e}[1] AND arrayAll(d -> d = ${e}[2] - ${e}[1], arrayPopFront(arrayDifference(${e}))),
+      ${e}[2] - ${e}[1], 0) AS _step,
+    if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v
+  FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} > ${q.start} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
+    AND ${hourMs} < ${q.end}${and})`;
 }

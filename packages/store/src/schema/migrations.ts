@@ -8,6 +8,7 @@ import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { addHourlyIntervals, createHourlyRollups } from './derivedHourly';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { widenLogsMerges } from './logsMerges';
+import { lateColumnSql, metricsHourlySql } from './metricsHourly';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
 import { createRecentTraces } from './recentTraces';
 import { relayoutTable } from './relayout';
@@ -142,6 +143,11 @@ export const migrations: Migration[] = [
     name: "promql: each hour's intervals kept in its hourly row (a read of whole hours takes one row per series and hour)",
     statements: [],
     run: addHourlyIntervals,
+  },
+  {
+    version: 23,
+    name: 'promql: OTLP metric points per series and hour (a read of whole hours takes one row per series and hour)',
+    statements: [metricsHourlySql, ...lateColumnSql],
   },
 ];
 

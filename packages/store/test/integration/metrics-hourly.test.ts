@@ -1,0 +1,168 @@
+// OTLP metric points rolled up per series and hour (migration 23): a PromQL read takes whole
+// hours from one row per series and hour and answers exactly what reading every point answered,
+// late points included, whatever the hours rolled up, twice or not at all.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { DEFAULT_TENANT, HOUR_MS, METRICS_HOURLY_WATERMARK, type PromSeries, Store, tenantKey } from '../../src/index';
+import { storeOptions, tempDir } from '../fixtures';
+
+const MIN = 60_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Two whole UTC days before today. */
+const D0 = Math.floor(Date.now() / DAY_MS) * DAY_MS - 2 * DAY_MS;
+const END = D0 + 2 * DAY_MS;
+/** Every point is ingested this long after its time, as a live exporter's are. */
+const INGEST_DELAY = 'toIntervalSecond(7)';
+
+/**
+ * Points every 30 s (a counter, a gauge, a histogram and a summary per series, their series
+ * starting and stopping at different times), then a point of `flaky` that missed 10 minutes
+ * of day 1 and one timestamp written twice.
+ */
+async function load(store: Store): Promise<void> {
+  const tenant = `'${tenantKey(DEFAULT_TENANT)}'`;
+  const common = (service: string, from: number, count: number, every = 30_000) => `
+SELECT 'svc' AS ServiceName, map('service.name', '${service}') AS ResourceAttributes, 'test' AS ScopeName,
+  map('route', concat('/r', toString(p % 2))) AS Attributes, fromUnixTimestamp64Milli(toInt64(${D0})) AS StartTimeUnix,
+  fromUnixTimestamp64Milli(toInt64(${from} + p * ${every})) AS TimeUnix, TimeUnix + ${INGEST_DELAY} AS IngestTime, p,
+  ${tenant} AS Tenant
+FROM (SELECT number AS p FROM numbers(${count}))`;
+  const series = (service: string, from: number, count: number, every?: number) =>
+    Promise.all([
+      store.sql.command(`INSERT INTO metrics_sum (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+  Attributes, StartTimeUnix, TimeUnix, IngestTime, Value, AggregationTemporality, IsMonotonic, Tenant)
+SELECT ServiceName, ResourceAttributes, ScopeName, 'requests', '', Attributes, StartTimeUnix, TimeUnix, IngestTime,
+  p * 3 + p % 5, 2, true, Tenant FROM (${common(service, from, count, every)})`),
+      store.sql.command(`INSERT INTO metrics_gauge (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+  Attributes, StartTimeUnix, TimeUnix, IngestTime, Value, IntValue, Tenant)
+SELECT ServiceName, ResourceAttributes, ScopeName, 'queue.depth', '', Attributes, StartTimeUnix, TimeUnix, IngestTime,
+  0, if(p % 3 = 0, NULL, p % 17), Tenant FROM (${common(service, from, count, every)})`),
+      store.sql.command(`INSERT INTO metrics_histogram (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+  Attributes, StartTimeUnix, TimeUnix, IngestTime, Count, Sum, BucketCounts, ExplicitBounds, AggregationTemporality, Tenant)
+SELECT ServiceName, ResourceAttributes, ScopeName, 'latency', 's', Attributes, StartTimeUnix, TimeUnix, IngestTime,
+  p * 2, if(p % 7 = 0, NULL, p * 0.25), [p, p], [0.5], 2, Tenant FROM (${common(service, from, count, every)})`),
+      store.sql.command(`INSERT INTO metrics_summary (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+  Attributes, StartTimeUnix, TimeUnix, IngestTime, Count, Sum, \`ValueAtQuantiles.Quantile\`, \`ValueAtQuantiles.Value\`, Tenant)
+SELECT ServiceName, ResourceAttributes, ScopeName, 'sizes', 'By', Attributes, StartTimeUnix, TimeUnix, IngestTime,
+  p, p * 10.5, [0.5], [p], Tenant FROM (${common(service, from, count, every)})`),
+    ]);
+  // checkout: both days; cart: from 13:10 of day 1; search: until 05:00:30 of day 1.
+  await series('checkout', D0, 2 * 2880);
+  await series('cart', D0 + DAY_MS - 650 * MIN + 15_000, 1000);
+  await series('search', D0, 601);
+  // flaky: every 45 s, so its times in an hour are not all a step apart; a gap of 10 minutes.
+  await series('flaky', D0 + 30 * MIN, 100, 45_000);
+  await series('flaky', D0 + 30 * MIN + 100 * 45_000 + 10 * MIN, 100, 45_000);
+}
+
+describe('OTLP metric points rolled up per hour', () => {
+  const dir = tempDir();
+  let store: Store;
+  let prom: ReturnType<Store['prometheus']>;
+  /** Ranges starting and ending inside hours, with their reads before any roll-up. */
+  const ranges: [number, number][] = [
+    [D0 + 7 * HOUR_MS + 13 * MIN, END],
+    [D0 + 20 * MIN + 7_000, D0 + DAY_MS + 31 * MIN],
+    [D0 + 125 * MIN, D0 + 127 * MIN],
+    [D0 + 29 * MIN, D0 + 3 * HOUR_MS + 59 * MIN],
+  ];
+  let baseline: Map<string, PromSeries>[];
+  after(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  before(async () => {
+    store = await Store.open(storeOptions(dir));
+    prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 10 * MIN });
+    await load(store);
+    baseline = await Promise.all(ranges.map(([start, end]) => read(start, end)));
+  });
+
+  /** Every series over (start, end], by metric name and labels. */
+  const read = async (startMs: number, endMs: number): Promise<Map<string, PromSeries>> => {
+    const series = await prom.select(
+      {
+        tenant: DEFAULT_TENANT,
+        matchers: [],
+        startMs,
+        endMs,
+        nowMs: END,
+        maxSeries: 1_000,
+        maxSamples: 10_000_000,
+        timeoutMs: 30_000,
+      },
+      () => true,
+    );
+    return new Map(series.map((s) => [JSON.stringify(Object.entries(s.labels).sort()), s]));
+  };
+  const same = (a: Map<string, PromSeries>, b: Map<string, PromSeries>) => {
+    assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
+    for (const [k, s] of a) {
+      const o = b.get(k)!;
+      assert.deepEqual(Array.from(o.t), Array.from(s.t), k);
+      assert.deepEqual(Array.from(o.v), Array.from(s.v), k);
+    }
+  };
+  /** Rolls up the hours [fromHour, toHour) after D0, and moves the watermark to the end of the last. */
+  const rollUp = async (fromHour: number, toHour: number) => {
+    for (let h = fromHour; h < toHour; h++) await store.rollUpMetricsHour(D0 + h * HOUR_MS);
+    await store.state.writeWatermarkMs(METRICS_HOURLY_WATERMARK, D0 + toHour * HOUR_MS);
+  };
+  const names = (m: Map<string, PromSeries>) => new Set([...m.values()].map((s) => s.labels.__name__));
+
+  test('reads after rolling up 30 hours equal the reads of every point; twice rolled up, the same', async () => {
+    assert.deepEqual([...names(baseline[0]!)].sort(), [
+      'latency_seconds_bucket',
+      'latency_seconds_count',
+      'latency_seconds_sum',
+      'queue_depth',
+      'requests_total',
+      'sizes_bytes',
+      'sizes_bytes_count',
+      'sizes_bytes_sum',
+    ]);
+    await rollUp(0, 30);
+    for (const [i, [start, end]] of ranges.entries()) same(baseline[i]!, await read(start, end));
+    await rollUp(10, 30);
+    for (const [i, [start, end]] of ranges.entries()) same(baseline[i]!, await read(start, end));
+  });
+
+  test('the hours rolled up are read from their rows, not from the points', async () => {
+    await rollUp(0, 30);
+    const under = `TimeUnix <= fromUnixTimestamp64Milli(${D0 + 30 * HOUR_MS})`;
+    await store.sql.command(`ALTER TABLE metrics_sum UPDATE Value = -1 WHERE ${under} SETTINGS mutations_sync = 2`);
+    await store.sql.command(
+      `ALTER TABLE metrics_gauge UPDATE IntValue = 99 WHERE ${under} SETTINGS mutations_sync = 2`,
+    );
+    await store.sql.command(
+      `ALTER TABLE metrics_summary UPDATE Count = 0, Sum = 0 WHERE ${under} SETTINGS mutations_sync = 2`,
+    );
+    // Buckets and quantiles (a sample per element) are still read from the points.
+    const scalar = (m: Map<string, PromSeries>) =>
+      new Map([...m].filter(([, s]) => !s.labels.__name__!.endsWith('_bucket') && s.labels.__name__ !== 'sizes_bytes'));
+    for (const [i, [start, end]] of ranges.entries()) {
+      const now = scalar(await read(start, end));
+      assert.ok([...now.values()].some((s) => s.labels.__name__ === 'requests_total' && s.t.length > 0));
+      same(scalar(baseline[i]!), now);
+    }
+  });
+
+  test('a point that arrives after its hour was rolled up is read once, and still once after the hour is rolled up again', async () => {
+    await rollUp(0, 30);
+    const at = D0 + 2 * HOUR_MS + 10 * MIN + 5_000;
+    // A Collector's retry, ingested now: hours after the hour's end plus LATE_MS.
+    await store.sql.command(`INSERT INTO metrics_sum (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+  Attributes, StartTimeUnix, TimeUnix, Value, AggregationTemporality, IsMonotonic, Tenant)
+VALUES ('svc', map('service.name', 'late'), 'test', 'requests', '', map(), fromUnixTimestamp64Milli(${D0}),
+  fromUnixTimestamp64Milli(${at}), 42, 2, true, '${tenantKey(DEFAULT_TENANT)}')`);
+    const late = (m: Map<string, PromSeries>) =>
+      [...m.values()].filter((s) => s.labels.__name__ === 'requests_total' && s.labels.job === 'late');
+    for (let round = 0; round < 2; round++) {
+      const [series] = late(await read(D0 + 2 * HOUR_MS, D0 + 3 * HOUR_MS));
+      assert.deepEqual(Array.from(series?.t ?? []), [at]);
+      assert.deepEqual(Array.from(series?.v ?? []), [42]);
+      await rollUp(2, 3);
+    }
+  });
+});
