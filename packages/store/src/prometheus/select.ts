@@ -205,12 +205,19 @@ function seriesSql(
       max(arrayMax(e -> if(e <= {startMs:Int64}, e, 0), _e)) AS lb, max(_st) AS st, min(_s) AS fs, min(_fe) AS fe
     FROM ${hours.history} GROUP BY rsid`;
   else if (hours) {
-    // Cumulative points: one row per series and hour rolled up, then the points no hour holds.
-    const names = c.labelColumns.join(', ');
-    perRow = `SELECT rsid, ${labelColumns}, sum(n) AS n${aggregates} FROM (
-    SELECT ${sid} AS rsid, ${labelColumns}, toUInt64(sum(_n)) AS n FROM ${hours.labelled!} GROUP BY rsid
-    UNION ALL
-    SELECT rsid, ${names}, n FROM (${rows(`FROM ${notRolledUp(c, where, hours)} WHERE 1`)}))
+    // Cumulative points: labels and counts from one row per series and hour rolled up, counts of
+    // the points no hour holds, and labels from those points only for series no hour holds
+    // (reading their attribute maps cost ~4x counting them). The label columns are maps.
+    const raw = `${notRolledUp(c, where, hours)} WHERE 1`;
+    const rawLabels = c.labelColumns.map((col) => `map() AS ${col}`).join(', ');
+    perRow = `SELECT rsid, ${c.labelColumns.map((col) => `anyIf(${col}, _l) AS ${col}`).join(', ')}, sum(n) AS n${aggregates}
+    FROM (
+      SELECT ${sid} AS rsid, ${labelColumns}, toUInt64(sum(_n)) AS n, true AS _l FROM ${hours.labelled!} GROUP BY rsid
+      UNION ALL
+      SELECT ${sid} AS rsid, ${rawLabels}, count() AS n, false AS _l FROM ${raw} GROUP BY rsid
+      UNION ALL
+      SELECT ${sid} AS rsid, ${labelColumns}, 0 AS n, true AS _l FROM ${raw}
+        AND ${sid} NOT IN (SELECT ${sid} FROM ${hours.labelled!}) GROUP BY rsid)
     GROUP BY rsid`;
   } else perRow = rows(hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`);
   const expanded = c.expand
@@ -552,8 +559,9 @@ function readRows(
 
 /**
  * Appends the samples in (startMs, endMs] of hourSamplesSql's rows to their series' rows, the
- * rows in the order of their first time: each is one hour of one series, so a series' samples
- * arrive in time order (sorting the rows in ClickHouse, arrays and all, cost ~120 ms a day of 1,000 series).
+ * rows hour by hour: each is one hour of one series, so a series' samples arrive in time order
+ * (sorting the rows in ClickHouse, arrays and all, cost ~120 ms a day of 1,000 series; here they
+ * are counted into their hours, as a comparator sort of 24,000 rows cost ~15 ms).
  */
 function readHourRows(bytes: Buffer, target: (Rows | undefined)[][], q: PromSelect): void {
   const runs: { block: NativeColumn[]; i: number; t0: number; v0: number }[] = [];
@@ -562,11 +570,16 @@ function readHourRows(bytes: Buffer, target: (Rows | undefined)[][], q: PromSele
     for (let i = 0; i < key!.values.length; i++)
       runs.push({ block, i, t0: i > 0 ? times!.ends![i - 1]! : 0, v0: i > 0 ? values!.ends![i - 1]! : 0 });
   }
-  const firsts = new Float64Array(runs.length);
-  runs.forEach((r, j) => {
-    firsts[j] = r.block[1]!.values[r.i]!;
-  });
-  const order = Uint32Array.from(runs.keys()).sort((a, b) => firsts[a]! - firsts[b]! || a - b);
+  // An hour holds the times in (start, start + 1 h]: its rows' first times tell it.
+  const hourOf = (j: number) => Math.floor((runs[j]!.block[1]!.values[runs[j]!.i]! - 1) / HOUR_MS);
+  const firstHour = Math.floor(q.startMs / HOUR_MS);
+  const hours = Math.max(1, Math.ceil(q.endMs / HOUR_MS) - firstHour + 1);
+  const starts = new Uint32Array(hours + 1);
+  const slot = (j: number) => Math.min(hours - 1, Math.max(0, hourOf(j) - firstHour));
+  for (let j = 0; j < runs.length; j++) starts[slot(j) + 1]!++;
+  for (let h = 0; h < hours; h++) starts[h + 1]! += starts[h]!;
+  const order = new Uint32Array(runs.length);
+  for (let j = 0; j < runs.length; j++) order[starts[slot(j)]!++] = j;
   for (const j of order) {
     const { block, i, t0, v0 } = runs[j]!;
     const [key, first, step, times, values] = block;

@@ -17,8 +17,7 @@ const INGEST_DELAY = 'toIntervalSecond(7)';
 
 /**
  * Points every 30 s (a counter, a gauge, a histogram and a summary per series, their series
- * starting and stopping at different times), then a point of `flaky` that missed 10 minutes
- * of day 1 and one timestamp written twice.
+ * starting and stopping at different times), and `flaky`'s every 45 s with a 10-minute gap.
  */
 async function load(store: Store): Promise<void> {
   const tenant = `'${tenantKey(DEFAULT_TENANT)}'`;
@@ -51,6 +50,8 @@ SELECT ServiceName, ResourceAttributes, ScopeName, 'sizes', 'By', Attributes, St
   await series('checkout', D0, 2 * 2880);
   await series('cart', D0 + DAY_MS - 650 * MIN + 15_000, 1000);
   await series('search', D0, 601);
+  // fresh: starts after the hours the tests roll up (31:00 after D0).
+  await series('fresh', D0 + 31 * HOUR_MS, 600);
   // flaky: every 45 s, so its times in an hour are not all a step apart; a gap of 10 minutes.
   await series('flaky', D0 + 30 * MIN, 100, 45_000);
   await series('flaky', D0 + 30 * MIN + 100 * 45_000 + 10 * MIN, 100, 45_000);
