@@ -329,12 +329,12 @@ async function hourRows(
  * The samples of the hours of an HourRows read, in Native columns of Float64: per row, the
  * stored series (`key`, see samplesSql), the first point's time and the step between times,
  * the times themselves only where they are not that regular (a live series' are: half the
- * bytes out), and the values.
+ * bytes out), and the values: as Float32 where they all are (half the bytes again), else as Float64.
  */
 function hourSamplesSql(hours: HourRows): string {
   const key = `transform(_sid, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
   return `SELECT toFloat64(k) AS key, toFloat64(_first) AS first, toFloat64(_step) AS step,
-  arrayMap(e -> toFloat64(e), _t) AS t, _v AS v
+  arrayMap(e -> toFloat64(e), _t) AS t, if(_v32, CAST(_v, 'Array(Float32)'), []) AS floats, if(_v32, [], _v) AS doubles
 FROM ${hours.hours}
 WHERE (${key} AS k) != 0`;
 }
@@ -433,7 +433,7 @@ class Rows {
   }
 
   /** Appends the values `v` at times `from`, `from + every`, ... (`every` > 0). */
-  pushEvery(from: number, every: number, v: Float64Array): void {
+  pushEvery(from: number, every: number, v: Float64Array | Float32Array): void {
     this.reserve(v.length);
     const n = this.n;
     if (n > 0 && from <= this.t[n - 1]!) this.unordered = true;
@@ -443,7 +443,7 @@ class Rows {
   }
 
   /** Appends the values `v` at the times `t`, in order (times may repeat). */
-  pushAt(t: Float64Array, v: Float64Array): void {
+  pushAt(t: Float64Array | Float32Array, v: Float64Array | Float32Array): void {
     this.reserve(v.length);
     const n = this.n;
     let last = n > 0 ? this.t[n - 1]! : Number.NEGATIVE_INFINITY;
@@ -564,12 +564,8 @@ function readRows(
  * are counted into their hours, as a comparator sort of 24,000 rows cost ~15 ms).
  */
 function readHourRows(bytes: Buffer, target: (Rows | undefined)[][], q: PromSelect): void {
-  const runs: { block: NativeColumn[]; i: number; t0: number; v0: number }[] = [];
-  for (const block of readNative(bytes)) {
-    const [key, , , times, values] = block;
-    for (let i = 0; i < key!.values.length; i++)
-      runs.push({ block, i, t0: i > 0 ? times!.ends![i - 1]! : 0, v0: i > 0 ? values!.ends![i - 1]! : 0 });
-  }
+  const runs: { block: NativeColumn[]; i: number }[] = [];
+  for (const block of readNative(bytes)) for (let i = 0; i < block[0]!.values.length; i++) runs.push({ block, i });
   // An hour holds the times in (start, start + 1 h]: its rows' first times tell it.
   const hourOf = (j: number) => Math.floor((runs[j]!.block[1]!.values[runs[j]!.i]! - 1) / HOUR_MS);
   const firstHour = Math.floor(q.startMs / HOUR_MS);
@@ -580,12 +576,17 @@ function readHourRows(bytes: Buffer, target: (Rows | undefined)[][], q: PromSele
   for (let h = 0; h < hours; h++) starts[h + 1]! += starts[h]!;
   const order = new Uint32Array(runs.length);
   for (let j = 0; j < runs.length; j++) order[starts[slot(j)]!++] = j;
+  const start = (c: NativeColumn, i: number) => (i > 0 ? c.ends![i - 1]! : 0);
   for (const j of order) {
-    const { block, i, t0, v0 } = runs[j]!;
-    const [key, first, step, times, values] = block;
+    const { block, i } = runs[j]!;
+    const [key, first, step, times, floats, doubles] = block;
     const rows = target[key!.values[i]!]?.[0];
     if (!rows) continue;
-    const n = values!.ends![i]! - v0;
+    const t0 = start(times!, i);
+    // The values are in one of the two columns (see hourSamplesSql).
+    const values = floats!.ends![i]! > start(floats!, i) ? floats! : doubles!;
+    const v0 = start(values, i);
+    const n = values.ends![i]! - v0;
     const from = first!.values[i]!;
     const every = step!.values[i]!;
     // A run is in time order: only its ends can fall outside the range.
@@ -598,14 +599,14 @@ function readHourRows(bytes: Buffer, target: (Rows | undefined)[][], q: PromSele
       while (k0 < n && at(k0) <= q.startMs) k0++;
       let k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - from) / every) + 2));
       while (k1 > k0 && at(k1 - 1) > q.endMs) k1--;
-      if (k1 > k0) rows.pushEvery(at(k0), every, values!.values.subarray(v0 + k0, v0 + k1));
+      if (k1 > k0) rows.pushEvery(at(k0), every, values.values.subarray(v0 + k0, v0 + k1));
     } else {
       const t = times!.values.subarray(t0, t0 + n);
       let k0 = 0;
       let k1 = n;
       while (k0 < k1 && t[k0]! <= q.startMs) k0++;
       while (k1 > k0 && t[k1 - 1]! > q.endMs) k1--;
-      if (k1 > k0) rows.pushAt(t.subarray(k0, k1), values!.values.subarray(v0 + k0, v0 + k1));
+      if (k1 > k0) rows.pushAt(t.subarray(k0, k1), values.values.subarray(v0 + k0, v0 + k1));
     }
   }
 }

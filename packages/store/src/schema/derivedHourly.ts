@@ -268,7 +268,8 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
  * Rows of `sid` (SQL of the series' id over its columns, as `_sid`) with the intervals of each
  * hour rolled up that the range touches (its intervals before `start` too), as
  * metricsHourly.ts's metricHoursSql gives points: `_first` and `_step` (0 when the ends are not
- * a step apart), `_t` the ends when they are not (else empty), `_v` the values.
+ * a step apart), `_t` the ends when they are not (else empty), `_v` the values, `_v32` whether
+ * they are all Float32 too.
  */
 export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   const r = rollupOf(q.source);
@@ -278,7 +279,7 @@ export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   SELECT ${sid} AS _sid, ${e}[1] AS _first,
     if(length(${e}) > 1 AND ${e}[2] > ${e}[1] AND arrayAll(d -> d = ${e}[2] - ${e}[1], arrayPopFront(arrayDifference(${e}))),
       ${e}[2] - ${e}[1], 0) AS _step,
-    if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v
+    if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v, arrayAll(v -> toFloat64(toFloat32(v)) = v, _v) AS _v32
   FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} > ${q.start} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
     AND ${hourMs} < ${q.end}${and})`;
 }

@@ -80,7 +80,9 @@ export const metricsHourlySql = `CREATE TABLE IF NOT EXISTS metrics_hourly (
   Points UInt32,
   Times Array(Int64) CODEC(Delta(8), ZSTD(1)),
   \`Values\` Array(Float64) CODEC(ZSTD(1)),
-  Counts Array(Float64) CODEC(ZSTD(1))
+  Counts Array(Float64) CODEC(ZSTD(1)),
+  ValuesFloat32 Bool,
+  CountsFloat32 Bool
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toDate(HourStart)
@@ -112,6 +114,12 @@ export const lateColumnSql: string[] = metricHours.flatMap((m) => [
  * Rolls up one hour of one metric table: its points with times in (hourStart, hourStart + 1 h]
  * that are not late, per tenant and series, times ascending.
  */
+/**
+ * Whether every value of an array is a Float32 too (small integers, counts: nearly all): a read
+ * sends those as Float32, half the bytes (NaN is not equal to itself: such an array stays Float64).
+ */
+const float32 = (values: string) => `arrayAll(v -> toFloat64(toFloat32(v)) = v, ${values})`;
+
 export function rollUpMetricsHourSql(m: MetricHours): string {
   const sorted = `arraySort(groupArray((toUnixTimestamp64Milli(TimeUnix), ${m.values}, ${m.counts ?? '0'})))`;
   // Times a step apart (a live exporter's) are kept as the first and the step: a read sends
@@ -119,11 +127,13 @@ export function rollUpMetricsHourSql(m: MetricHours): string {
   const step = `if(length(_t) > 1 AND _t[2] > _t[1] AND arrayAll(d -> d = _t[2] - _t[1], arrayPopFront(arrayDifference(_t))),
     _t[2] - _t[1], 0)`;
   return `INSERT INTO metrics_hourly (HourStart, Tenant, MetricTable, MetricName, MetricUnit, AggregationTemporality,
-  IsMonotonic, SeriesId, ResourceAttributes, Attributes, FirstTime, Step, Points, Times, \`Values\`, Counts)
+  IsMonotonic, SeriesId, ResourceAttributes, Attributes, FirstTime, Step, Points, Times, \`Values\`, Counts,
+  ValuesFloat32, CountsFloat32)
 SELECT ${ms('{hourStartMs:Int64}')}, Tenant, '${m.table}', MetricName, MetricUnit,
   ${m.temporality ? 'AggregationTemporality' : '0'}, ${m.monotonic ? 'IsMonotonic' : 'false'}, SeriesId,
   any(ResourceAttributes), any(Attributes), (arrayMap(x -> x.1, ${sorted} AS _sorted) AS _t)[1], ${step} AS _step,
-  length(_t), if(_step > 0, [], _t), arrayMap(x -> x.2, _sorted), ${m.counts ? 'arrayMap(x -> x.3, _sorted)' : '[]'}
+  length(_t), if(_step > 0, [], _t), arrayMap(x -> x.2, _sorted) AS _v, ${m.counts ? 'arrayMap(x -> x.3, _sorted)' : '[]'} AS _c,
+  ${float32('_v')}, ${float32('_c')}
 FROM ${m.table}
 WHERE TimeUnix > ${ms('{hourStartMs:Int64}')} AND TimeUnix <= ${ms(`{hourStartMs:Int64} + ${HOUR_MS}`)}
   AND NOT Late
@@ -151,7 +161,7 @@ export interface MetricHoursRead {
  * Rows with the read's columns and the points (times ascending) of each series and hour rolled
  * up that the range touches (its points outside the range too): `_first` and `_step` (0 when
  * the times are not a step apart), `_t` the times when they are not (else empty), `_v` the
- * values, `_n` how many are in the range.
+ * values, `_v32` whether they are all Float32 too, `_n` how many are in the range.
  */
 export function metricHoursSql(q: MetricHoursRead): string {
   const and = q.where.map((w) => ` AND ${w}`).join('');
@@ -161,7 +171,8 @@ export function metricHoursSql(q: MetricHoursRead): string {
   const inRange = `if(Step > 0, greatest(0, least(toInt64(Points), ${after(q.end)}) - ${after(q.start)}),
     toInt64(arrayCount(e -> e > ${q.start} AND e <= ${q.end}, Times)))`;
   return `(
-  SELECT ${q.columns.join(', ')}, FirstTime AS _first, Step AS _step, Times AS _t, \`${q.column}\` AS _v, ${inRange} AS _n
+  SELECT ${q.columns.join(', ')}, FirstTime AS _first, Step AS _step, Times AS _t, \`${q.column}\` AS _v,
+    ${q.column}Float32 AS _v32, ${inRange} AS _n
   FROM metrics_hourly FINAL WHERE MetricTable = '${q.table}' AND ${hour} + ${HOUR_MS} > ${q.start}
     AND ${hour} + ${HOUR_MS} <= ${q.until} AND ${hour} < ${q.end}${and})`;
 }
