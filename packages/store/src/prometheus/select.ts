@@ -434,26 +434,62 @@ class Rows {
 
   /** Appends the values `v` at times `from`, `from + every`, ... (`every` > 0). */
   pushEvery(from: number, every: number, v: Float64Array | Float32Array): void {
-    this.reserve(v.length);
     const n = this.n;
-    if (n > 0 && from <= this.t[n - 1]!) this.unordered = true;
+    if (n > 0 && from <= this.t[n - 1]!) return this.mergeRun((j) => from + j * every, v);
+    this.reserve(v.length);
     for (let j = 0; j < v.length; j++) this.t[n + j] = from + j * every;
     this.v.set(v, n);
     this.n += v.length;
   }
 
-  /** Appends the values `v` at the times `t`, in order (times may repeat). */
+  /** Appends the values `v` at the times `t`, ascending (times may repeat). */
   pushAt(t: Float64Array | Float32Array, v: Float64Array | Float32Array): void {
-    this.reserve(v.length);
     const n = this.n;
-    let last = n > 0 ? this.t[n - 1]! : Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < t.length; j++) {
-      if (t[j]! <= last) this.unordered = true;
-      last = t[j]!;
-    }
+    if (n > 0 && t[0]! <= this.t[n - 1]!) return this.mergeRun((j) => t[j]!, v);
+    this.reserve(v.length);
+    for (let j = 1; j < t.length; j++) if (t[j]! <= t[j - 1]!) this.unordered = true;
     this.t.set(t, n);
     this.v.set(v, n);
     this.n += v.length;
+  }
+
+  /**
+   * Merges an ascending run into the rows' tail it overlaps: another stored series with the same
+   * labels, in the same hour (equal times keep the rows already there first, as timeOrder does).
+   * The rows stay in time order, where interleaved hours cost a sort of the whole series (~40 ms
+   * for the bench's 200 derived series of two stored series each). A run that goes back further
+   * than a few times its length is appended and the rows sorted later instead.
+   */
+  private mergeRun(at: (j: number) => number, v: Float64Array | Float32Array): void {
+    const len = v.length;
+    let i = this.n;
+    while (i > 0 && this.t[i - 1]! > at(0)) i--;
+    if (this.n - i > 4 * len) {
+      this.reserve(len);
+      for (let j = 0; j < len; j++) this.t[this.n + j] = at(j);
+      this.v.set(v, this.n);
+      this.n += len;
+      this.unordered = true;
+      return;
+    }
+    this.reserve(len);
+    const t = this.t;
+    const out = this.v;
+    let a = this.n - 1;
+    let w = this.n + len - 1;
+    for (let j = len - 1; j >= 0; w--) {
+      const tj = at(j);
+      if (a >= i && t[a]! > tj) {
+        t[w] = t[a]!;
+        out[w] = out[a--]!;
+      } else {
+        t[w] = tj;
+        out[w] = v[j--]!;
+      }
+    }
+    this.n += len;
+    // A time in both (or repeated in the run) is a row at the time before it: shaped later.
+    for (let k = Math.max(1, i); k < this.n; k++) if (t[k]! <= t[k - 1]!) this.unordered = true;
   }
 }
 

@@ -37,6 +37,8 @@ FROM (SELECT ${fromMin} + number AS m FROM numbers(${count}))`;
   await store.sql.command(span('k-checkout', 'checkout', 0, 3 * 1440));
   await store.sql.command(span('k-cart', 'cart', 1440 + 700, 1440 + 740));
   await store.sql.command(span('k-search', 'search', 100, 1000));
+  // A second stored series with checkout's labels (day 2 from 01:40): one series of two.
+  await store.sql.command(span('k-checkout-2', 'checkout', 1440 + 100, 500));
   // payment: a gap inside an hour (10:20-10:40 of day 2), so that hour's interval ends are not regular.
   await store.sql.command(span('k-payment', 'payment', 1440 + 540, 80));
   await store.sql.command(span('k-payment', 'payment', 1440 + 640, 80));
