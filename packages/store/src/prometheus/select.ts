@@ -288,7 +288,9 @@ async function hourRows(
 ): Promise<HourRows | undefined> {
   const derived = !c.expand && c.hourly && c.hourlyIntervals && c.increments;
   const metrics = !c.expand && c.metricHours && !c.increments;
-  if (!derived && !metrics) return undefined;
+  // No hour that starts at or after the range's start can have ended by now: nothing to look up
+  // (a dashboard's refresh, the last minutes).
+  if ((!derived && !metrics) || q.startMs >= Math.floor(q.nowMs / HOUR_MS) * HOUR_MS) return undefined;
   const [row] = await sql.query<{ w: string }>(
     'SELECT toString(toUnixTimestamp64Milli(max(Watermark))) AS w FROM processor_state WHERE Name = {name:String}',
     { name: derived ? DERIVED_HOURLY_WATERMARK : METRICS_HOURLY_WATERMARK },
