@@ -2,7 +2,9 @@
 // BENCH_SERIES (default 1,000) OTLP counter series at 15 s, 50 OTLP histogram series of 100
 // buckets at 15 s, and the derived span metrics of BENCH_SPANS (default 10M) spans in 15 s
 // intervals. Data is generated inside ClickHouse (INSERT ... SELECT FROM numbers()) so loading
-// takes seconds. Queries go through the same engine and store reader as /prometheus.
+// takes seconds, each point ingested a few seconds after its time as a live exporter's is; the
+// finished hours are rolled up as the server does (timed). Queries go through the same engine
+// and store reader as /prometheus.
 // Prints one `bench promql key=value ...` line; targets are p95 ceilings from the issue.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

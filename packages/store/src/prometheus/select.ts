@@ -437,7 +437,10 @@ class Rows {
   /** Appends the values `v` at times `from`, `from + every`, ... (`every` > 0). */
   pushEvery(from: number, every: number, v: Float64Array | Float32Array): void {
     const n = this.n;
-    if (n > 0 && from <= this.t[n - 1]!) return this.mergeRun((j) => from + j * every, v);
+    if (n > 0 && from <= this.t[n - 1]!) {
+      this.mergeRun((j) => from + j * every, v);
+      return;
+    }
     this.reserve(v.length);
     for (let j = 0; j < v.length; j++) this.t[n + j] = from + j * every;
     this.v.set(v, n);
@@ -447,7 +450,10 @@ class Rows {
   /** Appends the values `v` at the times `t`, ascending (times may repeat). */
   pushAt(t: Float64Array | Float32Array, v: Float64Array | Float32Array): void {
     const n = this.n;
-    if (n > 0 && t[0]! <= this.t[n - 1]!) return this.mergeRun((j) => t[j]!, v);
+    if (n > 0 && t[0]! <= this.t[n - 1]!) {
+      this.mergeRun((j) => t[j]!, v);
+      return;
+    }
     this.reserve(v.length);
     for (let j = 1; j < t.length; j++) if (t[j]! <= t[j - 1]!) this.unordered = true;
     this.t.set(t, n);
