@@ -1,9 +1,10 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GaugePoint, HistogramPoint, LogRecord, ResourceScopeColumns, SpanRecord } from '@tracehouse/otlp';
-import type { Store, StoreOptions } from '../src/index';
+import { DEFAULT_TENANT, type PromSeries, type Store, type StoreOptions } from '../src/index';
 import { spanColumns } from '../src/schema/columns';
 
 export const tempDir = (prefix = 'tracehouse-store-'): string => mkdtempSync(join(tmpdir(), prefix));
@@ -212,4 +213,29 @@ export function histogramPoint(over: Partial<HistogramPoint> = {}): HistogramPoi
     'Exemplars.TraceId': [hex(16)],
     ...over,
   };
+}
+
+/** Every series of the names accepted over (start, end], by metric name and labels (a read of each name on its own). */
+export async function readSeries(
+  prom: ReturnType<Store['prometheus']>,
+  range: { startMs: number; endMs: number; nowMs: number },
+  names: readonly string[] | undefined,
+): Promise<Map<string, PromSeries>> {
+  const out = new Map<string, PromSeries>();
+  for (const accept of names ? names.map((name) => (n: string) => n === name) : [() => true]) {
+    const q = { tenant: DEFAULT_TENANT, matchers: [], maxSeries: 1_000, maxSamples: 10_000_000, timeoutMs: 30_000 };
+    for (const s of await prom.select({ ...q, ...range }, accept))
+      out.set(JSON.stringify(Object.entries(s.labels).sort()), s);
+  }
+  return out;
+}
+
+/** The same series with the same samples, to the last bit. */
+export function assertSameSeries(a: Map<string, PromSeries>, b: Map<string, PromSeries>): void {
+  assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
+  for (const [k, s] of a) {
+    const o = b.get(k)!;
+    assert.deepEqual(Array.from(o.t), Array.from(s.t), k);
+    assert.deepEqual(Array.from(o.v), Array.from(s.v), k);
+  }
 }

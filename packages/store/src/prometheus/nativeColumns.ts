@@ -67,23 +67,29 @@ class Cursor {
 
   /** n little-endian doubles: a view where they are 8-byte aligned, else a copy. */
   float64s(n: number): Float64Array {
-    if (this.pos + n * 8 > this.bytes.length) throw new Error('truncated Native result');
-    const start = this.bytes.byteOffset + this.pos;
-    this.pos += n * 8;
-    if (start % 8 === 0) return new Float64Array(this.bytes.buffer, start, n);
-    const out = new Float64Array(n);
-    new Uint8Array(out.buffer).set(this.bytes.subarray(this.pos - n * 8, this.pos));
-    return out;
+    return this.floats(n, Float64Array);
   }
 
   /** n little-endian floats: a view where they are 4-byte aligned, else a copy. */
   float32s(n: number): Float32Array {
-    if (this.pos + n * 4 > this.bytes.length) throw new Error('truncated Native result');
+    return this.floats(n, Float32Array);
+  }
+
+  private floats<T extends Float64Array | Float32Array>(
+    n: number,
+    Type: {
+      new (n: number): T;
+      new (buffer: ArrayBufferLike, offset: number, n: number): T;
+      BYTES_PER_ELEMENT: number;
+    },
+  ): T {
+    const size = Type.BYTES_PER_ELEMENT;
+    if (this.pos + n * size > this.bytes.length) throw new Error('truncated Native result');
     const start = this.bytes.byteOffset + this.pos;
-    this.pos += n * 4;
-    if (start % 4 === 0) return new Float32Array(this.bytes.buffer, start, n);
-    const out = new Float32Array(n);
-    new Uint8Array(out.buffer).set(this.bytes.subarray(this.pos - n * 4, this.pos));
+    this.pos += n * size;
+    if (start % size === 0) return new Type(this.bytes.buffer, start, n);
+    const out = new Type(n);
+    new Uint8Array(out.buffer).set(this.bytes.subarray(this.pos - n * size, this.pos));
     return out;
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_TENANT, DERIVED_HOURLY_WATERMARK, HOUR_MS, type PromSeries, Store, tenantKey } from '../../src/index';
-import { storeOptions, tempDir } from '../fixtures';
+import { assertSameSeries, readSeries, storeOptions, tempDir } from '../fixtures';
 
 const MIN = 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -83,34 +83,8 @@ describe('derived metrics summed per hour', () => {
   });
 
   /** Every derived series over (start, end], by metric name and labels. */
-  const read = async (startMs: number, endMs = END): Promise<Map<string, PromSeries>> => {
-    const out = new Map<string, PromSeries>();
-    for (const name of NAMES) {
-      const series = await prom.select(
-        {
-          tenant: DEFAULT_TENANT,
-          matchers: [],
-          startMs,
-          endMs,
-          nowMs: END,
-          maxSeries: 1_000,
-          maxSamples: 10_000_000,
-          timeoutMs: 30_000,
-        },
-        (n) => n === name,
-      );
-      for (const s of series) out.set(JSON.stringify(Object.entries(s.labels).sort()), s);
-    }
-    return out;
-  };
-  const same = (a: Map<string, PromSeries>, b: Map<string, PromSeries>) => {
-    assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
-    for (const [k, s] of a) {
-      const o = b.get(k)!;
-      assert.deepEqual(Array.from(o.t), Array.from(s.t), k);
-      assert.deepEqual(Array.from(o.v), Array.from(s.v), k);
-    }
-  };
+  const read = (startMs: number, endMs = END) => readSeries(prom, { startMs, endMs, nowMs: END }, NAMES);
+  const same = assertSameSeries;
   /** Sums the hours [fromHour, toHour) after D0, and moves the watermark to the end of the last. */
   const rollUp = async (fromHour: number, toHour: number) => {
     for (let h = fromHour; h < toHour; h++) await store.rollUpDerivedHour(D0 + h * HOUR_MS);

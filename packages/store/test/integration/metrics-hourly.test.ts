@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_TENANT, HOUR_MS, METRICS_HOURLY_WATERMARK, type PromSeries, Store, tenantKey } from '../../src/index';
-import { storeOptions, tempDir } from '../fixtures';
+import { assertSameSeries, readSeries, storeOptions, tempDir } from '../fixtures';
 
 const MIN = 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -81,30 +81,8 @@ describe('OTLP metric points rolled up per hour', () => {
   });
 
   /** Every series over (start, end], by metric name and labels. */
-  const read = async (startMs: number, endMs: number): Promise<Map<string, PromSeries>> => {
-    const series = await prom.select(
-      {
-        tenant: DEFAULT_TENANT,
-        matchers: [],
-        startMs,
-        endMs,
-        nowMs: END,
-        maxSeries: 1_000,
-        maxSamples: 10_000_000,
-        timeoutMs: 30_000,
-      },
-      () => true,
-    );
-    return new Map(series.map((s) => [JSON.stringify(Object.entries(s.labels).sort()), s]));
-  };
-  const same = (a: Map<string, PromSeries>, b: Map<string, PromSeries>) => {
-    assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
-    for (const [k, s] of a) {
-      const o = b.get(k)!;
-      assert.deepEqual(Array.from(o.t), Array.from(s.t), k);
-      assert.deepEqual(Array.from(o.v), Array.from(s.v), k);
-    }
-  };
+  const read = (startMs: number, endMs: number) => readSeries(prom, { startMs, endMs, nowMs: END }, undefined);
+  const same = assertSameSeries;
   /** Rolls up the hours [fromHour, toHour) after D0, and moves the watermark to the end of the last. */
   const rollUp = async (fromHour: number, toHour: number) => {
     for (let h = fromHour; h < toHour; h++) await store.rollUpMetricsHour(D0 + h * HOUR_MS);
