@@ -1,3 +1,4 @@
+import { NUMBER_VALUE_SQL } from '../schema/metricsHourly';
 import type { OtlpFamily } from './families';
 import { LABEL_NAME_SQL } from './names';
 
@@ -82,7 +83,7 @@ export interface Component {
   exemplars?: 'series' | 'derivedBucket' | 'otlpBucket';
 }
 
-const NUMBER = 'ifNull(toFloat64(IntValue), Value)';
+const NUMBER = NUMBER_VALUE_SQL;
 
 /** job = service.namespace/service.name, instance = service.instance.id, then the point's attributes. */
 const OTLP_LABELS = `mapUpdate(

@@ -1,15 +1,16 @@
 /**
  * Migration 23: the OTLP metric points of every finished hour, one row per series and hour
  * (`metrics_hourly`), with the hour's point times and values as arrays. A PromQL read of a
- * day takes 24 rows per series instead of every point (5,760 at 15 s), so ClickHouse reads,
- * sends and the reader scatters far fewer rows (docs/performance.md, PromQL).
+ * day takes 24 rows per series instead of every point (5,760 at 15 s), so ClickHouse reads and
+ * sends, and the reader scatters, far fewer rows (docs/promql.md, "Whole hours").
  *
- * Points can arrive late: a client's retry, a Collector's queue. An hour is rolled up once its
- * end is `LATE_MS` behind (with a margin for inserts still in flight) and takes the points
- * ingested up to `LATE_MS` after its end, a bound fixed per hour: rolled up twice, an hour
- * writes the same rows, which the ReplacingMergeTree folds. A point ingested after that bound
- * is never in the hour's row, and every read takes such points from the metric tables
- * (`IngestTime` past the end of their own hour plus `LATE_MS`), so none is lost or counted twice.
+ * Points can arrive late: a client's retry, a Collector's queue. A point ingested more than
+ * `LATE_MS` after the end of its hour is `Late` (a column computed at insert) and is never
+ * rolled up; every read takes the late points of its range from the metric tables. An hour is
+ * rolled up once every point that is not late is visible (`LATE_MS` and `VISIBILITY_MS` after
+ * its end), from the points that are not late: rolled up twice, an hour writes the same rows,
+ * which the ReplacingMergeTree folds. So a point is read exactly once, from its hour's row or
+ * as a late point, whatever the roll-up did.
  */
 import { HOUR_MS } from './derivedHourly';
 
@@ -42,7 +43,9 @@ interface MetricHours {
   monotonic: boolean;
 }
 
-const NUMBER = 'ifNull(toFloat64(IntValue), Value)';
+/** A number point's value (an int or a double in OTLP). */
+export const NUMBER_VALUE_SQL = 'ifNull(toFloat64(IntValue), Value)';
+const NUMBER = NUMBER_VALUE_SQL;
 
 export const metricHours: readonly MetricHours[] = [
   { table: 'metrics_gauge', values: NUMBER, temporality: false, monotonic: false },
@@ -111,15 +114,15 @@ export const lateColumnSql: string[] = metricHours.flatMap((m) => [
 ]);
 
 /**
- * Rolls up one hour of one metric table: its points with times in (hourStart, hourStart + 1 h]
- * that are not late, per tenant and series, times ascending.
- */
-/**
  * Whether every value of an array is a Float32 too (small integers, counts: nearly all): a read
  * sends those as Float32, half the bytes (NaN is not equal to itself: such an array stays Float64).
  */
 const float32 = (values: string) => `arrayAll(v -> toFloat64(toFloat32(v)) = v, ${values})`;
 
+/**
+ * Rolls up one hour of one metric table: its points with times in (hourStart, hourStart + 1 h]
+ * that are not late, per tenant and series, times ascending.
+ */
 export function rollUpMetricsHourSql(m: MetricHours): string {
   const sorted = `arraySort(groupArray((toUnixTimestamp64Milli(TimeUnix), ${m.values}, ${m.counts ?? '0'})))`;
   // Times a step apart (a live exporter's) are kept as the first and the step: a read sends
