@@ -10,6 +10,7 @@ import {
   MAX_INTERVAL_MS,
 } from '../schema/derivedHourly';
 import { METRICS_HOURLY_WATERMARK, metricHoursSql, notRolledUpSql } from '../schema/metricsHourly';
+import { ProcessorState } from '../state';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
 import { type NativeColumn, readNative } from './nativeColumns';
@@ -291,12 +292,10 @@ async function hourRows(
   // No hour that starts at or after the range's start can have ended by now: nothing to look up
   // (a dashboard's refresh, the last minutes).
   if ((!derived && !metrics) || q.startMs >= Math.floor(q.nowMs / HOUR_MS) * HOUR_MS) return undefined;
-  const [row] = await sql.query<{ w: string }>(
-    'SELECT toString(toUnixTimestamp64Milli(max(Watermark))) AS w FROM processor_state WHERE Name = {name:String}',
-    { name: derived ? DERIVED_HOURLY_WATERMARK : METRICS_HOURLY_WATERMARK },
+  const untilMs = await new ProcessorState(sql).readWatermarkMs(
+    derived ? DERIVED_HOURLY_WATERMARK : METRICS_HOURLY_WATERMARK,
   );
-  const untilMs = Number(row?.w ?? 0);
-  if (!(untilMs > q.startMs)) return undefined;
+  if (untilMs === null || !(untilMs > q.startMs)) return undefined;
   Object.assign(params, c.params, {
     tenant: tenantKey(q.tenant),
     startMs: Math.floor(q.startMs),

@@ -170,6 +170,8 @@ WHERE WindowEnd > fromUnixTimestamp64Milli({hourStartMs:Int64})
 GROUP BY Tenant, ${r.key.join(', ')}`;
 }
 
+const rollupOf = (source: string) => hourlyRollups.find((x) => x.source === source)!;
+
 /** The roll-up's watermark (Unix ms; 0 before the first hour), read from processor_state. */
 const watermarkSql =
   '(SELECT toUnixTimestamp64Milli(max(Watermark)) FROM processor_state WHERE Name = {hourlyWatermark:String})';
@@ -194,7 +196,7 @@ export const hoursSummedParams = { hourlyWatermark: DERIVED_HOURLY_WATERMARK };
  * and length). Needs hoursSummedParams.
  */
 export function hoursThenIntervalsSql(source: string, summedBound: string, where: readonly string[]): string {
-  const r = hourlyRollups.find((x) => x.source === source)!;
+  const r = rollupOf(source);
   const list = [...rollupColumns(r), ...(r.seriesId ? [r.seriesId] : [])].join(', ');
   const summed = hoursSummedSql(summedBound);
   const and = where.map((w) => ` AND ${w}`).join('');
@@ -229,7 +231,6 @@ export interface IntervalRead {
   where: readonly string[];
 }
 
-const rollupOf = (source: string) => hourlyRollups.find((x) => x.source === source)!;
 const hourMs = 'toUnixTimestamp64Milli(HourStart)';
 const ms = (column: string) => `toUnixTimestamp64Milli(${column})`;
 
