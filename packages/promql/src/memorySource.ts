@@ -44,4 +44,25 @@ export class MemorySource implements SeriesSource {
     }
     return out;
   }
+
+  /**
+   * Each series in one buffer, overwritten with NaN after its visit, as a store that reuses
+   * its buffer leaves it: a caller that keeps a series' arrays past its visit reads garbage.
+   */
+  async forEachSeries(req: SelectRequest, visit: (s: Series) => void): Promise<void> {
+    let t = new Float64Array(0);
+    let v = new Float64Array(0);
+    for (const s of await this.select(req)) {
+      const n = s.t.length;
+      if (t.length < n) {
+        t = new Float64Array(n);
+        v = new Float64Array(n);
+      }
+      t.set(s.t);
+      v.set(s.v);
+      visit({ labels: s.labels, t: t.subarray(0, n), v: v.subarray(0, n) });
+      t.fill(Number.NaN);
+      v.fill(Number.NaN);
+    }
+  }
 }

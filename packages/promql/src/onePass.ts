@@ -1,8 +1,8 @@
 import type { Expr, VectorSelector } from './ast';
 import type { Labels } from './labels';
 import { compareLabels } from './labels';
-import type { SeriesSource } from './source';
-import { type RateByStepRequest, rateByStepOf } from './stepRate';
+import type { Series, SeriesSource } from './source';
+import { type RateByStepRequest, StepRates } from './stepRate';
 
 /** One group's values at the steps where it has one. */
 export interface StepSeries {
@@ -63,16 +63,24 @@ export async function runOnePass(
   checkpoint: () => void,
 ): Promise<StepSeries[]> {
   const req = { ...plan.req, ...range };
-  const series = await source.select({
+  const select = {
     matchers: req.matchers,
     startMs: req.startMs - req.offsetMs - req.rangeMs,
     endMs: req.endMs - req.offsetMs,
     maxSeries: range.maxSeries,
     maxSamples: range.maxSamples,
     signal: range.signal,
-  });
+  };
+  const rates = new StepRates(req);
+  const add = (s: Series) => {
+    checkpoint();
+    rates.add(s);
+  };
+  if (source.forEachSeries) await source.forEachSeries(select, add);
+  else for (const s of await source.select(select)) add(s);
   const steps = Math.floor((req.endMs - req.startMs) / req.stepMs) + 1;
-  const groups: StepSeries[] = rateByStepOf(series, req, checkpoint)
+  const groups: StepSeries[] = rates
+    .groupsAdded()
     .map((g) => {
       const s: StepSeries = { labels: g.labels, t: [], v: [] };
       for (let k = 0; k < steps; k++) {

@@ -25,4 +25,11 @@ export interface SelectRequest {
  */
 export interface SeriesSource {
   select(req: SelectRequest): Promise<Series[]>;
+  /**
+   * The series `select` gives, in its order, to `visit` one at a time, for a caller that only
+   * folds them (a one-pass dashboard): a series' arrays may be the source's, valid only during
+   * its visit, so a source can build each in one buffer that stays in the CPU's cache instead
+   * of holding every sample of the range at once. Optional: callers fall back to `select`.
+   */
+  forEachSeries?(req: SelectRequest, visit: (s: Series) => void): Promise<void>;
 }

@@ -25,8 +25,6 @@ export function extrapolatedRateOf(
 ): number | undefined {
   const n = hi - lo;
   if (n < 2) return undefined;
-  const firstT = t[lo]!;
-  const lastT = t[hi - 1]!;
   const first = v[lo]!;
   let result = v[hi - 1]! - first;
   if (isCounter && mayReset) {
@@ -37,6 +35,26 @@ export function extrapolatedRateOf(
       prev = curr;
     }
   }
+  return result * extrapolationFactor(result, t[lo]!, t[hi - 1]!, first, n, startMs, endMs, rangeMs, isCounter, isRate);
+}
+
+/**
+ * What extrapolatedRate multiplies the increase (`result`, resets added back) of n >= 2
+ * samples by, the first at firstT with value `first`, the last at lastT. Only a counter's zero
+ * point depends on the values; otherwise the factor is a function of the times and n alone.
+ */
+export function extrapolationFactor(
+  result: number,
+  firstT: number,
+  lastT: number,
+  first: number,
+  n: number,
+  startMs: number,
+  endMs: number,
+  rangeMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+): number {
   let durationToStart = (firstT - startMs) / 1000;
   let durationToEnd = (endMs - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
@@ -53,7 +71,7 @@ export function extrapolatedRateOf(
   extrapolateTo += durationToEnd;
   let factor = extrapolateTo / sampledInterval;
   if (isRate) factor /= rangeMs / 1000;
-  return result * factor;
+  return factor;
 }
 
 const extrapolatedRate = (w: Window, r: RangeValue, isCounter: boolean, isRate: boolean) =>

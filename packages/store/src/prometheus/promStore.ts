@@ -4,7 +4,7 @@ import { type Component, derivedComponents, otlpComponents, type PromType } from
 import { componentExemplars, type SeriesExemplars } from './exemplars';
 import type { FamilyCache } from './familyCache';
 import { ProbeCache, type Prober, prober } from './probes';
-import { componentLabelSets, type PromSelect, type PromSeries, selectComponent } from './select';
+import { componentLabelSets, eachComponentSeries, type PromSelect, type PromSeries } from './select';
 
 export interface PromStoreOptions {
   /** Latency bucket bounds of the derived histograms, in seconds. */
@@ -51,21 +51,44 @@ export class PromStore {
 
   /** The series selected by the name filter and label matchers, with their samples in (start, end]. */
   async select(q: PromSelect, accept: NameFilter, probes?: ProbeCache): Promise<PromSeries[]> {
-    const components = (await this.components(q.tenant, q.startMs, q.endMs, probes)).filter((c) => accept(c.name));
     const out: PromSeries[] = [];
+    await this.each(q, accept, probes, (s) => out.push(s), false);
+    return out;
+  }
+
+  /**
+   * The series `select` gives, in its order, to `visit` one at a time; a series' arrays may be
+   * reused for the next one once its visit returns (see eachComponentSeries).
+   */
+  async forEachSeries(
+    q: PromSelect,
+    accept: NameFilter,
+    visit: (s: PromSeries) => void,
+    probes?: ProbeCache,
+  ): Promise<void> {
+    await this.each(q, accept, probes, visit, true);
+  }
+
+  private async each(
+    q: PromSelect,
+    accept: NameFilter,
+    probes: ProbeCache | undefined,
+    visit: (s: PromSeries) => void,
+    reuse: boolean,
+  ): Promise<void> {
+    const components = (await this.components(q.tenant, q.startMs, q.endMs, probes)).filter((c) => accept(c.name));
+    let series = 0;
     let samples = 0;
+    const counted = (s: PromSeries) => {
+      series++;
+      samples += s.t.length;
+      visit(s);
+    };
     // One at a time: each read is bounded by what the previous ones left of the limits.
     for (const c of components) {
-      const series = await selectComponent(
-        this.sql,
-        c,
-        { ...q, maxSeries: q.maxSeries - out.length, maxSamples: q.maxSamples - samples },
-        this.options.derivedStaleMs,
-      );
-      for (const s of series) samples += s.t.length;
-      out.push(...series);
+      const left = { ...q, maxSeries: q.maxSeries - series, maxSamples: q.maxSamples - samples };
+      await eachComponentSeries(this.sql, c, left, this.options.derivedStaleMs, counted, reuse);
     }
-    return out;
   }
 
   /** Label sets of the selected series with samples in (start, end] (for /series, /labels). */

@@ -9,6 +9,7 @@ import {
   hoursWithIntervalsSql,
   MAX_INTERVAL_MS,
 } from '../schema/derivedHourly';
+import { INT_WIDTHS } from '../schema/hourValues';
 import { METRICS_HOURLY_WATERMARK, metricHoursSql, notRolledUpSql } from '../schema/metricsHourly';
 import { ProcessorState } from '../state';
 import { tenantKey } from '../tenant';
@@ -327,15 +328,17 @@ async function hourRows(
 }
 
 /**
- * The samples of the hours of an HourRows read, in Native columns of Float64: per row, the
+ * The samples of the hours of an HourRows read, in Native columns: per row, the
  * stored series (`key`, see samplesSql), the first point's time and the step between times,
  * the times themselves only where they are not that regular (a live series' are: half the
- * bytes out), and the values: as Float32 where they all are (half the bytes again), else as Float64.
+ * bytes out), and the values: as Float32 where they all are (half the bytes again), else as
+ * Float64, or where they are kept as integers, the first and the differences (hourValues.ts).
  */
 function hourSamplesSql(hours: HourRows): string {
   const key = `transform(_sid, {rsids:Array(UInt64)}, {keys:Array(UInt32)}, toUInt32(0))`;
   return `SELECT toFloat64(k) AS key, toFloat64(_first) AS first, toFloat64(_step) AS step,
-  arrayMap(e -> toFloat64(e), _t) AS t, if(_v32, CAST(_v, 'Array(Float32)'), []) AS floats, if(_v32, [], _v) AS doubles
+  arrayMap(e -> toFloat64(e), _t) AS t, if(_v32, CAST(_v, 'Array(Float32)'), []) AS floats, if(_v32, [], _v) AS doubles,
+  toFloat64(_vfirst) AS vfirst, ${INT_WIDTHS.map((w) => `_i${w} AS i${w}`).join(', ')}
 FROM ${hours.hours}
 WHERE (${key} AS k) != 0`;
 }
@@ -426,6 +429,18 @@ class Rows {
     this.v = grow(this.v);
   }
 
+  clear(): void {
+    this.n = 0;
+    this.unordered = false;
+  }
+
+  /** Appends the rows of another (in their order: unordered ones are put in order when shaped). */
+  pushRows(other: Rows): void {
+    if (other.n === 0) return;
+    if (other.unordered) for (let j = 0; j < other.n; j++) this.push(other.t[j]!, other.v[j]!);
+    else this.pushAt(other.t.subarray(0, other.n), other.v.subarray(0, other.n));
+  }
+
   push(t: number, v: number): void {
     this.reserve(1);
     if (this.n > 0 && t <= this.t[this.n - 1]!) this.unordered = true;
@@ -500,8 +515,20 @@ class Rows {
   }
 }
 
-/** Reads one component's series with their samples in (startMs, endMs]. */
-export async function selectComponent(sql: Sql, c: Component, q: PromSelect, staleMs: number): Promise<PromSeries[]> {
+/**
+ * Reads one component's series with their samples in (startMs, endMs] and gives each, in
+ * order, to `visit`. With `reuse`, a series read from whole hours is built in one buffer that
+ * the next one reuses (valid only during its visit): a day of 1,000 series is then never all
+ * in memory at once, and each is folded while it is still in the CPU's cache.
+ */
+export async function eachComponentSeries(
+  sql: Sql,
+  c: Component,
+  q: PromSelect,
+  staleMs: number,
+  visit: (s: PromSeries) => void,
+  reuse: boolean,
+): Promise<void> {
   const params: Record<string, unknown> = {};
   const hours = await hourRows(sql, c, q, params);
   const series = await sql.query<SeriesRow>(seriesSql(c, q, params, false, hours), params, limits(q, q.maxSeries + 1));
@@ -509,29 +536,40 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
   const inRange = series.reduce((sum, s) => sum + num(s.inRange), 0);
   if (inRange > q.maxSamples)
     throw new QueryLimitError('query processing would load too many samples into memory in query execution');
-  // Each stored series (by key) and array element goes to the rows of its output series.
+  // Each stored series (by key) and array element goes to the rows of its output series; with
+  // hours, the rows after them go to a tail of their own, appended once the hours are in.
   const keys = new Map<string, number>();
   const target: (Rows | undefined)[][] = [];
+  /** The output series of each stored series (by key). */
+  const seriesOf: number[] = [];
   // One allocation for all series (a histogram's 5,000 bucket series each allocating two
   // arrays cost ~12 ms a query, and their collection more).
-  const allTimes = new Float64Array(inRange);
-  const allValues = new Float64Array(inRange);
+  const slab = !hours || !reuse;
+  const allTimes = new Float64Array(slab ? inRange : 0);
+  const allValues = new Float64Array(slab ? inRange : 0);
   let offset = 0;
-  const rows = series.map((s) => {
+  let largest = 0;
+  const rows = series.map((s, index) => {
     const n = num(s.inRange);
-    const r = new Rows(allTimes.subarray(offset, offset + n), allValues.subarray(offset, offset + n));
-    offset += n;
+    largest = Math.max(largest, n);
+    const r = slab
+      ? new Rows(allTimes.subarray(offset, offset + n), allValues.subarray(offset, offset + n))
+      : undefined;
+    offset += slab ? n : 0;
+    const rowsAfter = hours ? Rows.ofSize(0) : r!;
     for (const [rsid, i] of s.ids) {
       let k = keys.get(rsid);
       if (k === undefined) {
         k = keys.size + 1;
         keys.set(rsid, k);
         target[k] = [];
+        seriesOf[k] = index;
       }
-      target[k]![i] = r;
+      target[k]![i] = rowsAfter;
     }
     return r;
   });
+  let hourRuns: HourRuns | undefined;
   if (inRange > 0) {
     const packing = keys.size + 1;
     const packed = (Math.floor(q.endMs) - Math.floor(q.startMs) + 1) * packing <= Number.MAX_SAFE_INTEGER;
@@ -540,22 +578,29 @@ export async function selectComponent(sql: Sql, c: Component, q: PromSelect, sta
       keys: `[${[...keys.values()].join(',')}]`,
       packing,
     });
-    // The hours rolled up first: the rows after them then arrive in time order.
     if (hours) {
       // One row per stored series and hour of the range.
       const maxRows = keys.size * (Math.ceil((q.endMs - q.startMs) / HOUR_MS) + 1);
-      readHourRows(await sql.queryNative(hourSamplesSql(hours), params, limits(q, maxRows)), target, q);
+      const bytes = await sql.queryNative(hourSamplesSql(hours), params, limits(q, maxRows));
+      hourRuns = new HourRuns(bytes, q, seriesOf, series.length);
     }
     // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
     const bytes = await sql.queryNative(samplesSql(c, q, params, packed, hours), params, limits(q, q.maxSamples + 1));
     readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
   }
-  const out: PromSeries[] = [];
+  const buffer = reuse && hours ? Rows.ofSize(largest) : undefined;
   series.forEach((s, i) => {
-    const shaped = c.increments ? accumulate(s, rows[i]!, c.fill, q, staleMs) : values(rows[i]!);
-    if (shaped.t.length > 0) out.push({ labels: { __name__: c.name, ...Object.fromEntries(s.lbl) }, ...shaped });
+    const r = rows[i] ?? buffer!;
+    if (hourRuns) {
+      // The hours, then the rows after them (late ones among them put in order when shaped).
+      if (r === buffer) r.clear();
+      hourRuns.pushTo(i, r);
+      const after = target[keys.get(s.ids[0]![0])!]![0]!;
+      r.pushRows(after);
+    }
+    const shaped = c.increments ? accumulate(s, r, c.fill, q, staleMs) : values(r);
+    if (shaped.t.length > 0) visit({ labels: { __name__: c.name, ...Object.fromEntries(s.lbl) }, ...shaped });
   });
-  return out;
 }
 
 /**
@@ -600,58 +645,123 @@ function readRows(
   }
 }
 
+/** hourSamplesSql's columns after the times up to the integer ones: floats, doubles, vfirst. */
+const HOUR_INTS = 3;
+
 /**
- * Appends the samples in (startMs, endMs] of hourSamplesSql's rows to their series' rows, the
- * rows hour by hour: each is one hour of one series, so a series' samples arrive in time order
- * (sorting the rows in ClickHouse, arrays and all, cost ~120 ms a day of 1,000 series; here they
- * are counted into their hours, as a comparator sort of 24,000 rows cost ~15 ms).
+ * hourSamplesSql's rows, each one hour of one stored series, put in order by output series and
+ * hour, so that a series' samples are appended in time order (sorting the rows in ClickHouse,
+ * arrays and all, cost ~120 ms a day of 1,000 series; here they are counted into their series
+ * and hours, as a comparator sort of 24,000 rows cost ~15 ms).
  */
-function readHourRows(bytes: Buffer, target: (Rows | undefined)[][], q: PromSelect): void {
-  const runs: { block: NativeColumn[]; i: number }[] = [];
-  for (const block of readNative(bytes)) for (let i = 0; i < block[0]!.values.length; i++) runs.push({ block, i });
-  // An hour holds the times in (start, start + 1 h]: its rows' first times tell it.
-  const hourOf = (j: number) => Math.floor((runs[j]!.block[1]!.values[runs[j]!.i]! - 1) / HOUR_MS);
-  const firstHour = Math.floor(q.startMs / HOUR_MS);
-  const hours = Math.max(1, Math.ceil(q.endMs / HOUR_MS) - firstHour + 1);
-  const starts = new Uint32Array(hours + 1);
-  const slot = (j: number) => Math.min(hours - 1, Math.max(0, hourOf(j) - firstHour));
-  for (let j = 0; j < runs.length; j++) starts[slot(j) + 1]!++;
-  for (let h = 0; h < hours; h++) starts[h + 1]! += starts[h]!;
-  const order = new Uint32Array(runs.length);
-  for (let j = 0; j < runs.length; j++) order[starts[slot(j)]!++] = j;
-  const start = (c: NativeColumn, i: number) => (i > 0 ? c.ends![i - 1]! : 0);
-  for (const j of order) {
-    const { block, i } = runs[j]!;
-    const [key, first, step, times, floats, doubles] = block;
-    const rows = target[key!.values[i]!]?.[0];
-    if (!rows) continue;
-    const t0 = start(times!, i);
-    // The values are in one of the two columns (see hourSamplesSql).
-    const values = floats!.ends![i]! > start(floats!, i) ? floats! : doubles!;
-    const v0 = start(values, i);
-    const n = values.ends![i]! - v0;
-    const from = first!.values[i]!;
-    const every = step!.values[i]!;
-    // A run is in time order: only its ends can fall outside the range.
-    if (times!.ends![i] === t0) {
-      // Regular times (step > 0), sent as the first and the step: the first in range found by
-      // arithmetic, then made exact.
-      const at = (k: number) => from + k * every;
-      let k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - from) / every)));
-      while (k0 > 0 && at(k0 - 1) > q.startMs) k0--;
-      while (k0 < n && at(k0) <= q.startMs) k0++;
-      let k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - from) / every) + 2));
-      while (k1 > k0 && at(k1 - 1) > q.endMs) k1--;
-      if (k1 > k0) rows.pushEvery(at(k0), every, values.values.subarray(v0 + k0, v0 + k1));
-    } else {
-      const t = times!.values.subarray(t0, t0 + n);
-      let k0 = 0;
-      let k1 = n;
-      while (k0 < k1 && t[k0]! <= q.startMs) k0++;
-      while (k1 > k0 && t[k1 - 1]! > q.endMs) k1--;
-      if (k1 > k0) rows.pushAt(t.subarray(k0, k1), values.values.subarray(v0 + k0, v0 + k1));
+class HourRuns {
+  private readonly runs: { block: NativeColumn[]; i: number }[] = [];
+  /** Run indexes by output series, then hour. */
+  private readonly order: Uint32Array;
+  /** Where each output series' runs end in `order` (and the next one's start). */
+  private readonly ends: Uint32Array;
+  /** The values of a run kept as integers, decoded. */
+  private decoded = new Float64Array(0);
+
+  constructor(
+    bytes: Buffer,
+    private readonly q: PromSelect,
+    seriesOf: readonly number[],
+    series: number,
+  ) {
+    const runs = this.runs;
+    for (const block of readNative(bytes)) for (let i = 0; i < block[0]!.values.length; i++) runs.push({ block, i });
+    const column = (j: number, c: number) => runs[j]!.block[c]!.values[runs[j]!.i]!;
+    // An hour holds the times in (start, start + 1 h]: its rows' first times tell it.
+    const firstHour = Math.floor(q.startMs / HOUR_MS);
+    const hours = Math.max(1, Math.ceil(q.endMs / HOUR_MS) - firstHour + 1);
+    const hourOf = (j: number) =>
+      Math.min(hours - 1, Math.max(0, Math.floor((column(j, 1) - 1) / HOUR_MS) - firstHour));
+    const byHour = countingSort(runs.length, hours, hourOf, undefined).order;
+    const bySeries = countingSort(runs.length, series, (j) => seriesOf[column(j, 0)]!, byHour);
+    this.order = bySeries.order;
+    this.ends = bySeries.ends;
+  }
+
+  /** Appends output series s's samples in (startMs, endMs] to `rows`, hour by hour. */
+  pushTo(s: number, rows: Rows): void {
+    const { q, runs, order } = this;
+    const start = (c: NativeColumn, i: number) => (i > 0 ? c.ends![i - 1]! : 0);
+    for (let o = s > 0 ? this.ends[s - 1]! : 0; o < this.ends[s]!; o++) {
+      const { block, i } = runs[order[o]!]!;
+      const [, first, step, times, ...kept] = block;
+      const t0 = start(times!, i);
+      // The values are in one of the columns (see hourSamplesSql): integers are differences.
+      let c = 0;
+      while (c < kept.length && !(kept[c]!.ends && kept[c]!.ends![i]! > start(kept[c]!, i))) c++;
+      if (c === kept.length) continue;
+      const column = kept[c]!;
+      const n = column.ends![i]! - start(column, i);
+      let values: Float64Array | Float32Array;
+      let v0 = 0;
+      if (c >= HOUR_INTS) {
+        if (this.decoded.length < n) this.decoded = new Float64Array(Math.max(n, 2 * this.decoded.length));
+        values = this.decoded;
+        const d = column.values;
+        const d0 = start(column, i);
+        // Integers below 2^53: the sums are exact.
+        let x = kept[HOUR_INTS - 1]!.values[i]!;
+        values[0] = x;
+        for (let k = 1; k < n; k++) values[k] = x += d[d0 + k]!;
+      } else {
+        values = column.values as Float64Array | Float32Array;
+        v0 = start(column, i);
+      }
+      const from = first!.values[i]!;
+      const every = step!.values[i]!;
+      // A run is in time order: only its ends can fall outside the range.
+      if (times!.ends![i] === t0) {
+        // Regular times (step > 0), sent as the first and the step: the first in range found by
+        // arithmetic, then made exact.
+        const at = (k: number) => from + k * every;
+        let k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - from) / every)));
+        while (k0 > 0 && at(k0 - 1) > q.startMs) k0--;
+        while (k0 < n && at(k0) <= q.startMs) k0++;
+        let k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - from) / every) + 2));
+        while (k1 > k0 && at(k1 - 1) > q.endMs) k1--;
+        if (k1 > k0) rows.pushEvery(at(k0), every, values.subarray(v0 + k0, v0 + k1));
+      } else {
+        const t = (times!.values as Float64Array).subarray(t0, t0 + n);
+        let k0 = 0;
+        let k1 = n;
+        while (k0 < k1 && t[k0]! <= q.startMs) k0++;
+        while (k1 > k0 && t[k1 - 1]! > q.endMs) k1--;
+        if (k1 > k0) rows.pushAt(t.subarray(k0, k1), values.subarray(v0 + k0, v0 + k1));
+      }
     }
   }
+}
+
+/**
+ * A stable counting sort of items 0..n-1 (in `within`'s order, else their own) by `bucket`
+ * (0..buckets-1): the items in order, and the end of each bucket's items in it.
+ */
+function countingSort(
+  n: number,
+  buckets: number,
+  bucket: (item: number) => number,
+  within: Uint32Array | undefined,
+): { order: Uint32Array; ends: Uint32Array } {
+  const of = new Uint32Array(n);
+  const ends = new Uint32Array(buckets);
+  for (let j = 0; j < n; j++) {
+    of[j] = bucket(j);
+    ends[of[j]!]!++;
+  }
+  for (let b = 1; b < buckets; b++) ends[b]! += ends[b - 1]!;
+  // Filled from the back, each bucket from its end down, which keeps the items' order within it.
+  const order = new Uint32Array(n);
+  const next = ends.slice();
+  for (let x = n - 1; x >= 0; x--) {
+    const j = within ? within[x]! : x;
+    order[--next[of[j]!]!] = j;
+  }
+  return { order, ends };
 }
 
 /** Label sets of one component's series with samples in the range. */

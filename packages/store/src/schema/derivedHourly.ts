@@ -1,4 +1,5 @@
 import type { Sql } from '../client';
+import { float32Sql, INT_WIDTHS } from './hourValues';
 
 /**
  * Migration 21: the derived metrics summed per series and hour. A PromQL read of a derived
@@ -270,7 +271,7 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
  * hour rolled up that the range touches (its intervals before `start` too), as
  * metricsHourly.ts's metricHoursSql gives points: `_first` and `_step` (0 when the ends are not
  * a step apart), `_t` the ends when they are not (else empty), `_v` the values, `_v32` whether
- * they are all Float32 too.
+ * they are all Float32 too (and empty integer columns: the values are never kept as integers here).
  */
 export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   const r = rollupOf(q.source);
@@ -280,7 +281,8 @@ export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   SELECT ${sid} AS _sid, ${e}[1] AS _first,
     if(length(${e}) > 1 AND ${e}[2] > ${e}[1] AND arrayAll(d -> d = ${e}[2] - ${e}[1], arrayPopFront(arrayDifference(${e}))),
       ${e}[2] - ${e}[1], 0) AS _step,
-    if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v, arrayAll(v -> toFloat64(toFloat32(v)) = v, _v) AS _v32
+    if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v, ${float32Sql('_v')} AS _v32,
+    0 AS _vfirst, ${INT_WIDTHS.map((w) => `CAST([], 'Array(Int${w})') AS _i${w}`).join(', ')}
   FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} > ${q.start} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
     AND ${hourMs} < ${q.end}${and})`;
 }

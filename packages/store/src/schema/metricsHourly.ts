@@ -13,6 +13,7 @@
  * as a late point, whatever the roll-up did.
  */
 import { HOUR_MS } from './derivedHourly';
+import { encodedColumns, encodedValuesSql, INT_WIDTHS } from './hourValues';
 
 export const METRICS_HOURLY_WATERMARK = 'metrics_hourly';
 
@@ -114,12 +115,6 @@ export const lateColumnSql: string[] = metricHours.flatMap((m) => [
 ]);
 
 /**
- * Whether every value of an array is a Float32 too (small integers, counts: nearly all): a read
- * sends those as Float32, half the bytes (NaN is not equal to itself: such an array stays Float64).
- */
-const float32 = (values: string) => `arrayAll(v -> toFloat64(toFloat32(v)) = v, ${values})`;
-
-/**
  * Rolls up one hour of one metric table: its points with times in (hourStart, hourStart + 1 h]
  * that are not late, per tenant and series, times ascending.
  */
@@ -129,14 +124,16 @@ export function rollUpMetricsHourSql(m: MetricHours): string {
   // and scans half the numbers. Otherwise Step is 0 and Times holds every time.
   const step = `if(length(_t) > 1 AND _t[2] > _t[1] AND arrayAll(d -> d = _t[2] - _t[1], arrayPopFront(arrayDifference(_t))),
     _t[2] - _t[1], 0)`;
+  const counts = m.counts ? 'arrayMap(x -> x.3, _sorted)' : '[]::Array(Float64)';
   return `INSERT INTO metrics_hourly (HourStart, Tenant, MetricTable, MetricName, MetricUnit, AggregationTemporality,
-  IsMonotonic, SeriesId, ResourceAttributes, Attributes, FirstTime, Step, Points, Times, \`Values\`, Counts,
-  ValuesFloat32, CountsFloat32)
+  IsMonotonic, SeriesId, ResourceAttributes, Attributes, FirstTime, Step, Points, Times,
+  ${[...encodedColumns('Values'), ...encodedColumns('Counts')].map((c) => `\`${c}\``).join(', ')})
 SELECT ${ms('{hourStartMs:Int64}')}, Tenant, '${m.table}', MetricName, MetricUnit,
   ${m.temporality ? 'AggregationTemporality' : '0'}, ${m.monotonic ? 'IsMonotonic' : 'false'}, SeriesId,
   any(ResourceAttributes), any(Attributes), (arrayMap(x -> x.1, ${sorted} AS _sorted) AS _t)[1], ${step} AS _step,
-  length(_t), if(_step > 0, [], _t), arrayMap(x -> x.2, _sorted) AS _v, ${m.counts ? 'arrayMap(x -> x.3, _sorted)' : '[]'} AS _c,
-  ${float32('_v')}, ${float32('_c')}
+  length(_t), if(_step > 0, [], _t),
+  ${encodedValuesSql('arrayMap(x -> x.2, _sorted)', '_v').join(',\n  ')},
+  ${encodedValuesSql(counts, '_c').join(',\n  ')}
 FROM ${m.table}
 WHERE TimeUnix > ${ms('{hourStartMs:Int64}')} AND TimeUnix <= ${ms(`{hourStartMs:Int64} + ${HOUR_MS}`)}
   AND NOT Late
@@ -164,7 +161,8 @@ export interface MetricHoursRead {
  * Rows with the read's columns and the points (times ascending) of each series and hour rolled
  * up that the range touches (its points outside the range too): `_first` and `_step` (0 when
  * the times are not a step apart), `_t` the times when they are not (else empty), `_v` the
- * values, `_v32` whether they are all Float32 too, `_n` how many are in the range.
+ * values, `_v32` whether they are all Float32 too, or, where `_v` is empty, `_vfirst` the first
+ * value and `_i8`, `_i16` or `_i32` the differences (see INT_WIDTHS), `_n` how many are in the range.
  */
 export function metricHoursSql(q: MetricHoursRead): string {
   const and = q.where.map((w) => ` AND ${w}`).join('');
@@ -175,7 +173,8 @@ export function metricHoursSql(q: MetricHoursRead): string {
     toInt64(arrayCount(e -> e > ${q.start} AND e <= ${q.end}, Times)))`;
   return `(
   SELECT ${q.columns.join(', ')}, FirstTime AS _first, Step AS _step, Times AS _t, \`${q.column}\` AS _v,
-    ${q.column}Float32 AS _v32, ${inRange} AS _n
+    ${q.column}Float32 AS _v32, ${q.column}First AS _vfirst, ${INT_WIDTHS.map((w) => `${q.column}Int${w} AS _i${w}`).join(', ')},
+    ${inRange} AS _n
   FROM metrics_hourly FINAL WHERE MetricTable = '${q.table}' AND ${hour} + ${HOUR_MS} > ${q.start}
     AND ${hour} + ${HOUR_MS} <= ${q.until} AND ${hour} < ${q.end}${and})`;
 }

@@ -7,6 +7,7 @@ import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
 import { addHourlyIntervals, createHourlyRollups } from './derivedHourly';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
+import { intColumnsSql } from './hourValues';
 import { widenLogsMerges } from './logsMerges';
 import { lateColumnSql, metricsHourlySql } from './metricsHourly';
 import { recentCodecSql, widenRecentMerges } from './recentLayout';
@@ -148,6 +149,14 @@ export const migrations: Migration[] = [
     version: 23,
     name: 'promql: OTLP metric points per series and hour (a read of whole hours takes one row per series and hour)',
     statements: [metricsHourlySql, ...lateColumnSql],
+  },
+  {
+    version: 24,
+    name: "promql: an hour's integer values kept as their differences in the narrowest integer type (a read sends a byte a point)",
+    // Hours rolled up before keep their values in Values and Counts, which reads still take.
+    statements: [...intColumnsSql('Values'), ...intColumnsSql('Counts')].map(
+      (c) => `ALTER TABLE metrics_hourly ADD COLUMN IF NOT EXISTS ${c}`,
+    ),
   },
 ];
 

@@ -37,6 +37,11 @@ SELECT ServiceName, ResourceAttributes, ScopeName, 'requests', '', Attributes, S
   Attributes, StartTimeUnix, TimeUnix, IngestTime, Value, IntValue, Tenant)
 SELECT ServiceName, ResourceAttributes, ScopeName, 'queue.depth', '', Attributes, StartTimeUnix, TimeUnix, IngestTime,
   0, if(p % 3 = 0, NULL, p % 17), Tenant FROM (${common(service, from, count, every)})`),
+      // Integers whose differences need 8, 16 or 32 bits, or more, by the hour (migration 24).
+      store.sql.command(`INSERT INTO metrics_gauge (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+  Attributes, StartTimeUnix, TimeUnix, IngestTime, Value, Tenant)
+SELECT ServiceName, ResourceAttributes, ScopeName, 'memory', 'By', Attributes, StartTimeUnix, TimeUnix, IngestTime,
+  (p - 50) * pow(100, intDiv(p, 120) % 6), Tenant FROM (${common(service, from, count, every)})`),
       store.sql.command(`INSERT INTO metrics_histogram (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
   Attributes, StartTimeUnix, TimeUnix, IngestTime, Count, Sum, BucketCounts, ExplicitBounds, AggregationTemporality, Tenant)
 SELECT ServiceName, ResourceAttributes, ScopeName, 'latency', 's', Attributes, StartTimeUnix, TimeUnix, IngestTime,
@@ -95,6 +100,7 @@ describe('OTLP metric points rolled up per hour', () => {
       'latency_seconds_bucket',
       'latency_seconds_count',
       'latency_seconds_sum',
+      'memory_bytes',
       'queue_depth',
       'requests_total',
       'sizes_bytes',
@@ -102,6 +108,13 @@ describe('OTLP metric points rolled up per hour', () => {
       'sizes_bytes_sum',
     ]);
     await rollUp(0, 30);
+    // Every way an hour's values are kept is read: as differences of each width, and as Float64.
+    const [kept] = await store.sql.query<Record<string, number>>(
+      `SELECT countIf(notEmpty(ValuesInt8)) AS i8, countIf(notEmpty(ValuesInt16)) AS i16,
+        countIf(notEmpty(ValuesInt32)) AS i32, countIf(notEmpty(Values) AND NOT ValuesFloat32) AS f64,
+        countIf(notEmpty(CountsInt8)) AS counts FROM metrics_hourly FINAL`,
+    );
+    for (const [how, rows] of Object.entries(kept!)) assert.ok(Number(rows) > 0, `no hour kept as ${how}`);
     for (const [i, [start, end]] of ranges.entries()) same(baseline[i]!, await read(start, end));
     await rollUp(10, 30);
     for (const [i, [start, end]] of ranges.entries()) same(baseline[i]!, await read(start, end));

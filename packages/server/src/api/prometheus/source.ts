@@ -1,4 +1,11 @@
-import { type LabelMatcher, METRIC_NAME, matches, PromQLError, type SeriesSource } from '@tracehouse/promql';
+import {
+  type LabelMatcher,
+  METRIC_NAME,
+  matches,
+  PromQLError,
+  type SelectRequest,
+  type SeriesSource,
+} from '@tracehouse/promql';
 import { type PromStore, QueryLimitError } from '@tracehouse/store';
 
 /** A metric-name predicate from a selector's `__name__` matchers (every name when there are none). */
@@ -15,27 +22,29 @@ export const labelMatchers = (matchers: readonly LabelMatcher[]) => matchers.fil
  */
 export function tenantSource(store: PromStore, tenant: string, now: () => number, timeoutMs: number): SeriesSource {
   const probes = store.probeCache();
+  const query = (req: SelectRequest) => ({
+    tenant,
+    matchers: labelMatchers(req.matchers),
+    startMs: req.startMs,
+    endMs: req.endMs,
+    nowMs: now(),
+    maxSeries: req.maxSeries,
+    maxSamples: req.maxSamples,
+    timeoutMs,
+  });
   return {
-    async select(req) {
-      try {
-        return await store.select(
-          {
-            tenant,
-            matchers: labelMatchers(req.matchers),
-            startMs: req.startMs,
-            endMs: req.endMs,
-            nowMs: now(),
-            maxSeries: req.maxSeries,
-            maxSamples: req.maxSamples,
-            timeoutMs,
-          },
-          nameFilter(req.matchers),
-          probes,
-        );
-      } catch (err) {
-        if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
-        throw err;
-      }
-    },
+    select: (req) => limited(() => store.select(query(req), nameFilter(req.matchers), probes)),
+    forEachSeries: (req, visit) =>
+      limited(() => store.forEachSeries(query(req), nameFilter(req.matchers), visit, probes)),
   };
+}
+
+/** Store limits become PromQL execution errors. */
+async function limited<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof QueryLimitError) throw new PromQLError('execution', err.message);
+    throw err;
+  }
 }
