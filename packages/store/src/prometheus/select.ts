@@ -418,7 +418,7 @@ class Rows {
   }
 
   /** Makes room for `more` rows (past the size the series statement counted when rows arrived in between). */
-  private reserve(more: number): void {
+  room(more: number): void {
     if (this.n + more <= this.t.length) return;
     const grow = (a: Float64Array) => {
       const b = new Float64Array(Math.max(8, a.length * 2, this.n + more));
@@ -442,7 +442,7 @@ class Rows {
   }
 
   push(t: number, v: number): void {
-    this.reserve(1);
+    this.room(1);
     if (this.n > 0 && t <= this.t[this.n - 1]!) this.unordered = true;
     this.t[this.n] = t;
     this.v[this.n++] = v;
@@ -455,7 +455,7 @@ class Rows {
       this.mergeRun((j) => from + j * every, v);
       return;
     }
-    this.reserve(v.length);
+    this.room(v.length);
     for (let j = 0; j < v.length; j++) this.t[n + j] = from + j * every;
     this.v.set(v, n);
     this.n += v.length;
@@ -468,7 +468,7 @@ class Rows {
       this.mergeRun((j) => t[j]!, v);
       return;
     }
-    this.reserve(v.length);
+    this.room(v.length);
     for (let j = 1; j < t.length; j++) if (t[j]! <= t[j - 1]!) this.unordered = true;
     this.t.set(t, n);
     this.v.set(v, n);
@@ -487,14 +487,14 @@ class Rows {
     let i = this.n;
     while (i > 0 && this.t[i - 1]! > at(0)) i--;
     if (this.n - i > 4 * len) {
-      this.reserve(len);
+      this.room(len);
       for (let j = 0; j < len; j++) this.t[this.n + j] = at(j);
       this.v.set(v, this.n);
       this.n += len;
       this.unordered = true;
       return;
     }
-    this.reserve(len);
+    this.room(len);
     const t = this.t;
     const out = this.v;
     let a = this.n - 1;
@@ -645,8 +645,9 @@ function readRows(
   }
 }
 
-/** hourSamplesSql's columns after the times up to the integer ones: floats, doubles, vfirst. */
-const HOUR_INTS = 3;
+/** hourSamplesSql's value columns: from `floats` on, `vfirst` then the integer ones after it. */
+const HOUR_VALUES = 4;
+const HOUR_FIRST = 6;
 
 /**
  * hourSamplesSql's rows, each one hour of one stored series, put in order by output series and
@@ -689,50 +690,71 @@ class HourRuns {
     const start = (c: NativeColumn, i: number) => (i > 0 ? c.ends![i - 1]! : 0);
     for (let o = s > 0 ? this.ends[s - 1]! : 0; o < this.ends[s]!; o++) {
       const { block, i } = runs[order[o]!]!;
-      const [, first, step, times, ...kept] = block;
-      const t0 = start(times!, i);
-      // The values are in one of the columns (see hourSamplesSql): integers are differences.
-      let c = 0;
-      while (c < kept.length && !(kept[c]!.ends && kept[c]!.ends![i]! > start(kept[c]!, i))) c++;
-      if (c === kept.length) continue;
-      const column = kept[c]!;
-      const n = column.ends![i]! - start(column, i);
-      let values: Float64Array | Float32Array;
-      let v0 = 0;
-      if (c >= HOUR_INTS) {
-        if (this.decoded.length < n) this.decoded = new Float64Array(Math.max(n, 2 * this.decoded.length));
-        values = this.decoded;
-        const d = column.values;
-        const d0 = start(column, i);
-        // Integers below 2^53: the sums are exact.
-        let x = kept[HOUR_INTS - 1]!.values[i]!;
-        values[0] = x;
-        for (let k = 1; k < n; k++) values[k] = x += d[d0 + k]!;
-      } else {
-        values = column.values as Float64Array | Float32Array;
-        v0 = start(column, i);
-      }
-      const from = first!.values[i]!;
-      const every = step!.values[i]!;
+      const first = block[1]!.values[i]!;
+      const step = block[2]!.values[i]!;
+      const times = block[3]!;
+      // The values are in one of the columns after the times (see hourSamplesSql).
+      let c = HOUR_VALUES;
+      while (c < block.length && !(block[c]!.ends && block[c]!.ends![i]! > start(block[c]!, i))) c++;
+      if (c === block.length) continue;
+      const column = block[c]!;
+      const v0 = start(column, i);
+      const n = column.ends![i]! - v0;
+      // Integers are the differences from the first value (hourValues.ts).
+      const differences = c > HOUR_FIRST ? column.values : undefined;
+      const firstValue = block[HOUR_FIRST]!.values[i]!;
       // A run is in time order: only its ends can fall outside the range.
-      if (times!.ends![i] === t0) {
+      let k0: number;
+      let k1: number;
+      const t0 = start(times, i);
+      const t = times.ends![i] === t0 ? undefined : (times.values as Float64Array).subarray(t0, t0 + n);
+      if (!t) {
         // Regular times (step > 0), sent as the first and the step: the first in range found by
         // arithmetic, then made exact.
-        const at = (k: number) => from + k * every;
-        let k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - from) / every)));
+        const at = (k: number) => first + k * step;
+        k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - first) / step)));
         while (k0 > 0 && at(k0 - 1) > q.startMs) k0--;
         while (k0 < n && at(k0) <= q.startMs) k0++;
-        let k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - from) / every) + 2));
+        k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - first) / step) + 2));
         while (k1 > k0 && at(k1 - 1) > q.endMs) k1--;
-        if (k1 > k0) rows.pushEvery(at(k0), every, values.subarray(v0 + k0, v0 + k1));
+        if (k1 > k0 && differences && (rows.n === 0 || at(k0) > rows.t[rows.n - 1]!)) {
+          // The common case, decoded straight into the rows: one pass, no copy.
+          let x = firstValue;
+          for (let k = 1; k <= k0; k++) x += differences[v0 + k]!;
+          rows.room(k1 - k0);
+          const tt = rows.t;
+          const vv = rows.v;
+          let w = rows.n;
+          tt[w] = at(k0);
+          vv[w++] = x;
+          for (let k = k0 + 1; k < k1; k++, w++) {
+            tt[w] = first + k * step;
+            vv[w] = x += differences[v0 + k]!;
+          }
+          rows.n = w;
+          continue;
+        }
       } else {
-        const t = (times!.values as Float64Array).subarray(t0, t0 + n);
-        let k0 = 0;
-        let k1 = n;
+        k0 = 0;
+        k1 = n;
         while (k0 < k1 && t[k0]! <= q.startMs) k0++;
         while (k1 > k0 && t[k1 - 1]! > q.endMs) k1--;
-        if (k1 > k0) rows.pushAt(t.subarray(k0, k1), values.subarray(v0 + k0, v0 + k1));
       }
+      if (k1 <= k0) continue;
+      let values = column.values as Float64Array | Float32Array;
+      let from = v0;
+      if (differences) {
+        // Integers below 2^53: the sums are exact.
+        if (this.decoded.length < n) this.decoded = new Float64Array(Math.max(n, 2 * this.decoded.length));
+        values = this.decoded;
+        from = 0;
+        let x = firstValue;
+        values[0] = x;
+        for (let k = 1; k < n; k++) values[k] = x += differences[v0 + k]!;
+      }
+      const v = values.subarray(from + k0, from + k1);
+      if (t) rows.pushAt(t.subarray(k0, k1), v);
+      else rows.pushEvery(first + k0 * step, step, v);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Sql } from '../client';
-import { float32Sql, INT_WIDTHS } from './hourValues';
+import { decodedValuesSql, encodedValuesSql, float32Sql, INT_WIDTHS, intColumns, intColumnsSql } from './hourValues';
 
 /**
  * Migration 21: the derived metrics summed per series and hour. A PromQL read of a derived
@@ -140,6 +140,16 @@ export async function addHourlyIntervals(sql: Sql): Promise<void> {
 }
 
 /**
+ * Migration 24: each hour's interval values kept as integers where they are (hourValues.ts);
+ * hours summed before keep them in the Float64 columns, which reads still take.
+ */
+export async function addHourlyInts(sql: Sql): Promise<void> {
+  for (const r of hourlyRollups)
+    for (const column of Object.keys(r.intervals))
+      for (const c of intColumnsSql(column)) await sql.command(`ALTER TABLE ${r.table} ADD COLUMN IF NOT EXISTS ${c}`);
+}
+
+/**
  * Sums one hour of a table's intervals (rows whose WindowEnd is in (hourStart, hourStart +
  * 1 h]) into its hourly table: one row per tenant and series.
  */
@@ -153,12 +163,17 @@ export function rollUpHourSql(r: HourlyRollup): string {
     if (r.kept.includes(c)) return `any(${c})`;
     return c;
   });
-  // The intervals in WindowEnd order: one sort of (end, values...) tuples, then a column each.
-  const intervals = ['IntervalEnds', ...Object.keys(r.intervals)];
+  // The intervals in WindowEnd order: one sort of (end, values...) tuples, then a column each,
+  // the values as Float64 or as integers (hourValues.ts: migration 24).
   const sorted = `arraySort(groupArray((toUnixTimestamp64Milli(WindowEnd), ${Object.values(r.intervals).join(', ')})))`;
-  const unzipped = intervals.map(
-    (_, i) => `arrayMap(x -> x.${i + 1}, ${i === 0 ? `${sorted} AS _sorted` : '_sorted'})`,
-  );
+  const intervals = ['IntervalEnds'];
+  const unzipped = [`arrayMap(x -> x.1, ${sorted} AS _sorted)`];
+  Object.keys(r.intervals).forEach((column, i) => {
+    const { first, ints } = intColumns(column);
+    const e = encodedValuesSql(`arrayMap(x -> x.${i + 2}, _sorted)`, `_v${i}`);
+    intervals.push(column, first, ...ints);
+    unzipped.push(e.values, e.first, ...e.ints);
+  });
   return `INSERT INTO ${r.table} (HourStart, ${columns.join(', ')}, FirstWindowEnd, Interval, ${intervals.join(', ')})
 SELECT fromUnixTimestamp64Milli({hourStartMs:Int64}, 'UTC'), ${select.join(', ')}, min(WindowEnd),
   max(toUnixTimestamp64Milli(WindowEnd) - toUnixTimestamp64Milli(WindowStart)),
@@ -257,7 +272,7 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
     ${ms('FirstWindowEnd')} AS _fe, Interval AS _st
   FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} <= least(${q.until}, ${startHour})${and}
   UNION ALL
-  SELECT ${keys}, IntervalEnds, ${q.intervals}, ${ms('WindowStart')}, ${ms('FirstWindowEnd')}, Interval
+  SELECT ${keys}, IntervalEnds, ${decodedValuesSql(q.intervals)}, ${ms('WindowStart')}, ${ms('FirstWindowEnd')}, Interval
   FROM ${r.table} FINAL WHERE ${hourMs} >= ${startHour} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
     AND ${hourMs} < ${q.end}${and}
   UNION ALL
@@ -271,10 +286,11 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
  * hour rolled up that the range touches (its intervals before `start` too), as
  * metricsHourly.ts's metricHoursSql gives points: `_first` and `_step` (0 when the ends are not
  * a step apart), `_t` the ends when they are not (else empty), `_v` the values, `_v32` whether
- * they are all Float32 too (and empty integer columns: the values are never kept as integers here).
+ * they are all Float32 too, or where `_v` is empty, `_vfirst` and `_i8|16|32` (see hourValues.ts).
  */
 export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   const r = rollupOf(q.source);
+  const { first, ints } = intColumns(q.intervals);
   const and = q.where.map((w) => ` AND ${w}`).join('');
   const e = 'IntervalEnds';
   return `(
@@ -282,7 +298,7 @@ export function hourIntervalsSql(q: IntervalRead, sid: string): string {
     if(length(${e}) > 1 AND ${e}[2] > ${e}[1] AND arrayAll(d -> d = ${e}[2] - ${e}[1], arrayPopFront(arrayDifference(${e}))),
       ${e}[2] - ${e}[1], 0) AS _step,
     if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v, ${float32Sql('_v')} AS _v32,
-    0 AS _vfirst, ${INT_WIDTHS.map((w) => `CAST([], 'Array(Int${w})') AS _i${w}`).join(', ')}
+    ${first} AS _vfirst, ${ints.map((column, i) => `${column} AS _i${INT_WIDTHS[i]}`).join(', ')}
   FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} > ${q.start} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
     AND ${hourMs} < ${q.end}${and})`;
 }

@@ -20,35 +20,46 @@ export const float32Sql = (values: string) => `arrayAll(v -> toFloat64(toFloat32
  */
 export const INT_WIDTHS = [8, 16, 32] as const;
 
-/** The columns of one value column kept so (`column` the Float64 one). */
+/** The columns of one value column kept so (`column` the Float64 one), as ADD COLUMN gives them. */
 export const intColumnsSql = (column: string): string[] => [
   `${column}First Float64`,
   // LZ4: every dashboard reads them whole, and they decompress several times faster than ZSTD.
   ...INT_WIDTHS.map((w) => `${column}Int${w} Array(Int${w}) CODEC(LZ4)`),
 ];
 
-/** The stored columns of one value column (`column` the Float64 one), in encodedValuesSql's order. */
-export const encodedColumns = (column: string): string[] => [
-  column,
-  `${column}Float32`,
-  `${column}First`,
-  ...INT_WIDTHS.map((w) => `${column}Int${w}`),
-];
-
 /**
- * The SQL of one value column's stored columns (see INT_WIDTHS, encodedColumns) from its
- * values `values` (named `v` here): all but one of the value arrays empty.
+ * The SQL of one value column's stored columns (see INT_WIDTHS) from its values `values`
+ * (named `v` here): all but one of the value arrays empty.
  */
-export function encodedValuesSql(values: string, v: string): string[] {
+export function encodedValuesSql(
+  values: string,
+  v: string,
+): { values: string; float32: string; first: string; ints: string[] } {
   const d = `arrayDifference(${v})`;
   // Integers of at most 53 bits (exact in a double, as their differences then are), or none.
   const integral = `arrayAll(x -> x = round(x) AND abs(x) < ${2 ** 53}, ${v})`;
   const fits = INT_WIDTHS.map((w) => `arrayAll(x -> abs(x) < ${2 ** (w - 1)}, ${d}), ${w}`);
   const w = `${v}_width`;
-  return [
-    `if((multiIf(NOT ${integral}, 0, ${fits.join(', ')}, 0) AS ${w}) = 0, (${values} AS ${v}), [])`,
-    `${w} = 0 AND ${float32Sql(v)}`,
-    `${v}[1]`,
-    ...INT_WIDTHS.map((x) => `if(${w} = ${x}, CAST(${d}, 'Array(Int${x})'), [])`),
-  ];
+  return {
+    values: `if((multiIf(NOT ${integral}, 0, ${fits.join(', ')}, 0) AS ${w}) = 0, (${values} AS ${v}), [])`,
+    float32: `${w} = 0 AND ${float32Sql(v)}`,
+    first: `${v}[1]`,
+    ints: INT_WIDTHS.map((x) => `if(${w} = ${x}, CAST(${d}, 'Array(Int${x})'), [])`),
+  };
+}
+
+/** The names of the columns encodedValuesSql's integers go to (`column` the Float64 one). */
+export const intColumns = (column: string) => ({
+  first: `${column}First`,
+  ints: INT_WIDTHS.map((w) => `${column}Int${w}`),
+});
+
+/** An hour's values of `column` as Float64 in SQL, however they are kept (for sums over them). */
+export function decodedValuesSql(column: string): string {
+  const { first, ints } = intColumns(column);
+  // The differences start at 0: their running sum plus the first value is each value.
+  return ints.reduceRight(
+    (rest, i) => `if(notEmpty(${i}), arrayMap(d -> ${first} + d, arrayCumSum(${i})), ${rest})`,
+    column,
+  );
 }

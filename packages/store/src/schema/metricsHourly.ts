@@ -13,7 +13,7 @@
  * as a late point, whatever the roll-up did.
  */
 import { HOUR_MS } from './derivedHourly';
-import { encodedColumns, encodedValuesSql, INT_WIDTHS } from './hourValues';
+import { encodedValuesSql, INT_WIDTHS, intColumns } from './hourValues';
 
 export const METRICS_HOURLY_WATERMARK = 'metrics_hourly';
 
@@ -125,15 +125,23 @@ export function rollUpMetricsHourSql(m: MetricHours): string {
   const step = `if(length(_t) > 1 AND _t[2] > _t[1] AND arrayAll(d -> d = _t[2] - _t[1], arrayPopFront(arrayDifference(_t))),
     _t[2] - _t[1], 0)`;
   const counts = m.counts ? 'arrayMap(x -> x.3, _sorted)' : '[]::Array(Float64)';
+  const stored = (column: string) => {
+    const { first, ints } = intColumns(column);
+    return [column, `${column}Float32`, first, ...ints];
+  };
+  const encoded = (values: string, v: string) => {
+    const e = encodedValuesSql(values, v);
+    return [e.values, e.float32, e.first, ...e.ints].join(',\n  ');
+  };
   return `INSERT INTO metrics_hourly (HourStart, Tenant, MetricTable, MetricName, MetricUnit, AggregationTemporality,
   IsMonotonic, SeriesId, ResourceAttributes, Attributes, FirstTime, Step, Points, Times,
-  ${[...encodedColumns('Values'), ...encodedColumns('Counts')].map((c) => `\`${c}\``).join(', ')})
+  ${[...stored('Values'), ...stored('Counts')].map((c) => `\`${c}\``).join(', ')})
 SELECT ${ms('{hourStartMs:Int64}')}, Tenant, '${m.table}', MetricName, MetricUnit,
   ${m.temporality ? 'AggregationTemporality' : '0'}, ${m.monotonic ? 'IsMonotonic' : 'false'}, SeriesId,
   any(ResourceAttributes), any(Attributes), (arrayMap(x -> x.1, ${sorted} AS _sorted) AS _t)[1], ${step} AS _step,
   length(_t), if(_step > 0, [], _t),
-  ${encodedValuesSql('arrayMap(x -> x.2, _sorted)', '_v').join(',\n  ')},
-  ${encodedValuesSql(counts, '_c').join(',\n  ')}
+  ${encoded('arrayMap(x -> x.2, _sorted)', '_v')},
+  ${encoded(counts, '_c')}
 FROM ${m.table}
 WHERE TimeUnix > ${ms('{hourStartMs:Int64}')} AND TimeUnix <= ${ms(`{hourStartMs:Int64} + ${HOUR_MS}`)}
   AND NOT Late

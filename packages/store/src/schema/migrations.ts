@@ -5,7 +5,7 @@ import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
-import { addHourlyIntervals, createHourlyRollups } from './derivedHourly';
+import { addHourlyIntervals, addHourlyInts, createHourlyRollups } from './derivedHourly';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { intColumnsSql } from './hourValues';
 import { widenLogsMerges } from './logsMerges';
@@ -153,10 +153,11 @@ export const migrations: Migration[] = [
   {
     version: 24,
     name: "promql: an hour's integer values kept as their differences in the narrowest integer type (a read sends a byte a point)",
-    // Hours rolled up before keep their values in Values and Counts, which reads still take.
+    // Hours rolled up before keep their values in the Float64 columns, which reads still take.
     statements: [...intColumnsSql('Values'), ...intColumnsSql('Counts')].map(
       (c) => `ALTER TABLE metrics_hourly ADD COLUMN IF NOT EXISTS ${c}`,
     ),
+    run: addHourlyInts,
   },
 ];
 

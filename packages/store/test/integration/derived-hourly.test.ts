@@ -102,6 +102,12 @@ describe('derived metrics summed per hour', () => {
     assert.ok(checkout.v[0]! > 2 * 1440, `${checkout.v[0]}`);
 
     await rollUp(0, 60);
+    // Counts are kept as integers (their differences, migration 24), latency sums as Float64.
+    const [kept] = await store.sql.query<Record<string, number>>(
+      `SELECT countIf(notEmpty(IntervalCallsInt8) AND empty(IntervalCalls)) AS ints,
+        countIf(notEmpty(IntervalLatencySum)) AS floats FROM span_metrics_hourly FINAL`,
+    );
+    for (const [how, rows] of Object.entries(kept!)) assert.ok(Number(rows) > 0, `no hour kept as ${how}`);
     for (const [i, start] of ranges.entries()) same(before[i]!, await read(start));
     // Hours summed twice (a crash before the watermark moved) change nothing.
     await rollUp(40, 60);
