@@ -168,9 +168,11 @@ function seriesSql(
   params: Record<string, unknown>,
   labelsOnly: boolean,
   hours?: HourRows,
+  /** More conditions on the rows read (labelsOf). */
+  only: readonly string[] = [],
 ): string {
   const history = c.increments && !labelsOnly;
-  const where = rangeWhere(c, q, params, history);
+  const where = [...rangeWhere(c, q, params, history), ...only];
   const hourly = history && c.hourly && !hours ? hourlySource(c, params, where) : undefined;
   const time = hourly ? '_t' : c.time;
   const start = hourly ? '_s' : (c.intervalStart ?? c.time);
@@ -207,21 +209,22 @@ function seriesSql(
       max(arrayMax(e -> if(e <= {startMs:Int64}, e, 0), _e)) AS lb, max(_st) AS st, min(_s) AS fs, min(_fe) AS fe
     FROM ${hours.history} GROUP BY rsid`;
   else if (hours) {
-    // Cumulative points: labels and counts from one row per series and hour rolled up, counts of
-    // the points no hour holds, and labels from those points only for series no hour holds
-    // (reading their attribute maps cost ~4x counting them). The label columns are maps.
+    // Cumulative points: labels and counts from one row per series and hour rolled up, and counts
+    // of the points no hour holds. A series no hour holds (one that began since) comes without
+    // its labels, which labelsOf reads from its points: reading the attribute maps of those
+    // points here, for the series not in the hours, was a third of the statement.
     const raw = `${notRolledUp(c, where, hours)} WHERE 1`;
     const rawLabels = c.labelColumns.map((col) => `map() AS ${col}`).join(', ');
-    perRow = `SELECT rsid, ${c.labelColumns.map((col) => `anyIf(${col}, _l) AS ${col}`).join(', ')}, sum(n) AS n${aggregates}
+    perRow = `SELECT rsid, ${c.labelColumns.map((col) => `anyIf(${col}, _l) AS ${col}`).join(', ')}, sum(n) AS n,
+      NOT max(_l) AS _unlabelled${aggregates}
     FROM (
       SELECT ${sid} AS rsid, ${labelColumns}, toUInt64(sum(_n)) AS n, true AS _l FROM ${hours.labelled!} GROUP BY rsid
       UNION ALL
-      SELECT ${sid} AS rsid, ${rawLabels}, count() AS n, false AS _l FROM ${raw} GROUP BY rsid
-      UNION ALL
-      SELECT ${sid} AS rsid, ${labelColumns}, 0 AS n, true AS _l FROM ${raw}
-        AND ${sid} NOT IN (SELECT ${sid} FROM ${hours.labelled!}) GROUP BY rsid)
+      SELECT ${sid} AS rsid, ${rawLabels}, count() AS n, false AS _l FROM ${raw} GROUP BY rsid)
     GROUP BY rsid`;
   } else perRow = rows(hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`);
+  // Each series without its labels is a group of its own, named by its id (see UNLABELLED).
+  const unlabelled = hours && !hours.history ? '_unlabelled' : 'false';
   const expanded = c.expand
     ? `SELECT *, i, ${c.increments && !labelsOnly ? 'b[i]' : '0'} AS base FROM (${perRow}) ARRAY JOIN range(1, elements + 1) AS i`
     : `SELECT *, b AS base, 0 AS i FROM (${perRow})`;
@@ -231,11 +234,49 @@ function seriesSql(
   return `SELECT lbl, groupArray((toString(rsid), toUInt32(i))) AS ids, sum(base) AS base, max(lb) AS lastBefore,
   max(st) AS step, min(fs) AS firstStart, min(fe) AS firstEnd, sum(n) AS inRange
 FROM (
-  SELECT arraySort(arrayZip(mapKeys(lm), mapValues(lm))) AS lbl, rsid, i, n, base, lb, st, fs, fe FROM (
-    SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, rsid, i, n, base, lb, st, fs, fe
-    FROM (${expanded}))${filters.length ? `\n  WHERE ${filters.join(' AND ')}` : ''})
+  SELECT if(_u, [('${UNLABELLED}', toString(rsid))], arraySort(arrayZip(mapKeys(lm), mapValues(lm)))) AS lbl,
+    rsid, i, n, base, lb, st, fs, fe FROM (
+    SELECT mapFilter((k, v) -> v != '', CAST(${labels}, 'Map(String, String)')) AS lm, ${unlabelled} AS _u,
+      rsid, i, n, base, lb, st, fs, fe
+    FROM (${expanded}))${filters.length ? `\n  WHERE _u OR (${filters.join(' AND ')})` : ''})
 GROUP BY lbl
 ${labelsOnly ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'}LIMIT ${q.maxSeries + 1}`;
+}
+
+/** The label name of a series the series statement left without labels (no label is named so). */
+const UNLABELLED = '';
+
+const isUnlabelled = (s: SeriesRow) => s.lbl.length === 1 && s.lbl[0]![0] === UNLABELLED;
+
+/**
+ * The series statement's rows with the labels of the series it left without (see seriesSql),
+ * read from their points, then each merged with any series of the same labels; a series the
+ * matchers drop once labelled is left out.
+ */
+async function labelsOf(sql: Sql, c: Component, q: PromSelect, series: SeriesRow[]): Promise<SeriesRow[]> {
+  const unknown = series.filter(isUnlabelled);
+  if (unknown.length === 0) return series;
+  const params: Record<string, unknown> = { unlabelled: `[${unknown.map((s) => s.ids[0]![0]).join(',')}]` };
+  const only = [`${rowSeriesId(c)} IN {unlabelled:Array(UInt64)}`];
+  const found = await sql.query<SeriesRow>(
+    seriesSql(c, q, params, true, undefined, only),
+    params,
+    limits(q, q.maxSeries + 1),
+  );
+  const labelsOfId = new Map(found.flatMap((s) => s.ids.map(([rsid]) => [rsid, s.lbl] as const)));
+  const byLabels = new Map<string, SeriesRow>();
+  for (const s of series) {
+    const lbl = isUnlabelled(s) ? labelsOfId.get(s.ids[0]![0]) : s.lbl;
+    if (!lbl) continue;
+    const key = JSON.stringify(lbl);
+    const same = byLabels.get(key);
+    if (!same) byLabels.set(key, { ...s, lbl });
+    else {
+      same.ids = [...same.ids, ...s.ids];
+      same.inRange = num(same.inRange) + num(s.inRange);
+    }
+  }
+  return [...byLabels.values()];
 }
 
 /**
@@ -531,7 +572,8 @@ export async function eachComponentSeries(
 ): Promise<void> {
   const params: Record<string, unknown> = {};
   const hours = await hourRows(sql, c, q, params);
-  const series = await sql.query<SeriesRow>(seriesSql(c, q, params, false, hours), params, limits(q, q.maxSeries + 1));
+  const read = await sql.query<SeriesRow>(seriesSql(c, q, params, false, hours), params, limits(q, q.maxSeries + 1));
+  const series = await labelsOf(sql, c, q, read);
   if (series.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
   const inRange = series.reduce((sum, s) => sum + num(s.inRange), 0);
   if (inRange > q.maxSamples)
