@@ -620,15 +620,17 @@ export async function eachComponentSeries(
       keys: `[${[...keys.values()].join(',')}]`,
       packing,
     });
-    if (hours) {
-      // One row per stored series and hour of the range.
-      const maxRows = keys.size * (Math.ceil((q.endMs - q.startMs) / HOUR_MS) + 1);
-      const bytes = await sql.queryNative(hourSamplesSql(hours), params, limits(q, maxRows));
-      hourRuns = new HourRuns(bytes, q, seriesOf, series.length);
-    }
-    // Rows written after the series statement may come too: bounded by the query's samples, not by the count.
-    const bytes = await sql.queryNative(samplesSql(c, q, params, packed, hours), params, limits(q, q.maxSamples + 1));
-    readRows(bytes, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
+    // Both statements asked at once: one's result is read while the other runs (the rows go
+    // to their own places, so the order does not matter). Rows written after the series
+    // statement may come too: bounded by the query's samples, not by the count.
+    const points = sql.queryNative(samplesSql(c, q, params, packed, hours), params, limits(q, q.maxSamples + 1));
+    // One row per stored series and hour of the range.
+    const maxRows = keys.size * (Math.ceil((q.endMs - q.startMs) / HOUR_MS) + 1);
+    const hourBytes = hours ? sql.queryNative(hourSamplesSql(hours), params, limits(q, maxRows)) : undefined;
+    // Whichever fails first is thrown; the other's failure must not go unhandled.
+    hourBytes?.catch(() => {});
+    readRows(await points, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined);
+    if (hourBytes) hourRuns = new HourRuns(await hourBytes, q, seriesOf, series.length);
   }
   const buffer = reuse && hours ? Rows.ofSize(largest) : undefined;
   series.forEach((s, i) => {
