@@ -185,8 +185,6 @@ function seriesSql(
   const sid = rowSeriesId(c);
   const timeCol = timeColumn(c);
   const labelColumns = c.labelColumns.map((col) => `any(${col}) AS ${col}`).join(', ');
-  // Rows of whole hours carry their points as arrays (_e, _v): each counts what is in range.
-  const inRange = 'sum(arrayCount(e -> e > {startMs:Int64} AND e <= {endMs:Int64}, _e)) AS n';
   const aggregated = `countIf(${time} > {startMs:Int64}) AS n${aggregates}${
     c.expand ? `, max(length(${c.expand.over})) AS elements` : ''
   }`;
@@ -204,9 +202,8 @@ function seriesSql(
   let perRow: string;
   if (hours?.history)
     // Derived counters: the sums before the range and the counts in it, from the hours and the intervals after.
-    perRow = `SELECT ${sid} AS rsid, ${labelColumns}, ${inRange},
-      sum(arraySum((e, v) -> if(e <= {startMs:Int64}, v, 0), _e, _v)) AS b,
-      max(arrayMax(e -> if(e <= {startMs:Int64}, e, 0), _e)) AS lb, max(_st) AS st, min(_s) AS fs, min(_fe) AS fe
+    perRow = `SELECT ${sid} AS rsid, ${labelColumns}, sum(_n) AS n, sum(_b) AS b, max(_lb) AS lb, max(_st) AS st,
+      min(_s) AS fs, min(_fe) AS fe
     FROM ${hours.history} GROUP BY rsid`;
   else if (hours) {
     // Cumulative points: labels and counts from one row per series and hour rolled up, and counts
@@ -441,8 +438,10 @@ const num = (v: number | string | null): number =>
 /** One series' rows in the range as read, before they are shaped into samples. */
 class Rows {
   n = 0;
-  /** Whether a row came at or before the one before it (kept as rows arrive: no pass to find out). */
+  /** Whether a row came before the one before it (kept as rows arrive: no pass to find out). */
   unordered = false;
+  /** Whether a row came at the time of the one before it. */
+  repeated = false;
 
   constructor(
     public t: Float64Array,
@@ -451,6 +450,12 @@ class Rows {
 
   static ofSize(size: number): Rows {
     return new Rows(new Float64Array(size), new Float64Array(size));
+  }
+
+  /** Notes how a row at `t` follows one at `before`. */
+  private follows(before: number, t: number): void {
+    if (t < before) this.unordered = true;
+    else if (t === before) this.repeated = true;
   }
 
   /** Row indexes in time order, or undefined when they already are (the store returns parts' rows in any order). */
@@ -473,18 +478,19 @@ class Rows {
   clear(): void {
     this.n = 0;
     this.unordered = false;
+    this.repeated = false;
   }
 
   /** Appends the rows of another (in their order: unordered ones are put in order when shaped). */
   pushRows(other: Rows): void {
     if (other.n === 0) return;
-    if (other.unordered) for (let j = 0; j < other.n; j++) this.push(other.t[j]!, other.v[j]!);
+    if (other.unordered || other.repeated) for (let j = 0; j < other.n; j++) this.push(other.t[j]!, other.v[j]!);
     else this.pushAt(other.t.subarray(0, other.n), other.v.subarray(0, other.n));
   }
 
   push(t: number, v: number): void {
     this.room(1);
-    if (this.n > 0 && t <= this.t[this.n - 1]!) this.unordered = true;
+    if (this.n > 0) this.follows(this.t[this.n - 1]!, t);
     this.t[this.n] = t;
     this.v[this.n++] = v;
   }
@@ -510,7 +516,7 @@ class Rows {
       return;
     }
     this.room(v.length);
-    for (let j = 1; j < t.length; j++) if (t[j]! <= t[j - 1]!) this.unordered = true;
+    for (let j = 1; j < t.length; j++) if (t[j]! <= t[j - 1]!) this.follows(t[j - 1]!, t[j]!);
     this.t.set(t, n);
     this.v.set(v, n);
     this.n += v.length;
@@ -552,7 +558,7 @@ class Rows {
     }
     this.n += len;
     // A time in both (or repeated in the run) is a row at the time before it: shaped later.
-    for (let k = Math.max(1, i); k < this.n; k++) if (t[k]! <= t[k - 1]!) this.unordered = true;
+    for (let k = Math.max(1, i); k < this.n; k++) if (t[k]! <= t[k - 1]!) this.follows(t[k - 1]!, t[k]!);
   }
 }
 
@@ -633,6 +639,7 @@ export async function eachComponentSeries(
     if (hourBytes) hourRuns = new HourRuns(await hourBytes, q, seriesOf, series.length);
   }
   const buffer = reuse && hours ? Rows.ofSize(largest) : undefined;
+  const shapedBuffer = reuse && hours && c.increments ? Rows.ofSize(largest + 2) : undefined;
   series.forEach((s, i) => {
     const r = rows[i] ?? buffer!;
     if (hourRuns) {
@@ -642,7 +649,7 @@ export async function eachComponentSeries(
       const after = target[keys.get(s.ids[0]![0])!]![0]!;
       r.pushRows(after);
     }
-    const shaped = c.increments ? accumulate(s, r, c.fill, q, staleMs) : values(r);
+    const shaped = c.increments ? accumulate(s, r, c.fill, q, staleMs, shapedBuffer) : values(r);
     if (shaped.t.length > 0) visit({ labels: { __name__: c.name, ...Object.fromEntries(s.lbl) }, ...shaped });
   });
 }
@@ -849,7 +856,7 @@ function limits(q: PromSelect, maxRows: number) {
 /** Stored cumulative values as they are; a repeated timestamp keeps its last value. */
 function values(rows: Rows): { t: Float64Array; v: Float64Array } {
   // The common case, strictly ascending rows, without copies.
-  if (!rows.unordered) return { t: rows.t.subarray(0, rows.n), v: rows.v.subarray(0, rows.n) };
+  if (!rows.unordered && !rows.repeated) return { t: rows.t.subarray(0, rows.n), v: rows.v.subarray(0, rows.n) };
   const order = rows.order();
   const t = new Float64Array(rows.n);
   const v = new Float64Array(rows.n);
@@ -878,9 +885,13 @@ function accumulate(
   fill: boolean,
   q: PromSelect,
   staleMs: number,
+  /** Where to build the samples (a buffer the next series reuses), else new arrays. */
+  into?: Rows,
 ): { t: Float64Array; v: Float64Array } {
   // Typed arrays, grown when repeats add samples: number[] cost ~2x (and its garbage).
-  const out = Rows.ofSize(rows.n + 2);
+  const out = into ?? Rows.ofSize(rows.n + 2);
+  out.clear();
+  out.room(rows.n + 2);
   const push = (tt: number, vv: number) => {
     if (tt <= q.startMs || tt > q.endMs) return;
     const last = out.n - 1;
@@ -894,26 +905,33 @@ function accumulate(
   const until = Math.min(q.endMs, q.nowMs);
   /** The repeated samples after `from`, before `next`. */
   const repeat = (from: number, next: number, value: number) => {
-    // Intervals that follow each other (nearly every row) repeat nothing: no bounds to work out.
-    if (!fill || interval <= 0 || next - from <= interval) return;
     const last = Math.min(next - 1, until, staleMs > 0 ? from + staleMs : Number.POSITIVE_INFINITY);
     for (let k = Math.max(1, Math.ceil((q.startMs - from) / interval)); from + k * interval <= last; k++)
       push(from + k * interval, value);
   };
+  // Only a gap of more than an interval repeats the value before it (rarely: intervals follow each other).
+  const repeats = fill && interval > 0;
   let total = num(s.base);
   let prevT = num(s.lastBefore) > 0 ? num(s.lastBefore) : undefined;
   const firstStart = num(s.firstStart);
   const firstEnd = num(s.firstEnd);
   const order = rows.order();
+  const { t, v } = rows;
   for (let j = 0; j < rows.n; j++) {
     const i = order ? order[j]! : j;
-    const tt = rows.t[i]!;
-    if (prevT !== undefined) repeat(prevT, tt, total);
-    else if (fill && tt === firstEnd) push(firstStart, 0);
-    total += rows.v[i]!;
-    push(tt, total);
+    const tt = t[i]!;
+    if (prevT !== undefined) {
+      if (repeats && tt - prevT > interval) repeat(prevT, tt, total);
+    } else if (fill && tt === firstEnd) push(firstStart, 0);
+    total += v[i]!;
     prevT = tt;
+    // push(tt, total), written out for the common row.
+    if (tt <= q.startMs || tt > q.endMs) continue;
+    const last = out.n - 1;
+    if (last >= 0 && out.t[last]! >= tt) {
+      if (out.t[last] === tt) out.v[last] = total;
+    } else out.push(tt, total);
   }
-  if (prevT !== undefined) repeat(prevT, Number.POSITIVE_INFINITY, total);
+  if (prevT !== undefined && repeats) repeat(prevT, Number.POSITIVE_INFINITY, total);
   return { t: out.t.subarray(0, out.n), v: out.v.subarray(0, out.n) };
 }

@@ -257,26 +257,40 @@ export const afterHoursSql = (q: Pick<IntervalRead, 'end'>, from: string) =>
 
 /**
  * A series' history and values over the range, for the sums a read starts from: rows with the
- * read's columns, the ends and values of their intervals as arrays (`_e`, `_v`), the first
- * interval's start and end (`_s`, `_fe`) and the interval length (`_st`). The hours rolled up
- * before the hour holding `start` come as one element (the hour's sum and last end), the hours
- * rolled up from it on with each of their intervals, then the intervals after them, one a row.
+ * read's columns, `_n` the intervals in (start, end], `_b` the sum of the values up to start,
+ * `_lb` the last interval end up to it (0: none), the first interval's start and end (`_s`,
+ * `_fe`) and the interval length (`_st`). The hours rolled up before the hour holding `start`
+ * come as their sums; that hour with its intervals; the later hours rolled up with their count
+ * of intervals (all in the range, but for the hour holding `end`), read from the arrays' sizes
+ * alone: reading every interval of a day's hours was a third of the statement.
  */
 export function hoursWithIntervalsSql(q: IntervalRead): string {
   const r = rollupOf(q.source);
   const keys = q.columns.join(', ');
   const and = q.where.map((w) => ` AND ${w}`).join('');
   const startHour = `intDiv(${q.start}, ${HOUR_MS}) * ${HOUR_MS}`;
+  const hourEnd = `${hourMs} + ${HOUR_MS}`;
+  const tail = `${ms('WindowStart')}, ${ms('FirstWindowEnd')}, Interval`;
+  const rolled = `FROM ${r.table} FINAL WHERE ${hourEnd} <= ${q.until}`;
+  const inRange = (e: string) => `${e} > ${q.start} AND ${e} <= ${q.end}`;
   return `(
-  SELECT ${keys}, [${ms('WindowEnd')}] AS _e, [toFloat64(${q.value})] AS _v, ${ms('WindowStart')} AS _s,
+  SELECT ${keys}, toUInt64(0) AS _n, toFloat64(${q.value}) AS _b, ${ms('WindowEnd')} AS _lb, ${ms('WindowStart')} AS _s,
     ${ms('FirstWindowEnd')} AS _fe, Interval AS _st
-  FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} <= least(${q.until}, ${startHour})${and}
+  FROM ${r.table} FINAL WHERE ${hourEnd} <= least(${q.until}, ${startHour})${and}
   UNION ALL
-  SELECT ${keys}, IntervalEnds, ${decodedValuesSql(q.intervals)}, ${ms('WindowStart')}, ${ms('FirstWindowEnd')}, Interval
-  FROM ${r.table} FINAL WHERE ${hourMs} >= ${startHour} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
-    AND ${hourMs} < ${q.end}${and}
+  SELECT ${keys}, arrayCount(e -> ${inRange('e')}, IntervalEnds),
+    arraySum((e, v) -> if(e <= ${q.start}, v, 0), IntervalEnds, ${decodedValuesSql(q.intervals)}),
+    arrayMax(e -> if(e <= ${q.start}, e, 0), IntervalEnds), ${tail}
+  ${rolled} AND ${hourMs} = ${startHour} AND ${hourMs} < ${q.end}${and}
   UNION ALL
-  SELECT ${keys}, [${ms('WindowEnd')}], [toFloat64(${q.value})], ${ms('WindowStart')}, ${ms('WindowEnd')},
+  SELECT ${keys}, IntervalEnds.size0, 0, 0, ${tail}
+  ${rolled} AND ${hourMs} > ${startHour} AND ${hourEnd} <= ${q.end}${and}
+  UNION ALL
+  SELECT ${keys}, arrayCount(e -> e <= ${q.end}, IntervalEnds), 0, 0, ${tail}
+  ${rolled} AND ${hourMs} > ${startHour} AND ${hourMs} < ${q.end} AND ${hourEnd} > ${q.end}${and}
+  UNION ALL
+  SELECT ${keys}, toUInt64(${inRange(ms('WindowEnd'))}), if(${ms('WindowEnd')} <= ${q.start}, toFloat64(${q.value}), 0),
+    if(${ms('WindowEnd')} <= ${q.start}, ${ms('WindowEnd')}, 0), ${ms('WindowStart')}, ${ms('WindowEnd')},
     ${ms('WindowEnd')} - ${ms('WindowStart')}
   FROM ${r.source} FINAL WHERE ${afterHoursSql(q, q.until)}${and})`;
 }
