@@ -55,6 +55,8 @@ export class SteppedGroup {
 export class StepRates {
   private readonly steps: number;
   private readonly groups = new Map<string | number, SteppedGroup>();
+  /** The windows of the last series added, for the next one sampled at the same times. */
+  private plan: WindowPlan | undefined;
   /** resetsOf's array, reused from series to series. */
   private resets = new Int32Array(0);
 
@@ -75,41 +77,35 @@ export class StepRates {
     }
     const { sum: sums, c: cs, has } = g;
     const { t, v } = s;
-    const n = t.length;
+    if (!this.plan?.fits(t)) this.plan = new WindowPlan(t, req, steps);
+    const { lo, hi, factor: shapeFactor, zeroBound } = this.plan;
     const isRate = req.func === 'rate';
     const resets = this.resetsOf(v);
-    const { startMs, stepMs, offsetMs, rangeMs } = req;
-    let lo = 0;
-    let hi = 0;
-    // A window placed on its samples as the one before (regular samples, a step a multiple of
-    // their interval: nearly every window) has the same factor, unless a counter's zero point
-    // moves its start: kept with the bound on first / result above which that cannot happen.
-    let shape = { toStart: Number.NaN, toEnd: Number.NaN, n: 0, factor: 0, zeroBound: 0 };
     for (let k = 0; k < steps; k++) {
-      const end = startMs + k * stepMs - offsetMs;
-      const start = end - rangeMs;
-      while (lo < n && t[lo]! <= start) lo++;
-      while (hi < n && t[hi]! <= end) hi++;
-      if (hi - lo < 2) continue;
-      const first = v[lo]!;
-      let result = v[hi - 1]! - first;
+      const l = lo[k]!;
+      const h = hi[k]!;
+      if (h - l < 2) continue;
+      const first = v[l]!;
+      let result = v[h - 1]! - first;
       // The resets in the window, in order, as extrapolatedRateOf adds them back.
-      if (resets) for (let i = resets[lo + 1]!; i < hi; i = resets[i + 1]!) result += v[i - 1]!;
-      const firstT = t[lo]!;
-      const lastT = t[hi - 1]!;
-      if (firstT - start !== shape.toStart || end - lastT !== shape.toEnd || hi - lo !== shape.n)
-        shape = {
-          toStart: firstT - start,
-          toEnd: end - lastT,
-          n: hi - lo,
-          factor: extrapolationFactor(0, firstT, lastT, 0, hi - lo, start, end, rangeMs, false, isRate),
-          // Above it, the zero point (sampledInterval * first / result) is past twice the start's distance.
-          zeroBound: (2 * (firstT - start)) / (lastT - firstT),
-        };
-      const nearZero = result > 0 && first >= 0 && !(first > shape.zeroBound * result);
-      const factor = nearZero
-        ? extrapolationFactor(result, firstT, lastT, first, hi - lo, start, end, rangeMs, true, isRate)
-        : shape.factor;
+      if (resets) for (let i = resets[l + 1]!; i < h; i = resets[i + 1]!) result += v[i - 1]!;
+      let factor = shapeFactor[k]!;
+      if (result > 0 && first >= 0 && !(first > zeroBound[k]! * result)) {
+        // The counter's zero point may be closer than the window's start: the factor in full.
+        const end = req.startMs + k * req.stepMs - req.offsetMs;
+        factor = extrapolationFactor(
+          result,
+          t[l]!,
+          t[h - 1]!,
+          first,
+          h - l,
+          end - req.rangeMs,
+          end,
+          req.rangeMs,
+          true,
+          isRate,
+        );
+      }
       const x = result * factor;
       if (!has[k]) {
         sums[k] = x;
@@ -161,4 +157,65 @@ export function rateByStepOf(
     rates.add(s);
   }
   return rates.groupsAdded();
+}
+
+/**
+ * Where each step's window falls on a series' sample times (samples [lo, hi)) and the factor
+ * extrapolatedRate multiplies its increase by, unless a counter's zero point moves the window's
+ * start (then first / result is at most `zeroBound`, and the factor is worked out in full). It
+ * depends on the times alone, so series sampled at the same times share it: the points of one
+ * OTLP export all carry its time, and a day of 1,000 such series walked the same times 1,000 times.
+ */
+class WindowPlan {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly factor: Float64Array;
+  readonly zeroBound: Float64Array;
+  private readonly t: Float64Array;
+
+  constructor(t: Float64Array, req: Omit<RateByStepRequest, 'matchers'>, steps: number) {
+    this.t = t.slice();
+    this.lo = new Int32Array(steps);
+    this.hi = new Int32Array(steps);
+    this.factor = new Float64Array(steps);
+    this.zeroBound = new Float64Array(steps);
+    const n = t.length;
+    const isRate = req.func === 'rate';
+    let lo = 0;
+    let hi = 0;
+    // A window placed on its samples as the one before (regular samples, a step a multiple of
+    // their interval: nearly every window) has the same factor.
+    let toStart = Number.NaN;
+    let toEnd = Number.NaN;
+    let count = 0;
+    let factor = 0;
+    for (let k = 0; k < steps; k++) {
+      const end = req.startMs + k * req.stepMs - req.offsetMs;
+      const start = end - req.rangeMs;
+      while (lo < n && t[lo]! <= start) lo++;
+      while (hi < n && t[hi]! <= end) hi++;
+      this.lo[k] = lo;
+      this.hi[k] = hi;
+      if (hi - lo < 2) continue;
+      const firstT = t[lo]!;
+      const lastT = t[hi - 1]!;
+      if (firstT - start !== toStart || end - lastT !== toEnd || hi - lo !== count) {
+        toStart = firstT - start;
+        toEnd = end - lastT;
+        count = hi - lo;
+        factor = extrapolationFactor(0, firstT, lastT, 0, count, start, end, req.rangeMs, false, isRate);
+      }
+      this.factor[k] = factor;
+      // Above it, the zero point (sampledInterval * first / result) is past twice the start's distance.
+      this.zeroBound[k] = (2 * toStart) / (lastT - firstT);
+    }
+  }
+
+  /** Whether a series sampled at `t` has these windows. */
+  fits(t: Float64Array): boolean {
+    const own = this.t;
+    if (own.length !== t.length) return false;
+    for (let i = 0; i < t.length; i++) if (own[i] !== t[i]) return false;
+    return true;
+  }
 }
