@@ -14,7 +14,7 @@ import { METRICS_HOURLY_WATERMARK, metricHoursSql, notRolledUpSql } from '../sch
 import { ProcessorState } from '../state';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
-import { type NativeColumn, readNative } from './nativeColumns';
+import { readNative } from './nativeColumns';
 import { timeOrder } from './timeOrder';
 
 export interface PromMatcher {
@@ -696,23 +696,50 @@ function readRows(
   }
 }
 
-/** hourSamplesSql's value columns: from `floats` on, `vfirst` then the integer ones after it. */
-const HOUR_VALUES = 4;
-const HOUR_FIRST = 6;
+/** How a run's values are sent (see hourSamplesSql): the column after the times holding them. */
+enum Kept {
+  None,
+  Floats,
+  Doubles,
+  Ints,
+}
+
+/** One block of hourSamplesSql's result, by column. */
+interface HourBlock {
+  times: Float64Array;
+  floats: Float32Array;
+  doubles: Float64Array;
+  /** The differences, in whichever width each run has them (hourValues.ts). */
+  ints: (Int8Array | Int16Array | Int32Array)[];
+}
 
 /**
- * hourSamplesSql's rows, each one hour of one stored series, put in order by output series and
- * hour, so that a series' samples are appended in time order (sorting the rows in ClickHouse,
- * arrays and all, cost ~120 ms a day of 1,000 series; here they are counted into their series
- * and hours, as a comparator sort of 24,000 rows cost ~15 ms).
+ * hourSamplesSql's rows (runs), each one hour of one stored series, put in order by output
+ * series and hour, so that a series' samples are appended in time order (sorting the rows in
+ * ClickHouse, arrays and all, cost ~120 ms a day of 1,000 series; here they are counted into
+ * their series and hours, as a comparator sort of 24,000 rows cost ~15 ms). Each run's
+ * numbers are copied out of the result's columns once, into arrays of one type each: read
+ * through the columns, whose arrays are of five types, they cost ~1 us a run.
  */
 class HourRuns {
-  private readonly runs: { block: NativeColumn[]; i: number }[] = [];
+  private readonly blocks: HourBlock[] = [];
+  private readonly block: Uint32Array;
+  private readonly first: Float64Array;
+  private readonly step: Float64Array;
+  private readonly kept: Uint8Array;
+  /** Which of the block's int columns (Kept.Ints). */
+  private readonly width: Uint8Array;
+  /** The run's values in its column, [from, to); its times (irregular ones) in [timesFrom, timesTo). */
+  private readonly from: Float64Array;
+  private readonly to: Float64Array;
+  private readonly timesFrom: Float64Array;
+  private readonly timesTo: Float64Array;
+  private readonly firstValue: Float64Array;
   /** Run indexes by output series, then hour. */
   private readonly order: Uint32Array;
   /** Where each output series' runs end in `order` (and the next one's start). */
   private readonly ends: Uint32Array;
-  /** The values of a run kept as integers, decoded. */
+  /** The values of a run kept as integers, decoded (where they cannot go straight to the rows). */
   private decoded = new Float64Array(0);
 
   constructor(
@@ -721,93 +748,159 @@ class HourRuns {
     seriesOf: readonly number[],
     series: number,
   ) {
-    const runs = this.runs;
-    for (const block of readNative(bytes)) for (let i = 0; i < block[0]!.values.length; i++) runs.push({ block, i });
-    const column = (j: number, c: number) => runs[j]!.block[c]!.values[runs[j]!.i]!;
+    const result = readNative(bytes);
+    const runs = result.reduce((sum, b) => sum + b[0]!.values.length, 0);
+    this.block = new Uint32Array(runs);
+    this.first = new Float64Array(runs);
+    this.step = new Float64Array(runs);
+    this.kept = new Uint8Array(runs);
+    this.width = new Uint8Array(runs);
+    this.from = new Float64Array(runs);
+    this.to = new Float64Array(runs);
+    this.timesFrom = new Float64Array(runs);
+    this.timesTo = new Float64Array(runs);
+    this.firstValue = new Float64Array(runs);
+    const key = new Float64Array(runs);
+    let j = 0;
+    for (const [b, columns] of result.entries()) {
+      const [keys, first, step, times, floats, doubles, vfirst, ...ints] = columns;
+      this.blocks.push({
+        times: times!.values as Float64Array,
+        floats: floats!.values as Float32Array,
+        doubles: doubles!.values as Float64Array,
+        ints: ints.map((c) => c.values as Int8Array | Int16Array | Int32Array),
+      });
+      const rows = keys!.values.length;
+      this.block.fill(b, j, j + rows);
+      key.set(keys!.values, j);
+      this.first.set(first!.values, j);
+      this.step.set(step!.values, j);
+      this.firstValue.set(vfirst!.values, j);
+      this.spans(times!.ends!, j, rows, this.timesFrom, this.timesTo, undefined);
+      // The values are in one of the columns: floats, doubles or the ints of one width.
+      this.spans(floats!.ends!, j, rows, this.from, this.to, Kept.Floats);
+      this.spans(doubles!.ends!, j, rows, this.from, this.to, Kept.Doubles);
+      for (const [w, c] of ints.entries()) this.spans(c.ends!, j, rows, this.from, this.to, Kept.Ints, w);
+      j += rows;
+    }
     // An hour holds the times in (start, start + 1 h]: its rows' first times tell it.
     const firstHour = Math.floor(q.startMs / HOUR_MS);
     const hours = Math.max(1, Math.ceil(q.endMs / HOUR_MS) - firstHour + 1);
-    const hourOf = (j: number) =>
-      Math.min(hours - 1, Math.max(0, Math.floor((column(j, 1) - 1) / HOUR_MS) - firstHour));
-    const byHour = countingSort(runs.length, hours, hourOf, undefined).order;
-    const bySeries = countingSort(runs.length, series, (j) => seriesOf[column(j, 0)]!, byHour);
+    const hourOf = (r: number) =>
+      Math.min(hours - 1, Math.max(0, Math.floor((this.first[r]! - 1) / HOUR_MS) - firstHour));
+    const byHour = countingSort(runs, hours, hourOf, undefined).order;
+    const bySeries = countingSort(runs, series, (r) => seriesOf[key[r]!]!, byHour);
     this.order = bySeries.order;
     this.ends = bySeries.ends;
   }
 
+  /** Copies the spans [from, to) of a column's rows out of its end offsets, where they are not empty. */
+  private spans(
+    ends: Float64Array,
+    at: number,
+    rows: number,
+    from: Float64Array,
+    to: Float64Array,
+    kept: Kept | undefined,
+    width = 0,
+  ): void {
+    for (let i = 0; i < rows; i++) {
+      const start = i > 0 ? ends[i - 1]! : 0;
+      if (ends[i]! === start && kept !== undefined) continue;
+      from[at + i] = start;
+      to[at + i] = ends[i]!;
+      if (kept !== undefined) {
+        this.kept[at + i] = kept;
+        this.width[at + i] = width;
+      }
+    }
+  }
+
   /** Appends output series s's samples in (startMs, endMs] to `rows`, hour by hour. */
   pushTo(s: number, rows: Rows): void {
-    const { q, runs, order } = this;
-    const start = (c: NativeColumn, i: number) => (i > 0 ? c.ends![i - 1]! : 0);
+    const { q, order } = this;
     for (let o = s > 0 ? this.ends[s - 1]! : 0; o < this.ends[s]!; o++) {
-      const { block, i } = runs[order[o]!]!;
-      const first = block[1]!.values[i]!;
-      const step = block[2]!.values[i]!;
-      const times = block[3]!;
-      // The values are in one of the columns after the times (see hourSamplesSql).
-      let c = HOUR_VALUES;
-      while (c < block.length && !(block[c]!.ends && block[c]!.ends![i]! > start(block[c]!, i))) c++;
-      if (c === block.length) continue;
-      const column = block[c]!;
-      const v0 = start(column, i);
-      const n = column.ends![i]! - v0;
-      // Integers are the differences from the first value (hourValues.ts).
-      const differences = c > HOUR_FIRST ? column.values : undefined;
-      const firstValue = block[HOUR_FIRST]!.values[i]!;
+      const r = order[o]!;
+      const kept = this.kept[r]! as Kept;
+      if (kept === Kept.None) continue;
+      const block = this.blocks[this.block[r]!]!;
+      const v0 = this.from[r]!;
+      const n = this.to[r]! - v0;
+      const first = this.first[r]!;
+      const step = this.step[r]!;
+      const t0 = this.timesFrom[r]!;
       // A run is in time order: only its ends can fall outside the range.
       let k0: number;
       let k1: number;
-      const t0 = start(times, i);
-      const t = times.ends![i] === t0 ? undefined : (times.values as Float64Array).subarray(t0, t0 + n);
-      if (!t) {
+      const regular = this.timesTo[r] === t0;
+      if (regular) {
         // Regular times (step > 0), sent as the first and the step: the first in range found by
         // arithmetic, then made exact.
-        const at = (k: number) => first + k * step;
         k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - first) / step)));
-        while (k0 > 0 && at(k0 - 1) > q.startMs) k0--;
-        while (k0 < n && at(k0) <= q.startMs) k0++;
+        while (k0 > 0 && first + (k0 - 1) * step > q.startMs) k0--;
+        while (k0 < n && first + k0 * step <= q.startMs) k0++;
         k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - first) / step) + 2));
-        while (k1 > k0 && at(k1 - 1) > q.endMs) k1--;
-        if (k1 > k0 && differences && (rows.n === 0 || at(k0) > rows.t[rows.n - 1]!)) {
-          // The common case, decoded straight into the rows: one pass, no copy.
-          let x = firstValue;
-          for (let k = 1; k <= k0; k++) x += differences[v0 + k]!;
-          rows.room(k1 - k0);
-          const tt = rows.t;
-          const vv = rows.v;
-          let w = rows.n;
-          tt[w] = at(k0);
-          vv[w++] = x;
-          for (let k = k0 + 1; k < k1; k++, w++) {
-            tt[w] = first + k * step;
-            vv[w] = x += differences[v0 + k]!;
-          }
-          rows.n = w;
-          continue;
-        }
+        while (k1 > k0 && first + (k1 - 1) * step > q.endMs) k1--;
       } else {
+        const t = block.times;
         k0 = 0;
         k1 = n;
-        while (k0 < k1 && t[k0]! <= q.startMs) k0++;
-        while (k1 > k0 && t[k1 - 1]! > q.endMs) k1--;
+        while (k0 < k1 && t[t0 + k0]! <= q.startMs) k0++;
+        while (k1 > k0 && t[t0 + k1 - 1]! > q.endMs) k1--;
       }
       if (k1 <= k0) continue;
-      let values = column.values as Float64Array | Float32Array;
-      let from = v0;
-      if (differences) {
-        // Integers below 2^53: the sums are exact.
+      let values: Float64Array | Float32Array;
+      let at = v0;
+      if (kept === Kept.Ints) {
+        const d = block.ints[this.width[r]!]!;
+        if (regular && (rows.n === 0 || first + k0 * step > rows.t[rows.n - 1]!)) {
+          // The common case, decoded straight into the rows: one pass, no copy.
+          decodeRegular(rows, d, v0, this.firstValue[r]!, k0, k1, first, step);
+          continue;
+        }
         if (this.decoded.length < n) this.decoded = new Float64Array(Math.max(n, 2 * this.decoded.length));
         values = this.decoded;
-        from = 0;
-        let x = firstValue;
+        at = 0;
+        // Integers below 2^53: the sums are exact.
+        let x = this.firstValue[r]!;
         values[0] = x;
-        for (let k = 1; k < n; k++) values[k] = x += differences[v0 + k]!;
-      }
-      const v = values.subarray(from + k0, from + k1);
-      if (t) rows.pushAt(t.subarray(k0, k1), v);
-      else rows.pushEvery(first + k0 * step, step, v);
+        for (let k = 1; k < n; k++) values[k] = x += d[v0 + k]!;
+      } else values = kept === Kept.Floats ? block.floats : block.doubles;
+      const v = values.subarray(at + k0, at + k1);
+      if (regular) rows.pushEvery(first + k0 * step, step, v);
+      else rows.pushAt(block.times.subarray(t0 + k0, t0 + k1), v);
     }
   }
+}
+
+/**
+ * Appends the samples k0..k1-1 of a run of regular times (first + k * step) whose values are
+ * `firstValue` and the differences d[v0 + k] (the first 0), after the rows' last time.
+ */
+function decodeRegular(
+  rows: Rows,
+  d: Int8Array | Int16Array | Int32Array,
+  v0: number,
+  firstValue: number,
+  k0: number,
+  k1: number,
+  first: number,
+  step: number,
+): void {
+  // Integers below 2^53: the sums are exact.
+  let x = firstValue;
+  for (let k = 1; k <= k0; k++) x += d[v0 + k]!;
+  rows.room(k1 - k0);
+  const t = rows.t;
+  const v = rows.v;
+  let w = rows.n;
+  t[w] = first + k0 * step;
+  v[w++] = x;
+  for (let k = k0 + 1; k < k1; k++, w++) {
+    t[w] = first + k * step;
+    v[w] = x += d[v0 + k]!;
+  }
+  rows.n = w;
 }
 
 /**
