@@ -214,8 +214,10 @@ class WindowPlan {
   /** Whether a series sampled at `t` has these windows. */
   fits(t: Float64Array): boolean {
     const own = this.t;
-    if (own.length !== t.length) return false;
-    for (let i = 0; i < t.length; i++) if (own[i] !== t[i]) return false;
-    return true;
+    if (own.length !== t.length || own[0] !== t[0]) return false;
+    // The same bytes, compared by memcmp: ~10x a loop over the numbers (times are never NaN or -0).
+    return bytesOf(own).equals(bytesOf(t));
   }
 }
+
+const bytesOf = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
