@@ -481,11 +481,20 @@ class Rows {
     this.repeated = false;
   }
 
-  /** Appends the rows of another (in their order: unordered ones are put in order when shaped). */
+  /** Appends the rows of another, in time order. */
   pushRows(other: Rows): void {
     if (other.n === 0) return;
-    if (other.unordered || other.repeated) for (let j = 0; j < other.n; j++) this.push(other.t[j]!, other.v[j]!);
-    else this.pushAt(other.t.subarray(0, other.n), other.v.subarray(0, other.n));
+    if (!other.unordered && !other.repeated) {
+      this.pushAt(other.t.subarray(0, other.n), other.v.subarray(0, other.n));
+      return;
+    }
+    // Put in order first (the rows of two stored series of one label set arrive interleaved):
+    // a few hundred rows sorted here spare a sort of the whole series when it is shaped.
+    const order = other.order();
+    for (let j = 0; j < other.n; j++) {
+      const i = order ? order[j]! : j;
+      this.push(other.t[i]!, other.v[i]!);
+    }
   }
 
   push(t: number, v: number): void {
@@ -1018,11 +1027,16 @@ function accumulate(
     } else if (fill && tt === firstEnd) push(firstStart, 0);
     total += v[i]!;
     prevT = tt;
-    // push(tt, total), written out for the common row.
+    // push(tt, total), written out for the common row (in the room made above, unless repeats took it).
     if (tt <= q.startMs || tt > q.endMs) continue;
-    const last = out.n - 1;
-    if (last >= 0 && out.t[last]! >= tt) {
-      if (out.t[last] === tt) out.v[last] = total;
+    const n = out.n;
+    const ot = out.t;
+    if (n > 0 && ot[n - 1]! >= tt) {
+      if (ot[n - 1] === tt) out.v[n - 1] = total;
+    } else if (n < ot.length) {
+      ot[n] = tt;
+      out.v[n] = total;
+      out.n = n + 1;
     } else out.push(tt, total);
   }
   if (prevT !== undefined && repeats) repeat(prevT, Number.POSITIVE_INFINITY, total);
