@@ -1014,7 +1014,9 @@ function accumulate(
   // Only a gap of more than an interval repeats the value before it (rarely: intervals follow each other).
   const repeats = fill && interval > 0;
   let total = num(s.base);
-  let prevT = num(s.lastBefore) > 0 ? num(s.lastBefore) : undefined;
+  // A number and a flag, not number | undefined: a variable of both kinds boxes every number put in it.
+  let seen = num(s.lastBefore) > 0;
+  let prevT = seen ? num(s.lastBefore) : 0;
   const firstStart = num(s.firstStart);
   const firstEnd = num(s.firstEnd);
   const order = rows.order();
@@ -1022,11 +1024,12 @@ function accumulate(
   for (let j = 0; j < rows.n; j++) {
     const i = order ? order[j]! : j;
     const tt = t[i]!;
-    if (prevT !== undefined) {
+    if (seen) {
       if (repeats && tt - prevT > interval) repeat(prevT, tt, total);
     } else if (fill && tt === firstEnd) push(firstStart, 0);
     total += v[i]!;
     prevT = tt;
+    seen = true;
     // push(tt, total), written out for the common row (in the room made above, unless repeats took it).
     if (tt <= q.startMs || tt > q.endMs) continue;
     const n = out.n;
@@ -1039,6 +1042,6 @@ function accumulate(
       out.n = n + 1;
     } else out.push(tt, total);
   }
-  if (prevT !== undefined && repeats) repeat(prevT, Number.POSITIVE_INFINITY, total);
+  if (seen && repeats) repeat(prevT, Number.POSITIVE_INFINITY, total);
   return { t: out.t.subarray(0, out.n), v: out.v.subarray(0, out.n) };
 }
