@@ -112,7 +112,7 @@ export class StepRates {
         has[k] = 1;
         continue;
       }
-      // kahanSumInc, written out: its pair per step was a tenth of the pass.
+      // kahanSumInc, written out so that the loop makes no pair per step.
       const sum = sums[k]!;
       const next = sum + x;
       if (!Number.isFinite(next) && !Number.isNaN(next)) cs[k] = 0;

@@ -268,10 +268,18 @@ async function labelsOf(sql: Sql, c: Component, q: PromSelect, series: SeriesRow
     const key = JSON.stringify(lbl);
     const same = byLabels.get(key);
     if (!same) byLabels.set(key, { ...s, lbl });
-    else {
-      same.ids = [...same.ids, ...s.ids];
-      same.inRange = num(same.inRange) + num(s.inRange);
-    }
+    // Merged as the series statement merges stored series of equal labels (its outer GROUP BY).
+    else
+      byLabels.set(key, {
+        lbl,
+        ids: [...same.ids, ...s.ids],
+        base: num(same.base) + num(s.base),
+        lastBefore: Math.max(num(same.lastBefore), num(s.lastBefore)),
+        step: Math.max(num(same.step), num(s.step)),
+        firstStart: Math.min(num(same.firstStart), num(s.firstStart)),
+        firstEnd: Math.min(num(same.firstEnd), num(s.firstEnd)),
+        inRange: num(same.inRange) + num(s.inRange),
+      });
   }
   return [...byLabels.values()];
 }
