@@ -516,13 +516,37 @@ class Rows {
   pushEvery(from: number, every: number, v: Float64Array | Float32Array): void {
     const n = this.n;
     if (n > 0 && from <= this.t[n - 1]!) {
-      this.mergeRun((j) => from + j * every, v);
+      if (!this.interleave(from, every, v)) this.mergeRun((j) => from + j * every, v);
       return;
     }
     this.room(v.length);
     for (let j = 0; j < v.length; j++) this.t[n + j] = from + j * every;
     this.v.set(v, n);
     this.n += v.length;
+  }
+
+  /**
+   * Merges a run at the very times of the rows' tail (another stored series of the same labels
+   * sampled on the same grid: a derived label set's two series, hour by hour), each of its rows
+   * after the tail's row of the same time, as mergeRun would; false (nothing done) otherwise.
+   * A third of the cost of mergeRun's general merge.
+   */
+  private interleave(from: number, every: number, v: Float64Array | Float32Array): boolean {
+    const len = v.length;
+    const at = this.n - len;
+    if (at < 0 || (at > 0 && this.t[at - 1]! >= from)) return false;
+    for (let j = 0; j < len; j++) if (this.t[at + j] !== from + j * every) return false;
+    this.room(len);
+    const { t, v: out } = this;
+    for (let j = len - 1; j >= 0; j--) {
+      t[at + 2 * j + 1] = t[at + j]!;
+      out[at + 2 * j + 1] = v[j]!;
+      t[at + 2 * j] = t[at + j]!;
+      out[at + 2 * j] = out[at + j]!;
+    }
+    this.n += len;
+    this.repeated = true;
+    return true;
   }
 
   /** Appends the values `v` at the times `t`, ascending (times may repeat). */
