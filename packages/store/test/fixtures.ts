@@ -1,13 +1,37 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { GaugePoint, HistogramPoint, LogRecord, ResourceScopeColumns, SpanRecord } from '@tracehouse/otlp';
-import { DEFAULT_TENANT, type PromSeries, type Store, type StoreOptions } from '../src/index';
+import { DEFAULT_TENANT, type PromSeries, Store, type StoreOptions } from '../src/index';
 import { spanColumns } from '../src/schema/columns';
 
 export const tempDir = (prefix = 'tracehouse-store-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/**
+ * The store of a suite that reads PromQL series: opened in a temporary directory and loaded
+ * before the suite's tests (and before the `before` hooks registered after this call), closed
+ * and removed after them.
+ */
+export function loadedPromStore(load: (store: Store) => Promise<void>): {
+  store: Store;
+  prom: ReturnType<Store['prometheus']>;
+} {
+  const dir = tempDir();
+  const loaded = {} as { store: Store; prom: ReturnType<Store['prometheus']> };
+  before(async () => {
+    loaded.store = await Store.open(storeOptions(dir));
+    loaded.prom = loaded.store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 10 * 60_000 });
+    await load(loaded.store);
+  });
+  after(async () => {
+    await loaded.store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return loaded;
+}
 
 export function storeOptions(dataDir: string, over: Partial<StoreOptions['writer']> = {}): StoreOptions {
   return {

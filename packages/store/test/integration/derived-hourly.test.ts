@@ -2,10 +2,16 @@
 // the hours before its range from the hourly sums and answers exactly what summing every
 // interval answered, whatever the hours rolled up, twice or not at all.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { DEFAULT_TENANT, DERIVED_HOURLY_WATERMARK, HOUR_MS, type PromSeries, Store, tenantKey } from '../../src/index';
-import { assertSameSeries, readSeries, storeOptions, tempDir } from '../fixtures';
+import { before, describe, test } from 'node:test';
+import {
+  DEFAULT_TENANT,
+  DERIVED_HOURLY_WATERMARK,
+  HOUR_MS,
+  type PromSeries,
+  type Store,
+  tenantKey,
+} from '../../src/index';
+import { assertSameSeries, loadedPromStore, readSeries } from '../fixtures';
 
 const MIN = 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -53,9 +59,7 @@ FROM (SELECT 30 + number AS m FROM numbers(${3 * 1440 - 60}))`);
 }
 
 describe('derived metrics summed per hour', () => {
-  const dir = tempDir();
-  let store: Store;
-  let prom: ReturnType<Store['prometheus']>;
+  const loaded = loadedPromStore(load);
   /** Day 3 from 07:13, read before any hour is summed. */
   const DAY3 = D0 + 2 * DAY_MS + 433 * MIN;
   let unrolled: Map<string, PromSeries>;
@@ -70,25 +74,18 @@ describe('derived metrics summed per hour', () => {
     [D0 + DAY_MS + 610 * MIN, D0 + DAY_MS + 650 * MIN],
   ];
   let insideUnrolled: Map<string, PromSeries>[];
-  after(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   before(async () => {
-    store = await Store.open(storeOptions(dir));
-    prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 10 * MIN });
-    await load(store);
     unrolled = await read(DAY3);
     insideUnrolled = await Promise.all(inside.map(([start, end]) => read(start, end)));
   });
 
   /** Every derived series over (start, end], by metric name and labels. */
-  const read = (startMs: number, endMs = END) => readSeries(prom, { startMs, endMs, nowMs: END }, NAMES);
+  const read = (startMs: number, endMs = END) => readSeries(loaded.prom, { startMs, endMs, nowMs: END }, NAMES);
   const same = assertSameSeries;
   /** Sums the hours [fromHour, toHour) after D0, and moves the watermark to the end of the last. */
   const rollUp = async (fromHour: number, toHour: number) => {
-    for (let h = fromHour; h < toHour; h++) await store.rollUpDerivedHour(D0 + h * HOUR_MS);
-    await store.state.writeWatermarkMs(DERIVED_HOURLY_WATERMARK, D0 + toHour * HOUR_MS);
+    for (let h = fromHour; h < toHour; h++) await loaded.store.rollUpDerivedHour(D0 + h * HOUR_MS);
+    await loaded.store.state.writeWatermarkMs(DERIVED_HOURLY_WATERMARK, D0 + toHour * HOUR_MS);
   };
 
   test('reads after rolling up the first two and a half days equal the reads of every interval', async () => {
@@ -103,7 +100,7 @@ describe('derived metrics summed per hour', () => {
 
     await rollUp(0, 60);
     // Counts are kept as integers (their differences, migration 24), latency sums as Float64.
-    const [kept] = await store.sql.query<Record<string, number>>(
+    const [kept] = await loaded.store.sql.query<Record<string, number>>(
       `SELECT countIf(notEmpty(IntervalCallsInt8) AND empty(IntervalCalls)) AS ints,
         countIf(notEmpty(IntervalLatencySum)) AS floats FROM span_metrics_hourly FINAL`,
     );
@@ -117,10 +114,10 @@ describe('derived metrics summed per hour', () => {
   test('the hours summed are read from the hourly table, not from the intervals', async () => {
     await rollUp(0, 60);
     // With the first day's intervals gone, a read of day 3 still counts them.
-    await store.sql.command(
+    await loaded.store.sql.command(
       `ALTER TABLE span_metrics DELETE WHERE WindowEnd <= fromUnixTimestamp64Milli(${D0 + DAY_MS}) SETTINGS mutations_sync = 2`,
     );
-    await store.sql.command(
+    await loaded.store.sql.command(
       `ALTER TABLE service_graph_edges DELETE WHERE WindowEnd <= fromUnixTimestamp64Milli(${D0 + DAY_MS}) SETTINGS mutations_sync = 2`,
     );
     same(unrolled, await read(DAY3));
@@ -130,10 +127,10 @@ describe('derived metrics summed per hour', () => {
     await rollUp(0, 60);
     // Every value of the intervals under the watermark changed: reads of the summed hours must not see it.
     const under = `WindowEnd <= fromUnixTimestamp64Milli(${D0 + 60 * HOUR_MS})`;
-    await store.sql.command(
+    await loaded.store.sql.command(
       `ALTER TABLE span_metrics UPDATE Calls = Calls + 1000, LatencySum = 0, LatencyBuckets = [7, 7, 7] WHERE ${under} SETTINGS mutations_sync = 2`,
     );
-    await store.sql.command(
+    await loaded.store.sql.command(
       `ALTER TABLE service_graph_edges UPDATE Requests = 0, Failed = 9, ServerLatencySum = 1e9, ServerLatencyBuckets = [0, 0, 5] WHERE ${under} SETTINGS mutations_sync = 2`,
     );
     // Bucket series (one sample per bucket) are still read from the intervals.

@@ -2,10 +2,16 @@
 // hours from one row per series and hour and answers exactly what reading every point answered,
 // late points included, whatever the hours rolled up, twice or not at all.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { DEFAULT_TENANT, HOUR_MS, METRICS_HOURLY_WATERMARK, type PromSeries, Store, tenantKey } from '../../src/index';
-import { assertSameSeries, readSeries, storeOptions, tempDir } from '../fixtures';
+import { before, describe, test } from 'node:test';
+import {
+  DEFAULT_TENANT,
+  HOUR_MS,
+  METRICS_HOURLY_WATERMARK,
+  type PromSeries,
+  type Store,
+  tenantKey,
+} from '../../src/index';
+import { assertSameSeries, loadedPromStore, readSeries } from '../fixtures';
 
 const MIN = 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -63,9 +69,7 @@ SELECT ServiceName, ResourceAttributes, ScopeName, 'sizes', 'By', Attributes, St
 }
 
 describe('OTLP metric points rolled up per hour', () => {
-  const dir = tempDir();
-  let store: Store;
-  let prom: ReturnType<Store['prometheus']>;
+  const loaded = loadedPromStore(load);
   /** Ranges starting and ending inside hours, with their reads before any roll-up. */
   const ranges: [number, number][] = [
     [D0 + 7 * HOUR_MS + 13 * MIN, END],
@@ -74,24 +78,17 @@ describe('OTLP metric points rolled up per hour', () => {
     [D0 + 29 * MIN, D0 + 3 * HOUR_MS + 59 * MIN],
   ];
   let baseline: Map<string, PromSeries>[];
-  after(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   before(async () => {
-    store = await Store.open(storeOptions(dir));
-    prom = store.prometheus({ derivedBoundsSeconds: [0.1, 1], derivedStaleMs: 10 * MIN });
-    await load(store);
     baseline = await Promise.all(ranges.map(([start, end]) => read(start, end)));
   });
 
   /** Every series over (start, end], by metric name and labels. */
-  const read = (startMs: number, endMs: number) => readSeries(prom, { startMs, endMs, nowMs: END }, undefined);
+  const read = (startMs: number, endMs: number) => readSeries(loaded.prom, { startMs, endMs, nowMs: END }, undefined);
   const same = assertSameSeries;
   /** Rolls up the hours [fromHour, toHour) after D0, and moves the watermark to the end of the last. */
   const rollUp = async (fromHour: number, toHour: number) => {
-    for (let h = fromHour; h < toHour; h++) await store.rollUpMetricsHour(D0 + h * HOUR_MS);
-    await store.state.writeWatermarkMs(METRICS_HOURLY_WATERMARK, D0 + toHour * HOUR_MS);
+    for (let h = fromHour; h < toHour; h++) await loaded.store.rollUpMetricsHour(D0 + h * HOUR_MS);
+    await loaded.store.state.writeWatermarkMs(METRICS_HOURLY_WATERMARK, D0 + toHour * HOUR_MS);
   };
   const names = (m: Map<string, PromSeries>) => new Set([...m.values()].map((s) => s.labels.__name__));
 
@@ -109,7 +106,7 @@ describe('OTLP metric points rolled up per hour', () => {
     ]);
     await rollUp(0, 30);
     // Every way an hour's values are kept is read: as differences of each width, and as Float64.
-    const [kept] = await store.sql.query<Record<string, number>>(
+    const [kept] = await loaded.store.sql.query<Record<string, number>>(
       `SELECT countIf(notEmpty(ValuesInt8)) AS i8, countIf(notEmpty(ValuesInt16)) AS i16,
         countIf(notEmpty(ValuesInt32)) AS i32, countIf(notEmpty(Values) AND NOT ValuesFloat32) AS f64,
         countIf(notEmpty(CountsInt8)) AS counts FROM metrics_hourly FINAL`,
@@ -123,11 +120,13 @@ describe('OTLP metric points rolled up per hour', () => {
   test('the hours rolled up are read from their rows, not from the points', async () => {
     await rollUp(0, 30);
     const under = `TimeUnix <= fromUnixTimestamp64Milli(${D0 + 30 * HOUR_MS})`;
-    await store.sql.command(`ALTER TABLE metrics_sum UPDATE Value = -1 WHERE ${under} SETTINGS mutations_sync = 2`);
-    await store.sql.command(
+    await loaded.store.sql.command(
+      `ALTER TABLE metrics_sum UPDATE Value = -1 WHERE ${under} SETTINGS mutations_sync = 2`,
+    );
+    await loaded.store.sql.command(
       `ALTER TABLE metrics_gauge UPDATE IntValue = 99 WHERE ${under} SETTINGS mutations_sync = 2`,
     );
-    await store.sql.command(
+    await loaded.store.sql.command(
       `ALTER TABLE metrics_summary UPDATE Count = 0, Sum = 0 WHERE ${under} SETTINGS mutations_sync = 2`,
     );
     // Buckets and quantiles (a sample per element) are still read from the points.
@@ -144,7 +143,7 @@ describe('OTLP metric points rolled up per hour', () => {
     await rollUp(0, 30);
     const at = D0 + 2 * HOUR_MS + 10 * MIN + 5_000;
     // A Collector's retry, ingested now: hours after the hour's end plus LATE_MS.
-    await store.sql.command(`INSERT INTO metrics_sum (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+    await loaded.store.sql.command(`INSERT INTO metrics_sum (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
   Attributes, StartTimeUnix, TimeUnix, Value, AggregationTemporality, IsMonotonic, Tenant)
 VALUES ('svc', map('service.name', 'late'), 'test', 'requests', '', map(), fromUnixTimestamp64Milli(${D0}),
   fromUnixTimestamp64Milli(${at}), 42, 2, true, '${tenantKey(DEFAULT_TENANT)}')`);
