@@ -1,5 +1,5 @@
 import type { Sql } from '../client';
-import { decodedValuesSql, encodedValuesSql, float32Sql, INT_WIDTHS, intColumns, intColumnsSql } from './hourValues';
+import { decodedValuesSql, encodedValuesSql, float32Sql, intColumns, intColumnsSql, intsReadSql } from './hourValues';
 
 /**
  * Migration 21: the derived metrics summed per series and hour. A PromQL read of a derived
@@ -304,7 +304,6 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
  */
 export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   const r = rollupOf(q.source);
-  const { first, ints } = intColumns(q.intervals);
   const and = q.where.map((w) => ` AND ${w}`).join('');
   const e = 'IntervalEnds';
   return `(
@@ -312,7 +311,7 @@ export function hourIntervalsSql(q: IntervalRead, sid: string): string {
     if(length(${e}) > 1 AND ${e}[2] > ${e}[1] AND arrayAll(d -> d = ${e}[2] - ${e}[1], arrayPopFront(arrayDifference(${e}))),
       ${e}[2] - ${e}[1], 0) AS _step,
     if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v, ${float32Sql('_v')} AS _v32,
-    ${first} AS _vfirst, ${ints.map((column, i) => `${column} AS _i${INT_WIDTHS[i]}`).join(', ')}
+    ${intsReadSql(q.intervals)}
   FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} > ${q.start} AND ${hourMs} + ${HOUR_MS} <= ${q.until}
     AND ${hourMs} < ${q.end}${and})`;
 }

@@ -21,11 +21,11 @@ export const float32Sql = (values: string) => `arrayAll(v -> toFloat64(toFloat32
 export const INT_WIDTHS = [8, 16, 32] as const;
 
 /** The columns of one value column kept so (`column` the Float64 one), as ADD COLUMN gives them. */
-export const intColumnsSql = (column: string): string[] => [
-  `${column}First Float64`,
+export function intColumnsSql(column: string): string[] {
+  const { first, ints } = intColumns(column);
   // LZ4: every dashboard reads them whole, and they decompress several times faster than ZSTD.
-  ...INT_WIDTHS.map((w) => `${column}Int${w} Array(Int${w}) CODEC(LZ4)`),
-];
+  return [`${first} Float64`, ...ints.map((c, i) => `${c} Array(Int${INT_WIDTHS[i]}) CODEC(LZ4)`)];
+}
 
 /**
  * The SQL of one value column's stored columns (see INT_WIDTHS) from its values `values`
@@ -53,6 +53,12 @@ export const intColumns = (column: string) => ({
   first: `${column}First`,
   ints: INT_WIDTHS.map((w) => `${column}Int${w}`),
 });
+
+/** The integer columns of `column` as a read of the hours' samples names them: `_vfirst`, `_i8|16|32`. */
+export function intsReadSql(column: string): string {
+  const { first, ints } = intColumns(column);
+  return [`${first} AS _vfirst`, ...ints.map((c, i) => `${c} AS _i${INT_WIDTHS[i]}`)].join(', ');
+}
 
 /** An hour's values of `column` as Float64 in SQL, however they are kept (for sums over them). */
 export function decodedValuesSql(column: string): string {

@@ -13,7 +13,7 @@
  * as a late point, whatever the roll-up did.
  */
 import { HOUR_MS } from './derivedHourly';
-import { encodedValuesSql, INT_WIDTHS, intColumns } from './hourValues';
+import { encodedValuesSql, intColumns, intsReadSql } from './hourValues';
 
 export const METRICS_HOURLY_WATERMARK = 'metrics_hourly';
 
@@ -181,7 +181,7 @@ export function metricHoursSql(q: MetricHoursRead): string {
     toInt64(arrayCount(e -> e > ${q.start} AND e <= ${q.end}, Times)))`;
   return `(
   SELECT ${q.columns.join(', ')}, FirstTime AS _first, Step AS _step, Times AS _t, \`${q.column}\` AS _v,
-    ${q.column}Float32 AS _v32, ${q.column}First AS _vfirst, ${INT_WIDTHS.map((w) => `${q.column}Int${w} AS _i${w}`).join(', ')},
+    ${q.column}Float32 AS _v32, ${intsReadSql(q.column)},
     ${inRange} AS _n
   FROM metrics_hourly FINAL WHERE MetricTable = '${q.table}' AND ${hour} + ${HOUR_MS} > ${q.start}
     AND ${hour} + ${HOUR_MS} <= ${q.until} AND ${hour} < ${q.end}${and})`;
