@@ -4,10 +4,12 @@ import {
   DERIVED_HOURLY_WATERMARK,
   HOUR_MS,
   hourIntervalsSql,
+  hourLabelsSql,
   hoursSummedParams,
   hoursThenIntervalsSql,
   hoursWithIntervalsSql,
   MAX_INTERVAL_MS,
+  unlabelledRowsSql,
 } from '../schema/derivedHourly';
 import { INT_WIDTHS } from '../schema/hourValues';
 import { METRICS_HOURLY_WATERMARK, metricHoursSql, notRolledUpSql } from '../schema/metricsHourly';
@@ -170,6 +172,8 @@ function seriesSql(
   hours?: HourRows,
   /** More conditions on the rows read (labelsOf). */
   only: readonly string[] = [],
+  /** Labels only: of the rows of this FROM clause instead (labelsOf). */
+  from?: string,
 ): string {
   const history = c.increments && !labelsOnly;
   const where = [...rangeWhere(c, q, params, history), ...only];
@@ -200,8 +204,18 @@ function seriesSql(
     INNER JOIN (SELECT ${sid} AS rsid, ${aggregated} ${from} GROUP BY rsid) AS a USING rsid`
       : `SELECT ${sid} AS rsid, ${labelColumns}, ${aggregated} ${from} GROUP BY rsid`;
   let perRow: string;
-  if (hours?.history)
-    // Derived counters: the sums before the range and the counts in it, from the hours and the intervals after.
+  if (hours?.labels) {
+    // Derived counters: the sums before the range and the counts in it, from the hours and the
+    // intervals after, by series id alone; the labels from one row of each series in the hours
+    // about the range (reading them with every row of a week's history cost ~40% of the
+    // statement). A series without (one that began since, or ended before) is left for labelsOf.
+    const sums = `SELECT ${sid} AS rsid, sum(_n) AS n, sum(_b) AS b, max(_lb) AS lb, max(_st) AS st, min(_s) AS fs,
+      min(_fe) AS fe FROM ${hours.history} GROUP BY rsid`;
+    perRow = `SELECT rsid, ${c.labelColumns.join(', ')}, n, b, lb, st, fs, fe, NOT _l AS _unlabelled
+    FROM (${sums}) AS a
+    LEFT JOIN (SELECT ${sid} AS rsid, ${labelColumns}, true AS _l FROM ${hours.labels} GROUP BY rsid) AS l USING rsid`;
+  } else if (hours?.history)
+    // The same, labels read with every row (a stored series without an id column).
     perRow = `SELECT ${sid} AS rsid, ${labelColumns}, sum(_n) AS n, sum(_b) AS b, max(_lb) AS lb, max(_st) AS st,
       min(_s) AS fs, min(_fe) AS fe
     FROM ${hours.history} GROUP BY rsid`;
@@ -219,9 +233,9 @@ function seriesSql(
       UNION ALL
       SELECT ${sid} AS rsid, ${rawLabels}, count() AS n, false AS _l FROM ${raw} GROUP BY rsid)
     GROUP BY rsid`;
-  } else perRow = rows(hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`);
+  } else perRow = rows(from ?? hourly ?? `FROM ${tableSql(c)} WHERE ${where.join(' AND ')}`);
   // Each series without its labels is a group of its own, named by its id (see UNLABELLED).
-  const unlabelled = hours && !hours.history ? '_unlabelled' : 'false';
+  const unlabelled = hours && (!hours.history || hours.labels) ? '_unlabelled' : 'false';
   const expanded = c.expand
     ? `SELECT *, i, ${c.increments && !labelsOnly ? 'b[i]' : '0'} AS base FROM (${perRow}) ARRAY JOIN range(1, elements + 1) AS i`
     : `SELECT *, b AS base, 0 AS i FROM (${perRow})`;
@@ -250,13 +264,21 @@ const isUnlabelled = (s: SeriesRow) => s.lbl.length === 1 && s.lbl[0]![0] === UN
  * read from their points, then each merged with any series of the same labels; a series the
  * matchers drop once labelled is left out.
  */
-async function labelsOf(sql: Sql, c: Component, q: PromSelect, series: SeriesRow[]): Promise<SeriesRow[]> {
+async function labelsOf(
+  sql: Sql,
+  c: Component,
+  q: PromSelect,
+  series: SeriesRow[],
+  hours: HourRows | undefined,
+): Promise<SeriesRow[]> {
   const unknown = series.filter(isUnlabelled);
   if (unknown.length === 0) return series;
   const params: Record<string, unknown> = { unlabelled: `[${unknown.map((s) => s.ids[0]![0]).join(',')}]` };
   const only = [`${rowSeriesId(c)} IN {unlabelled:Array(UInt64)}`];
+  // A derived series' labels are read from its hours, or its intervals after them (see seriesSql).
+  if (hours?.unlabelledRows) params.hoursUntil = hours.untilMs;
   const found = await sql.query<SeriesRow>(
-    seriesSql(c, q, params, true, undefined, only),
+    seriesSql(c, q, params, true, undefined, only, hours?.unlabelledRows),
     params,
     limits(q, q.maxSeries + 1),
   );
@@ -320,6 +342,15 @@ interface HourRows {
   notRolledUp: string[];
   /** Increments: rows with the history before the range too (see hoursWithIntervalsSql). */
   history?: string;
+  /**
+   * Increments of stored series with an id column: `history` then holds only the id, and the
+   * labels come from these rows, the hours that end after `{labelsSince}` (see hourLabelsSql).
+   */
+  labels?: string;
+  /** With `labels`: where labelsOf reads the labels of the series they miss (unlabelledRowsSql). */
+  unlabelledRows?: string;
+  /** The roll-up's watermark the read found (Unix ms). */
+  untilMs: number;
 }
 
 /**
@@ -332,6 +363,7 @@ async function hourRows(
   sql: Sql,
   c: Component,
   q: PromSelect,
+  staleMs: number,
   params: Record<string, unknown>,
 ): Promise<HourRows | undefined> {
   const derived = !c.expand && c.hourly && c.hourlyIntervals && c.increments;
@@ -359,10 +391,17 @@ async function hourRows(
   const labelled = [...new Set([...c.labelColumns, ...(c.seriesId ? [c.seriesId] : [])])];
   if (derived) {
     const r = { ...read, source: c.table, columns: labelled, value: c.value, intervals: c.hourlyIntervals! };
+    // The labels of the series live in or up to staleMs before the range come from the hours
+    // about it (hourLabelsSql); the others' (new since, or ended before) from labelsOf.
+    const labels = c.seriesId !== undefined;
+    if (labels) params.labelsSince = Math.floor(q.startMs) - staleMs;
     return {
       hours: hourIntervalsSql(r, sid),
       notRolledUp: [afterHoursSql(r, read.until)],
-      history: hoursWithIntervalsSql(r),
+      history: hoursWithIntervalsSql(labels ? { ...r, columns: [c.seriesId!] } : r),
+      labels: labels ? hourLabelsSql(r, '{labelsSince:Int64}') : undefined,
+      unlabelledRows: labels ? unlabelledRowsSql(r, sid) : undefined,
+      untilMs,
     };
   }
   const r = { ...read, table: c.table, column: c.metricHours! };
@@ -370,6 +409,7 @@ async function hourRows(
     hours: metricHoursSql({ ...r, columns: [`${sid} AS _sid`] }),
     labelled: metricHoursSql({ ...r, columns: labelled }),
     notRolledUp: notRolledUpSql(read.until),
+    untilMs,
   };
 }
 
@@ -618,9 +658,9 @@ export async function eachComponentSeries(
   reuse: boolean,
 ): Promise<void> {
   const params: Record<string, unknown> = {};
-  const hours = await hourRows(sql, c, q, params);
+  const hours = await hourRows(sql, c, q, staleMs, params);
   const read = await sql.query<SeriesRow>(seriesSql(c, q, params, false, hours), params, limits(q, q.maxSeries + 1));
-  const series = await labelsOf(sql, c, q, read);
+  const series = await labelsOf(sql, c, q, read, hours);
   if (series.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
   const inRange = series.reduce((sum, s) => sum + num(s.inRange), 0);
   if (inRange > q.maxSamples)

@@ -296,6 +296,31 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
 }
 
 /**
+ * The read's columns of every hour rolled up that ends after `since` (an Int64 ms expression)
+ * and that the range touches, without FINAL (a row repeated until merged has the same labels):
+ * where a read takes its series' labels from, so that the history's many rows need only the ids.
+ */
+export function hourLabelsSql(q: IntervalRead, since: string): string {
+  const and = q.where.map((w) => ` AND ${w}`).join('');
+  return `(SELECT ${q.columns.join(', ')} FROM ${rollupOf(q.source).table}
+  WHERE ${hourMs} + ${HOUR_MS} > ${since} AND ${hourMs} + ${HOUR_MS} <= ${q.until} AND ${hourMs} < ${q.end}${and})`;
+}
+
+/**
+ * A FROM clause of the rows of the series whose ids (`sid`) are `{unlabelled:Array(UInt64)}`, for their
+ * labels: every hour rolled up and the intervals after it, without FINAL (as hourLabelsSql).
+ */
+export function unlabelledRowsSql(q: IntervalRead, sid: string): string {
+  const r = rollupOf(q.source);
+  const columns = [...q.columns, 'WindowEnd'].join(', ');
+  const and = [...q.where, `${sid} IN {unlabelled:Array(UInt64)}`].map((w) => ` AND ${w}`).join('');
+  return `FROM (
+  SELECT ${columns} FROM ${r.table} WHERE ${hourMs} + ${HOUR_MS} <= ${q.until}${and}
+  UNION ALL
+  SELECT ${columns} FROM ${r.source} WHERE ${afterHoursSql(q, q.until)}${and}) WHERE 1`;
+}
+
+/**
  * Rows of `sid` (SQL of the series' id over its columns, as `_sid`) with the intervals of each
  * hour rolled up that the range touches (its intervals before `start` too), as
  * metricsHourly.ts's metricHoursSql gives points: `_first` and `_step` (0 when the ends are not

@@ -48,6 +48,8 @@ FROM (SELECT ${fromMin} + number AS m FROM numbers(${count}))`;
   // payment: a gap inside an hour (10:20-10:40 of day 2), so that hour's interval ends are not regular.
   await store.sql.command(span('k-payment', 'payment', 1440 + 540, 80));
   await store.sql.command(span('k-payment', 'payment', 1440 + 640, 80));
+  // billing: begins on day 3 at 13:20, after every hour the tests roll up (labels from its intervals).
+  await store.sql.command(span('k-billing', 'billing', 2 * 1440 + 800, 200));
   // A re-run interval (after a crash) writes the same rows again: FINAL folds them.
   await store.sql.command(span('k-checkout', 'checkout', 1440 + 10, 30));
   await store.sql.command(`
