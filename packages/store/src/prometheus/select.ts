@@ -605,6 +605,33 @@ class Rows {
     return true;
   }
 
+  /**
+   * Folds the integers k0..k1-1 of a run kept as differences (decodeRegular's) into the tail's
+   * rows of the very same times, as interleave does for increments, decoding and adding in one
+   * pass; false (nothing done) where interleave would not fold them in place.
+   */
+  addRegular(
+    d: Int8Array | Int16Array | Int32Array,
+    v0: number,
+    firstValue: number,
+    k0: number,
+    k1: number,
+    first: number,
+    step: number,
+  ): boolean {
+    const at = this.n - (k1 - k0);
+    const from = first + k0 * step;
+    if (!this.increments || at < 0 || (at > 0 && this.t[at - 1]! >= from)) return false;
+    const { t, v } = this;
+    for (let w = at, k = k0; k < k1; w++, k++)
+      if (t[w] !== first + k * step || !Number.isSafeInteger(v[w]!)) return false;
+    let x = firstValue;
+    for (let k = 1; k <= k0; k++) x += d[v0 + k]!;
+    v[at]! += x;
+    for (let w = at + 1, k = k0 + 1; k < k1; w++, k++) v[w]! += x += d[v0 + k]!;
+    return true;
+  }
+
   /** Appends the values `v` at the times `t`, ascending (times may repeat). */
   pushAt(t: Float64Array | Float32Array, v: Float64Array | Float32Array): void {
     const n = this.n;
@@ -962,6 +989,8 @@ class HourRuns {
           decodeRegular(rows, d, v0, this.firstValue[r]!, k0, k1, first, step);
           continue;
         }
+        // The next stored series of the same labels, at the same times: added in place.
+        if (regular && rows.addRegular(d, v0, this.firstValue[r]!, k0, k1, first, step)) continue;
         if (this.decoded.length < n) this.decoded = new Float64Array(Math.max(n, 2 * this.decoded.length));
         values = this.decoded;
         at = 0;
