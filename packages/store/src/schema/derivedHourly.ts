@@ -150,6 +150,21 @@ export async function addHourlyInts(sql: Sql): Promise<void> {
 }
 
 /**
+ * Migration 25: each hour's row keeps the step between its interval ends (0 where they are not
+ * a step apart), worked out once by the roll-up: reads worked it out for every row, a third of
+ * the statement that reads a day's hours. Hours summed before read -1 and are worked out as before.
+ */
+export async function addHourlyStep(sql: Sql): Promise<void> {
+  for (const r of hourlyRollups)
+    await sql.command(`ALTER TABLE ${r.table} ADD COLUMN IF NOT EXISTS IntervalStep Int64 DEFAULT -1`);
+}
+
+/** SQL of the step between the ascending ends `e` (an Array(Int64) expression), or 0 where they are not a step apart. */
+const stepSql = (e: string) =>
+  `if(length(${e}) > 1 AND ${e}[2] > ${e}[1] AND arrayAll(d -> d = ${e}[2] - ${e}[1], arrayPopFront(arrayDifference(${e}))),
+      ${e}[2] - ${e}[1], 0)`;
+
+/**
  * Sums one hour of a table's intervals (rows whose WindowEnd is in (hourStart, hourStart +
  * 1 h]) into its hourly table: one row per tenant and series.
  */
@@ -166,8 +181,8 @@ export function rollUpHourSql(r: HourlyRollup): string {
   // The intervals in WindowEnd order: one sort of (end, values...) tuples, then a column each,
   // the values as Float64 or as integers (hourValues.ts: migration 24).
   const sorted = `arraySort(groupArray((toUnixTimestamp64Milli(WindowEnd), ${Object.values(r.intervals).join(', ')})))`;
-  const intervals = ['IntervalEnds'];
-  const unzipped = [`arrayMap(x -> x.1, ${sorted} AS _sorted)`];
+  const intervals = ['IntervalEnds', 'IntervalStep'];
+  const unzipped = [`arrayMap(x -> x.1, ${sorted} AS _sorted) AS _ends`, stepSql('_ends')];
   Object.keys(r.intervals).forEach((column, i) => {
     const { first, ints } = intColumns(column);
     const e = encodedValuesSql(`arrayMap(x -> x.${i + 2}, _sorted)`, `_v${i}`);
@@ -332,9 +347,7 @@ export function hourIntervalsSql(q: IntervalRead, sid: string): string {
   const and = q.where.map((w) => ` AND ${w}`).join('');
   const e = 'IntervalEnds';
   return `(
-  SELECT ${sid} AS _sid, ${e}[1] AS _first,
-    if(length(${e}) > 1 AND ${e}[2] > ${e}[1] AND arrayAll(d -> d = ${e}[2] - ${e}[1], arrayPopFront(arrayDifference(${e}))),
-      ${e}[2] - ${e}[1], 0) AS _step,
+  SELECT ${sid} AS _sid, ${e}[1] AS _first, if(IntervalStep >= 0, IntervalStep, ${stepSql(e)}) AS _step,
     if(_step > 0, [], ${e}) AS _t, ${q.intervals} AS _v, ${float32Sql('_v')} AS _v32,
     ${intsReadSql(q.intervals)}
   FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} > ${q.start} AND ${hourMs} + ${HOUR_MS} <= ${q.until}

@@ -5,7 +5,7 @@ import { contractFirstSeenSql } from '../contract/firstSeen';
 import { dashboardsSql } from '../dashboards/tables';
 import { queryMigrationStatements } from '../search/schema';
 import { serviceGraphEdgesSql, spanMetricsSql } from './derived';
-import { addHourlyIntervals, addHourlyInts, createHourlyRollups } from './derivedHourly';
+import { addHourlyIntervals, addHourlyInts, addHourlyStep, createHourlyRollups } from './derivedHourly';
 import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { intColumnsSql } from './hourValues';
 import { widenLogsMerges } from './logsMerges';
@@ -158,6 +158,12 @@ export const migrations: Migration[] = [
       (c) => `ALTER TABLE metrics_hourly ADD COLUMN IF NOT EXISTS ${c}`,
     ),
     run: addHourlyInts,
+  },
+  {
+    version: 25,
+    name: 'promql: each derived hour keeps the step between its interval ends (a read no longer works it out per row)',
+    statements: [],
+    run: addHourlyStep,
   },
 ];
 
