@@ -606,11 +606,12 @@ class Rows {
   }
 
   /**
-   * Folds the integers k0..k1-1 of a run kept as differences (decodeRegular's) into the tail's
-   * rows of the very same times, as interleave does for increments, decoding and adding in one
-   * pass; false (nothing done) where interleave would not fold them in place.
+   * Takes the samples k0..k1-1 of a run of regular times (first + k * step) whose values are
+   * `firstValue` and the differences d[v0 + k] (the first 0), decoded in one pass: appended
+   * after the rows' last time, or, at the very times of the rows' tail, added to it as interleave
+   * folds increments; false (nothing done) otherwise.
    */
-  addRegular(
+  pushRegularInts(
     d: Int8Array | Int16Array | Int32Array,
     v0: number,
     firstValue: number,
@@ -619,16 +620,32 @@ class Rows {
     first: number,
     step: number,
   ): boolean {
-    const at = this.n - (k1 - k0);
+    const len = k1 - k0;
     const from = first + k0 * step;
-    if (!this.increments || at < 0 || (at > 0 && this.t[at - 1]! >= from)) return false;
-    const { t, v } = this;
-    for (let w = at, k = k0; k < k1; w++, k++)
-      if (t[w] !== first + k * step || !Number.isSafeInteger(v[w]!)) return false;
+    const after = this.n === 0 || from > this.t[this.n - 1]!;
+    const at = after ? this.n : this.n - len;
+    if (!after) {
+      if (!this.increments || at < 0 || (at > 0 && this.t[at - 1]! >= from)) return false;
+      for (let j = 0; j < len; j++) if (this.t[at + j] !== from + j * step) return false;
+      if (!integers(this.v, at, this.n)) return false;
+    } else this.room(len);
+    // Integers below 2^53: the sums are exact.
     let x = firstValue;
     for (let k = 1; k <= k0; k++) x += d[v0 + k]!;
-    v[at]! += x;
-    for (let w = at + 1, k = k0 + 1; k < k1; w++, k++) v[w]! += x += d[v0 + k]!;
+    const { t, v } = this;
+    let w = at;
+    if (after) {
+      t[w] = from;
+      v[w++] = x;
+      for (let k = k0 + 1; k < k1; k++, w++) {
+        t[w] = first + k * step;
+        v[w] = x += d[v0 + k]!;
+      }
+      this.n = w;
+    } else {
+      v[w++]! += x;
+      for (let k = k0 + 1; k < k1; k++, w++) v[w]! += x += d[v0 + k]!;
+    }
     return true;
   }
 
@@ -984,13 +1001,9 @@ class HourRuns {
       let at = v0;
       if (kept === Kept.Ints) {
         const d = block.ints[this.width[r]!]!;
-        if (regular && (rows.n === 0 || first + k0 * step > rows.t[rows.n - 1]!)) {
-          // The common case, decoded straight into the rows: one pass, no copy.
-          decodeRegular(rows, d, v0, this.firstValue[r]!, k0, k1, first, step);
-          continue;
-        }
-        // The next stored series of the same labels, at the same times: added in place.
-        if (regular && rows.addRegular(d, v0, this.firstValue[r]!, k0, k1, first, step)) continue;
+        // The common case, decoded straight into the rows (or, for the next stored series of the
+        // same labels at the same times, added to them): one pass, no copy.
+        if (regular && rows.pushRegularInts(d, v0, this.firstValue[r]!, k0, k1, first, step)) continue;
         if (this.decoded.length < n) this.decoded = new Float64Array(Math.max(n, 2 * this.decoded.length));
         values = this.decoded;
         at = 0;
@@ -1004,36 +1017,6 @@ class HourRuns {
       else rows.pushAt(block.times.subarray(t0 + k0, t0 + k1), v);
     }
   }
-}
-
-/**
- * Appends the samples k0..k1-1 of a run of regular times (first + k * step) whose values are
- * `firstValue` and the differences d[v0 + k] (the first 0), after the rows' last time.
- */
-function decodeRegular(
-  rows: Rows,
-  d: Int8Array | Int16Array | Int32Array,
-  v0: number,
-  firstValue: number,
-  k0: number,
-  k1: number,
-  first: number,
-  step: number,
-): void {
-  // Integers below 2^53: the sums are exact.
-  let x = firstValue;
-  for (let k = 1; k <= k0; k++) x += d[v0 + k]!;
-  rows.room(k1 - k0);
-  const t = rows.t;
-  const v = rows.v;
-  let w = rows.n;
-  t[w] = first + k0 * step;
-  v[w++] = x;
-  for (let k = k0 + 1; k < k1; k++, w++) {
-    t[w] = first + k * step;
-    v[w] = x += d[v0 + k]!;
-  }
-  rows.n = w;
 }
 
 /**
