@@ -1,0 +1,247 @@
+// A design experiment for issue 20: the storage cost of candidate `spans_recent` layouts,
+// measured in one run with the same loop, so that the next redesign is chosen by figures.
+//
+//   node --import tsx bench/ingest-layout.ts [seconds] [layout ...]
+//
+// Each layout runs in its own process (chDB binds one data directory per process): one writer
+// inserts the same realistic records (bench/ingest-ceiling.ts's pool, new trace ids on every
+// pass) in inserts of CEILING_BATCH_ROWS (default 5,000), encoded to RowBinary in JS, into a
+// table of that layout with `recent_traces`' view attached, as spans_recent has. It prints one
+// line per layout: CPU per span (whole process, and by thread group), spans/s, bytes per span
+// on disk, and the ratio of its CPU to the `full` layout's in the same run.
+//
+// Layouts:
+// - full: spans_recent as it is (every OTLP field in its own column);
+// - no-events-links: full without the Events.* and Links.* columns;
+// - thin: what the sampler and the trace index need (ids, time, duration, service, name, kind,
+//   status) plus the span's protobuf bytes in one `Body` column (as the request carries them;
+//   here each span encoded alone, without its resource);
+// - thin-span-attrs: thin plus SpanAttributes;
+// - thin-attrs: thin plus SpanAttributes and ResourceAttributes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWorkload } from '@tracehouse/loadgen';
+import { encodeTracesData, type SpanRecord } from '@tracehouse/otlp';
+import { Store } from '@tracehouse/store';
+import { spanColumns } from '../packages/store/src/schema/columns';
+import { ByteSink, rowBinaryTable } from '../packages/store/src/write/rowBinary';
+import { cpuSplit, sampleCpu } from './proc-cpu';
+
+const LAYOUTS = ['full', 'no-events-links', 'thin', 'thin-span-attrs', 'thin-attrs'] as const;
+type Layout = (typeof LAYOUTS)[number];
+
+const seconds = Number(process.argv[2] ?? 30);
+const child = process.env.LAYOUT_CHILD as Layout | undefined;
+
+if (!child) {
+  const chosen = (process.argv.slice(3).length ? process.argv.slice(3) : LAYOUTS) as Layout[];
+  const results = new Map<Layout, Result>();
+  for (const layout of chosen) {
+    if (!LAYOUTS.includes(layout)) throw new Error(`unknown layout ${layout}; one of ${LAYOUTS.join(', ')}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, String(seconds)], {
+      env: { ...process.env, LAYOUT_CHILD: layout },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`layout ${layout} failed:\n${r.stderr}`);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Result;
+    results.set(layout, result);
+    const full = results.get('full');
+    const g = result.groupsUsPerSpan;
+    console.log(
+      `bench ingest-layout layout=${layout} seconds=${seconds} cpu_us_per_span=${result.cpuUsPerSpan.toFixed(1)} ` +
+        `js_us=${g.js} workers_us=${g.workers} insert_us=${g.insert} merges_us=${g.merges} other_us=${g.other} ` +
+        `spans_per_s=${Math.round(result.spansPerSecond)} bytes_per_span=${result.bytesPerSpan.toFixed(1)} ` +
+        `ratio_to_full=${full ? (result.cpuUsPerSpan / full.cpuUsPerSpan).toFixed(2) : 'n/a'} load=${load()}`,
+    );
+  }
+  process.exit(0);
+}
+
+interface Result {
+  spansPerSecond: number;
+  cpuUsPerSpan: number;
+  groupsUsPerSpan: Record<string, number>;
+  bytesPerSpan: number;
+}
+
+function load(): string {
+  const [one, five] = loadavg();
+  return `${one!.toFixed(2)}/${five!.toFixed(2)}`;
+}
+
+const batchRows = Number(process.env.CEILING_BATCH_ROWS ?? 5000);
+const dir = mkdtempSync(join(tmpdir(), 'tracehouse-layout-'));
+const store = await Store.open({
+  dataDir: dir,
+  retention: { spansRecent: 3600, spans: 86400, logs: 86400, metrics: 86400 },
+  writer: { batchRows, flushIntervalMs: 200, maxQueuedBytes: 256 * 1024 ** 2, maxInsertRows: 100_000 },
+});
+const { sql } = store;
+
+// The same pool as the storage ceiling's.
+const workload = createWorkload({ seed: 7 });
+const pool: SpanRecord[] = [];
+while (pool.length < 100_000) pool.push(...workload.nextTrace(BigInt(Date.now()) * 1_000_000n).spans);
+const CHUNK = 500;
+const chunks = Math.floor(pool.length / CHUNK);
+/** Chunk `i` of the pool, with new trace ids on every pass over it. */
+function chunk(i: number): SpanRecord[] {
+  const at = (i % chunks) * CHUNK;
+  const pass = Math.floor(i / chunks);
+  const records = pool.slice(at, at + CHUNK);
+  if (pass === 0) return records;
+  const prefix = pass.toString(16).padStart(8, '0');
+  return records.map((s) => ({ ...s, TraceId: prefix + s.TraceId.slice(8) }));
+}
+
+interface Target {
+  table: string;
+  columns: string[];
+  structure: string;
+  select: string;
+  /** Appends records; `first` is the first one's place in the pool. */
+  write(out: ByteSink, records: SpanRecord[], first: number): void;
+}
+
+function fullTarget(drop: string[]): Target {
+  const kept = spanColumns.filter((c) => !drop.some((d) => c.name.startsWith(d)));
+  const rows = rowBinaryTable(kept);
+  return {
+    table: 'spans_recent',
+    columns: [...kept.map((c) => c.name), 'Tenant'],
+    structure: rows.structure,
+    select: '*',
+    write: (out, records) => rows.write(out, records, ''),
+  };
+}
+
+function thinTarget(attrs: ('SpanAttributes' | 'ResourceAttributes')[]): Target {
+  // The span's protobuf bytes, computed before the clock starts: the server would slice them
+  // out of the request.
+  const bodies = pool.map((s) =>
+    Buffer.from(
+      encodeTracesData([
+        { ...s, ResourceAttributes: {}, ResourceAttributeTypes: {}, ScopeAttributes: {}, ScopeAttributeTypes: {} },
+      ]),
+    ),
+  );
+  const map = (out: ByteSink, m: Record<string, string>) => {
+    const keys = Object.keys(m);
+    out.varint(keys.length);
+    for (const k of keys) {
+      out.string(k);
+      out.string(m[k]!);
+    }
+  };
+  const strings = ['TraceId', 'SpanId', 'ParentSpanId'] as const;
+  const names = ['ServiceName', 'SpanName', 'SpanKind', 'StatusCode'] as const;
+  return {
+    table: 'spans_thin',
+    columns: ['Tenant', ...strings, 'Timestamp', 'Duration', ...names, 'Body', ...attrs],
+    structure: [
+      'Tenant String',
+      ...strings.map((c) => `${c} String`),
+      'Timestamp Int64, Duration Int64',
+      ...names.map((c) => `${c} String`),
+      'Body String',
+      ...attrs.map((c) => `${c} Map(String, String)`),
+    ].join(', '),
+    select: `Tenant, ${strings.join(', ')}, fromUnixTimestamp64Nano(Timestamp), Duration, ${names.join(', ')}, Body${attrs.map((c) => `, ${c}`).join('')}`,
+    write(out, records, first) {
+      for (let k = 0; k < records.length; k++) writeOne(out, records[k]!, bodies[first + k]!);
+    },
+  };
+  function writeOne(out: ByteSink, s: SpanRecord, body: Buffer): void {
+    out.string('');
+    for (const c of strings) out.string(s[c]);
+    out.i64(s.Timestamp);
+    out.i64(s.Duration);
+    for (const c of names) out.string(s[c]);
+    out.varint(body.length);
+    out.reserve(body.length);
+    body.copy(out.buf, out.pos);
+    out.pos += body.length;
+    for (const c of attrs) map(out, s[c]);
+  }
+}
+
+async function createThin(attrs: string[]): Promise<void> {
+  await sql.command(`CREATE TABLE spans_thin (
+  Tenant LowCardinality(String),
+  TraceId String CODEC(LZ4), SpanId String CODEC(LZ4), ParentSpanId String CODEC(LZ4),
+  Timestamp DateTime64(9) CODEC(Delta(8), LZ4), Duration Int64 CODEC(T64, LZ4),
+  ServiceName LowCardinality(String), SpanName LowCardinality(String),
+  SpanKind LowCardinality(String), StatusCode LowCardinality(String),
+  Body String CODEC(LZ4),
+  ${attrs.map((c) => `${c} Map(LowCardinality(String), String) CODEC(LZ4),`).join('\n  ')}
+  IngestTime DateTime64(3) DEFAULT now64(3) CODEC(Delta(8), LZ4)
+)
+ENGINE = MergeTree PARTITION BY toStartOfFifteenMinutes(IngestTime) ORDER BY (TraceId, Timestamp)
+TTL toDateTime(IngestTime) + INTERVAL 1 HOUR
+SETTINGS ttl_only_drop_parts = 1, merge_selector_base = 50`);
+  // As spans_recent feeds recent_traces (and through it trace_index).
+  await sql.command(`CREATE MATERIALIZED VIEW spans_thin_mv TO recent_traces AS
+SELECT TraceId, min(Timestamp) AS Start, max(addNanoseconds(Timestamp, greatest(Duration, 0))) AS End,
+  min(IngestTime) AS IngestStart, max(IngestTime) AS IngestEnd, count() AS SpanCount
+FROM spans_thin GROUP BY TraceId`);
+}
+
+let target: Target;
+switch (child) {
+  case 'full':
+    target = fullTarget([]);
+    break;
+  case 'no-events-links': {
+    target = fullTarget(['Events.', 'Links.']);
+    const dropped = spanColumns.filter((c) => c.name.startsWith('Events.') || c.name.startsWith('Links.'));
+    await sql.command(`ALTER TABLE spans_recent ${dropped.map((c) => `DROP COLUMN \`${c.name}\``).join(', ')}`);
+    break;
+  }
+  case 'thin':
+    await createThin([]);
+    target = thinTarget([]);
+    break;
+  case 'thin-span-attrs':
+    await createThin(['SpanAttributes']);
+    target = thinTarget(['SpanAttributes']);
+    break;
+  case 'thin-attrs':
+    await createThin(['SpanAttributes', 'ResourceAttributes']);
+    target = thinTarget(['SpanAttributes', 'ResourceAttributes']);
+    break;
+}
+
+let written = 0;
+let next = 0;
+const sink = new ByteSink();
+const cpuBefore = process.cpuUsage();
+const threadsBefore = sampleCpu(process.pid);
+const deadline = performance.now() + seconds * 1000;
+const started = performance.now();
+while (performance.now() < deadline) {
+  for (let n = 0; n < batchRows; n += CHUNK) {
+    const i = next++;
+    target!.write(sink, chunk(i), (i % chunks) * CHUNK);
+  }
+  await sql.insertRowBinary(target!.table, target!.columns, target!.structure, [sink.take()], target!.select);
+  written += batchRows;
+}
+const elapsed = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+const split = cpuSplit(process.pid, threadsBefore, sampleCpu(process.pid));
+const [stats] = await sql.query<{ bytes: string; rows: string }>(
+  'SELECT sum(bytes_on_disk) AS bytes, sum(rows) AS rows FROM system.parts WHERE active AND table = {table:String}',
+  { table: target!.table },
+);
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    spansPerSecond: written / elapsed,
+    cpuUsPerSpan: (cpu.user + cpu.system) / written,
+    groupsUsPerSpan: Object.fromEntries(Object.entries(split.groups).map(([k, v]) => [k, +(v / written).toFixed(1)])),
+    bytesPerSpan: Number(stats!.bytes) / Number(stats!.rows),
+  } satisfies Result),
+);
