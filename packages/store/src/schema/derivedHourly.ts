@@ -277,9 +277,11 @@ export const afterHoursSql = (q: Pick<IntervalRead, 'end'>, from: string) =>
  * `_fe`) and the interval length (`_st`). The hours rolled up before the hour holding `start`
  * come as their sums; that hour with its intervals; the later hours rolled up with their count
  * of intervals (all in the range, but for the hour holding `end`), read from the arrays' sizes
- * alone: reading every interval of a day's hours was a third of the statement.
+ * alone: reading every interval of a day's hours was a third of the statement. Then the
+ * intervals after the hours, unless `intervalsAfter` is false (a reader that takes them from
+ * its samples statement instead: they were read twice, see select.ts's eachComponentSeries).
  */
-export function hoursWithIntervalsSql(q: IntervalRead): string {
+export function hoursWithIntervalsSql(q: IntervalRead, intervalsAfter = true): string {
   const r = rollupOf(q.source);
   const keys = q.columns.join(', ');
   const and = q.where.map((w) => ` AND ${w}`).join('');
@@ -288,6 +290,12 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
   const tail = `${ms('WindowStart')}, ${ms('FirstWindowEnd')}, Interval`;
   const rolled = `FROM ${r.table} FINAL WHERE ${hourEnd} <= ${q.until}`;
   const inRange = (e: string) => `${e} > ${q.start} AND ${e} <= ${q.end}`;
+  const after = `
+  UNION ALL
+  SELECT ${keys}, toUInt64(${inRange(ms('WindowEnd'))}), if(${ms('WindowEnd')} <= ${q.start}, toFloat64(${q.value}), 0),
+    if(${ms('WindowEnd')} <= ${q.start}, ${ms('WindowEnd')}, 0), ${ms('WindowStart')}, ${ms('WindowEnd')},
+    ${ms('WindowEnd')} - ${ms('WindowStart')}
+  FROM ${r.source} FINAL WHERE ${afterHoursSql(q, q.until)}${and}`;
   return `(
   SELECT ${keys}, toUInt64(0) AS _n, toFloat64(${q.value}) AS _b, ${ms('WindowEnd')} AS _lb, ${ms('WindowStart')} AS _s,
     ${ms('FirstWindowEnd')} AS _fe, Interval AS _st
@@ -302,12 +310,7 @@ export function hoursWithIntervalsSql(q: IntervalRead): string {
   ${rolled} AND ${hourMs} > ${startHour} AND ${hourEnd} <= ${q.end}${and}
   UNION ALL
   SELECT ${keys}, arrayCount(e -> e <= ${q.end}, IntervalEnds), 0, 0, ${tail}
-  ${rolled} AND ${hourMs} > ${startHour} AND ${hourMs} < ${q.end} AND ${hourEnd} > ${q.end}${and}
-  UNION ALL
-  SELECT ${keys}, toUInt64(${inRange(ms('WindowEnd'))}), if(${ms('WindowEnd')} <= ${q.start}, toFloat64(${q.value}), 0),
-    if(${ms('WindowEnd')} <= ${q.start}, ${ms('WindowEnd')}, 0), ${ms('WindowStart')}, ${ms('WindowEnd')},
-    ${ms('WindowEnd')} - ${ms('WindowStart')}
-  FROM ${r.source} FINAL WHERE ${afterHoursSql(q, q.until)}${and})`;
+  ${rolled} AND ${hourMs} > ${startHour} AND ${hourMs} < ${q.end} AND ${hourEnd} > ${q.end}${and}${intervalsAfter ? after : ''})`;
 }
 
 /**

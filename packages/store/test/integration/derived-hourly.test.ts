@@ -50,6 +50,9 @@ FROM (SELECT ${fromMin} + number AS m FROM numbers(${count}))`;
   await store.sql.command(span('k-payment', 'payment', 1440 + 640, 80));
   // billing: begins on day 3 at 13:20, after every hour the tests roll up (labels from its intervals).
   await store.sql.command(span('k-billing', 'billing', 2 * 1440 + 800, 200));
+  // A second stored series with cart's labels, from day 3 at 13:00, also after every hour rolled
+  // up: its intervals join cart's, read after the hours.
+  await store.sql.command(span('k-cart-2', 'cart', 2 * 1440 + 780, 120));
   // A re-run interval (after a crash) writes the same rows again: FINAL folds them.
   await store.sql.command(span('k-checkout', 'checkout', 1440 + 10, 30));
   await store.sql.command(`
