@@ -5,6 +5,7 @@ import {
   HOUR_MS,
   hourIntervalsSql,
   hourLabelsSql,
+  hourSumsSql,
   hoursSummedParams,
   hoursThenIntervalsSql,
   hoursWithIntervalsSql,
@@ -252,7 +253,7 @@ FROM (
     FROM (${expanded}))${filters.length ? `\n  WHERE _u OR (${filters.join(' AND ')})` : ''})
 GROUP BY lbl
 ${
-  // Derived counters with ids: applied in eachComponentSeries, once the intervals after the hours are in.
+  // Derived counters with ids: applied in eachComponentSeries, once the samples are in.
   labelsOnly || hours?.labels ? '' : 'HAVING sum(n) > 0 OR sum(base) != 0\n'
 }LIMIT ${q.maxSeries + 1}`;
 }
@@ -346,9 +347,10 @@ interface HourRows {
   /** Increments: rows with the history before the range too (see hoursWithIntervalsSql). */
   history?: string;
   /**
-   * Increments of stored series with an id column: `history` then holds only the id and only
-   * the hours (the samples statement brings the intervals after them, see AfterHours), and the
-   * labels come from these rows, the hours that end after `{labelsSince}` (see hourLabelsSql).
+   * Increments of stored series with an id column: `history` then holds only the id and the
+   * hours' sums before the hour holding the range's start (hourSumsSql; the rest comes from the
+   * samples: HourRuns.sumBefore, AfterHours), and the labels come from these rows, the hours
+   * that end after `{labelsSince}` (see hourLabelsSql).
    */
   labels?: string;
   /** With `labels`: where labelsOf reads the labels of the series they miss (unlabelledRowsSql). */
@@ -402,7 +404,7 @@ async function hourRows(
     return {
       hours: hourIntervalsSql(r, sid),
       notRolledUp: [afterHoursSql(r, read.until)],
-      history: labels ? hoursWithIntervalsSql({ ...r, columns: [c.seriesId!] }, false) : hoursWithIntervalsSql(r),
+      history: labels ? hourSumsSql({ ...r, columns: [c.seriesId!] }) : hoursWithIntervalsSql(r),
       labels: labels ? hourLabelsSql(r, '{labelsSince:Int64}') : undefined,
       unlabelledRows: labels ? unlabelledRowsSql(r, sid) : undefined,
       untilMs,
@@ -741,8 +743,9 @@ export async function eachComponentSeries(
   let series = await labelsOf(sql, c, q, read, hours);
   checkLimits(series, q);
   const inRange = series.reduce((sum, s) => sum + num(s.inRange), 0);
-  // A derived counter with ids reads the intervals after its hours in the samples statement
-  // only, which completes the series (AfterHours).
+  // A derived counter with ids: its series statement reads the hours' sums only, and the
+  // samples complete the series (the intervals after the hours: AfterHours; the counts in the
+  // hours and the hour holding the start, up to it: HourRuns).
   const afterHours = hours?.labels !== undefined;
   // Each stored series (by key) and array element goes to the rows of its output series; with
   // hours, the rows after them go to a tail of their own, appended once the hours are in.
@@ -799,14 +802,12 @@ export async function eachComponentSeries(
     hourBytes?.catch(() => {});
     const after = afterHours ? new AfterHours(packing) : undefined;
     readRows(await points, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined, after);
-    if (hourBytes) hourRuns = new HourRuns(await hourBytes, q, seriesOf, series.length);
-    if (after) series = await withAfterHours(sql, c, q, hours!, series, seriesOf, rowsAfter, after);
+    if (hourBytes) hourRuns = new HourRuns(await hourBytes, q, seriesOf, series.length, afterHours);
+    if (after) series = await withAfterHours(sql, c, q, hours!, series, seriesOf, rowsAfter, after, hourRuns!);
   }
   const buffer = reuse && hours ? Rows.ofSize(largest) : undefined;
   const shapedBuffer = reuse && hours && c.increments ? Rows.ofSize(largest + 2) : undefined;
   series.forEach((s, i) => {
-    // The series statement's HAVING, where it could not apply it (see seriesSql).
-    if (afterHours && !(num(s.inRange) > 0 || num(s.base) !== 0)) return;
     // (A series that began after the hours has no rows of its own.)
     const r = rows[i] ?? buffer ?? Rows.ofSize(num(s.inRange));
     if (hourRuns) {
@@ -816,14 +817,24 @@ export async function eachComponentSeries(
       hourRuns.pushTo(i, r);
       r.pushRows(rowsAfter[i]!);
     }
+    if (afterHours) {
+      // The hour holding the range's start, up to it (hourSumsSql leaves it to the samples).
+      s.base = num(s.base) + hourRuns!.sumBefore;
+      s.lastBefore = Math.max(num(s.lastBefore), hourRuns!.lastBefore);
+      // The series statement's HAVING, which it could not apply (see seriesSql).
+      if (!(r.n > 0 || s.base !== 0)) return;
+    }
     const shaped = c.increments ? accumulate(s, r, c.fill, q, staleMs, shapedBuffer) : values(r);
     if (shaped.t.length > 0) visit({ labels: { __name__: c.name, ...Object.fromEntries(s.lbl) }, ...shaped });
   });
 }
 
-function checkLimits(series: readonly SeriesRow[], q: PromSelect): void {
+/** `hourRuns`: samples in the range the series do not count (a derived counter's in its hours: hourSumsSql). */
+function checkLimits(series: readonly SeriesRow[], q: PromSelect, hourRuns?: HourRuns): void {
   if (series.length > q.maxSeries) throw new QueryLimitError(`query selects more than ${q.maxSeries} series`);
-  if (series.reduce((sum, s) => sum + num(s.inRange), 0) > q.maxSamples)
+  const counted = series.reduce((sum, s) => sum + num(s.inRange), 0);
+  // The hours' whole runs are at least as many samples as they hold in the range, and cheaper to count.
+  if (counted + (hourRuns?.samples ?? 0) > q.maxSamples && counted + (hourRuns?.inRange() ?? 0) > q.maxSamples)
     throw new QueryLimitError('query processing would load too many samples into memory in query execution');
 }
 
@@ -842,17 +853,18 @@ async function withAfterHours(
   seriesOf: readonly number[],
   rowsAfter: Rows[],
   after: AfterHours,
+  /** The samples of the hours (the series do not count them, see hourSumsSql). */
+  hourRuns: HourRuns,
 ): Promise<SeriesRow[]> {
-  for (let k = 1; k < after.n.length; k++) {
-    if (after.n[k] === 0) continue;
+  for (let k = 1; k < after.longest.length; k++) {
     const s = series[seriesOf[k]!]!;
-    s.inRange = num(s.inRange) + after.n[k]!;
     s.step = Math.max(num(s.step), after.longest[k]!);
-    s.firstStart = Math.min(num(s.firstStart), after.firstStart[k]!);
-    s.firstEnd = Math.min(num(s.firstEnd), after.firstEnd[k]!);
   }
+  series.forEach((s, i) => {
+    s.inRange = num(s.inRange) + rowsAfter[i]!.n;
+  });
   if (after.unknown.size === 0) {
-    checkLimits(series, q);
+    checkLimits(series, q, hourRuns);
     return series;
   }
   const added: SeriesRow[] = [...after.unknown].map(([id, u]) => ({
@@ -868,7 +880,7 @@ async function withAfterHours(
   // Every series so far is labelled and its label set its own, so labelsOf keeps them first and
   // in order: a series' index stays its index.
   const merged = await labelsOf(sql, c, q, [...series, ...added], hours);
-  checkLimits(merged, q);
+  checkLimits(merged, q, hourRuns);
   merged.forEach((s, j) => {
     for (const [id] of s.ids) {
       const u = after.unknown.get(id);
@@ -916,7 +928,7 @@ function readRows(
       }
       if (after) {
         if (key === 0) after.addUnknown(hi![i]!, lo![i]!, time, values[i]!, len![i]!);
-        else after.add(key, time, len![i]!);
+        else after.add(key, len![i]!);
       }
       if (!ends) {
         byKey[key]?.push(time, values[i]!);
@@ -942,32 +954,25 @@ interface UnknownSeries {
  * A derived counter with series ids reads the intervals after its hours once, in the samples
  * statement, not also in the series statement (~25 ms of a cold 24 h dashboard's ~75 ms
  * statement): what that statement took from them comes from here. For the series it knows (by
- * key), their count and their first and longest intervals; the series it does not (that began
- * after the hours: it reads ids from the hours only) come with their rows, by id. Their values
- * add nothing to the sums before the range: the hours end after the range's start (hourRows).
+ * key), their longest interval (their first is in their hours, which come before; their count,
+ * in their rows); the series it does not (that began after the hours: it reads ids from the
+ * hours only) come with their rows, by id. Their values add nothing to the sums before the
+ * range: the hours end after the range's start (hourRows).
  */
 class AfterHours {
-  readonly n: Float64Array;
+  /** By key: the longest interval of a known series. */
   readonly longest: Float64Array;
-  readonly firstStart: Float64Array;
-  readonly firstEnd: Float64Array;
   /** The series not known, by id. */
   readonly unknown = new Map<string, UnknownSeries>();
 
   /** `keys`: one more than the largest key. */
   constructor(keys: number) {
-    this.n = new Float64Array(keys);
     this.longest = new Float64Array(keys);
-    this.firstStart = new Float64Array(keys).fill(Number.POSITIVE_INFINITY);
-    this.firstEnd = new Float64Array(keys).fill(Number.POSITIVE_INFINITY);
   }
 
-  /** An interval of a known series, ending at `t`, `len` long. */
-  add(key: number, t: number, len: number): void {
-    this.n[key]!++;
+  /** An interval of a known series, `len` long. */
+  add(key: number, len: number): void {
     if (len > this.longest[key]!) this.longest[key] = len;
-    if (t < this.firstEnd[key]!) this.firstEnd[key] = t;
-    if (t - len < this.firstStart[key]!) this.firstStart[key] = t - len;
   }
 
   /** An interval of a series not known, by the two 32-bit halves of its id. */
@@ -1037,6 +1042,8 @@ class HourRuns {
     private readonly q: PromSelect,
     seriesOf: readonly number[],
     series: number,
+    /** Whether pushTo sums the samples before the range (sumBefore). */
+    private readonly sumsBefore = false,
   ) {
     const result = readNative(bytes);
     const runs = result.reduce((sum, b) => sum + b[0]!.values.length, 0);
@@ -1106,40 +1113,104 @@ class HourRuns {
     }
   }
 
+  /**
+   * The samples of output series s's runs at or before the range's start (in the hour holding
+   * it): their sum and the last one's time (0: none), set by pushTo for its series.
+   */
+  sumBefore = 0;
+  lastBefore = 0;
+
+  /** What clip found: run r's samples in (startMs, endMs] are [k0, k1) of its n. */
+  private k0 = 0;
+  private k1 = 0;
+
+  /** Finds run r's samples in the range (k0, k1). */
+  private clip(r: number): void {
+    const { q } = this;
+    const n = this.to[r]! - this.from[r]!;
+    const first = this.first[r]!;
+    const step = this.step[r]!;
+    const t0 = this.timesFrom[r]!;
+    // A run is in time order: only its ends can fall outside the range.
+    let k0: number;
+    let k1: number;
+    if (this.timesTo[r] === t0) {
+      // Regular times (step > 0), sent as the first and the step: the first in range found by
+      // arithmetic, then made exact.
+      k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - first) / step)));
+      while (k0 > 0 && first + (k0 - 1) * step > q.startMs) k0--;
+      while (k0 < n && first + k0 * step <= q.startMs) k0++;
+      k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - first) / step) + 2));
+      while (k1 > k0 && first + (k1 - 1) * step > q.endMs) k1--;
+    } else {
+      const t = this.blocks[this.block[r]!]!.times;
+      k0 = 0;
+      k1 = n;
+      while (k0 < k1 && t[t0 + k0]! <= q.startMs) k0++;
+      while (k1 > k0 && t[t0 + k1 - 1]! > q.endMs) k1--;
+    }
+    this.k0 = k0;
+    this.k1 = k1;
+  }
+
+  /** Adds run r's samples before k0 (at or before the range's start) to sumBefore and lastBefore. */
+  private before(r: number, block: HourBlock, kept: Kept, k0: number): void {
+    const v0 = this.from[r]!;
+    let sum = 0;
+    if (kept === Kept.Ints) {
+      const d = block.ints[this.width[r]!]!;
+      let x = this.firstValue[r]!;
+      sum = x;
+      for (let k = 1; k < k0; k++) sum += x += d[v0 + k]!;
+    } else {
+      const values = kept === Kept.Floats ? block.floats : block.doubles;
+      for (let k = 0; k < k0; k++) sum += values[v0 + k]!;
+    }
+    this.sumBefore += sum;
+    const t0 = this.timesFrom[r]!;
+    const last = this.timesTo[r] === t0 ? this.first[r]! + (k0 - 1) * this.step[r]! : block.times[t0 + k0 - 1]!;
+    if (last > this.lastBefore) this.lastBefore = last;
+  }
+
+  /** How many samples the runs hold, in the range or not. */
+  get samples(): number {
+    let total = 0;
+    for (let r = 0; r < this.kept.length; r++) if (this.kept[r] !== Kept.None) total += this.to[r]! - this.from[r]!;
+    return total;
+  }
+
+  /** How many samples the runs hold in (startMs, endMs]. */
+  inRange(): number {
+    let total = 0;
+    for (let r = 0; r < this.kept.length; r++) {
+      if (this.kept[r] === Kept.None) continue;
+      this.clip(r);
+      total += this.k1 - this.k0;
+    }
+    return total;
+  }
+
   /** Appends output series s's samples in (startMs, endMs] to `rows`, hour by hour. */
   pushTo(s: number, rows: Rows): void {
+    this.sumBefore = 0;
+    this.lastBefore = 0;
     // (A series that began after the hours has none.)
     if (s >= this.ends.length) return;
-    const { q, order } = this;
+    const { order } = this;
     for (let o = s > 0 ? this.ends[s - 1]! : 0; o < this.ends[s]!; o++) {
       const r = order[o]!;
       const kept = this.kept[r]! as Kept;
       if (kept === Kept.None) continue;
       const block = this.blocks[this.block[r]!]!;
       const v0 = this.from[r]!;
-      const n = this.to[r]! - v0;
       const first = this.first[r]!;
       const step = this.step[r]!;
       const t0 = this.timesFrom[r]!;
-      // A run is in time order: only its ends can fall outside the range.
-      let k0: number;
-      let k1: number;
       const regular = this.timesTo[r] === t0;
-      if (regular) {
-        // Regular times (step > 0), sent as the first and the step: the first in range found by
-        // arithmetic, then made exact.
-        k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - first) / step)));
-        while (k0 > 0 && first + (k0 - 1) * step > q.startMs) k0--;
-        while (k0 < n && first + k0 * step <= q.startMs) k0++;
-        k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - first) / step) + 2));
-        while (k1 > k0 && first + (k1 - 1) * step > q.endMs) k1--;
-      } else {
-        const t = block.times;
-        k0 = 0;
-        k1 = n;
-        while (k0 < k1 && t[t0 + k0]! <= q.startMs) k0++;
-        while (k1 > k0 && t[t0 + k1 - 1]! > q.endMs) k1--;
-      }
+      const n = this.to[r]! - v0;
+      this.clip(r);
+      const { k0, k1 } = this;
+      if (k0 > 0 && this.sumsBefore) this.before(r, block, kept, k0);
       if (k1 <= k0) continue;
       let values: Float64Array | Float32Array;
       let at = v0;

@@ -277,11 +277,9 @@ export const afterHoursSql = (q: Pick<IntervalRead, 'end'>, from: string) =>
  * `_fe`) and the interval length (`_st`). The hours rolled up before the hour holding `start`
  * come as their sums; that hour with its intervals; the later hours rolled up with their count
  * of intervals (all in the range, but for the hour holding `end`), read from the arrays' sizes
- * alone: reading every interval of a day's hours was a third of the statement. Then the
- * intervals after the hours, unless `intervalsAfter` is false (a reader that takes them from
- * its samples statement instead: they were read twice, see select.ts's eachComponentSeries).
+ * alone: reading every interval of a day's hours was a third of the statement.
  */
-export function hoursWithIntervalsSql(q: IntervalRead, intervalsAfter = true): string {
+export function hoursWithIntervalsSql(q: IntervalRead): string {
   const r = rollupOf(q.source);
   const keys = q.columns.join(', ');
   const and = q.where.map((w) => ` AND ${w}`).join('');
@@ -290,12 +288,6 @@ export function hoursWithIntervalsSql(q: IntervalRead, intervalsAfter = true): s
   const tail = `${ms('WindowStart')}, ${ms('FirstWindowEnd')}, Interval`;
   const rolled = `FROM ${r.table} FINAL WHERE ${hourEnd} <= ${q.until}`;
   const inRange = (e: string) => `${e} > ${q.start} AND ${e} <= ${q.end}`;
-  const after = `
-  UNION ALL
-  SELECT ${keys}, toUInt64(${inRange(ms('WindowEnd'))}), if(${ms('WindowEnd')} <= ${q.start}, toFloat64(${q.value}), 0),
-    if(${ms('WindowEnd')} <= ${q.start}, ${ms('WindowEnd')}, 0), ${ms('WindowStart')}, ${ms('WindowEnd')},
-    ${ms('WindowEnd')} - ${ms('WindowStart')}
-  FROM ${r.source} FINAL WHERE ${afterHoursSql(q, q.until)}${and}`;
   return `(
   SELECT ${keys}, toUInt64(0) AS _n, toFloat64(${q.value}) AS _b, ${ms('WindowEnd')} AS _lb, ${ms('WindowStart')} AS _s,
     ${ms('FirstWindowEnd')} AS _fe, Interval AS _st
@@ -310,7 +302,30 @@ export function hoursWithIntervalsSql(q: IntervalRead, intervalsAfter = true): s
   ${rolled} AND ${hourMs} > ${startHour} AND ${hourEnd} <= ${q.end}${and}
   UNION ALL
   SELECT ${keys}, arrayCount(e -> e <= ${q.end}, IntervalEnds), 0, 0, ${tail}
-  ${rolled} AND ${hourMs} > ${startHour} AND ${hourMs} < ${q.end} AND ${hourEnd} > ${q.end}${and}${intervalsAfter ? after : ''})`;
+  ${rolled} AND ${hourMs} > ${startHour} AND ${hourMs} < ${q.end} AND ${hourEnd} > ${q.end}${and}
+  UNION ALL
+  SELECT ${keys}, toUInt64(${inRange(ms('WindowEnd'))}), if(${ms('WindowEnd')} <= ${q.start}, toFloat64(${q.value}), 0),
+    if(${ms('WindowEnd')} <= ${q.start}, ${ms('WindowEnd')}, 0), ${ms('WindowStart')}, ${ms('WindowEnd')},
+    ${ms('WindowEnd')} - ${ms('WindowStart')}
+  FROM ${r.source} FINAL WHERE ${afterHoursSql(q, q.until)}${and})`;
+}
+
+/**
+ * A derived counter's hours, for the sums a read starts from when its reader takes the rest
+ * from the hours' samples and the intervals after them (select.ts's HourRuns and AfterHours):
+ * rows with the read's columns, `_n` 0, `_b` and `_lb` an hour's sum and last interval end for
+ * the hours that end by the hour holding `start` (else 0), the first interval's start and end
+ * (`_s`, `_fe`) and the interval length (`_st`), for every hour up to the range's end. One pass
+ * over scalar columns: counting the intervals in the range and summing the first hour's up to
+ * `start` here was half of the series statement (the samples statement reads them anyway).
+ */
+export function hourSumsSql(q: IntervalRead): string {
+  const r = rollupOf(q.source);
+  const before = `${hourMs} + ${HOUR_MS} <= intDiv(${q.start}, ${HOUR_MS}) * ${HOUR_MS}`;
+  return `(
+  SELECT ${q.columns.join(', ')}, toUInt64(0) AS _n, if(${before}, toFloat64(${q.value}), 0) AS _b,
+    if(${before}, ${ms('WindowEnd')}, 0) AS _lb, ${ms('WindowStart')} AS _s, ${ms('FirstWindowEnd')} AS _fe, Interval AS _st
+  FROM ${r.table} FINAL WHERE ${hourMs} + ${HOUR_MS} <= ${q.until} AND ${hourMs} < ${q.end}${q.where.map((w) => ` AND ${w}`).join('')})`;
 }
 
 /**

@@ -70,13 +70,16 @@ describe('derived metrics summed per hour', () => {
   let unrolled: Map<string, PromSeries>;
   /**
    * Ranges that start and end inside hours that will be summed (07:13 to 09:47 of day 3, 23:59 of
-   * day 1 to 00:31 of day 2, two minutes of one hour, payment's gap), with their reads before any roll-up.
+   * day 1 to 00:31 of day 2, two minutes of one hour, payment's gap, and one that starts in it,
+   * where the counter repeats its value until it is stale),
+   * with their reads before any roll-up.
    */
   const inside: [number, number][] = [
     [DAY3, D0 + 2 * DAY_MS + 587 * MIN],
     [D0 + 1439 * MIN, D0 + DAY_MS + 31 * MIN],
     [D0 + DAY_MS + 125 * MIN, D0 + DAY_MS + 127 * MIN],
     [D0 + DAY_MS + 610 * MIN, D0 + DAY_MS + 650 * MIN],
+    [D0 + DAY_MS + 625 * MIN, D0 + DAY_MS + 700 * MIN],
   ];
   let insideUnrolled: Map<string, PromSeries>[];
   before(async () => {
