@@ -840,7 +840,7 @@ function checkLimits(series: readonly SeriesRow[], q: PromSelect, hourRuns?: Hou
 
 /**
  * The series with what the samples statement read after the hours (AfterHours): the known
- * series' counts and first and longest intervals; the others labelled (labelsOf, which merges
+ * series' counts (their rows) and longest intervals; the others labelled (labelsOf, which merges
  * each into a series of the same labels or adds it), their rows put with that series' rows
  * after the hours (`rowsAfter`, extended for the series added).
  */
