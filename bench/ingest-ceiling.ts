@@ -4,10 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkload } from '@tracehouse/loadgen';
-import type { SpanRecord } from '@tracehouse/otlp';
 import { Store } from '@tracehouse/store';
-import { cpuSplit, sampleCpu } from './proc-cpu';
+import { SpanPool, startStorageRun } from './span-pool';
 
 const seconds = Number(process.argv[2] ?? 30);
 const dir = mkdtempSync(join(tmpdir(), 'tracehouse-ceiling-'));
@@ -27,39 +25,21 @@ for (const statement of (process.env.CEILING_SQL ?? '').split(';').filter((x) =>
   await store.sql.command(statement);
 }
 
-// A pool of realistic records, generated before the clock starts and written repeatedly.
-const workload = createWorkload({ seed: 7 });
-const pool: SpanRecord[] = [];
-while (pool.length < 100_000) pool.push(...workload.nextTrace(BigInt(Date.now()) * 1_000_000n).spans);
-const batches: SpanRecord[][] = [];
-for (let i = 0; i + 500 <= pool.length; i += 500) batches.push(pool.slice(i, i + 500));
+const pool = new SpanPool();
 
 let written = 0;
 let next = 0;
-const cpuBefore = process.cpuUsage();
-const threadsBefore = sampleCpu(process.pid);
+const run = startStorageRun();
 const deadline = performance.now() + seconds * 1000;
-const started = performance.now();
-// Each pass over the pool gets new trace ids, as live traffic has: with the same ~5,000 trace
-// ids over and over, recent_traces and trace_index merged to a few thousand rows and the
-// ceiling's views and merges cost less than the server's.
-const withPass = (batch: SpanRecord[], pass: number): SpanRecord[] => {
-  if (pass === 0) return batch;
-  const prefix = pass.toString(16).padStart(8, '0');
-  return batch.map((s) => ({ ...s, TraceId: prefix + s.TraceId.slice(8) }));
-};
 async function worker(): Promise<void> {
   while (performance.now() < deadline) {
-    const i = next++;
-    const batch = withPass(batches[i % batches.length]!, Math.floor(i / batches.length));
+    const batch = pool.batch(next++);
     await store.writeSpans(batch);
     written += batch.length;
   }
 }
 await Promise.all(Array.from({ length: 8 }, worker));
-const elapsed = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpuBefore);
-const split = cpuSplit(process.pid, threadsBefore, sampleCpu(process.pid));
+const measured = run.stop(written);
 await store.close();
 const reopened = await Store.open(options);
 const stats = (await reopened.tableStats()).find((t) => t.table === 'spans_recent')!;
@@ -67,9 +47,7 @@ await reopened.close();
 rmSync(dir, { recursive: true, force: true });
 console.log(
   JSON.stringify({
-    spansPerSecond: written / elapsed,
-    cpuUsPerSpan: (cpu.user + cpu.system) / written,
-    groupsUsPerSpan: Object.fromEntries(Object.entries(split.groups).map(([k, v]) => [k, +(v / written).toFixed(1)])),
+    ...measured,
     bytesPerSpan: stats.bytesOnDisk / stats.rows,
     rows: stats.rows,
   }),

@@ -22,12 +22,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkload } from '@tracehouse/loadgen';
 import { encodeTracesData, type SpanRecord } from '@tracehouse/otlp';
 import { Store } from '@tracehouse/store';
 import { spanColumns } from '../packages/store/src/schema/columns';
 import { ByteSink, rowBinaryTable } from '../packages/store/src/write/rowBinary';
-import { cpuSplit, sampleCpu } from './proc-cpu';
+import { POOL_BATCH, SpanPool, type StorageRun, startStorageRun } from './span-pool';
 
 const LAYOUTS = ['full', 'no-events-links', 'thin', 'thin-span-attrs', 'thin-attrs'] as const;
 type Layout = (typeof LAYOUTS)[number];
@@ -59,10 +58,7 @@ if (!child) {
   process.exit(0);
 }
 
-interface Result {
-  spansPerSecond: number;
-  cpuUsPerSpan: number;
-  groupsUsPerSpan: Record<string, number>;
+interface Result extends StorageRun {
   bytesPerSpan: number;
 }
 
@@ -81,20 +77,7 @@ const store = await Store.open({
 const { sql } = store;
 
 // The same pool as the storage ceiling's.
-const workload = createWorkload({ seed: 7 });
-const pool: SpanRecord[] = [];
-while (pool.length < 100_000) pool.push(...workload.nextTrace(BigInt(Date.now()) * 1_000_000n).spans);
-const CHUNK = 500;
-const chunks = Math.floor(pool.length / CHUNK);
-/** Chunk `i` of the pool, with new trace ids on every pass over it. */
-function chunk(i: number): SpanRecord[] {
-  const at = (i % chunks) * CHUNK;
-  const pass = Math.floor(i / chunks);
-  const records = pool.slice(at, at + CHUNK);
-  if (pass === 0) return records;
-  const prefix = pass.toString(16).padStart(8, '0');
-  return records.map((s) => ({ ...s, TraceId: prefix + s.TraceId.slice(8) }));
-}
+const pool = new SpanPool();
 
 interface Target {
   table: string;
@@ -120,7 +103,7 @@ function fullTarget(drop: string[]): Target {
 function thinTarget(attrs: ('SpanAttributes' | 'ResourceAttributes')[]): Target {
   // The span's protobuf bytes, computed before the clock starts: the server would slice them
   // out of the request.
-  const bodies = pool.map((s) =>
+  const bodies = pool.records.map((s) =>
     Buffer.from(
       encodeTracesData([
         { ...s, ResourceAttributes: {}, ResourceAttributeTypes: {}, ScopeAttributes: {}, ScopeAttributeTypes: {} },
@@ -216,21 +199,18 @@ switch (child) {
 let written = 0;
 let next = 0;
 const sink = new ByteSink();
-const cpuBefore = process.cpuUsage();
-const threadsBefore = sampleCpu(process.pid);
+const run = startStorageRun();
 const deadline = performance.now() + seconds * 1000;
-const started = performance.now();
 while (performance.now() < deadline) {
-  for (let n = 0; n < batchRows; n += CHUNK) {
+  let rows = 0;
+  for (; rows < batchRows; rows += POOL_BATCH) {
     const i = next++;
-    target!.write(sink, chunk(i), (i % chunks) * CHUNK);
+    target!.write(sink, pool.batch(i), pool.offset(i));
   }
   await sql.insertRowBinary(target!.table, target!.columns, target!.structure, [sink.take()], target!.select);
-  written += batchRows;
+  written += rows;
 }
-const elapsed = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpuBefore);
-const split = cpuSplit(process.pid, threadsBefore, sampleCpu(process.pid));
+const measured = run.stop(written);
 const [stats] = await sql.query<{ bytes: string; rows: string }>(
   'SELECT sum(bytes_on_disk) AS bytes, sum(rows) AS rows FROM system.parts WHERE active AND table = {table:String}',
   { table: target!.table },
@@ -239,9 +219,7 @@ await store.close();
 rmSync(dir, { recursive: true, force: true });
 console.log(
   JSON.stringify({
-    spansPerSecond: written / elapsed,
-    cpuUsPerSpan: (cpu.user + cpu.system) / written,
-    groupsUsPerSpan: Object.fromEntries(Object.entries(split.groups).map(([k, v]) => [k, +(v / written).toFixed(1)])),
+    ...measured,
     bytesPerSpan: Number(stats!.bytes) / Number(stats!.rows),
   } satisfies Result),
 );
