@@ -875,7 +875,7 @@ async function withAfterHours(
     step: u.longest,
     firstStart: u.firstStart,
     firstEnd: u.firstEnd,
-    inRange: u.n,
+    inRange: u.rows.n,
   }));
   // Every series so far is labelled and its label set its own, so labelsOf keeps them first and
   // in order: a series' index stays its index.
@@ -944,7 +944,6 @@ function readRows(
 /** A series the series statement did not know, from its intervals after the hours (AfterHours). */
 interface UnknownSeries {
   rows: Rows;
-  n: number;
   longest: number;
   firstStart: number;
   firstEnd: number;
@@ -980,11 +979,10 @@ class AfterHours {
     const id = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
     let u = this.unknown.get(id);
     if (!u) {
-      u = { rows: Rows.ofSize(8), n: 0, longest: 0, firstStart: t - len, firstEnd: t };
+      u = { rows: Rows.ofSize(8), longest: 0, firstStart: t - len, firstEnd: t };
       this.unknown.set(id, u);
     }
     u.rows.push(t, v);
-    u.n++;
     u.longest = Math.max(u.longest, len);
     u.firstStart = Math.min(u.firstStart, t - len);
     u.firstEnd = Math.min(u.firstEnd, t);
