@@ -28,7 +28,7 @@ import { spanColumns } from '../packages/store/src/schema/columns';
 import { ByteSink, rowBinaryTable } from '../packages/store/src/write/rowBinary';
 import { POOL_BATCH, SpanPool, type StorageRun, startStorageRun } from './span-pool';
 
-const LAYOUTS = ['full', 'no-events-links', 'thin', 'thin-span-attrs', 'thin-attrs'] as const;
+const LAYOUTS = ['full', 'no-events-links', 'thin', 'thin-span-attrs', 'thin-attrs', 'rest-json'] as const;
 type Layout = (typeof LAYOUTS)[number];
 
 const seconds = Number(process.argv[2] ?? 30);
@@ -171,8 +171,84 @@ SELECT TraceId, min(Timestamp) AS Start, max(addNanoseconds(Timestamp, greatest(
 FROM spans_thin GROUP BY TraceId`);
 }
 
+/** Columns no SQL reader of spans_recent filters or groups by: one JSON array per span. */
+const REST = [
+  'ResourceDroppedAttributesCount',
+  'ResourceSchemaUrl',
+  'ScopeName',
+  'ScopeVersion',
+  'ScopeAttributes',
+  'ScopeAttributeTypes',
+  'ScopeDroppedAttributesCount',
+  'ScopeSchemaUrl',
+  'TraceState',
+  'Flags',
+  'DroppedAttributesCount',
+  'Events.Timestamp',
+  'Events.Name',
+  'Events.Attributes',
+  'Events.AttributeTypes',
+  'Events.DroppedAttributesCount',
+  'DroppedEventsCount',
+  'Links.TraceId',
+  'Links.SpanId',
+  'Links.TraceState',
+  'Links.Flags',
+  'Links.Attributes',
+  'Links.AttributeTypes',
+  'Links.DroppedAttributesCount',
+  'DroppedLinksCount',
+];
+function restTarget(): Target {
+  const kept = spanColumns.filter((c) => !REST.includes(c.name));
+  const rows = rowBinaryTable(kept);
+  const scopes = new Map<string, string>();
+  return {
+    table: 'spans_recent',
+    columns: [...kept.map((c) => c.name), 'Tenant', 'Rest'],
+    structure: `${rows.structure}, Rest String`,
+    select: '*',
+    write: (out, records) => {
+      for (const s of records) {
+        rows.write(out, [s], '');
+        const key = `${s.ScopeName}\u0000${s.ScopeVersion}`;
+        let scope = scopes.get(key);
+        if (scope === undefined) {
+          scope = JSON.stringify([
+            s.ResourceDroppedAttributesCount,
+            s.ResourceSchemaUrl,
+            s.ScopeName,
+            s.ScopeVersion,
+            s.ScopeAttributes,
+            s.ScopeAttributeTypes,
+            s.ScopeDroppedAttributesCount,
+            s.ScopeSchemaUrl,
+          ]).slice(0, -1);
+          scopes.set(key, scope);
+        }
+        let json = `${scope},${JSON.stringify(s.TraceState)},${s.Flags},${s.DroppedAttributesCount}`;
+        json += s['Events.Name'].length
+          ? `,${JSON.stringify([s['Events.Timestamp'], s['Events.Name'], s['Events.Attributes'], s['Events.AttributeTypes'], s['Events.DroppedAttributesCount']]).slice(1, -1)}`
+          : ',[],[],[],[],[]';
+        json += `,${s.DroppedEventsCount}`;
+        json += s['Links.TraceId'].length
+          ? `,${JSON.stringify([s['Links.TraceId'], s['Links.SpanId'], s['Links.TraceState'], s['Links.Flags'], s['Links.Attributes'], s['Links.AttributeTypes'], s['Links.DroppedAttributesCount']]).slice(1, -1)}`
+          : ',[],[],[],[],[],[],[]';
+        json += `,${s.DroppedLinksCount}]`;
+        out.string(json);
+      }
+    },
+  };
+}
+
 let target: Target;
 switch (child) {
+  case 'rest-json': {
+    target = restTarget();
+    await sql.command(`ALTER TABLE spans_recent ADD COLUMN Rest String CODEC(LZ4)`);
+    await sql.command(`ALTER TABLE spans_recent ${REST.map((c) => `DROP COLUMN \`${c}\``).join(', ')}`);
+    break;
+  }
   case 'full':
     target = fullTarget([]);
     break;

@@ -49,6 +49,9 @@ const TYPES = 'Map(LowCardinality(String), LowCardinality(String)) CODEC(ZSTD(1)
 /** The column type without its codec, e.g. `Array(LowCardinality(String))`. */
 export const bareType = (type: string): string => type.replace(/\s+CODEC\(.*\)$/, '');
 
+/** A column's bare type with every `LowCardinality(T)` replaced by `T`. */
+export const plainType = (type: string): string => bareType(type).replaceAll(/LowCardinality\((.*?)\)/g, '$1');
+
 /** Reads a DateTime64(9) column as its exact ns decimal string. */
 export const nsRead = (col: string): string => `toString(toUnixTimestamp64Nano(${col}))`;
 

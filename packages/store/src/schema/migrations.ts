@@ -10,7 +10,7 @@ import { regranulate, SPAN_METRICS_INDEX_GRANULARITY } from './granularity';
 import { intColumnsSql } from './hourValues';
 import { widenLogsMerges } from './logsMerges';
 import { lateColumnSql, metricsHourlySql } from './metricsHourly';
-import { recentCodecSql, widenRecentMerges } from './recentLayout';
+import { recentCodecSql, recentPlainStringsSql, widenRecentMerges } from './recentLayout';
 import { createRecentTraces } from './recentTraces';
 import { relayoutTable } from './relayout';
 import { metricSeriesIdSql } from './seriesId';
@@ -164,6 +164,11 @@ export const migrations: Migration[] = [
     name: 'promql: each derived hour keeps the step between its interval ends (a read no longer works it out per row)',
     statements: [],
     run: addHourlyStep,
+  },
+  {
+    version: 26,
+    name: 'ingest: spans_recent without LowCardinality (its merges rebuilt dictionaries for a table kept an hour)',
+    statements: [recentPlainStringsSql],
   },
 ];
 

@@ -1,5 +1,5 @@
 import type { Sql } from '../client';
-import { bareType, spanColumns } from './columns';
+import { bareType, plainType, spanColumns } from './columns';
 
 /**
  * Migration 12: cheaper storage work for `spans_recent`, the table every span lands in and
@@ -15,6 +15,19 @@ export const recentCodecSql = `ALTER TABLE spans_recent ${[
   ...spanColumns.map((c) => `MODIFY COLUMN \`${c.name}\` ${bareType(c.type)} ${lz4(c.type)}`),
   'MODIFY COLUMN IngestTime DateTime64(3) DEFAULT now64(3) CODEC(Delta(8), LZ4)',
 ].join(', ')}`;
+
+/**
+ * Migration 26: spans_recent keeps its strings without `LowCardinality`. Its dictionaries pay
+ * off in a table read for weeks; in one that every span lands in and that expires within the
+ * hour, rebuilding them in every merge cost more than the bytes they save: merges ~11.5 ->
+ * ~7.5 us a span, 68 -> 87 bytes a span for that hour (bench:ingest-layout, docs/performance.md
+ * session 16). Readers see the same values. Parts written before are converted by a
+ * background mutation and read as the new type meanwhile.
+ */
+export const recentPlainStringsSql = `ALTER TABLE spans_recent ${spanColumns
+  .filter((c) => c.type.includes('LowCardinality'))
+  .map((c) => `MODIFY COLUMN \`${c.name}\` ${plainType(c.type)} ${lz4(c.type)}`)
+  .join(', ')}`;
 
 function lz4(type: string): string {
   return type.includes('CODEC(Delta')

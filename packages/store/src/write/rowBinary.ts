@@ -1,4 +1,4 @@
-import { bareType, type Column, type ColumnKind, resourceScopeColumns } from '../schema/columns';
+import { bareType, type Column, type ColumnKind, plainType, resourceScopeColumns } from '../schema/columns';
 
 /**
  * RowBinary serialisation driven by the column list: every value in column order, in
@@ -254,7 +254,11 @@ export function rowBinaryTable(columns: readonly Column[]): RowBinaryTable {
     for (let i = from; i < to; i++) encoders[i]!(out, r[keys[i]!]);
   };
   return {
-    structure: all.map((c) => `\`${c.name}\` ${bareType(c.type)}`).join(', '),
+    // The bytes declare each type without `LowCardinality` (RowBinary writes its inner type
+    // anyway): ClickHouse reads a `LowCardinality(String)` field of `file()`/`input()` about
+    // twice as slowly as a `String` it then converts on insert (spans_recent's insert CPU
+    // 14-15 -> 7-8 us a span, bench:ingest-layout, docs/performance.md session 16).
+    structure: all.map((c) => `\`${c.name}\` ${plainType(c.type)}`).join(', '),
     write(out, records, tenant) {
       if (!run) {
         for (const record of records) {
