@@ -17,7 +17,12 @@
 //   status) plus the span's protobuf bytes in one `Body` column (as the request carries them;
 //   here each span encoded alone, without its resource);
 // - thin-span-attrs: thin plus SpanAttributes;
-// - thin-attrs: thin plus SpanAttributes and ResourceAttributes.
+// - thin-attrs: thin plus SpanAttributes and ResourceAttributes;
+// - rest-json: full without the 25 columns no SQL reader of spans_recent filters or groups by
+//   (resource and scope extras, trace state, flags, counts, events, links), which go into one
+//   JSON array per span (`Rest`) that ClickHouse's JSONExtract could read back.
+// Like spans_recent since migration 26, the thin layouts' table has no LowCardinality column
+// but the tenant.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -155,10 +160,10 @@ async function createThin(attrs: string[]): Promise<void> {
   Tenant LowCardinality(String),
   TraceId String CODEC(LZ4), SpanId String CODEC(LZ4), ParentSpanId String CODEC(LZ4),
   Timestamp DateTime64(9) CODEC(Delta(8), LZ4), Duration Int64 CODEC(T64, LZ4),
-  ServiceName LowCardinality(String), SpanName LowCardinality(String),
-  SpanKind LowCardinality(String), StatusCode LowCardinality(String),
+  ServiceName String CODEC(LZ4), SpanName String CODEC(LZ4),
+  SpanKind String CODEC(LZ4), StatusCode String CODEC(LZ4),
   Body String CODEC(LZ4),
-  ${attrs.map((c) => `${c} Map(LowCardinality(String), String) CODEC(LZ4),`).join('\n  ')}
+  ${attrs.map((c) => `${c} Map(String, String) CODEC(LZ4),`).join('\n  ')}
   IngestTime DateTime64(3) DEFAULT now64(3) CODEC(Delta(8), LZ4)
 )
 ENGINE = MergeTree PARTITION BY toStartOfFifteenMinutes(IngestTime) ORDER BY (TraceId, Timestamp)
