@@ -167,7 +167,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 26,
-    name: 'ingest: spans_recent without LowCardinality (its merges rebuilt dictionaries for a table kept an hour)',
+    name: 'ingest: spans_recent without LowCardinality (cheaper merges for a table kept an hour)',
     statements: [recentPlainStringsSql],
   },
 ];

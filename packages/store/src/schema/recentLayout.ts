@@ -17,10 +17,10 @@ export const recentCodecSql = `ALTER TABLE spans_recent ${[
 ].join(', ')}`;
 
 /**
- * Migration 26: spans_recent keeps its strings without `LowCardinality`. Its dictionaries pay
- * off in a table read for weeks; in one that every span lands in and that expires within the
- * hour, rebuilding them in every merge cost more than the bytes they save: merges ~11.5 ->
- * ~7.5 us a span, 68 -> 87 bytes a span for that hour (bench:ingest-layout, docs/performance.md
+ * Migration 26: spans_recent keeps its strings and maps without `LowCardinality`. Dictionaries
+ * pay off in a table read for weeks; in one that every span lands in and that expires within
+ * the hour, its merges cost more than the bytes they save: merges ~11.5 -> ~7.5 us a span
+ * without them, 68 -> 87 bytes a span for that hour (bench:ingest-layout, docs/performance.md
  * session 16). Readers see the same values. Parts written before are converted by a
  * background mutation and read as the new type meanwhile.
  */

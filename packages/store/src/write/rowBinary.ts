@@ -255,7 +255,7 @@ export function rowBinaryTable(columns: readonly Column[]): RowBinaryTable {
   };
   return {
     // The bytes declare each type without `LowCardinality` (RowBinary writes its inner type
-    // anyway): ClickHouse reads a `LowCardinality(String)` field of `file()`/`input()` about
+    // anyway): ClickHouse reads a `LowCardinality(String)` field of `file()` about
     // twice as slowly as a `String` it then converts on insert (spans_recent's insert CPU
     // 14-15 -> 7-8 us a span, bench:ingest-layout, docs/performance.md session 16).
     structure: all.map((c) => `\`${c.name}\` ${plainType(c.type)}`).join(', '),
