@@ -207,6 +207,8 @@ const REST = [
 function restTarget(): Target {
   const kept = spanColumns.filter((c) => !REST.includes(c.name));
   const rows = rowBinaryTable(kept);
+  // The resource and scope part of the JSON, by scope name and version: in the pool each has one
+  // set of the other resource and scope fields (checked when the layout was added).
   const scopes = new Map<string, string>();
   return {
     table: 'spans_recent',
