@@ -20,6 +20,7 @@ import { dropName, labelsKey } from './labels';
 import { onePassPlan, type Plan } from './onePass';
 import { atMs } from './plan';
 import type { Series } from './source';
+import { SteppedHistograms } from './steppedQuantile';
 import { rateByStepOf, type SteppedGroup } from './stepRate';
 import { type RangeValue, type Sample, scalar, type Value, vector, type Window } from './value';
 
@@ -63,6 +64,8 @@ export class Evaluator {
   private readonly subqueryPoints = new Map<Subquery, Map<number, Sample[]>>();
   /** Expressions evaluated for every step in one pass (null: not such an expression). */
   private readonly passes = new Map<Expr, { plan: Plan; groups?: SteppedGroup[] } | null>();
+  /** histogram_quantile calls over a stepped sum, their buckets grouped once (steppedQuantile). */
+  private readonly histograms = new Map<Call, SteppedHistograms>();
 
   constructor(private readonly ctx: EvalContext) {}
 
@@ -112,6 +115,18 @@ export class Evaluator {
    * expression, and at a time off the query's steps (inside a subquery).
    */
   private stepped(e: Expr, t: number): Value | undefined {
+    const pass = this.steppedPass(e, t);
+    if (!pass) return undefined;
+    const out: Sample[] = [];
+    for (const g of pass.groups) {
+      const v = g.value(pass.k);
+      if (v !== undefined) out.push({ labels: g.labels, v });
+    }
+    return vector(out);
+  }
+
+  /** stepped's groups and the step t is, computed at the first step; undefined where stepped is. */
+  private steppedPass(e: Expr, t: number): { groups: SteppedGroup[]; k: number } | undefined {
     let pass = this.passes.get(e);
     if (pass === undefined) {
       const plan = this.ctx.onePass ? onePassPlan(e) : undefined;
@@ -127,12 +142,19 @@ export class Evaluator {
       { ...pass.plan.req, startMs: this.ctx.startMs, endMs: this.ctx.endMs, stepMs },
       this.ctx.checkpoint,
     );
-    const out: Sample[] = [];
-    for (const g of pass.groups) {
-      const v = g.value(k);
-      if (v !== undefined) out.push({ labels: g.labels, v });
+    return { groups: pass.groups, k };
+  }
+
+  /** histogram_quantile of a stepped sum (steppedQuantile.ts); undefined where that is not its argument. */
+  private steppedQuantile(e: Call, t: number): Value | undefined {
+    const pass = this.steppedPass(e.args[1]!, t);
+    if (!pass) return undefined;
+    let histograms = this.histograms.get(e);
+    if (!histograms) {
+      histograms = new SteppedHistograms(pass.groups);
+      this.histograms.set(e, histograms);
     }
-    return vector(out);
+    return vector(histograms.at(pass.k, this.scalarArg(e.args[0]!, t)));
   }
 
   private instantSelector(e: VectorSelector, t: number): Sample[] {
@@ -259,7 +281,10 @@ export class Evaluator {
         return vector([{ labels: absentLabels(arg.kind === 'matrix' ? arg.vector.matchers : undefined), v: 1 }]);
       }
       case 'histogram_quantile':
-        return unique(histogramQuantile(this.scalarArg(args[0]!, t), this.vectorArg(args[1]!, t)));
+        return (
+          this.steppedQuantile(e, t) ??
+          unique(histogramQuantile(this.scalarArg(args[0]!, t), this.vectorArg(args[1]!, t)))
+        );
       case 'quantile_over_time':
         return unique(applyRangeFunction(func, this.eval(args[1]!, t) as RangeValue, this.scalarArg(args[0]!, t)));
       case 'predict_linear':

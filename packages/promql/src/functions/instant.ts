@@ -160,7 +160,7 @@ export function histogramQuantile(q: number, samples: Sample[]): Sample[] {
   return [...groups.values()].map((g) => ({ labels: g.labels, v: bucketQuantile(q, g.buckets) }));
 }
 
-interface Bucket {
+export interface BucketSeries {
   upperBound: number;
   /** The histogram's labels (without `le` and the name) and their key. */
   labels: Labels;
@@ -168,9 +168,10 @@ interface Bucket {
 }
 
 /** Memoised per label set: a range query meets the same series' labels at every step. */
-const buckets = new WeakMap<Labels, Bucket | null>();
+const buckets = new WeakMap<Labels, BucketSeries | null>();
 
-function bucketOf(labels: Labels): Bucket | null {
+/** The bucket a series' labels name (its `le` and its histogram), or null without an `le` that is a number. */
+export function bucketOf(labels: Labels): BucketSeries | null {
   let b = buckets.get(labels);
   if (b !== undefined) return b;
   const upperBound = labels.le === undefined ? undefined : parseGoFloat(labels.le);

@@ -127,44 +127,60 @@ function almostEqual(a: number, b: number, epsilon: number): boolean {
  * the rank falls into +Inf; NaN without a +Inf bucket or observations.
  */
 export function bucketQuantile(q: number, input: Bucket[]): number {
+  const sorted = [...input].sort((a, b) => a.upperBound - b.upperBound);
+  const bounds = new Float64Array(sorted.length);
+  const counts = new Float64Array(sorted.length);
+  sorted.forEach((b, i) => {
+    bounds[i] = b.upperBound;
+    counts[i] = b.count;
+  });
+  return sortedBucketQuantile(q, bounds, counts, sorted.length);
+}
+
+/**
+ * bucketQuantile of the first `n` buckets of `bounds` and `counts`, already in ascending order
+ * of bound (a stable sort: equal bounds in their input order). Both arrays are worked in place.
+ */
+export function sortedBucketQuantile(q: number, bounds: Float64Array, counts: Float64Array, n: number): number {
   if (Number.isNaN(q)) return Number.NaN;
   if (q < 0) return Number.NEGATIVE_INFINITY;
   if (q > 1) return Number.POSITIVE_INFINITY;
-  const sorted = [...input].sort((a, b) => a.upperBound - b.upperBound);
-  if (sorted.length === 0 || sorted[sorted.length - 1]!.upperBound !== Number.POSITIVE_INFINITY) return Number.NaN;
+  if (n === 0 || bounds[n - 1] !== Number.POSITIVE_INFINITY) return Number.NaN;
   // Coalesce buckets with the same bound (e.g. le="1" and le="1.0").
-  const buckets: Bucket[] = [];
-  for (const b of sorted) {
-    const last = buckets[buckets.length - 1];
-    if (last && last.upperBound === b.upperBound) last.count += b.count;
-    else buckets.push({ ...b });
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (m > 0 && bounds[m - 1] === bounds[i]) counts[m - 1]! += counts[i]!;
+    else {
+      bounds[m] = bounds[i]!;
+      counts[m++] = counts[i]!;
+    }
   }
   // Monotonic counts, small float deltas ignored.
-  let prev = buckets[0]!.count;
-  for (let i = 1; i < buckets.length; i++) {
-    const curr = buckets[i]!.count;
+  let prev = counts[0]!;
+  for (let i = 1; i < m; i++) {
+    const curr = counts[i]!;
     if (curr === prev) continue;
     if (almostEqual(prev, curr, SMALL_DELTA_TOLERANCE) || curr < prev) {
-      buckets[i]!.count = prev;
+      counts[i] = prev;
       continue;
     }
     prev = curr;
   }
-  if (buckets.length < 2) return Number.NaN;
-  const observations = buckets[buckets.length - 1]!.count;
+  if (m < 2) return Number.NaN;
+  const observations = counts[m - 1]!;
   if (observations === 0) return Number.NaN;
   let rank = q * observations;
   let b = 0;
-  while (b < buckets.length - 1 && !(buckets[b]!.count >= rank)) b++;
-  if (b === buckets.length - 1) return buckets[buckets.length - 2]!.upperBound;
-  if (b === 0 && buckets[0]!.upperBound <= 0) return buckets[0]!.upperBound;
+  while (b < m - 1 && !(counts[b]! >= rank)) b++;
+  if (b === m - 1) return bounds[m - 2]!;
+  if (b === 0 && bounds[0]! <= 0) return bounds[0]!;
   let bucketStart = 0;
-  const bucketEnd = buckets[b]!.upperBound;
-  let count = buckets[b]!.count;
+  const bucketEnd = bounds[b]!;
+  let count = counts[b]!;
   if (b > 0) {
-    bucketStart = buckets[b - 1]!.upperBound;
-    count -= buckets[b - 1]!.count;
-    rank -= buckets[b - 1]!.count;
+    bucketStart = bounds[b - 1]!;
+    count -= counts[b - 1]!;
+    rank -= counts[b - 1]!;
   }
   return bucketStart + (bucketEnd - bucketStart) * (rank / count);
 }

@@ -16,7 +16,17 @@ function random(seed: number): () => number {
   };
 }
 
-/** 24 counters (3 jobs x 2 methods, one instance each) and 2 of their buckets, over 30 min. */
+const BUCKETS: [string, number][] = [
+  ['0.1', 0.5],
+  ['+Inf', 1],
+  ['1', 0.8],
+  ['0.05', 0.3],
+  ['1.0', 0.1],
+  ['x', 0.7],
+  ['0.5', 0.45],
+];
+
+/** 24 counters (3 jobs x 2 methods, one instance each) and their buckets, over 30 min. */
 function counters(seed: number): MemorySource {
   const rnd = random(seed);
   const src = new MemorySource();
@@ -32,10 +42,12 @@ function counters(seed: number): MemorySource {
     }
     const labels = { job: `j${s % 3}`, method: s % 2 ? 'GET' : 'POST', instance: `i${s}` };
     src.add({ __name__: 'requests_total', ...labels }, samples);
-    for (const le of ['0.1', '+Inf'])
+    // Buckets out of order, one bound written twice ("1" and "1.0", the second only for the
+    // first 20 minutes), counts that are not monotonic across bounds, and an `le` that is no number.
+    for (const [le, share] of BUCKETS)
       src.add(
         { __name__: 'latency_bucket', ...labels, le },
-        samples.map(([t, x]) => [t, le === '+Inf' ? x : x / 2]),
+        samples.filter(([t]) => le !== '1.0' || t < 1_200_000).map(([t, x]) => [t, x * share]),
       );
   }
   return src;
@@ -51,6 +63,10 @@ const QUERIES = [
   'sum by (job) (rate(requests_total[2m] offset 1m))',
   'sum by (__name__, job) (rate(requests_total{method="GET"}[1m]))',
   'histogram_quantile(0.9, sum by (le, job) (rate(latency_bucket[3m])))',
+  'histogram_quantile(0.5, sum by (le) (increase(latency_bucket{method="GET"}[1m])))',
+  'histogram_quantile(1.5, sum without (instance) (rate(latency_bucket[2m])))',
+  'histogram_quantile(scalar(sum(rate(requests_total[1m]))) / 1000, sum by (le, method) (rate(latency_bucket[2m])))',
+  'sum(histogram_quantile(0.99, sum by (le, job) (rate(latency_bucket[1m]))))',
   // Inside other expressions: each rate() shape is computed once for every step.
   'sum by (job) (rate(requests_total{method="GET"}[1m])) / sum by (job) (rate(requests_total[1m]))',
   'max_over_time(sum(rate(requests_total[1m]))[5m:30s])',

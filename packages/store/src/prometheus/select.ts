@@ -564,6 +564,20 @@ class Rows {
     }
   }
 
+  /**
+   * push, its common case written out small enough to be inlined: room left and a time after the
+   * last (a series' rows come in time order), which a read of 100-bucket histograms takes a
+   * million times.
+   */
+  pushNext(t: number, v: number): void {
+    const n = this.n;
+    if (n < this.t.length && (n === 0 || this.t[n - 1]! < t)) {
+      this.t[n] = t;
+      this.v[n] = v;
+      this.n = n + 1;
+    } else this.push(t, v);
+  }
+
   push(t: number, v: number): void {
     this.room(1);
     if (this.n > 0) this.follows(this.t[this.n - 1]!, t);
@@ -931,12 +945,12 @@ function readRows(
         else after.add(key, len![i]!);
       }
       if (!ends) {
-        byKey[key]?.push(time, values[i]!);
+        byKey[key]?.pushNext(time, values[i]!);
         continue;
       }
       const to = target[key]!;
       // Elements the matchers dropped (e.g. other `le`s) have no rows to go to.
-      for (let e = 1; from < ends[i]!; e++, from++) to[e]?.push(time, values[from]!);
+      for (let e = 1; from < ends[i]!; e++, from++) to[e]?.pushNext(time, values[from]!);
     }
   }
 }
