@@ -6,6 +6,11 @@ export interface Series {
   labels: Labels;
   t: Float64Array;
   v: Float64Array;
+  /**
+   * True: the values never decrease (the source checked as it read them), so rate() need not
+   * look for counter resets; absent: not known.
+   */
+  monotonic?: boolean;
 }
 
 export interface SelectRequest {

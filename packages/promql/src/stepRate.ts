@@ -80,7 +80,7 @@ export class StepRates {
     if (!this.plan?.fits(t)) this.plan = new WindowPlan(t, req, steps);
     const { lo, hi, factor: shapeFactor, zeroBound } = this.plan;
     const isRate = req.func === 'rate';
-    const resets = this.resetsOf(v);
+    const resets = s.monotonic ? undefined : this.resetsOf(v);
     for (let k = 0; k < steps; k++) {
       const l = lo[k]!;
       const h = hi[k]!;

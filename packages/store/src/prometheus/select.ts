@@ -44,6 +44,8 @@ export interface PromSeries {
   labels: Record<string, string>;
   t: Float64Array;
   v: Float64Array;
+  /** True: the values never decrease, checked as they were read (see Rows.monotonic). */
+  monotonic?: boolean;
 }
 
 /** Prometheus anchors label regexes and lets `.` match newlines; ClickHouse's match() is RE2 too. */
@@ -509,6 +511,13 @@ class Rows {
    * row is its value (values). How interleave folds a run into the tail's rows of the same times.
    */
   increments = false;
+  /**
+   * Whether no value is below the one before it, as rows arrive (meaningful while they arrive in
+   * time order): known for the appends that look at each value anyway (a row at a time, an
+   * hour's integer differences, rows with it known), cleared by the others. rate() then need not
+   * look for counter resets (~12 ms of a 24 h dashboard of 1,000 counters).
+   */
+  monotonic = true;
 
   constructor(
     public t: Float64Array,
@@ -546,13 +555,21 @@ class Rows {
     this.n = 0;
     this.unordered = false;
     this.repeated = false;
+    this.monotonic = true;
   }
 
   /** Appends the rows of another, in time order. */
   pushRows(other: Rows): void {
     if (other.n === 0) return;
     if (!other.unordered && !other.repeated) {
+      // Known when the other's rows all come after these (pushAt appends them, no merge).
+      const n = this.n;
+      const monotonic =
+        this.monotonic &&
+        other.monotonic &&
+        (n === 0 || (other.t[0]! > this.t[n - 1]! && other.v[0]! >= this.v[n - 1]!));
       this.pushAt(other.t.subarray(0, other.n), other.v.subarray(0, other.n));
+      this.monotonic = monotonic;
       return;
     }
     // Put in order first (the rows of two stored series of one label set arrive interleaved):
@@ -572,6 +589,7 @@ class Rows {
   pushNext(t: number, v: number): void {
     const n = this.n;
     if (n < this.t.length && (n === 0 || this.t[n - 1]! < t)) {
+      if (n > 0 && v < this.v[n - 1]!) this.monotonic = false;
       this.t[n] = t;
       this.v[n] = v;
       this.n = n + 1;
@@ -580,6 +598,7 @@ class Rows {
 
   push(t: number, v: number): void {
     this.room(1);
+    if (this.n > 0 && v < this.v[this.n - 1]!) this.monotonic = false;
     if (this.n > 0) this.follows(this.t[this.n - 1]!, t);
     this.t[this.n] = t;
     this.v[this.n++] = v;
@@ -587,6 +606,7 @@ class Rows {
 
   /** Appends the values `v` at times `from`, `from + every`, ... (`every` > 0). */
   pushEvery(from: number, every: number, v: Float64Array | Float32Array): void {
+    this.monotonic = false;
     const n = this.n;
     if (n > 0 && from <= this.t[n - 1]!) {
       if (!this.interleave(from, every, v)) this.mergeRun((j) => from + j * every, v);
@@ -663,14 +683,21 @@ class Rows {
     const { t, v } = this;
     let w = at;
     if (after) {
+      if (w > 0 && x < v[w - 1]!) this.monotonic = false;
       t[w] = from;
       v[w++] = x;
+      // Any difference below 0 leaves the OR of them all below 0 (no branch per sample).
+      let signs = 0;
       for (let k = k0 + 1; k < k1; k++, w++) {
+        const dk = d[v0 + k]!;
+        signs |= dk;
         t[w] = first + k * step;
-        v[w] = x += d[v0 + k]!;
+        v[w] = x += dk;
       }
+      if (signs < 0) this.monotonic = false;
       this.n = w;
     } else {
+      this.monotonic = false;
       v[w++]! += x;
       for (let k = k0 + 1; k < k1; k++, w++) v[w]! += x += d[v0 + k]!;
     }
@@ -679,6 +706,7 @@ class Rows {
 
   /** Appends the values `v` at the times `t`, ascending (times may repeat). */
   pushAt(t: Float64Array | Float32Array, v: Float64Array | Float32Array): void {
+    this.monotonic = false;
     const n = this.n;
     if (n > 0 && t[0]! <= this.t[n - 1]!) {
       this.mergeRun((j) => t[j]!, v);
@@ -699,6 +727,7 @@ class Rows {
    * than a few times its length is appended and the rows sorted later instead.
    */
   private mergeRun(at: (j: number) => number, v: Float64Array | Float32Array): void {
+    this.monotonic = false;
     const len = v.length;
     let i = this.n;
     while (i > 0 && this.t[i - 1]! > at(0)) i--;
@@ -1290,9 +1319,10 @@ function limits(q: PromSelect, maxRows: number) {
 }
 
 /** Stored cumulative values as they are; a repeated timestamp keeps its last value. */
-function values(rows: Rows): { t: Float64Array; v: Float64Array } {
+function values(rows: Rows): { t: Float64Array; v: Float64Array; monotonic?: boolean } {
   // The common case, strictly ascending rows, without copies.
-  if (!rows.unordered && !rows.repeated) return { t: rows.t.subarray(0, rows.n), v: rows.v.subarray(0, rows.n) };
+  if (!rows.unordered && !rows.repeated)
+    return { t: rows.t.subarray(0, rows.n), v: rows.v.subarray(0, rows.n), monotonic: rows.monotonic };
   const order = rows.order();
   const t = new Float64Array(rows.n);
   const v = new Float64Array(rows.n);

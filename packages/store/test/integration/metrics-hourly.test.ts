@@ -39,6 +39,12 @@ FROM (SELECT number AS p FROM numbers(${count}))`;
   Attributes, StartTimeUnix, TimeUnix, IngestTime, Value, AggregationTemporality, IsMonotonic, Tenant)
 SELECT ServiceName, ResourceAttributes, ScopeName, 'requests', '', Attributes, StartTimeUnix, TimeUnix, IngestTime,
   p * 3 + p % 5, 2, true, Tenant FROM (${common(service, from, count, every)})`),
+      // A counter that resets every 50 minutes: inside hours, and checkout's /r0 between 05:00 and
+      // 05:01 (the last point of an hour and the first of the next) and between 30:00 and 30:01.
+      store.sql.command(`INSERT INTO metrics_sum (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
+  Attributes, StartTimeUnix, TimeUnix, IngestTime, Value, AggregationTemporality, IsMonotonic, Tenant)
+SELECT ServiceName, ResourceAttributes, ScopeName, 'restarts', '', Attributes, StartTimeUnix, TimeUnix, IngestTime,
+  (p + 98) % 100, 2, true, Tenant FROM (${common(service, from, count, every)})`),
       store.sql.command(`INSERT INTO metrics_gauge (ServiceName, ResourceAttributes, ScopeName, MetricName, MetricUnit,
   Attributes, StartTimeUnix, TimeUnix, IngestTime, Value, IntValue, Tenant)
 SELECT ServiceName, ResourceAttributes, ScopeName, 'queue.depth', '', Attributes, StartTimeUnix, TimeUnix, IngestTime,
@@ -76,6 +82,11 @@ describe('OTLP metric points rolled up per hour', () => {
     [D0 + 20 * MIN + 7_000, D0 + DAY_MS + 31 * MIN],
     [D0 + 125 * MIN, D0 + 127 * MIN],
     [D0 + 29 * MIN, D0 + 3 * HOUR_MS + 59 * MIN],
+    // Each across one reset of checkout's `restarts`: inside an hour (at 00:50); where one hour
+    // ends and the next begins (05:00); where the hours rolled up end and the points after them begin (30:00).
+    [D0 + 40 * MIN, D0 + 58 * MIN],
+    [D0 + 5 * HOUR_MS - 5 * MIN, D0 + 5 * HOUR_MS + 10 * MIN],
+    [D0 + 30 * HOUR_MS - 5 * MIN, D0 + 30 * HOUR_MS + 10 * MIN],
   ];
   let baseline: Map<string, PromSeries>[];
   before(async () => {
@@ -100,6 +111,7 @@ describe('OTLP metric points rolled up per hour', () => {
       'memory_bytes',
       'queue_depth',
       'requests_total',
+      'restarts_total',
       'sizes_bytes',
       'sizes_bytes_count',
       'sizes_bytes_sum',
@@ -115,6 +127,26 @@ describe('OTLP metric points rolled up per hour', () => {
     for (const [i, [start, end]] of ranges.entries()) same(baseline[i]!, await read(start, end));
     await rollUp(10, 30);
     for (const [i, [start, end]] of ranges.entries()) same(baseline[i]!, await read(start, end));
+  });
+
+  test('a series said to never decrease does not, read from hours, points after them or both', async () => {
+    await rollUp(0, 30);
+    let flagged = 0;
+    for (const [start, end] of ranges)
+      for (const [key, s] of await read(start, end)) {
+        const decreases = s.v.some((v, i) => i > 0 && v < s.v[i - 1]!);
+        if (s.monotonic) assert.ok(!decreases, `${key} is said to never decrease`);
+        // A count (its values integers, kept as differences) read across the last rolled hour.
+        if (
+          s.labels.__name__ === 'sizes_bytes_count' &&
+          s.t[0]! < D0 + 30 * HOUR_MS &&
+          s.t.at(-1)! > D0 + 30 * HOUR_MS
+        ) {
+          assert.ok(s.monotonic, `${key} never decreases and is read from its hours and after them: known`);
+          flagged++;
+        }
+      }
+    assert.ok(flagged > 0);
   });
 
   test('the hours rolled up are read from their rows, not from the points', async () => {
