@@ -1353,7 +1353,7 @@ function accumulate(
   staleMs: number,
   /** Where to build the samples (a buffer the next series reuses), else new arrays. */
   into?: Rows,
-): { t: Float64Array; v: Float64Array } {
+): { t: Float64Array; v: Float64Array; monotonic: boolean } {
   // Typed arrays, grown when repeats add samples: number[] cost ~2x (and its garbage).
   const out = into ?? Rows.ofSize(rows.n + 2);
   out.clear();
@@ -1385,12 +1385,16 @@ function accumulate(
   const firstEnd = num(s.firstEnd);
   const order = rows.order();
   const { t, v } = rows;
+  // The samples are running totals (and a 0 before the first, and repeats): they never decrease
+  // when nothing added is below 0, nor the total before the range.
+  let negative = total < 0;
   for (let j = 0; j < rows.n; j++) {
     const i = order ? order[j]! : j;
     const tt = t[i]!;
     if (seen) {
       if (repeats && tt - prevT > interval) repeat(prevT, tt, total);
     } else if (fill && tt === firstEnd) push(firstStart, 0);
+    if (v[i]! < 0) negative = true;
     total += v[i]!;
     prevT = tt;
     seen = true;
@@ -1407,5 +1411,5 @@ function accumulate(
     } else out.push(tt, total);
   }
   if (seen && repeats) repeat(prevT, Number.POSITIVE_INFINITY, total);
-  return { t: out.t.subarray(0, out.n), v: out.v.subarray(0, out.n) };
+  return { t: out.t.subarray(0, out.n), v: out.v.subarray(0, out.n), monotonic: !negative };
 }
