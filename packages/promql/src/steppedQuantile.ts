@@ -23,10 +23,11 @@ interface Histogram {
  */
 export class SteppedHistograms {
   private readonly histograms: Histogram[] = [];
-  /** Each group's histogram (-1: not a bucket) and its place among the histogram's members. */
+  /** Each group's histogram (-1: not a bucket). */
   private readonly histogramOf: Int32Array;
-  private bounds = new Float64Array(0);
-  private counts = new Float64Array(0);
+  /** One step's buckets, as sortedBucketQuantile works them (room for the largest histogram). */
+  private readonly bounds: Float64Array;
+  private readonly counts: Float64Array;
   /** The call in which each histogram was last met (calls counts at's calls). */
   private readonly seen: Int32Array;
   private calls = 0;
