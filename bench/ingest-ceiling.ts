@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '@tracehouse/store';
+import { QueueFullError, Store } from '@tracehouse/store';
 import { SpanPool, startStorageRun } from './span-pool';
 
 const seconds = Number(process.argv[2] ?? 30);
@@ -12,6 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'tracehouse-ceiling-'));
 const options = {
   dataDir: dir,
   retention: { spansRecent: 3600, spans: 86400, logs: 86400, metrics: 86400 },
+  // CEILING_JOURNAL=0: the journal-less write path (BatchWriter), for comparison.
+  ...(process.env.CEILING_JOURNAL === '0' ? { journal: false as const } : {}),
   writer: {
     batchRows: Number(process.env.CEILING_BATCH_ROWS ?? 5000),
     flushIntervalMs: 200,
@@ -34,11 +36,23 @@ const deadline = performance.now() + seconds * 1000;
 async function worker(): Promise<void> {
   while (performance.now() < deadline) {
     const batch = pool.batch(next++);
-    await store.writeSpans(batch);
+    // Acknowledged as the server acknowledges: once durable (in the journal); a full queue
+    // is backpressure, as a 429 is for a sender.
+    for (;;) {
+      try {
+        await store.writeSpans(batch, undefined, 'durable');
+        break;
+      } catch (err) {
+        if (!(err instanceof QueueFullError)) throw err;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
     written += batch.length;
   }
 }
 await Promise.all(Array.from({ length: 8 }, worker));
+// Every written row inserted before the CPU is read.
+await store.visible('traces');
 const measured = run.stop(written);
 await store.close();
 const reopened = await Store.open(options);
@@ -49,6 +63,7 @@ console.log(
   JSON.stringify({
     ...measured,
     bytesPerSpan: stats.bytesOnDisk / stats.rows,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
     rows: stats.rows,
   }),
 );

@@ -58,6 +58,23 @@ async function histogram(api: string, name: string, table: string): Promise<{ su
   return { sum: read('sum'), count: read('count') };
 }
 
+/**
+ * Waits until nothing acknowledged waits for its insert (every table's queue empty), so that
+ * the CPU counted includes the inserts of every acknowledged row, and returns how long it took.
+ */
+async function drained(api: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const text = await (await fetch(`${api}/metrics`)).text();
+    const waiting = [...text.matchAll(/^tracehouse_store_queue_bytes\{[^}]*\} (\S+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+    if (waiting === 0) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const load = () => loadavg()[0]!.toFixed(2);
 const perItem = (us: number, n: number) => (n > 0 ? (us / n).toFixed(1) : 'nan');
 
@@ -85,11 +102,13 @@ try {
   // decisionWait, which would be counted against the logs.
   const l0 = sampleCpu(pid);
   const logs = await drive('logs', LOG_SECONDS);
+  const logsDrainMs = await drained(th.api);
   const l1 = sampleCpu(pid);
   const i0 = await histogram(th.api, 'tracehouse_store_insert_duration_seconds', 'spans_recent');
   const t0 = sampleCpu(pid);
   const loadgenCpu = process.cpuUsage();
   const traces = await drive('traces', SECONDS);
+  const drainMs = await drained(th.api);
   const t1 = sampleCpu(pid);
   const loadgen = process.cpuUsage(loadgenCpu);
   const i1 = await histogram(th.api, 'tracehouse_store_insert_duration_seconds', 'spans_recent');
@@ -123,12 +142,14 @@ try {
       `js_us=${perItem(g.js, spans)} node_workers_us=${perItem(g.workers, spans)} ch_pool_us=${perItem(g.insert, spans)} merges_us=${perItem(g.merges, spans)} ` +
       `other_us=${perItem(g.other, spans)} inserts_per_s=${(inserts / (traces.elapsedMs / 1000)).toFixed(1)} ` +
       `insert_ms=${inserts > 0 ? (((i1.sum - i0.sum) / inserts) * 1000).toFixed(0) : 'nan'} ` +
-      `loadgen_us_per_span=${perItem(loadgen.user + loadgen.system, spans)} p99_ms=${traces.latencyMs.p99.toFixed(1)} ` +
+      `loadgen_us_per_span=${perItem(loadgen.user + loadgen.system, spans)} drain_ms=${drainMs.toFixed(0)} ` +
+      `p99_ms=${traces.latencyMs.p99.toFixed(1)} ` +
       `peak_rss_mb=${Math.round(rss / 1024 ** 2)} bytes_per_span=${(bytes / rows).toFixed(1)} ` +
       `ceiling_spans_per_s=${Math.round(storage.spansPerSecond)} ceiling_cpu_us_per_span=${storage.cpuUsPerSpan.toFixed(1)} ` +
       `ceiling_bytes_per_span=${storage.bytesPerSpan.toFixed(1)} cpu_ratio=${(storage.cpuUsPerSpan / usPerSpan).toFixed(2)} ` +
       `logs_per_s=${Math.round(records / (logs.elapsedMs / 1000))} cpu_us_per_log=${perItem(logSplit.totalUs, records)} ` +
       `logs_per_request=${Math.round(records / Math.max(1, logs.logs.requests))} logs_p99_ms=${logs.latencyMs.p99.toFixed(1)} ` +
+      `logs_drain_ms=${logsDrainMs.toFixed(0)} ` +
       `failures=${traces.failures + logs.failures} retries=${traces.retries + logs.retries} ` +
       `load=${loadBefore}/${loadAfter} sets=${SETS.join(',') || 'default'} target_us_per_span=${TARGET_US_PER_SPAN} ${ok ? 'PASS' : 'MISS'}`,
   );

@@ -30,7 +30,15 @@ export async function startTestServer(
       'otlp.grpcPort': 0,
       'ingest.flushInterval': '20ms',
     },
-    sets: [`auth.allowAnonymous=${opts.auth ? 'false' : 'true'}`, 'search.tagSampleRate=1', ...(opts.sets ?? [])],
+    // Without the journal, an answered export is already in the tables these tests query
+    // directly (store.sql). The journal has its own tests (store's journal tests, and
+    // journal.test.ts here with `ingest.journal=true`); the process tests run the default.
+    sets: [
+      `auth.allowAnonymous=${opts.auth ? 'false' : 'true'}`,
+      'search.tagSampleRate=1',
+      'ingest.journal=false',
+      ...(opts.sets ?? []),
+    ],
   });
   const server = await startServer(config, { clock: opts.clock });
   return {

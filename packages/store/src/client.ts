@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
@@ -270,6 +270,25 @@ export class Sql {
     const { stream } = await this.client.exec({
       query: `INSERT INTO ${target} SETTINGS ${settings}${from} FORMAT RowBinary`,
       values: Readable.from(chunks, { objectMode: false }),
+    });
+    await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());
+  }
+
+  /**
+   * Inserts the RowBinary rows of a file on this machine (a journal segment): embedded, chDB
+   * reads it in place with `file()`; a server gets its bytes as the body. As insertRowBinary.
+   */
+  async insertRowBinaryFile(table: string, columns: readonly string[], structure: string, path: string): Promise<void> {
+    const target = insertTarget(table, columns);
+    if (this.raw) {
+      await this.raw.queryAsync(
+        `INSERT INTO ${target} SETTINGS ${this.insertSettingsSql} SELECT * FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`,
+      );
+      return;
+    }
+    const { stream } = await this.client.exec({
+      query: `INSERT INTO ${target} SETTINGS ${this.insertSettingsSql} FORMAT RowBinary`,
+      values: createReadStream(path),
     });
     await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());
   }

@@ -46,7 +46,15 @@ export {
 } from './search/search';
 export { INTRINSIC_TAGS, type TagScope, type TagValue } from './search/tags';
 export type { ProcessorState, Watermarks } from './state';
-export { DEFAULT_TAG_CACHE_TTL_MS, DEFAULT_TRACE_CACHE, Store, type StoreOptions, type TableStats } from './store';
+export {
+  DEFAULT_JOURNAL_INTERVAL_MS,
+  DEFAULT_TAG_CACHE_TTL_MS,
+  DEFAULT_TRACE_CACHE,
+  Store,
+  type StoreOptions,
+  type TableStats,
+  type WriteAck,
+} from './store';
 export { DEFAULT_TENANT, TENANT_NAME, tenantKey, tenantName } from './tenant';
 export { MetricsQueryError } from './traceqlMetrics/compile';
 export {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
 import { AlertingStore } from './alerting/alertStore';
 import { AuthStore } from './auth/authStore';
@@ -43,12 +44,27 @@ import { searchTags, type TagRange, type TagScope, type TagValuesRequest, tagVal
 import { ProcessorState } from './state';
 import { DEFAULT_TENANT } from './tenant';
 import { type MetricsRange, type MetricsSeries, queryMetricsRange } from './traceqlMetrics/queryRange';
-import { BatchWriter, type BatchWriterOptions, type InsertObservation, QueueFullError } from './write/batchWriter';
+import {
+  BatchWriter,
+  type BatchWriterOptions,
+  type InsertObservation,
+  QueueFullError,
+  type TableWriter,
+} from './write/batchWriter';
+import { replayJournal } from './write/journal';
+import { JournalWriter } from './write/journalWriter';
 import { type MetricWriteListener, oldestPointMs } from './write/oldestPoint';
 
 export interface StoreOptions extends ConnectOptions {
   retention: Retention;
   writer: BatchWriterOptions;
+  /**
+   * The write-ahead journal (write/journalWriter.ts): rows wait in `<dataDir>/journal` for
+   * `intervalMs` and go to the store in one insert, and a write is durable once journaled.
+   * Default: on with the embedded engine (1 s), off with a ClickHouse server (the ingest
+   * nodes stay stateless: a write is durable once inserted). false: off.
+   */
+  journal?: { intervalMs: number } | false;
   /** One span in this many feeds the autocomplete rollup (default 16; 1 = every span). */
   tagSampleRate?: number;
   onInsert?: (o: InsertObservation) => void;
@@ -72,6 +88,16 @@ export interface TableStats {
 }
 
 type MetricType = keyof MetricBatch;
+
+/**
+ * When a write's promise resolves: `visible` once every read sees its rows (the default, for
+ * callers that read what they wrote: its rows go to the store at once), `durable` once a
+ * killed process would keep them (what a receiver acknowledges; with the journal, they wait
+ * up to its interval to be inserted with the rows of other requests).
+ */
+export type WriteAck = 'durable' | 'visible';
+
+export const DEFAULT_JOURNAL_INTERVAL_MS = 1000;
 
 /**
  * The storage of tracehouse: schema, group-committed writers, readers and search, one
@@ -105,9 +131,9 @@ export class Store {
 
   private constructor(
     readonly sql: Sql,
-    private readonly spanWriter: BatchWriter,
-    private readonly logWriter: BatchWriter,
-    private readonly metricWriters: Record<MetricType, BatchWriter>,
+    private readonly spanWriter: TableWriter,
+    private readonly logWriter: TableWriter,
+    private readonly metricWriters: Record<MetricType, TableWriter>,
     /** Retention of the recent window (s): older traces are read from `spans` only. */
     readonly recentSeconds: number,
     caches: { traces: TraceCacheOptions; tagTtlMs: number },
@@ -129,10 +155,32 @@ export class Store {
     await migrate(sql);
     await applyRetention(sql, opts.retention);
     await sql.command(dropTagValuesViewSql);
-    const writer = (t: TableDef) => new BatchWriter(sql, t.name, t.columns, opts.writer, opts.onInsert);
+    const journal = opts.journal ?? (opts.url ? false : { intervalMs: DEFAULT_JOURNAL_INTERVAL_MS });
+    const journalDir = resolve(opts.dataDir ?? './data', 'journal');
+    if (journal) {
+      // Rows a killed process acknowledged, before anything new is written or processed.
+      await replayJournal(journalDir, (meta, segment) =>
+        sql.insertRowBinaryFile(meta.table, meta.columns, meta.structure, segment.path),
+      );
+    }
+    const writer = (t: TableDef): TableWriter =>
+      journal
+        ? new JournalWriter(
+            sql,
+            t.name,
+            t.columns,
+            {
+              dir: journalDir,
+              intervalMs: journal.intervalMs,
+              maxInsertRows: opts.writer.maxInsertRows,
+              maxQueuedBytes: opts.writer.maxQueuedBytes,
+            },
+            opts.onInsert,
+          )
+        : new BatchWriter(sql, t.name, t.columns, opts.writer, opts.onInsert);
     const metricWriters = Object.fromEntries(
       Object.entries(metricTables).map(([type, t]) => [type, writer(t)]),
-    ) as Record<MetricType, BatchWriter>;
+    ) as Record<MetricType, TableWriter>;
     const caches = {
       traces: { ...DEFAULT_TRACE_CACHE, ...opts.traceCache },
       tagTtlMs: opts.tagCacheTtlMs ?? DEFAULT_TAG_CACHE_TTL_MS,
@@ -154,34 +202,51 @@ export class Store {
     return this.sql.engine;
   }
 
-  writeSpans(spans: readonly SpanRecord[], tenant = DEFAULT_TENANT): Promise<void> {
-    // Once written (or failed), cached pages of these traces are stale; a read still in flight
+  writeSpans(spans: readonly SpanRecord[], tenant = DEFAULT_TENANT, ack: WriteAck = 'visible'): Promise<void> {
+    const { durable, visible } = this.spanWriter.write(spans, tenant, ack);
+    // Once visible (or failed), cached pages of these traces are stale; a read still in flight
     // may have missed the new spans, so it is not kept either. Stored spans feed autocomplete.
-    return this.spanWriter
-      .write(spans, tenant)
+    const done = visible
       .then(() => this.tagRollup.spansWritten(spans, tenant))
       .finally(() => this.traces.spansWritten(spans));
+    done.catch(() => {});
+    return ack === 'durable' ? durable : done;
   }
 
-  writeLogs(records: readonly LogRecord[], tenant = DEFAULT_TENANT): Promise<void> {
-    return this.logWriter.write(records, tenant);
+  writeLogs(records: readonly LogRecord[], tenant = DEFAULT_TENANT, ack: WriteAck = 'visible'): Promise<void> {
+    return this.logWriter.write(records, tenant, ack)[ack];
   }
 
   /** All or nothing at the queue: refused whole when any metric type's queue is full. */
-  async writeMetrics(batch: MetricBatch, tenant = DEFAULT_TENANT): Promise<void> {
+  async writeMetrics(batch: MetricBatch, tenant = DEFAULT_TENANT, ack: WriteAck = 'visible'): Promise<void> {
     const types = (Object.keys(this.metricWriters) as MetricType[]).filter((t) => batch[t].length > 0);
     const full = types.find((t) => this.metricWriters[t].isFull);
     if (full) throw new QueueFullError(`write queue for ${this.metricWriters[full].table} is full`);
-    try {
-      await Promise.all(types.map((t) => this.metricWriters[t].write(batch[t], tenant)));
-    } finally {
-      // Even a failed write may have written some types' rows.
+    const receipts = types.map((t) => this.metricWriters[t].write(batch[t], tenant, ack));
+    // Even a failed write may have written some types' rows: what was read from them is stale.
+    const visible = Promise.allSettled(receipts.map((r) => r.visible)).then(() => {
       this.metricWrites++;
       if (this.metricWriteListeners.length > 0) {
         const oldestMs = oldestPointMs(batch);
         for (const listener of this.metricWriteListeners) listener(tenant, oldestMs);
       }
+    });
+    await Promise.all(receipts.map((r) => r.durable));
+    if (ack === 'visible') {
+      await visible;
+      await Promise.all(receipts.map((r) => r.visible));
     }
+  }
+
+  /**
+   * Resolves once every write of `signal` made before the call is visible (or its insert
+   * failed). Every read of the Store waits for it first, so a read sees what was acknowledged
+   * before it, the journal notwithstanding. Costs nothing when nothing waits.
+   */
+  async visible(signal: 'traces' | 'logs' | 'metrics'): Promise<void> {
+    if (signal === 'traces') await this.spanWriter.visible();
+    else if (signal === 'logs') await this.logWriter.visible();
+    else await Promise.all(Object.values(this.metricWriters).map((w) => w.visible()));
   }
 
   /**
@@ -205,7 +270,8 @@ export class Store {
   }
 
   /** One page of the spans of a trace of `tenant`, in start-time order, and how many it has. */
-  getTracePage(traceId: string, tenant: string, page: TracePageRequest): Promise<TracePage> {
+  async getTracePage(traceId: string, tenant: string, page: TracePageRequest): Promise<TracePage> {
+    await this.visible('traces');
     return this.traces.read(traceId, tenant, page, () =>
       readTracePage(this.sql, traceId, tenant, page, this.recentSeconds),
     );
@@ -213,18 +279,21 @@ export class Store {
 
   /** Traces matching a TraceQL query, newest first (see search/search.ts). */
   async searchTraces(s: TraceSearch): Promise<TraceSummary[]> {
+    await this.visible('traces');
     const load = async () => ({ traces: await searchTraces(this.sql, s) });
     return (await this.searches.get(JSON.stringify(s), load, { keep: () => false })).traces;
   }
 
   /** A TraceQL metrics query over a range (see traceqlMetrics/queryRange.ts). */
-  queryTraceQLMetrics(r: MetricsRange): Promise<MetricsSeries[]> {
+  async queryTraceQLMetrics(r: MetricsRange): Promise<MetricsSeries[]> {
+    await this.visible('traces');
     return queryMetricsRange(this.sql, r, this.recentSeconds);
   }
 
   /** Attribute names per scope seen in a range (the counts still in memory are inserted first). */
   searchTags(r: TagRange & { scope?: TagScope; limit?: number }) {
     return this.tags.names(r, async () => {
+      await this.visible('traces');
       await this.tagRollup.flush();
       return searchTags(this.sql, r);
     });
@@ -233,6 +302,7 @@ export class Store {
   /** Values of one tag seen in a range. */
   tagValues(r: TagValuesRequest) {
     return this.tags.values(r, async () => {
+      await this.visible('traces');
       await this.tagRollup.flush();
       return tagValues(this.sql, r);
     });
@@ -244,7 +314,8 @@ export class Store {
   }
 
   /** Who breaks the telemetry contract in a window (contract/findings.ts). */
-  contractFindings(window: ContractWindow, rules: ContractRules): Promise<ContractFinding[]> {
+  async contractFindings(window: ContractWindow, rules: ContractRules): Promise<ContractFinding[]> {
+    await this.visible('traces');
     return contractFindings(this.sql, window, rules);
   }
 
@@ -257,25 +328,30 @@ export class Store {
     return saveContractFirstSeen(this.sql, tenant, entries);
   }
 
-  queryLogs(q: LogQuery): Promise<LogRecord[]> {
+  async queryLogs(q: LogQuery): Promise<LogRecord[]> {
+    await this.visible('logs');
     return queryLogs(this.sql, q);
   }
 
   /** One page of log records, newest first, with the cursor of the next. */
-  queryLogsPage(q: LogQuery) {
+  async queryLogsPage(q: LogQuery) {
+    await this.visible('logs');
     return queryLogsPage(this.sql, q);
   }
 
-  logHistogram(q: Parameters<typeof logHistogram>[1]) {
+  async logHistogram(q: Parameters<typeof logHistogram>[1]) {
+    await this.visible('logs');
     return logHistogram(this.sql, q);
   }
 
   /** Log records of one service around an instant. */
-  logContext(q: Parameters<typeof logContext>[1]) {
+  async logContext(q: Parameters<typeof logContext>[1]) {
+    await this.visible('logs');
     return logContext(this.sql, q);
   }
 
-  queryMetrics(q: MetricQuery): Promise<MetricBatch> {
+  async queryMetrics(q: MetricQuery): Promise<MetricBatch> {
+    await this.visible('metrics');
     return queryMetrics(this.sql, q);
   }
 
@@ -331,7 +407,7 @@ HAVING count() > 0`,
 
   /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
   prometheus(options: PromStoreOptions): PromStore {
-    return new PromStore(this.sql, options, this.families);
+    return new PromStore(this.sql, options, this.families, () => this.visible('metrics'));
   }
 
   async tableStats(): Promise<TableStats[]> {
@@ -365,7 +441,7 @@ FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table O
     await this.sql.close();
   }
 
-  private writers(): BatchWriter[] {
+  private writers(): TableWriter[] {
     return [this.spanWriter, this.logWriter, ...Object.values(this.metricWriters)];
   }
 }

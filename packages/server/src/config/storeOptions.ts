@@ -25,6 +25,10 @@ export function storeOptions(config: Config, overrides: Partial<StoreOptions> = 
       maxQueuedBytes: config['ingest.maxQueuedBytes'],
       maxInsertRows: config['ingest.maxInsertRows'],
     },
+    journal:
+      config['ingest.journal'] && !config['storage.clickhouseUrl']
+        ? { intervalMs: config['ingest.journalInterval'] }
+        : false,
     tagSampleRate: config['search.tagSampleRate'],
     traceCache: { maxSpans: config['query.traceCacheSpans'], ttlMs: config['query.traceCacheTtl'] },
     tagCacheTtlMs: config['query.tagCacheTtl'],

@@ -24,7 +24,8 @@ export type ExportOutcome =
 
 /**
  * The receive path shared by every protocol: decode, validate, write, and answer only once
- * the rows are durable. Never throws: every failure is an outcome.
+ * the rows are durable (in the store's journal, or inserted without one). Never throws:
+ * every failure is an outcome.
  */
 export class Receiver {
   private closing = false;
@@ -86,7 +87,7 @@ export class Receiver {
         accepted = a.records.length;
         rejected = d.rejected + a.rejected;
         message = joinMessages(d.rejectionMessage, a.message);
-        write = () => this.store.writeSpans(a.records, tenant);
+        write = () => this.store.writeSpans(a.records, tenant, 'durable');
       } else if (signal === 'logs') {
         const d = decodeLogs(body, format);
         const a = this.admission?.logs(d.records) ?? none(d.records);
@@ -94,7 +95,7 @@ export class Receiver {
         accepted = a.records.length;
         rejected = d.rejected + a.rejected;
         message = joinMessages(d.rejectionMessage, a.message);
-        write = () => this.store.writeLogs(a.records, tenant);
+        write = () => this.store.writeLogs(a.records, tenant, 'durable');
       } else {
         const d = decodeMetrics(body, format);
         const a = this.admission?.metrics(d.records) ?? none(d.records);
@@ -103,7 +104,7 @@ export class Receiver {
         accepted = r.gauge.length + r.sum.length + r.histogram.length + r.expHistogram.length + r.summary.length;
         rejected = d.rejected + a.rejected;
         message = joinMessages(d.rejectionMessage, a.message);
-        write = () => this.store.writeMetrics(r, tenant);
+        write = () => this.store.writeMetrics(r, tenant, 'durable');
       }
     } catch (err) {
       if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };

@@ -42,6 +42,8 @@ export class PromStore {
     sql: Sql,
     private readonly options: PromStoreOptions,
     families: FamilyCache,
+    /** Waits until the metric writes acknowledged so far are visible (Store.visible). */
+    private readonly visible: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.sql = options.priority ? sql.withPriority(options.priority) : sql;
     this.derived = derivedComponents(options.derivedBoundsSeconds);
@@ -138,6 +140,7 @@ export class PromStore {
    * within derived.staleAfter before it), every stored OTLP metric with points in it.
    */
   private async components(tenant: string, startMs: number, endMs: number, probes?: ProbeCache): Promise<Component[]> {
+    await this.visible();
     const p = await (probes ? probes.get(tenant, startMs, endMs) : this.probe(tenant, startMs, endMs));
     const from = startMs - this.staleMs;
     return [

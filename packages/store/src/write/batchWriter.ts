@@ -33,6 +33,34 @@ export class StoreWriteError extends Error {
   override readonly name = 'StoreWriteError';
 }
 
+/**
+ * The two moments of a write: `durable` once it may be acknowledged (a killed process keeps
+ * its rows), `visible` once its rows are inserted and every read sees them. Without a
+ * journal they are the same moment. `visible` never rejects unhandled: attach to it or not.
+ */
+export interface WriteReceipt {
+  durable: Promise<void>;
+  visible: Promise<void>;
+}
+
+/** One table's writer: rows of many requests, few inserts, a bounded queue. */
+export interface TableWriter {
+  readonly table: string;
+  /** Serialised bytes not yet inserted. */
+  readonly queueBytes: number;
+  /** True when a write now would be refused with QueueFullError. */
+  readonly isFull: boolean;
+  /**
+   * Queues records of one tenant (QueueFullError at once when full). `ack` says which moment
+   * the caller waits for: a writer may hurry the rows of a caller waiting for `visible`.
+   */
+  write(records: readonly object[], tenant: string, ack?: 'durable' | 'visible'): WriteReceipt;
+  /** Resolves once the rows of every write made before the call are visible, or their insert failed. */
+  visible(): Promise<void>;
+  /** Stops accepting writes and inserts what was queued (what cannot be inserted stays durable, if it was). */
+  close(): Promise<void>;
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
@@ -60,7 +88,7 @@ const emptyPending = (): Pending => ({ writes: [], rows: 0, bytes: 0 });
  * bounded in bytes. Inserts go when batchRows wait, when the oldest row has waited
  * flushInterval, or earlier when closed-loop senders are back (see FlushPacing).
  */
-export class BatchWriter {
+export class BatchWriter implements TableWriter {
   private pending = emptyPending();
   private queuedBytes = 0;
   private inflight: Promise<void> | null = null;
@@ -84,21 +112,26 @@ export class BatchWriter {
     this.pacing = new FlushPacing(opts.batchRows);
   }
 
-  /** Bytes serialised and waiting or being inserted. */
   get queueBytes(): number {
     return this.queuedBytes;
   }
 
-  /** True when a write now would be refused with QueueFullError. */
   get isFull(): boolean {
     return this.queuedBytes >= this.opts.maxQueuedBytes;
   }
 
-  /**
-   * Queues records of one tenant; resolves when they are inserted. Throws QueueFullError at
-   * once when full.
-   */
-  write(records: readonly object[], tenant: string): Promise<void> {
+  /** Durable and visible alike: once the insert that carries the rows has succeeded. */
+  write(records: readonly object[], tenant: string): WriteReceipt {
+    const done = this.enqueue(records, tenant);
+    done.catch(() => {});
+    return { durable: done, visible: done };
+  }
+
+  visible(): Promise<void> {
+    return this.flush().catch(() => {});
+  }
+
+  private enqueue(records: readonly object[], tenant: string): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new StoreWriteError('the store is shutting down'));
     if (this.isFull) {

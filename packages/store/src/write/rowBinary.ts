@@ -122,10 +122,15 @@ export class ByteSink {
   take(): Buffer {
     const out = Buffer.allocUnsafe(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
+    this.reset();
+    return out;
+  }
+
+  /** Empties the sink for the next batch (its bytes were used in place). */
+  reset(): void {
     this.pos = 0;
     // One huge request must not pin its buffer for the life of the process.
     if (this.buf.length > MAX_KEPT_BYTES) this.buf = Buffer.allocUnsafe(this.initialBytes);
-    return out;
   }
 }
 
