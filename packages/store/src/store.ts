@@ -204,11 +204,17 @@ export class Store {
 
   writeSpans(spans: readonly SpanRecord[], tenant = DEFAULT_TENANT, ack: WriteAck = 'visible'): Promise<void> {
     const { durable, visible } = this.spanWriter.write(spans, tenant, ack);
+    // Stored spans feed autocomplete (durable: they will be stored).
+    durable.then(
+      () => this.tagRollup.spansWritten(spans, tenant),
+      () => {},
+    );
     // Once visible (or failed), cached pages of these traces are stale; a read still in flight
-    // may have missed the new spans, so it is not kept either. Stored spans feed autocomplete.
-    const done = visible
-      .then(() => this.tagRollup.spansWritten(spans, tenant))
-      .finally(() => this.traces.spansWritten(spans));
+    // may have missed the new spans, so it is not kept either. Only the ids wait for that: the
+    // spans themselves would hold ~2 KB of JS heap each for the journal's interval.
+    const traceIds = new Set<string>();
+    for (const s of spans) traceIds.add(s.TraceId);
+    const done = visible.finally(() => this.traces.tracesWritten(traceIds));
     done.catch(() => {});
     return ack === 'durable' ? durable : done;
   }

@@ -102,16 +102,37 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
     if (decided.length === 0) return { rows: [], unpaired: 0 };
     const kept = new Set(decided.filter((d) => d.kept).map((d) => d.traceId));
     const ids = decided.map((d) => d.traceId).sort();
-    const spans: GraphSpanRow[] = [];
-    for (let i = 0; i < ids.length; i += TRACE_CHUNK)
-      spans.push(...(await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES, fromMs)));
-    // Consumers linked to a producer in another trace: fetch those producers too.
-    const have = new Set(spans.map((s) => `${s.traceId}:${s.spanId}`));
-    const refs = spans
-      .filter((s) => s.kind === 'Consumer' && !have.has(`${s.traceId}:${s.parentSpanId}`))
-      .flatMap((s) => s.links ?? [])
-      .filter((l) => !have.has(`${l.traceId}:${l.spanId}`));
-    if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES, fromMs)));
+    const rows = new Map<string, EdgeRow>();
+    let unpaired = 0;
+    // A chunk of traces at a time, read, paired and summed before the next is read: an
+    // interval of a busy ingest holds hundreds of thousands of client and server spans, and
+    // holding them all at once took the JS heap past a gigabyte (docs/performance.md, session 18).
+    // Edges are the same: a trace's spans are all in its chunk, and a producer in another
+    // trace is fetched by the consumer's link. Only the `unpaired` count may differ: such a
+    // producer is also counted unpaired in its own trace's chunk when that is another one.
+    for (let i = 0; i < ids.length; i += TRACE_CHUNK) {
+      const spans = await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES, fromMs);
+      // Consumers linked to a producer in another trace: fetch those producers too.
+      const have = new Set(spans.map((s) => `${s.traceId}:${s.spanId}`));
+      const refs = spans
+        .filter((s) => s.kind === 'Consumer' && !have.has(`${s.traceId}:${s.parentSpanId}`))
+        .flatMap((s) => s.links ?? [])
+        .filter((l) => !have.has(`${l.traceId}:${l.spanId}`));
+      if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES, fromMs)));
+      unpaired += this.sum(spans, kept, fromMs, toMs, limiter, rows);
+    }
+    return { rows: [...rows.values()], unpaired };
+  }
+
+  /** Pairs one chunk's spans and adds its edges to `rows`; returns the spans left unpaired. */
+  private sum(
+    spans: GraphSpanRow[],
+    kept: ReadonlySet<string>,
+    fromMs: number,
+    toMs: number,
+    limiter: SeriesLimiter,
+    rows: Map<string, EdgeRow>,
+  ): number {
     // Deterministic input order, so a re-run interval yields the same rows.
     spans.sort((a, b) => (a.traceId + a.spanId < b.traceId + b.spanId ? -1 : 1));
     // Each tenant's spans are paired among themselves: a call from one tenant's service to
@@ -122,7 +143,6 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
       if (group) group.push(span);
       else byTenant.set(span.tenant, [span]);
     }
-    const rows = new Map<string, EdgeRow>();
     let unpaired = 0;
     for (const [tenant, tenantSpans] of [...byTenant.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const pairing = pairSpans(tenantSpans);
@@ -139,7 +159,7 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
         addStats(r, s);
       }
     }
-    return { rows: [...rows.values()], unpaired };
+    return unpaired;
   }
 }
 

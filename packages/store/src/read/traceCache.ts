@@ -13,7 +13,7 @@ export interface TraceCacheOptions {
 /**
  * Trace-by-id pages that can no longer change: read from the kept table alone, with every span
  * the trace index counted (TracePageRead.settled). A late span of such a trace changes it; the
- * store calls spansWritten for every acknowledged batch, which drops the trace's pages and keeps
+ * store calls tracesWritten for every batch once visible, which drops the trace's pages and keeps
  * a read in flight from being cached. (With several tracehouse processes writing one ClickHouse
  * server, a late span written by another process is seen after ttlMs at the latest.)
  * Identical reads in flight at once share one read whether or not the result is kept.
@@ -42,8 +42,9 @@ export class TraceCache {
   }
 
   /** Spans were acknowledged: the pages of their traces are stale. */
-  spansWritten(spans: readonly SpanRecord[]): void {
-    for (const s of spans) this.cache.invalidate(s.TraceId);
+  /** New spans of these traces are visible (or their write failed). */
+  tracesWritten(traceIds: Iterable<string>): void {
+    for (const id of traceIds) this.cache.invalidate(id);
   }
 
   stats(): QueryCacheStats {
