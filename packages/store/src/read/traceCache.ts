@@ -1,4 +1,3 @@
-import type { SpanRecord } from '@tracehouse/otlp';
 import { QueryCache, type QueryCacheStats } from '../cache/queryCache';
 import type { TracePage, TracePageRead, TracePageRequest } from './traces';
 

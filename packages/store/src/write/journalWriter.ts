@@ -121,8 +121,8 @@ export class JournalWriter implements TableWriter {
     };
     if (this.closed) return refused(new StoreWriteError('the store is shutting down'));
     if (this.isFull) return refused(new QueueFullError(`write queue for ${this.table} is full`));
-    this.rows.write(this.sink, records, tenantKey(tenant));
     try {
+      this.rows.write(this.sink, records, tenantKey(tenant));
       this.journal.append(this.sink.buf, this.sink.pos, records.length);
     } catch (err) {
       return refused(new StoreWriteError(`journal of ${this.table}: ${(err as Error).message}`));
