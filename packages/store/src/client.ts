@@ -255,23 +255,17 @@ export class Sql {
     chunks: readonly Uint8Array[],
     select = '*',
   ): Promise<void> {
-    const settings = this.insertSettingsSql;
     const target = insertTarget(table, columns);
     if (this.raw && this.spool) {
       const { raw } = this;
-      await this.spool.with(chunks, (path) =>
-        raw.queryAsync(
-          `INSERT INTO ${target} SETTINGS ${settings} SELECT ${select} FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`,
-        ),
-      );
+      await this.spool.with(chunks, (path) => raw.queryAsync(this.fileInsertSql(target, select, path, structure)));
       return;
     }
     const from = select === '*' ? '' : ` SELECT ${select} FROM input(${quote(structure)})`;
-    const { stream } = await this.client.exec({
-      query: `INSERT INTO ${target} SETTINGS ${settings}${from} FORMAT RowBinary`,
-      values: Readable.from(chunks, { objectMode: false }),
-    });
-    await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());
+    await this.bodyInsert(
+      `${target} SETTINGS ${this.insertSettingsSql}${from}`,
+      Readable.from(chunks, { objectMode: false }),
+    );
   }
 
   /**
@@ -281,15 +275,20 @@ export class Sql {
   async insertRowBinaryFile(table: string, columns: readonly string[], structure: string, path: string): Promise<void> {
     const target = insertTarget(table, columns);
     if (this.raw) {
-      await this.raw.queryAsync(
-        `INSERT INTO ${target} SETTINGS ${this.insertSettingsSql} SELECT * FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`,
-      );
+      await this.raw.queryAsync(this.fileInsertSql(target, '*', path, structure));
       return;
     }
-    const { stream } = await this.client.exec({
-      query: `INSERT INTO ${target} SETTINGS ${this.insertSettingsSql} FORMAT RowBinary`,
-      values: createReadStream(path),
-    });
+    await this.bodyInsert(`${target} SETTINGS ${this.insertSettingsSql}`, createReadStream(path));
+  }
+
+  /** Embedded: an insert that reads RowBinary rows from a file on this machine, in-process. */
+  private fileInsertSql(target: string, select: string, path: string, structure: string): string {
+    return `INSERT INTO ${target} SETTINGS ${this.insertSettingsSql} SELECT ${select} FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`;
+  }
+
+  /** A server: `INSERT INTO <into> FORMAT RowBinary` with `values` as the body; resolves once written. */
+  private async bodyInsert(into: string, values: Readable): Promise<void> {
+    const { stream } = await this.client.exec({ query: `INSERT INTO ${into} FORMAT RowBinary`, values });
     await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());
   }
 

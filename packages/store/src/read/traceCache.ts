@@ -40,8 +40,7 @@ export class TraceCache {
     return (await this.cache.get(key, load, { tag: traceId, keep })).page;
   }
 
-  /** Spans were acknowledged: the pages of their traces are stale. */
-  /** New spans of these traces are visible (or their write failed). */
+  /** New spans of these traces are visible (or their write failed): their pages are stale. */
   tracesWritten(traceIds: Iterable<string>): void {
     for (const id of traceIds) this.cache.invalidate(id);
   }

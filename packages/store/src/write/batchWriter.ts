@@ -97,7 +97,6 @@ export class BatchWriter implements TableWriter {
   private closed = false;
   private readonly rows: RowBinaryTable;
   private readonly sink = new ByteSink();
-  private readonly columnNames: string[];
   private readonly pacing: FlushPacing;
 
   constructor(
@@ -108,7 +107,6 @@ export class BatchWriter implements TableWriter {
     private readonly observe: (o: InsertObservation) => void = () => {},
   ) {
     this.rows = rowBinaryTable(columns);
-    this.columnNames = [...columns.map((c) => c.name), 'Tenant'];
     this.pacing = new FlushPacing(opts.batchRows);
   }
 
@@ -193,7 +191,7 @@ export class BatchWriter implements TableWriter {
     try {
       await this.sql.insertRowBinary(
         this.table,
-        this.columnNames,
+        this.rows.columns,
         this.rows.structure,
         batch.writes.map((w) => w.body),
       );

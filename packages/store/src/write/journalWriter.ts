@@ -67,7 +67,6 @@ export class JournalWriter implements TableWriter {
   private readonly journal: Journal;
   private readonly rows: RowBinaryTable;
   private readonly sink = new ByteSink();
-  private readonly columnNames: string[];
   private readonly now: () => number;
   /** Segments closed and not yet inserted, oldest first; the first is being inserted. */
   private readonly sealed: Sealed[] = [];
@@ -91,11 +90,10 @@ export class JournalWriter implements TableWriter {
     private readonly observe: (o: InsertObservation) => void = () => {},
   ) {
     this.rows = rowBinaryTable(columns);
-    this.columnNames = [...columns.map((c) => c.name), 'Tenant'];
     this.now = opts.now ?? Date.now;
     this.journal = Journal.open(
       opts.dir,
-      { table, columns: this.columnNames, structure: this.rows.structure },
+      { table, columns: this.rows.columns, structure: this.rows.structure },
       this.now,
     );
   }
@@ -208,7 +206,7 @@ export class JournalWriter implements TableWriter {
     const started = performance.now();
     let ok = false;
     try {
-      await this.sql.insertRowBinaryFile(this.table, this.columnNames, this.rows.structure, segment.path);
+      await this.sql.insertRowBinaryFile(this.table, this.rows.columns, this.rows.structure, segment.path);
       ok = true;
     } catch {
       // Observed below; the rows stay in the journal and the insert is tried again.

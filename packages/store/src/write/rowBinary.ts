@@ -222,6 +222,8 @@ function encoderFor(type: string, kind: ColumnKind): Encode {
 export const TENANT_COLUMN: Column = { name: 'Tenant', type: 'LowCardinality(String)', kind: 'string' };
 
 export interface RowBinaryTable {
+  /** The insert's target columns: the table's, then Tenant. */
+  columns: string[];
   /** `name type, ...` of the bytes, for `file(..., 'RowBinary', structure)`. */
   structure: string;
   /** Appends the records, each followed by `tenant`, to `out`. */
@@ -263,6 +265,7 @@ export function rowBinaryTable(columns: readonly Column[]): RowBinaryTable {
     // anyway): ClickHouse reads a `LowCardinality(String)` field of `file()` about
     // twice as slowly as a `String` it then converts on insert (spans_recent's insert CPU
     // 14-15 -> 7-8 us a span, bench:ingest-layout, docs/performance.md session 16).
+    columns: all.map((c) => c.name),
     structure: all.map((c) => `\`${c.name}\` ${plainType(c.type)}`).join(', '),
     write(out, records, tenant) {
       if (!run) {

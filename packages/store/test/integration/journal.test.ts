@@ -74,7 +74,7 @@ describe('the write-ahead journal (embedded chDB)', () => {
     const table = rowBinaryTable(spansRecent.columns);
     const journal = Journal.open(join(dir, 'journal'), {
       table: spansRecent.name,
-      columns: [...spansRecent.columns.map((c) => c.name), 'Tenant'],
+      columns: table.columns,
       structure: table.structure,
     });
     const sink = new ByteSink();

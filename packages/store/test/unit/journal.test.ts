@@ -7,7 +7,7 @@ import type { Sql } from '../../src/client';
 import type { Column } from '../../src/schema/columns';
 import { QueueFullError } from '../../src/write/batchWriter';
 import { Journal, type JournalMeta, replayJournal } from '../../src/write/journal';
-import { JournalWriter } from '../../src/write/journalWriter';
+import { JournalWriter, type JournalWriterOptions } from '../../src/write/journalWriter';
 
 const COLUMNS: Column[] = [{ name: 'Name', type: 'String', kind: 'string' } as Column];
 
@@ -54,16 +54,21 @@ function withDir(run: (dir: string) => Promise<void>) {
 
 const rows = (...n: string[]) => n.map((Name) => ({ Name }));
 
+/** A writer of one `Name` column into `dir`, with generous bounds unless `over` says otherwise. */
+const writer = (sql: Sql, dir: string, over: Partial<JournalWriterOptions>) =>
+  new JournalWriter(sql, 't', COLUMNS, {
+    dir,
+    intervalMs: 60_000,
+    maxInsertRows: 1000,
+    maxQueuedBytes: 1 << 20,
+    ...over,
+  });
+
 test(
   'a write is durable at once and visible after its insert, one insert per interval',
   withDir(async (dir) => {
     const { sql, inserted } = fakeSql();
-    const w = new JournalWriter(sql, 't', COLUMNS, {
-      dir,
-      intervalMs: 60,
-      maxInsertRows: 1000,
-      maxQueuedBytes: 1 << 20,
-    });
+    const w = writer(sql, dir, { intervalMs: 60 });
     let visible = 0;
     const a = w.write(rows('a', 'b'), 'x');
     const b = w.write(rows('c'), 'x');
@@ -85,12 +90,7 @@ test(
   'visible() inserts what was written before it without waiting for the interval; a full segment goes at once',
   withDir(async (dir) => {
     const { sql, inserted } = fakeSql();
-    const w = new JournalWriter(sql, 't', COLUMNS, {
-      dir,
-      intervalMs: 60_000,
-      maxInsertRows: 3,
-      maxQueuedBytes: 1 << 20,
-    });
+    const w = writer(sql, dir, { maxInsertRows: 3 });
     await w.write(rows('a'), 'x').durable;
     const t0 = Date.now();
     await w.visible();
@@ -107,13 +107,7 @@ test(
   'a failed insert is tried again until it succeeds; reads waiting are released by the failure',
   withDir(async (dir) => {
     const { sql, inserted, state } = fakeSql();
-    const w = new JournalWriter(sql, 't', COLUMNS, {
-      dir,
-      intervalMs: 10,
-      maxInsertRows: 1000,
-      maxQueuedBytes: 1 << 20,
-      retryMs: 10,
-    });
+    const w = writer(sql, dir, { intervalMs: 10, retryMs: 10 });
     state.fail = 2;
     const receipt = w.write(rows('a'), 'x');
     await receipt.durable;
@@ -130,7 +124,7 @@ test(
   'past maxQueuedBytes a write is refused whole and nothing of it is journaled',
   withDir(async (dir) => {
     const { sql, state } = fakeSql();
-    const w = new JournalWriter(sql, 't', COLUMNS, { dir, intervalMs: 60_000, maxInsertRows: 1000, maxQueuedBytes: 8 });
+    const w = writer(sql, dir, { maxQueuedBytes: 8 });
     await w.write(rows('0123456789'), 'x').durable;
     const bytes = w.queueBytes;
     assert.ok(w.isFull);
