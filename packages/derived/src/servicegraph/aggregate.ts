@@ -30,9 +30,21 @@ export function aggregateEdges(
   timeUnixNano: string,
 ): Map<string, EdgeStats> {
   const out = new Map<string, EdgeStats>();
+  // Found by connection type, client, then server, without building a key per edge; the key
+  // is made once per distinct edge.
+  const found = new Map<ConnectionType, Map<string, Map<string, EdgeStats>>>();
   for (const e of edges) {
-    const k = edgeKey(e);
-    let s = out.get(k);
+    let byClient = found.get(e.connectionType);
+    if (!byClient) {
+      byClient = new Map();
+      found.set(e.connectionType, byClient);
+    }
+    let byServer = byClient.get(e.client);
+    if (!byServer) {
+      byServer = new Map();
+      byClient.set(e.client, byServer);
+    }
+    let s = byServer.get(e.server);
     if (!s) {
       const serverLatency = emptyHistogram();
       s = {
@@ -46,7 +58,8 @@ export function aggregateEdges(
         clientLatency: emptyHistogram(),
         serverExemplars: new Array<Exemplar | undefined>(serverLatency.buckets.length).fill(undefined),
       };
-      out.set(k, s);
+      byServer.set(e.server, s);
+      out.set(edgeKey(e), s);
     }
     s.requests++;
     if (e.failed) s.failed++;

@@ -65,20 +65,45 @@ export interface Pairing {
   unpaired: number;
 }
 
+/**
+ * Caller spans by (trace id, span id). Keyed by the span id alone, with the trace id checked:
+ * span ids are random, so two traces of one chunk sharing one is rare, and only those spans
+ * pay for a joined key (a joined string per span was most of the pairing's cost).
+ */
+class Callers {
+  private readonly bySpanId = new Map<string, GraphSpan>();
+  private shared: Map<string, GraphSpan> | null = null;
+
+  add(s: GraphSpan): void {
+    const first = this.bySpanId.get(s.spanId);
+    if (first === undefined || first.traceId === s.traceId) this.bySpanId.set(s.spanId, s);
+    else {
+      this.shared ??= new Map();
+      this.shared.set(key(s.traceId, s.spanId), s);
+    }
+  }
+
+  get(traceId: string, spanId: string): GraphSpan | undefined {
+    const s = this.bySpanId.get(spanId);
+    if (s === undefined || s.traceId === traceId) return s;
+    return this.shared?.get(key(traceId, spanId));
+  }
+}
+
 export function pairSpans(spans: readonly GraphSpan[]): Pairing {
-  const callers = new Map<string, GraphSpan>();
-  for (const s of spans) if (isCaller(s.kind)) callers.set(key(s.traceId, s.spanId), s);
+  const callers = new Callers();
+  for (const s of spans) if (isCaller(s.kind)) callers.add(s);
   const paired = new Set<GraphSpan>();
   const edges: Edge[] = [];
   let unpaired = 0;
 
   for (const server of spans) {
     if (!isCallee(server.kind)) continue;
-    let client = server.parentSpanId ? callers.get(key(server.traceId, server.parentSpanId)) : undefined;
+    let client = server.parentSpanId ? callers.get(server.traceId, server.parentSpanId) : undefined;
     if (!client && server.kind === 'Consumer') {
       // OTel messaging conventions correlate a consumer with its producer by span link.
       for (const l of server.links ?? []) {
-        const c = callers.get(key(l.traceId, l.spanId));
+        const c = callers.get(l.traceId, l.spanId);
         if (c?.kind === 'Producer') {
           client = c;
           break;

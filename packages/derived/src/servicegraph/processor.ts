@@ -112,12 +112,7 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
     // producer is also counted unpaired in its own trace's chunk when that is another one.
     for (let i = 0; i < ids.length; i += TRACE_CHUNK) {
       const spans = await this.store.graphSpans(ids.slice(i, i + TRACE_CHUNK), GRAPH_ATTRIBUTES, fromMs);
-      // Consumers linked to a producer in another trace: fetch those producers too.
-      const have = new Set(spans.map((s) => `${s.traceId}:${s.spanId}`));
-      const refs = spans
-        .filter((s) => s.kind === 'Consumer' && !have.has(`${s.traceId}:${s.parentSpanId}`))
-        .flatMap((s) => s.links ?? [])
-        .filter((l) => !have.has(`${l.traceId}:${l.spanId}`));
+      const refs = linkedProducers(spans);
       if (refs.length) spans.push(...(await this.store.producerSpans(refs, GRAPH_ATTRIBUTES, fromMs)));
       unpaired += this.sum(spans, kept, fromMs, toMs, limiter, rows);
     }
@@ -134,7 +129,7 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
     rows: Map<string, EdgeRow>,
   ): number {
     // Deterministic input order, so a re-run interval yields the same rows.
-    spans.sort((a, b) => (a.traceId + a.spanId < b.traceId + b.spanId ? -1 : 1));
+    spans.sort(byTraceAndSpanId);
     // Each tenant's spans are paired among themselves: a call from one tenant's service to
     // another tenant's shows in each tenant's graph as a call to or from a peer it cannot see.
     const byTenant = new Map<string, GraphSpanRow[]>();
@@ -161,6 +156,27 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
     }
     return unpaired;
   }
+}
+
+/** Trace id, then span id (compared apart: a joined string per comparison was most of the sort). */
+function byTraceAndSpanId(a: GraphSpanRow, b: GraphSpanRow): number {
+  if (a.traceId !== b.traceId) return a.traceId < b.traceId ? -1 : 1;
+  return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
+}
+
+/**
+ * The producers that consumers of this chunk link to and that are not in it (they are in
+ * another trace): the pairing fetches those too. Consumers are few, so the ids of the
+ * chunk's spans are only gathered when there is one.
+ */
+function linkedProducers(spans: readonly GraphSpanRow[]): { traceId: string; spanId: string }[] {
+  const consumers = spans.filter((s) => s.kind === 'Consumer');
+  if (consumers.length === 0) return [];
+  const have = new Set(spans.map((s) => `${s.traceId}:${s.spanId}`));
+  return consumers
+    .filter((s) => !have.has(`${s.traceId}:${s.parentSpanId}`))
+    .flatMap((s) => s.links ?? [])
+    .filter((l) => !have.has(`${l.traceId}:${l.spanId}`));
 }
 
 /** The series key of a stored edge row: its tenant's, and its edge's or the overflow's. */

@@ -36,6 +36,22 @@ describe('service graph pairing', () => {
     }
   });
 
+  test('traces that reuse one client span id each pair with their own server', () => {
+    const id = 'abcdefabcdefabcd';
+    const traces = ['1'.repeat(32), '2'.repeat(32), '3'.repeat(32)];
+    const spans = traces.flatMap((traceId, i) => [
+      span({ traceId, spanId: id, service: `web${i}`, kind: 'Client', parentSpanId: 'ffffffffffffffff' }),
+      span({ traceId, service: `api${i}`, kind: 'Server', parentSpanId: id }),
+    ]);
+    // A server whose parent id names a client of another trace only: not paired with it.
+    spans.push(span({ traceId: '4'.repeat(32), service: 'lost', kind: 'Server', parentSpanId: id }));
+    for (const order of [spans, [...spans].reverse()]) {
+      const { edges, unpaired } = pairSpans(order);
+      assert.deepEqual(edges.map((e) => `${e.client}->${e.server}`).sort(), ['web0->api0', 'web1->api1', 'web2->api2']);
+      assert.equal(unpaired, 1);
+    }
+  });
+
   test('an edge fails when either side is an error', () => {
     const c = span({ service: 'web', kind: 'Client', parentSpanId: 'ffffffffffffffff' });
     const s = span({ service: 'api', kind: 'Server', parentSpanId: c.spanId, failed: true });

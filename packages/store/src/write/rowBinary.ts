@@ -10,7 +10,7 @@ import { bareType, type Column, type ColumnKind, plainType, resourceScopeColumns
  * value).
  */
 
-const DECIMAL = /^-?\d{1,20}$/;
+const E9 = 1_000_000_000;
 const TWO_32 = 2 ** 32;
 
 /** A sink grown past this is replaced after use (typical requests stay far below it). */
@@ -58,19 +58,44 @@ export class ByteSink {
     this.pos += 8;
   }
 
-  /** A 64-bit integer from its exact decimal string (two's complement; signed or not alike). */
+  /**
+   * A 64-bit integer from its exact decimal string (two's complement; signed or not alike;
+   * wrapped modulo 2^64 past it, as BigInt.asUintN would). Anything but an optional '-' and
+   * 1-20 digits is written as 0. Parsed in two exact doubles (the digits before the last nine,
+   * then the last nine) and split into 32-bit words without a BigInt: nanosecond times
+   * (~1.7e18) are past 2^53, and a BigInt per time was ~10% of the span encoding's CPU.
+   */
   i64(decimal: string): void {
     this.reserve(8);
-    if (decimal.length <= 15) {
-      // Exact as a double: no BigInt on the common path (durations, counts). Floor division
-      // gives the two's-complement high word of a negative value too.
-      const n = Number(decimal);
-      const hi = Math.floor(n / TWO_32);
-      this.buf.writeUInt32LE(n - hi * TWO_32, this.pos);
-      this.buf.writeInt32LE(hi, this.pos + 4);
-    } else {
-      this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(decimal)), this.pos);
+    const n = decimal.length;
+    const negative = n > 0 && decimal.charCodeAt(0) === 45; /* - */
+    const first = negative ? 1 : 0;
+    const split = Math.max(first, n - 9);
+    let head = 0;
+    let tail = 0;
+    let ok = n > first && n - first <= 20;
+    for (let i = first; ok && i < n; i++) {
+      const d = decimal.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) ok = false;
+      else if (i < split) head = head * 10 + d;
+      else tail = tail * 10 + d;
     }
+    if (!ok) head = tail = 0;
+    // value = head * 1e9 + tail, head < 1.9e11: head = headHi * 2^16 + headLo, and
+    // headHi * 1e9 (< 2^48) * 2^16 = high * 2^32 + low16 * 2^16; every step stays exact.
+    const headHi = Math.floor(head / 65536);
+    const a = headHi * E9;
+    const high = Math.floor(a / 65536);
+    const low = (a - high * 65536) * 65536 + (head - headHi * 65536) * E9 + tail;
+    const carry = Math.floor(low / TWO_32);
+    let lo = low - carry * TWO_32;
+    let hi = (high + carry) % TWO_32;
+    if (negative) {
+      lo = (~lo + 1) >>> 0;
+      hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+    }
+    this.buf.writeUInt32LE(lo, this.pos);
+    this.buf.writeUInt32LE(hi, this.pos + 4);
     this.pos += 8;
   }
 
@@ -140,10 +165,8 @@ const asString = (v: unknown): string => (typeof v === 'string' ? v : v === unde
 
 const encodeString: Encode = (out, v) => out.string(asString(v));
 
-const encodeDecimal: Encode = (out, v) => {
-  if (typeof v === 'string' && DECIMAL.test(v)) out.i64(v);
-  else out.i64(typeof v === 'number' && Number.isSafeInteger(v) ? `${v}` : '0');
-};
+const encodeDecimal: Encode = (out, v) =>
+  out.i64(typeof v === 'string' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? `${v}` : '0');
 
 const finite = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : 0);
 
@@ -242,24 +265,48 @@ function resourceScopeRun(columns: readonly Column[]): { from: number; to: numbe
   return resourceScopeColumns.every((c, i) => columns[from + i]?.name === c.name) ? { from, to } : null;
 }
 
-/** The fields that identify one resource and scope: the same objects and strings, the same bytes. */
-const RESOURCE_SCOPE_KEYS = resourceScopeColumns.map((c) => c.name);
-
-function sameResourceScope(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  for (const k of RESOURCE_SCOPE_KEYS) if (a[k] !== b[k]) return false;
-  return true;
-}
-
-/** Builds the RowBinary writer of one table's columns, plus the Tenant column. */
+/**
+ * Builds the RowBinary writer of one table's columns, plus the Tenant column.
+ *
+ * The per-record loop is generated from the column list (`new Function` over our own schema's
+ * names, never client input): each column's value is then read by a constant property name,
+ * which V8 resolves with an inline cache, where a loop over the names made every read a
+ * megamorphic keyed lookup (2x the encoding's CPU on the span workload, docs/performance.md
+ * session 19).
+ */
 export function rowBinaryTable(columns: readonly Column[]): RowBinaryTable {
   const all = [...columns, TENANT_COLUMN];
-  const keys = columns.map((c) => c.name);
   const encoders = columns.map((c) => encoderFor(bareType(c.type), c.kind));
-  const n = keys.length;
   const run = resourceScopeRun(columns);
-  const encode = (out: ByteSink, r: Record<string, unknown>, from: number, to: number) => {
-    for (let i = from; i < to; i++) encoders[i]!(out, r[keys[i]!]);
+  const field = (record: string, i: number) => `${record}[${JSON.stringify(columns[i]!.name)}]`;
+  const encode = (from: number, to: number) => {
+    let body = '';
+    for (let i = from; i < to; i++) body += `e[${i}](out, ${field('r', i)});\n`;
+    return body;
   };
+  // Records of one resource and scope share their attribute objects and strings (see the
+  // decoders), so the same values mean the same bytes.
+  const same = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => `${field('r', from + k)} === ${field('last', from + k)}`).join(' && ');
+  const source = run
+    ? `let last = null, lastStart = 0, lastEnd = 0;
+for (let k = 0; k < records.length; k++) {
+const r = records[k];
+${encode(0, run.from)}if (last !== null && ${same(run.from, run.to)}) out.repeat(lastStart, lastEnd);
+else {
+lastStart = out.pos;
+${encode(run.from, run.to)}lastEnd = out.pos;
+last = r;
+}
+${encode(run.to, columns.length)}out.string(tenant);
+}`
+    : `for (let k = 0; k < records.length; k++) {
+const r = records[k];
+${encode(0, columns.length)}out.string(tenant);
+}`;
+  const write = new Function('e', `return function write(out, records, tenant) {\n${source}\n};`)(
+    encoders,
+  ) as RowBinaryTable['write'];
   return {
     // The bytes declare each type without `LowCardinality` (RowBinary writes its inner type
     // anyway): ClickHouse reads a `LowCardinality(String)` field of `file()` about
@@ -267,31 +314,6 @@ export function rowBinaryTable(columns: readonly Column[]): RowBinaryTable {
     // 14-15 -> 7-8 us a span, bench:ingest-layout, docs/performance.md session 16).
     columns: all.map((c) => c.name),
     structure: all.map((c) => `\`${c.name}\` ${plainType(c.type)}`).join(', '),
-    write(out, records, tenant) {
-      if (!run) {
-        for (const record of records) {
-          encode(out, record as Record<string, unknown>, 0, n);
-          out.string(tenant);
-        }
-        return;
-      }
-      // The bytes of the last resource and scope written, and the record they came from.
-      let last: Record<string, unknown> | null = null;
-      let lastStart = 0;
-      let lastEnd = 0;
-      for (const record of records) {
-        const r = record as Record<string, unknown>;
-        encode(out, r, 0, run.from);
-        if (last && sameResourceScope(last, r)) out.repeat(lastStart, lastEnd);
-        else {
-          lastStart = out.pos;
-          encode(out, r, run.from, run.to);
-          lastEnd = out.pos;
-          last = r;
-        }
-        encode(out, r, run.to, n);
-        out.string(tenant);
-      }
-    },
+    write,
   };
 }

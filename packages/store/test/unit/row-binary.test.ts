@@ -6,13 +6,21 @@ import { ByteSink, rowBinaryTable } from '../../src/write/rowBinary';
 
 test('64-bit integers are written exactly, from small, negative and 19-digit decimal strings', () => {
   const cases = ['0', '1', '-1', '4294967296', '-4294967297', '9007199254740993', '1733400000123456789'];
-  cases.push('-9223372036854775808', '18446744073709551615');
+  cases.push('-9223372036854775808', '18446744073709551615', '-18446744073709551615', '99999999999999999999');
+  cases.push('-99999999999999999999', '1000000000', '-1000000000', '4294967295999999999', '00000000000000000042');
   const sink = new ByteSink(4);
   for (const c of cases) sink.i64(c);
   const out = sink.take();
   cases.forEach((c, i) => {
     assert.equal(out.readBigUInt64LE(i * 8), BigInt.asUintN(64, BigInt(c)), c);
   });
+});
+
+test('a decimal that is not one is written as 0', () => {
+  const sink = new ByteSink(4);
+  const bad = ['', '-', '+1', ' 1', '12x', '1.5', '1e9', '123456789012345678901', '--1', '-1-'];
+  for (const c of bad) sink.i64(c);
+  assert.deepEqual([...sink.take()], [...Buffer.alloc(8 * bad.length)]);
 });
 
 test('strings are length-prefixed UTF-8, short ASCII or not, long or not', () => {

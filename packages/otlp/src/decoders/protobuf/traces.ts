@@ -63,8 +63,8 @@ function readSpan(
   let statusCode = 0;
   let statusMessage = '';
   let flags = 0;
-  const events = new SpanEvents();
-  const links = new SpanLinks();
+  let events: SpanEvents = NO_EVENTS;
+  let links: SpanLinks = NO_LINKS;
   while (r.pos < end) {
     const tag = r.uint32(end);
     switch (tag) {
@@ -103,12 +103,14 @@ function readSpan(
         droppedAttributes = r.uint32(end);
         break;
       case EVENTS:
+        if (events === NO_EVENTS) events = new SpanEvents();
         events.read(r, r.len(end), slot);
         break;
       case DROPPED_EVENTS:
         droppedEvents = r.uint32(end);
         break;
       case LINKS:
+        if (links === NO_LINKS) links = new SpanLinks();
         links.read(r, r.len(end), slot);
         break;
       case DROPPED_LINKS:
@@ -291,3 +293,30 @@ class SpanLinks {
     this.droppedAttributesCounts.push(dropped);
   }
 }
+
+/**
+ * The columns of every span without events (or links), which is most spans: shared and frozen,
+ * so that a consumer adding to one fails loudly instead of changing other spans. Twelve empty
+ * arrays a span were ~a quarter of the decoder's allocations on the realistic workload.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+const NO_EVENTS: SpanEvents = Object.freeze(
+  Object.assign(Object.create(SpanEvents.prototype) as SpanEvents, {
+    timestamps: NONE,
+    names: NONE,
+    attributes: NONE,
+    attributeTypes: NONE,
+    droppedAttributesCounts: NONE,
+  }),
+);
+const NO_LINKS: SpanLinks = Object.freeze(
+  Object.assign(Object.create(SpanLinks.prototype) as SpanLinks, {
+    traceIds: NONE,
+    spanIds: NONE,
+    traceStates: NONE,
+    flags: NONE,
+    attributes: NONE,
+    attributeTypes: NONE,
+    droppedAttributesCounts: NONE,
+  }),
+);
