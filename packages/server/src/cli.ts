@@ -4,6 +4,7 @@ import { sloCommand } from './cli/slo';
 import { accountsCommand } from './cli/users';
 import { loadConfig } from './config/load';
 import type { ConfigKey } from './config/schema';
+import { limitHeapGrowth } from './runtime/heapGrowth';
 import { startServer } from './server';
 import { urlWithoutPassword } from './url';
 import { VERSION } from './version';
@@ -105,6 +106,7 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
 
+  limitHeapGrowth();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);
