@@ -50,6 +50,7 @@ import {
   type InsertObservation,
   QueueFullError,
   type TableWriter,
+  type WriteReceipt,
 } from './write/batchWriter';
 import { replayJournal } from './write/journal';
 import { JournalWriter } from './write/journalWriter';
@@ -209,14 +210,30 @@ export class Store {
       () => this.tagRollup.spansWritten(spans, tenant),
       () => {},
     );
-    // Once visible (or failed), cached pages of these traces are stale; a read still in flight
-    // may have missed the new spans, so it is not kept either. Only the ids wait for that: the
-    // spans themselves would hold ~2 KB of JS heap each for the journal's interval.
-    const traceIds = new Set<string>();
-    for (const s of spans) traceIds.add(s.TraceId);
+    const done = this.staleOnceVisible(visible, traceIdsOf(spans));
+    return ack === 'durable' ? durable : done;
+  }
+
+  /** After the write's rows are visible (in a function of its own, as staleOnceVisible: not holding the batch). */
+  private metricsVisible(receipts: readonly WriteReceipt[], tenant: string, oldestMs: number): Promise<void> {
+    return Promise.allSettled(receipts.map((r) => r.visible)).then(() => {
+      this.metricWrites++;
+      for (const listener of this.metricWriteListeners) listener(tenant, oldestMs);
+    });
+  }
+
+  /**
+   * Once visible (or failed), cached pages of these traces are stale; a read still in flight may
+   * have missed the new spans, so it is not kept either. Only the ids wait for that, in a
+   * function of their own: a closure made in writeSpans would share its context, and so keep
+   * the request's spans (~2 KB of JS heap each) alive for the journal's interval, which made
+   * them survive into the old generation (most of the ingest's GC time; docs/performance.md,
+   * session 19).
+   */
+  private staleOnceVisible(visible: Promise<void>, traceIds: ReadonlySet<string>): Promise<void> {
     const done = visible.finally(() => this.traces.tracesWritten(traceIds));
     done.catch(() => {});
-    return ack === 'durable' ? durable : done;
+    return done;
   }
 
   writeLogs(records: readonly LogRecord[], tenant = DEFAULT_TENANT, ack: WriteAck = 'visible'): Promise<void> {
@@ -230,13 +247,7 @@ export class Store {
     if (full) throw new QueueFullError(`write queue for ${this.metricWriters[full].table} is full`);
     const receipts = types.map((t) => this.metricWriters[t].write(batch[t], tenant, ack));
     // Even a failed write may have written some types' rows: what was read from them is stale.
-    const visible = Promise.allSettled(receipts.map((r) => r.visible)).then(() => {
-      this.metricWrites++;
-      if (this.metricWriteListeners.length > 0) {
-        const oldestMs = oldestPointMs(batch);
-        for (const listener of this.metricWriteListeners) listener(tenant, oldestMs);
-      }
-    });
+    const visible = this.metricsVisible(receipts, tenant, oldestPointMs(batch));
     await Promise.all(receipts.map((r) => r.durable));
     if (ack === 'visible') {
       await visible;
@@ -458,4 +469,10 @@ async function applyRetention(sql: Sql, retention: Retention): Promise<void> {
   await sql.command(traceIndexTtlSql(Math.max(retention.spansRecent, retention.spans)));
   await sql.command(samplingDecisionsTtlSql(Math.max(retention.spansRecent, retention.spans)));
   for (const statement of recentTracesTtlSql(retention.spansRecent)) await sql.command(statement);
+}
+
+function traceIdsOf(spans: readonly SpanRecord[]): Set<string> {
+  const ids = new Set<string>();
+  for (const s of spans) ids.add(s.TraceId);
+  return ids;
 }
