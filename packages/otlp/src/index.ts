@@ -13,4 +13,5 @@ export { OtlpDecodeError } from './errors';
 export * from './model';
 export { encodeExportResponse } from './response';
 export { encodeRetryStatus } from './rpc-status';
+export { SpanIdMap } from './span-id-map';
 export { attributesToJson, attributeToJson } from './values';

@@ -1,3 +1,5 @@
+import { SpanIdMap } from '@tracehouse/otlp';
+
 /**
  * Service-graph edges from the spans of complete traces. Pairing follows Tempo's
  * servicegraphs processor: a CLIENT or PRODUCER span is matched by its own span id to the
@@ -55,7 +57,6 @@ export const GRAPH_ATTRIBUTES = [...new Set([...PEER_ATTRIBUTES, ...DATABASE_NAM
 
 const isCaller = (k: string) => k === 'Client' || k === 'Producer';
 const isCallee = (k: string) => k === 'Server' || k === 'Consumer';
-const key = (traceId: string, spanId: string) => `${traceId}:${spanId}`;
 const first = (attrs: Readonly<Record<string, string>>, names: readonly string[]) =>
   names.map((n) => attrs[n]).find((v) => v !== undefined && v !== '');
 
@@ -65,34 +66,9 @@ export interface Pairing {
   unpaired: number;
 }
 
-/**
- * Caller spans by (trace id, span id). Keyed by the span id alone, with the trace id checked:
- * span ids are random, so two traces of one chunk sharing one is rare, and only those spans
- * pay for a joined key (a joined string per span was most of the pairing's cost).
- */
-class Callers {
-  private readonly bySpanId = new Map<string, GraphSpan>();
-  private shared: Map<string, GraphSpan> | null = null;
-
-  add(s: GraphSpan): void {
-    const first = this.bySpanId.get(s.spanId);
-    if (first === undefined || first.traceId === s.traceId) this.bySpanId.set(s.spanId, s);
-    else {
-      this.shared ??= new Map();
-      this.shared.set(key(s.traceId, s.spanId), s);
-    }
-  }
-
-  get(traceId: string, spanId: string): GraphSpan | undefined {
-    const s = this.bySpanId.get(spanId);
-    if (s === undefined || s.traceId === traceId) return s;
-    return this.shared?.get(key(traceId, spanId));
-  }
-}
-
 export function pairSpans(spans: readonly GraphSpan[]): Pairing {
-  const callers = new Callers();
-  for (const s of spans) if (isCaller(s.kind)) callers.add(s);
+  const callers = new SpanIdMap<GraphSpan>((s) => s.traceId);
+  for (const s of spans) if (isCaller(s.kind)) callers.set(s.spanId, s);
   const paired = new Set<GraphSpan>();
   const edges: Edge[] = [];
   let unpaired = 0;

@@ -1,4 +1,4 @@
-import type { LogRecord, MetricBatch, SpanRecord } from '@tracehouse/otlp';
+import { type LogRecord, type MetricBatch, SpanIdMap, type SpanRecord } from '@tracehouse/otlp';
 
 /**
  * What the store can keep faithfully, checked on decoded records before anything is written.
@@ -67,11 +67,7 @@ export class Admission {
   spans(records: SpanRecord[]): Admitted<SpanRecord[]> {
     const w = this.window('traces', 'start or end time');
     const reasons = new Reasons(['span', 'spans']);
-    // Span id -> the trace id of its first span: span ids are random, so two traces sharing
-    // one in a request is rare, and only then are trace + span ids joined (a string per span
-    // was most of this check's cost).
-    const firstTrace = new Map<string, string>();
-    let pairs: Set<string> | null = null;
+    const seen = new SpanIdMap<SpanRecord>((s) => s.TraceId);
     const kept = records.filter((s) => {
       if (!w.holdsSpan(s.Timestamp, s.Duration)) {
         reasons.add(w.reason);
@@ -81,17 +77,11 @@ export class Admission {
         reasons.add(TOO_LATE('event time'));
         return false;
       }
-      const first = firstTrace.get(s.SpanId);
-      if (first === undefined) firstTrace.set(s.SpanId, s.TraceId);
-      else {
-        pairs ??= new Set();
-        const id = s.TraceId + s.SpanId;
-        if (first === s.TraceId || pairs.has(id)) {
-          reasons.add('span_id repeated within its trace in this request');
-          return false;
-        }
-        pairs.add(id);
+      if (seen.get(s.TraceId, s.SpanId) !== undefined) {
+        reasons.add('span_id repeated within its trace in this request');
+        return false;
       }
+      seen.set(s.SpanId, s);
       return true;
     });
     return { records: kept, rejected: reasons.count, message: reasons.message() };
