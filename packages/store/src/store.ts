@@ -214,14 +214,6 @@ export class Store {
     return ack === 'durable' ? durable : done;
   }
 
-  /** After the write's rows are visible (in a function of its own, as staleOnceVisible: not holding the batch). */
-  private metricsVisible(receipts: readonly WriteReceipt[], tenant: string, oldestMs: number): Promise<void> {
-    return Promise.allSettled(receipts.map((r) => r.visible)).then(() => {
-      this.metricWrites++;
-      for (const listener of this.metricWriteListeners) listener(tenant, oldestMs);
-    });
-  }
-
   /**
    * Once visible (or failed), cached pages of these traces are stale; a read still in flight may
    * have missed the new spans, so it is not kept either. Only the ids wait for that, in a
@@ -253,6 +245,14 @@ export class Store {
       await visible;
       await Promise.all(receipts.map((r) => r.visible));
     }
+  }
+
+  /** After the write's rows are visible (in a function of its own, as staleOnceVisible: not holding the batch). */
+  private metricsVisible(receipts: readonly WriteReceipt[], tenant: string, oldestMs: number): Promise<void> {
+    return Promise.allSettled(receipts.map((r) => r.visible)).then(() => {
+      this.metricWrites++;
+      for (const listener of this.metricWriteListeners) listener(tenant, oldestMs);
+    });
   }
 
   /**

@@ -158,7 +158,7 @@ export class ServiceGraphProcessor extends IntervalProcessor<EdgeRow> {
   }
 }
 
-/** Trace id, then span id (compared apart: a joined string per comparison was most of the sort). */
+/** Trace id, then span id, compared apart: joining them made two strings per comparison. */
 function byTraceAndSpanId(a: GraphSpanRow, b: GraphSpanRow): number {
   if (a.traceId !== b.traceId) return a.traceId < b.traceId ? -1 : 1;
   return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;

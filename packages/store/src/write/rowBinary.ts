@@ -271,7 +271,7 @@ function resourceScopeRun(columns: readonly Column[]): { from: number; to: numbe
  * The per-record loop is generated from the column list (`new Function` over our own schema's
  * names, never client input): each column's value is then read by a constant property name,
  * which V8 resolves with an inline cache, where a loop over the names made every read a
- * megamorphic keyed lookup (2x the encoding's CPU on the span workload, docs/performance.md
+ * megamorphic keyed lookup (~1.3x the encoding's CPU on the span workload, docs/performance.md
  * session 19).
  */
 export function rowBinaryTable(columns: readonly Column[]): RowBinaryTable {

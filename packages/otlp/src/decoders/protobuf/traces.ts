@@ -296,27 +296,16 @@ class SpanLinks {
 
 /**
  * The columns of every span without events (or links), which is most spans: shared and frozen,
- * so that a consumer adding to one fails loudly instead of changing other spans. Twelve empty
- * arrays a span were ~a quarter of the decoder's allocations on the realistic workload.
+ * so that a consumer adding to one fails loudly instead of changing other spans (twelve empty
+ * arrays a span fewer to allocate). Their fields are the class's own, each the frozen empty array.
  */
 const NONE = Object.freeze([]) as unknown as never[];
-const NO_EVENTS: SpanEvents = Object.freeze(
-  Object.assign(Object.create(SpanEvents.prototype) as SpanEvents, {
-    timestamps: NONE,
-    names: NONE,
-    attributes: NONE,
-    attributeTypes: NONE,
-    droppedAttributesCounts: NONE,
-  }),
-);
-const NO_LINKS: SpanLinks = Object.freeze(
-  Object.assign(Object.create(SpanLinks.prototype) as SpanLinks, {
-    traceIds: NONE,
-    spanIds: NONE,
-    traceStates: NONE,
-    flags: NONE,
-    attributes: NONE,
-    attributeTypes: NONE,
-    droppedAttributesCounts: NONE,
-  }),
-);
+
+function emptyOf<T extends object>(Columns: new () => T): T {
+  const empty = Object.create(Columns.prototype) as Record<string, unknown>;
+  for (const field of Object.keys(new Columns())) empty[field] = NONE;
+  return Object.freeze(empty) as T;
+}
+
+const NO_EVENTS = emptyOf(SpanEvents);
+const NO_LINKS = emptyOf(SpanLinks);
