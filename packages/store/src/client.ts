@@ -170,10 +170,28 @@ export class Sql {
    * for large numeric results (PromQL samples), which cost several times less to produce and
    * read than JSON (see prometheus/nativeColumns.ts).
    */
-  async queryNative(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<Buffer> {
+  queryNative(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<Buffer> {
+    return this.bytes('Native', sql, params, limits);
+  }
+
+  /**
+   * Runs a SELECT with bound parameters and returns its rows in ClickHouse's RowBinary format,
+   * to be read with a RowBinaryReader: for many-row results of strings (the service graph's
+   * spans), which ClickHouse writes for about a third of the CPU of JSON.
+   */
+  queryRowBinary(sql: string, params: QueryParams = {}, limits: QueryLimits = {}): Promise<Buffer> {
+    return this.bytes('RowBinary', sql, params, limits);
+  }
+
+  private bytes(
+    format: 'Native' | 'RowBinary',
+    sql: string,
+    params: QueryParams,
+    limits: QueryLimits,
+  ): Promise<Buffer> {
     return this.read(limits, async (settings) => {
       const { stream } = await this.client.exec({
-        query: `${sql}\nSETTINGS ${settings}\nFORMAT Native`,
+        query: `${sql}\nSETTINGS ${settings}\nFORMAT ${format}`,
         query_params: params,
       });
       const chunks: Buffer[] = [];

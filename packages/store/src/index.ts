@@ -18,6 +18,7 @@ export type { MetricMetadata, NameFilter, PromStore, PromStoreOptions } from './
 export type { PromMatcher, PromSelect, PromSeries } from './prometheus/select';
 export { CursorError, type LogBucket, type LogPage, type LogQuery, logCursorBefore, textTokens } from './read/logs';
 export type { MetricQuery } from './read/metrics';
+export { RowBinaryReader } from './read/rowBinaryReader';
 export { rowFixer, selectList } from './read/rows';
 export type { TraceCacheOptions } from './read/traceCache';
 export { MAX_TRACE_SPANS, type TracePage, type TracePageRequest } from './read/traces';

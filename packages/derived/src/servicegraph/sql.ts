@@ -1,4 +1,4 @@
-import { hoursSummedParams, intervalsBeforeSql, type Sql, tenantKey } from '@tracehouse/store';
+import { hoursSummedParams, intervalsBeforeSql, RowBinaryReader, type Sql, tenantKey } from '@tracehouse/store';
 import { defined, exemplarColumns, insertObjects, type StoredExemplar } from '../rows';
 import type { GraphSpan } from './pairing';
 
@@ -10,43 +10,57 @@ export type GraphSpanRow = GraphSpan & {
 
 const MAX_GRAPH_SPANS = 1_000_000;
 
-/** A span as graphSpanSelect returns it: one array per row, in its column order. */
-type GraphSpanCells = [
-  tenant: string,
-  traceId: string,
-  spanId: string,
-  parentSpanId: string,
-  service: string,
-  kind: string,
-  failed: number | boolean,
-  durationNs: number | string,
-  attributes: Record<string, string>,
-  linkTraceIds: string[],
-  linkSpanIds: string[],
-];
+/** SpanKind as graphSpanSelect returns it (the `kinds` parameter): its index in this list, from 1. */
+const GRAPH_KINDS = ['Client', 'Server', 'Producer', 'Consumer'] as const;
+const NO_LINKS: readonly { traceId: string; spanId: string }[] = Object.freeze([]);
 
-/** Rows come back as arrays (queryCompact): tens of thousands of spans per interval. */
+/**
+ * The columns readGraphSpans reads, in its order. Rows come back as RowBinary: tens of
+ * thousands of spans per chunk, which ClickHouse wrote as JSON for ~3x the CPU (and which the
+ * JS then parsed; docs/performance.md, session 20).
+ */
 function graphSpanSelect(): string {
   // Resource attributes first, span attributes win (peer.service is usually set per span).
-  return `Tenant, TraceId, SpanId, ParentSpanId, ServiceName, SpanKind, StatusCode = 'Error', Duration,
+  return `Tenant, TraceId, SpanId, ParentSpanId, ServiceName,
+  toUInt8(indexOf({kinds:Array(String)}, SpanKind)), StatusCode = 'Error', Duration,
   mapUpdate(mapFilter((k, v) -> has({attrs:Array(String)}, k), ResourceAttributes),
             mapFilter((k, v) -> has({attrs:Array(String)}, k), SpanAttributes)),
   \`Links.TraceId\`, \`Links.SpanId\``;
 }
 
-function toGraphSpan(r: GraphSpanCells): GraphSpanRow {
-  return {
-    tenant: r[0],
-    traceId: r[1],
-    spanId: r[2],
-    parentSpanId: r[3],
-    service: r[4],
-    kind: r[5],
-    failed: Boolean(r[6]),
-    durationNs: Number(r[7]),
-    attributes: r[8],
-    links: r[9].map((traceId, i) => ({ traceId, spanId: r[10][i]! })),
-  };
+function readGraphSpans(bytes: Buffer): GraphSpanRow[] {
+  const r = new RowBinaryReader(bytes);
+  const spans: GraphSpanRow[] = [];
+  while (!r.done) {
+    const tenant = r.repeated();
+    const traceId = r.repeated();
+    const spanId = r.string();
+    const parentSpanId = r.string();
+    const service = r.repeated();
+    const kind = GRAPH_KINDS[r.u8() - 1];
+    const failed = r.u8() === 1;
+    const durationNs = r.i64();
+    const attributes = r.repeatedMap();
+    const linkTraceIds = r.strings();
+    const linkSpanIds = r.strings();
+    // Only the kinds above are selected: anything else means the columns and this reader differ.
+    if (kind === undefined) throw new Error('unexpected span kind in the service graph read');
+    spans.push({
+      tenant,
+      traceId,
+      spanId,
+      parentSpanId,
+      service,
+      kind,
+      failed,
+      durationNs,
+      attributes,
+      links: linkTraceIds.length
+        ? linkTraceIds.map((id, i) => ({ traceId: id, spanId: linkSpanIds[i] ?? '' }))
+        : NO_LINKS,
+    });
+  }
+  return spans;
 }
 
 /**
@@ -65,17 +79,17 @@ export async function graphSpans(
   sinceMs: number,
 ): Promise<GraphSpanRow[]> {
   if (traceIds.length === 0) return [];
-  const rows = await sql.queryCompact<GraphSpanCells>(
+  const bytes = await sql.queryRowBinary(
     `${ingestRange}
 SELECT ${graphSpanSelect()}
 FROM spans_recent
 WHERE TraceId IN {ids:Array(String)} AND IngestTime >= range.1 AND IngestTime <= range.2
-  AND SpanKind IN ('Client', 'Server', 'Producer', 'Consumer')
+  AND SpanKind IN {kinds:Array(String)}
 LIMIT ${MAX_GRAPH_SPANS}`,
-    { ids: traceIds, attrs: attributes, since: Math.floor(sinceMs) },
+    { ids: traceIds, attrs: attributes, kinds: GRAPH_KINDS, since: Math.floor(sinceMs) },
     { maxRows: MAX_GRAPH_SPANS },
   );
-  return rows.map(toGraphSpan);
+  return readGraphSpans(bytes);
 }
 
 /** Producer spans by (trace id, span id): the far end of consumers' span links. */
@@ -86,7 +100,7 @@ export async function producerSpans(
   sinceMs: number,
 ): Promise<GraphSpanRow[]> {
   if (refs.length === 0) return [];
-  const rows = await sql.queryCompact<GraphSpanCells>(
+  const bytes = await sql.queryRowBinary(
     `${ingestRange}
 SELECT ${graphSpanSelect()}
 FROM spans_recent
@@ -97,12 +111,13 @@ LIMIT ${MAX_GRAPH_SPANS}`,
       ids: [...new Set(refs.map((r) => r.traceId))],
       spanIds: [...new Set(refs.map((r) => r.spanId))],
       attrs: attributes,
+      kinds: GRAPH_KINDS,
       since: Math.floor(sinceMs),
     },
     { maxRows: MAX_GRAPH_SPANS },
   );
   const wanted = new Set(refs.map((r) => `${r.traceId}:${r.spanId}`));
-  return rows.map(toGraphSpan).filter((s) => wanted.has(`${s.traceId}:${s.spanId}`));
+  return readGraphSpans(bytes).filter((s) => wanted.has(`${s.traceId}:${s.spanId}`));
 }
 
 export interface EdgeRow {

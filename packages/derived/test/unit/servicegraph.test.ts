@@ -116,6 +116,49 @@ describe('service graph pairing', () => {
     ]);
   });
 
+  test('a producer linked from a later trace is paired; one nobody consumes counts as unpaired', () => {
+    const producer = span({ service: 'orders', kind: 'Producer', parentSpanId: 'ffffffffffffffff' });
+    const lonely = span({ service: 'orders', kind: 'Producer', parentSpanId: 'ffffffffffffffff' });
+    const byLink = span({
+      service: 'mailer',
+      kind: 'Consumer',
+      traceId: 'c'.repeat(32),
+      links: [{ traceId: T, spanId: producer.spanId }],
+    });
+    for (const order of [
+      [producer, lonely, byLink],
+      [byLink, lonely, producer],
+    ]) {
+      const { edges, unpaired } = pairSpans(order);
+      assert.deepEqual(
+        edges.map((e) => [e.client, e.server, e.connectionType]),
+        [['orders', 'mailer', 'messaging_system']],
+      );
+      assert.equal(unpaired, 1);
+    }
+  });
+
+  test('small and large traces pair alike, a repeated client span id answering with its last span', () => {
+    // 3 callers are found by a scan of the trace, 80 through an index: the same rules either way.
+    for (const callers of [3, 80]) {
+      const traceId = callers.toString(16).padStart(32, '0');
+      const clients = Array.from({ length: callers }, (_, i) =>
+        span({ traceId, service: `web${i}`, kind: 'Client', parentSpanId: 'ffffffffffffffff' }),
+      );
+      const servers = clients.map((c, i) =>
+        span({ traceId, service: `api${i}`, kind: 'Server', parentSpanId: c.spanId }),
+      );
+      // The first client's id again, on a later span: the server of that id pairs with this one.
+      const again = span({ traceId, spanId: clients[0]!.spanId, service: 'again', kind: 'Client', parentSpanId: 'ff' });
+      const { edges, unpaired } = pairSpans([...servers, ...clients, again]);
+      assert.deepEqual(
+        edges.map((e) => `${e.client}->${e.server}`),
+        ['again->api0', ...clients.slice(1).map((_, i) => `web${i + 1}->api${i + 1}`)],
+      );
+      assert.equal(unpaired, 1, 'the first span of the repeated id answered nothing');
+    }
+  });
+
   test('exemplars come only from kept traces and sit in the bucket of their value', () => {
     const c = span({ service: 'web', kind: 'Client', parentSpanId: 'ffffffffffffffff' });
     const s = span({ service: 'api', kind: 'Server', parentSpanId: c.spanId, durationNs: 3_000_000 });
