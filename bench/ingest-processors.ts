@@ -100,6 +100,7 @@ function instrument(sql: Sql): void {
     'query',
     'queryCompact',
     'queryNative',
+    'queryRowBinary',
     'command',
     'insertJsonEachRow',
     'insertRows',
