@@ -222,7 +222,7 @@ export class Store {
    * them survive into the old generation (most of the ingest's GC time; docs/performance.md,
    * session 19).
    */
-  private staleOnceVisible(visible: Promise<void>, traceIds: ReadonlySet<string>): Promise<void> {
+  private staleOnceVisible(visible: Promise<void>, traceIds: readonly string[]): Promise<void> {
     const done = visible.finally(() => this.traces.tracesWritten(traceIds));
     done.catch(() => {});
     return done;
@@ -471,8 +471,18 @@ async function applyRetention(sql: Sql, retention: Retention): Promise<void> {
   for (const statement of recentTracesTtlSql(retention.spansRecent)) await sql.command(statement);
 }
 
-function traceIdsOf(spans: readonly SpanRecord[]): Set<string> {
-  const ids = new Set<string>();
-  for (const s of spans) ids.add(s.TraceId);
+/**
+ * The trace ids of a write, a trace's neighbouring spans counted once: a repeat further on is
+ * harmless to the trace cache, and a Set hashed every id of every request (~1% of the ingest's
+ * main thread, docs/performance.md, session 20) where the cache mostly holds nothing to drop.
+ */
+function traceIdsOf(spans: readonly SpanRecord[]): string[] {
+  const ids: string[] = [];
+  let last: string | undefined;
+  for (const s of spans) {
+    if (s.TraceId === last) continue;
+    last = s.TraceId;
+    ids.push(last);
+  }
   return ids;
 }

@@ -107,9 +107,13 @@ export class QueryCache<V extends object> {
     return hit.value;
   }
 
-  /** Drops the entries of `tag` and keeps the loads in flight for it from being kept. */
-  /** Two map lookups when nothing is held under `tag`: the ingest path calls it per span. */
+  /**
+   * Drops the entries of `tag` and keeps the loads in flight for it from being kept. The ingest
+   * path calls it per trace written: two map lookups when something is held, and none (no hash
+   * of the tag) when the cache holds and loads nothing.
+   */
   invalidate(tag: string): void {
+    if (this.byTag.size === 0 && this.flightsByTag.size === 0) return;
     const keys = this.byTag.get(tag);
     if (keys) for (const key of [...keys]) this.entries.delete(key);
     const flying = this.flightsByTag.get(tag);
