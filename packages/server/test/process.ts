@@ -33,7 +33,8 @@ export interface StartOptions {
 export async function startTracehouse(dataDir: string, options: StartOptions = {}): Promise<TracehouseProcess> {
   const args = ['start', '--allow-anonymous', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0'];
   args.push('--otlp-grpc-port', '0', ...(options.sets ?? []).flatMap((s) => ['--set', s]));
-  const child = spawn(options.node ?? process.execPath, [BIN, ...args], {
+  // Node's flags of the command's shebang, which a spawn of the script by path does not read.
+  const child = spawn(options.node ?? process.execPath, ['--single-threaded-gc', BIN, ...args], {
     stdio: ['ignore', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
     cwd: ROOT,
   });
