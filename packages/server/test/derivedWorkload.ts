@@ -18,6 +18,24 @@ import { bucketIndex, LATENCY_BUCKETS } from '@tracehouse/derived';
 import { isKeptAt, thresholdFor } from '@tracehouse/sampling';
 import type { TestServer } from './helpers';
 
+/** Settings under which the sampler and the derived processors follow a test's traffic within seconds. */
+export const QUICK_DERIVED_SETS = [
+  'derived.interval=1s',
+  'derived.lag=300ms',
+  'processor.interval=200ms',
+  'sampling.rootGrace=300ms',
+  'sampling.decisionWait=2s',
+];
+
+/** Polls `probe` every 200 ms until it answers true; fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export interface SeriesTruth {
   calls: number;
   buckets: number[];

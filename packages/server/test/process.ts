@@ -1,9 +1,16 @@
 // The real `tracehouse start` as a child process, for the process tests and the benchmarks.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'bin/tracehouse.js');
+/**
+ * Node's flags from the command's shebang (`#!/usr/bin/env -S node <flags>`): a spawn of the
+ * script by path does not read it, and the tests and benches run the server as users do.
+ */
+const SHEBANG = readFileSync(BIN, 'utf8').split('\n', 1)[0]!;
+const NODE_FLAGS = (/\bnode\s+(.*)$/.exec(SHEBANG)?.[1] ?? '').split(/\s+/).filter(Boolean);
 
 export interface TracehouseProcess {
   child: ChildProcess;
@@ -33,8 +40,7 @@ export interface StartOptions {
 export async function startTracehouse(dataDir: string, options: StartOptions = {}): Promise<TracehouseProcess> {
   const args = ['start', '--allow-anonymous', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0'];
   args.push('--otlp-grpc-port', '0', ...(options.sets ?? []).flatMap((s) => ['--set', s]));
-  // Node's flags of the command's shebang, which a spawn of the script by path does not read.
-  const child = spawn(options.node ?? process.execPath, ['--single-threaded-gc', BIN, ...args], {
+  const child = spawn(options.node ?? process.execPath, [...NODE_FLAGS, BIN, ...args], {
     stdio: ['ignore', 'pipe', options.inheritStderr ? 'inherit' : 'pipe'],
     cwd: ROOT,
   });

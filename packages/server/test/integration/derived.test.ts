@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cumulative } from '@tracehouse/derived';
-import { parseExposition, sendShop, type Truth } from '../derivedWorkload';
+import { parseExposition, QUICK_DERIVED_SETS, sendShop, type Truth, waitFor } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 
 // biome-ignore lint/suspicious/noExplicitAny: the API's JSON documents
 type Json = any;
-
-// The real tail sampler decides each trace once it is quiet; the service graph follows.
-const SETS = [
-  'derived.interval=1s',
-  'derived.lag=300ms',
-  'processor.interval=200ms',
-  'sampling.rootGrace=300ms',
-  'sampling.decisionWait=2s',
-];
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function scrape(server: TestServer, openMetrics: boolean) {
   const res = await fetch(`${server.urls.api}/metrics`, {
@@ -39,21 +20,21 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
   let server: TestServer;
   let truth: Truth;
   before(async () => {
-    server = await startTestServer({ sets: SETS });
+    server = await startTestServer({ sets: QUICK_DERIVED_SETS });
     truth = await sendShop(server, 60);
     // Every span is counted once the interval holding it has been computed.
     await waitFor('span metrics', async () => {
       const calls = parseExposition((await scrape(server, false)).text)
         .filter((s) => s.name === 'traces_spanmetrics_calls_total')
         .reduce((a, s) => a + s.value, 0);
-      return calls === truth.spans ? true : undefined;
+      return calls === truth.spans;
     });
     await waitFor('service graph', async () => {
       const total = parseExposition((await scrape(server, false)).text)
         .filter((s) => s.name === 'traces_service_graph_request_total')
         .reduce((a, s) => a + s.value, 0);
       const expected = [...truth.edges.values()].reduce((a, e) => a + e.requests, 0);
-      return total === expected ? true : undefined;
+      return total === expected;
     });
   });
   after(() => server?.stop());
@@ -188,7 +169,7 @@ describe('derived metrics from 100% of spans (official OTel JS SDK as ground tru
   test('counters never decrease across a restart', async () => {
     const before = parseExposition((await scrape(server, false)).text).filter((s) => s.name.startsWith('traces_'));
     await server.stop({ keepData: true });
-    server = await startTestServer({ dataDir: server.dataDir, sets: SETS });
+    server = await startTestServer({ dataDir: server.dataDir, sets: QUICK_DERIVED_SETS });
     const afterRestart = new Map(
       parseExposition((await scrape(server, false)).text)
         .filter((s) => s.name.startsWith('traces_'))

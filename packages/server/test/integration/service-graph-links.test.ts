@@ -3,20 +3,12 @@
 // and draws the messaging edge, instead of a root edge from "user".
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parseExposition } from '../derivedWorkload';
+import { parseExposition, QUICK_DERIVED_SETS, waitFor } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
-
-const SETS = [
-  'derived.interval=1s',
-  'derived.lag=300ms',
-  'processor.interval=200ms',
-  'sampling.rootGrace=300ms',
-  'sampling.decisionWait=2s',
-];
 
 let server: TestServer;
 before(async () => {
-  server = await startTestServer({ sets: SETS });
+  server = await startTestServer({ sets: QUICK_DERIVED_SETS });
 });
 after(() => server?.stop());
 
@@ -63,14 +55,6 @@ async function metric(name: string, labels: Record<string, string> = {}): Promis
   return parseExposition(text)
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);
-}
-
-async function waitFor(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test('a consumer linked to a producer of an earlier trace pairs with it as messaging_system', async () => {

@@ -6,6 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { waitFor } from '../derivedWorkload';
 import { startTestServer, type TestServer } from '../helpers';
 import { ADMIN_TOKEN, call, createToken } from '../support/auth';
 import { otlpExporters } from '../support/otlp';
@@ -84,14 +85,6 @@ async function send(server: TestServer, tenant: Tenant, token: string): Promise<
   await meters.forceFlush();
   await meters.shutdown();
   return { traceId: root.spanContext().traceId, logTimeNs: logTimeNs.toString() };
-}
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** A TraceQL metrics query whose series are named by the tenant's service. */
