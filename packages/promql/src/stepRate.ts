@@ -17,8 +17,56 @@ export interface RateByStepRequest {
   without: boolean;
 }
 
+/**
+ * A request's fields as the folds read them, copied into an object of this module's own class:
+ * the caller's object has a hidden class that lives no longer than its query (see `kept`).
+ */
+class RateRequest {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   * One step of no series; its times not small integers, as real ones are not (a field that held
+   * only small integers changes class at its first other number).
+   */
+  static readonly kept = new RateRequest({
+    func: 'rate',
+    rangeMs: 300_000,
+    offsetMs: 0,
+    startMs: 2 ** 40,
+    endMs: 2 ** 40,
+    stepMs: 60_000,
+    without: false,
+  });
+
+  readonly func: 'rate' | 'increase';
+  readonly rangeMs: number;
+  readonly offsetMs: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly stepMs: number;
+  readonly grouping: readonly string[] | undefined;
+  readonly without: boolean;
+
+  constructor(req: Omit<RateByStepRequest, 'matchers'>) {
+    this.func = req.func;
+    this.rangeMs = req.rangeMs;
+    this.offsetMs = req.offsetMs;
+    this.startMs = req.startMs;
+    this.endMs = req.endMs;
+    this.stepMs = req.stepMs;
+    this.grouping = req.grouping;
+    this.without = req.without;
+  }
+}
+
 /** One group's values at every step of the range. */
 export class SteppedGroup {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new SteppedGroup({}, 0, false);
+
   readonly sum: Float64Array;
   readonly c: Float64Array;
   readonly has: Uint8Array;
@@ -53,6 +101,12 @@ export class SteppedGroup {
  * only while it is added: a source may hand each in a buffer it then reuses.
  */
 export class StepRates {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new StepRates(RateRequest.kept);
+
   private readonly steps: number;
   private readonly groups = new Map<string | number, SteppedGroup>();
   /** The windows of the last series added, for the next one sampled at the same times. */
@@ -60,7 +114,10 @@ export class StepRates {
   /** resetsOf's array, reused from series to series. */
   private resets = new Int32Array(0);
 
-  constructor(private readonly req: Omit<RateByStepRequest, 'matchers'>) {
+  private readonly req: RateRequest;
+
+  constructor(req: Omit<RateByStepRequest, 'matchers'>) {
+    this.req = new RateRequest(req);
     this.steps = Math.floor((req.endMs - req.startMs) / req.stepMs) + 1;
   }
 
@@ -167,13 +224,19 @@ export function rateByStepOf(
  * OTLP export all carry its time, and a day of 1,000 such series walked the same times 1,000 times.
  */
 class WindowPlan {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new WindowPlan(new Float64Array(0), RateRequest.kept, 0);
+
   readonly lo: Int32Array;
   readonly hi: Int32Array;
   readonly factor: Float64Array;
   readonly zeroBound: Float64Array;
   private readonly t: Float64Array;
 
-  constructor(t: Float64Array, req: Omit<RateByStepRequest, 'matchers'>, steps: number) {
+  constructor(t: Float64Array, req: RateRequest, steps: number) {
     this.t = t.slice();
     this.lo = new Int32Array(steps);
     this.hi = new Int32Array(steps);

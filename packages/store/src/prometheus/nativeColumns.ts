@@ -7,10 +7,18 @@
  */
 export type NativeValues = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array;
 
-export interface NativeColumn {
-  values: NativeValues;
-  /** Array columns: the end (exclusive) of row i's values in `values`. */
-  ends?: Float64Array;
+export class NativeColumn {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new NativeColumn(new Float64Array(0), undefined);
+
+  constructor(
+    readonly values: NativeValues,
+    /** Array columns: the end (exclusive) of row i's values in `values`. */
+    readonly ends: Float64Array | undefined,
+  ) {}
 }
 
 type NumbersOf<T extends NativeValues> = {
@@ -40,19 +48,25 @@ export function readNative(bytes: Uint8Array): NativeColumn[][] {
       r.string(); // name
       const type = r.string();
       if (type === 'Float64') {
-        block.push({ values: r.numbers(rows, Float64Array) });
+        block.push(new NativeColumn(r.numbers(rows, Float64Array), undefined));
         continue;
       }
       const element = ARRAYS[type];
       if (!element) throw new Error(`unexpected column type ${type} in a Native result`);
       const ends = r.uint64s(rows);
-      block.push({ ends, values: r.numbers(rows ? ends[rows - 1]! : 0, element) });
+      block.push(new NativeColumn(r.numbers(rows ? ends[rows - 1]! : 0, element), ends));
     }
     blocks.push(block);
   }
   return blocks;
 }
 class Cursor {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new Cursor(Buffer.alloc(0));
+
   private pos = 0;
 
   constructor(private readonly bytes: Uint8Array) {}
@@ -97,9 +111,10 @@ class Cursor {
   /** n little-endian UInt64 (array offsets), as doubles: exact below 2^53. */
   uint64s(n: number): Float64Array {
     const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, n * 8);
+    // (Moved before the loop: after it, a call compiled during the loop found it never run and deoptimised.)
+    this.pos += n * 8;
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = view.getUint32(i * 8, true) + view.getUint32(i * 8 + 4, true) * 4_294_967_296;
-    this.pos += n * 8;
     return out;
   }
 }

@@ -48,6 +48,22 @@ export interface PromSeries {
   monotonic?: boolean;
 }
 
+/** A series as the reads give it: one class, so that the engine's folds see one hidden class. */
+class StoredSeries implements PromSeries {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new StoredSeries({}, new Float64Array(0), new Float64Array(0), undefined);
+
+  constructor(
+    public labels: Record<string, string>,
+    public t: Float64Array,
+    public v: Float64Array,
+    public monotonic: boolean | undefined,
+  ) {}
+}
+
 /** Prometheus anchors label regexes and lets `.` match newlines; ClickHouse's match() is RE2 too. */
 const anchored = (re: string) => `^(?s:${re})$`;
 
@@ -499,8 +515,26 @@ const num = (v: number | string | null): number =>
           ? -Infinity
           : Number(v);
 
+/** The query of the instances kept (`kept`): nothing; times not small integers, as real ones are not. */
+const EMPTY_SELECT: PromSelect = {
+  tenant: '',
+  matchers: [],
+  startMs: 2 ** 40,
+  endMs: 2 ** 40,
+  nowMs: 2 ** 40,
+  maxSeries: 0,
+  maxSamples: 0,
+  timeoutMs: 0,
+};
+
 /** One series' rows in the range as read, before they are shaped into samples. */
 class Rows {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = Rows.ofSize(0);
+
   n = 0;
   /** Whether a row came before the one before it (kept as rows arrive: no pass to find out). */
   unordered = false;
@@ -846,7 +880,7 @@ export async function eachComponentSeries(
     // Whichever fails first is thrown; the other's failure must not go unhandled.
     hourBytes?.catch(() => {});
     const after = afterHours ? new AfterHours(packing) : undefined;
-    readRows(await points, target, packed ? { startMs: Math.floor(q.startMs), packing } : undefined, after);
+    readRows(await points, target, packed ? Math.floor(q.startMs) : 0, packed ? packing : 0, after);
     if (hourBytes) hourRuns = new HourRuns(await hourBytes, q, seriesOf, series.length, afterHours);
     if (after) series = await withAfterHours(sql, c, q, hours!, series, seriesOf, rowsAfter, after, hourRuns!);
   }
@@ -870,7 +904,8 @@ export async function eachComponentSeries(
       if (!(r.n > 0 || s.base !== 0)) return;
     }
     const shaped = c.increments ? accumulate(s, r, c.fill, q, staleMs, shapedBuffer) : values(r);
-    if (shaped.t.length > 0) visit({ labels: { __name__: c.name, ...Object.fromEntries(s.lbl) }, ...shaped });
+    if (shaped.t.length > 0)
+      visit(new StoredSeries({ __name__: c.name, ...Object.fromEntries(s.lbl) }, shaped.t, shaped.v, shaped.monotonic));
   });
 }
 
@@ -944,19 +979,20 @@ async function withAfterHours(
 function readRows(
   bytes: Buffer,
   target: (Rows | undefined)[][],
-  packed: { startMs: number; packing: number } | undefined,
+  /** Time and key packed into one number (see samplesSql): the time from, and K; else 0 and 0. */
+  startMs: number,
+  packing: number,
   after?: AfterHours,
 ): void {
   const byKey = target.map((elements) => elements[0]);
   for (const columns of readNative(bytes)) {
     const first = columns[0]!.values;
     const n = first.length;
+    const packed = packing > 0;
     const valueColumn = packed ? 1 : 2;
     const val = columns[valueColumn]!;
     const values = val.values;
     const ends = val.ends;
-    const startMs = packed?.startMs ?? 0;
-    const packing = packed?.packing ?? 0;
     const times = packed ? undefined : columns[1]!.values;
     const [len, hi, lo] = after ? columns.slice(valueColumn + 1).map((c) => c.values) : [];
     let from = 0;
@@ -1004,6 +1040,12 @@ interface UnknownSeries {
  * range: the hours end after the range's start (hourRows).
  */
 class AfterHours {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new AfterHours(0);
+
   /** By key: the longest interval of a known series. */
   readonly longest: Float64Array;
   /** The series not known, by id. */
@@ -1060,6 +1102,12 @@ interface HourBlock {
  * through the columns, whose arrays are of five types, they cost ~1 us a run.
  */
 class HourRuns {
+  /**
+   * An instance for the life of the process: at a full GC V8 drops the hidden classes no live
+   * object has, and the optimised code built on them (docs/performance.md, "Hidden classes kept").
+   */
+  static readonly kept = new HourRuns(Buffer.alloc(0), EMPTY_SELECT, [], 0);
+
   private readonly blocks: HourBlock[] = [];
   private readonly block: Uint32Array;
   private readonly first: Float64Array;
@@ -1079,15 +1127,20 @@ class HourRuns {
   private readonly ends: Uint32Array;
   /** The values of a run kept as integers, decoded (where they cannot go straight to the rows). */
   private decoded = new Float64Array(0);
+  /** The range, (startMs, endMs] (not read from `q` where it is hot: its hidden class does not last). */
+  private readonly startMs: number;
+  private readonly endMs: number;
 
   constructor(
     bytes: Buffer,
-    private readonly q: PromSelect,
+    q: PromSelect,
     seriesOf: readonly number[],
     series: number,
     /** Whether pushTo sums the samples before the range (sumBefore). */
     private readonly sumsBefore = false,
   ) {
+    this.startMs = q.startMs;
+    this.endMs = q.endMs;
     const result = readNative(bytes);
     const runs = result.reduce((sum, b) => sum + b[0]!.values.length, 0);
     this.block = new Uint32Array(runs);
@@ -1169,7 +1222,7 @@ class HourRuns {
 
   /** Finds run r's samples in the range (k0, k1). */
   private clip(r: number): void {
-    const { q } = this;
+    const { startMs, endMs } = this;
     const n = this.to[r]! - this.from[r]!;
     const first = this.first[r]!;
     const step = this.step[r]!;
@@ -1180,17 +1233,17 @@ class HourRuns {
     if (this.timesTo[r] === t0) {
       // Regular times (step > 0), sent as the first and the step: the first in range found by
       // arithmetic, then made exact.
-      k0 = Math.min(n, Math.max(0, Math.floor((q.startMs - first) / step)));
-      while (k0 > 0 && first + (k0 - 1) * step > q.startMs) k0--;
-      while (k0 < n && first + k0 * step <= q.startMs) k0++;
-      k1 = Math.max(k0, Math.min(n, Math.floor((q.endMs - first) / step) + 2));
-      while (k1 > k0 && first + (k1 - 1) * step > q.endMs) k1--;
+      k0 = Math.min(n, Math.max(0, Math.floor((startMs - first) / step)));
+      while (k0 > 0 && first + (k0 - 1) * step > startMs) k0--;
+      while (k0 < n && first + k0 * step <= startMs) k0++;
+      k1 = Math.max(k0, Math.min(n, Math.floor((endMs - first) / step) + 2));
+      while (k1 > k0 && first + (k1 - 1) * step > endMs) k1--;
     } else {
       const t = this.blocks[this.block[r]!]!.times;
       k0 = 0;
       k1 = n;
-      while (k0 < k1 && t[t0 + k0]! <= q.startMs) k0++;
-      while (k1 > k0 && t[t0 + k1 - 1]! > q.endMs) k1--;
+      while (k0 < k1 && t[t0 + k0]! <= startMs) k0++;
+      while (k1 > k0 && t[t0 + k1 - 1]! > endMs) k1--;
     }
     this.k0 = k0;
     this.k1 = k1;
