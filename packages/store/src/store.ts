@@ -17,6 +17,7 @@ import { MAX_TRACE_SPANS, readTracePage, type TracePage, type TracePageRequest }
 import { derivedTables, derivedTtlSql } from './schema/derived';
 import { hourlyRollups, rollUpHourSql } from './schema/derivedHourly';
 import { metricHours, metricsHourlyTtlSql, rollUpMetricsHourSql } from './schema/metricsHourly';
+import { metricTimeSql } from './schema/metricsLayout';
 import { migrate } from './schema/migrate';
 import { recentTracesTtlSql } from './schema/recentTraces';
 import {
@@ -413,7 +414,7 @@ HAVING count() > 0`,
   ${metricHours
     .map(
       (m) =>
-        `SELECT min(TimeUnix) AS t FROM ${m.table} WHERE TimeUnix > fromUnixTimestamp64Milli({since:Int64}) HAVING count() > 0`,
+        `SELECT min(TimeUnix) AS t FROM ${m.table} WHERE ${metricTimeSql('fromUnixTimestamp64Milli({since:Int64})', undefined).join(' AND ')} HAVING count() > 0`,
     )
     .join('\n  UNION ALL ')})
 HAVING count() > 0`,

@@ -1,4 +1,5 @@
 import type { Sql } from '../client';
+import { metricTimeSql } from '../schema/metricsLayout';
 import { tenantKey } from '../tenant';
 import { type OtlpKind, prometheusMetricName } from './names';
 
@@ -27,7 +28,10 @@ export type TimedFamily = OtlpFamily & { firstMs: number; lastMs: number };
  * of its oldest and newest point.
  */
 export async function otlpFamilies(sql: Sql, tenant: string, startMs: number): Promise<TimedFamily[]> {
-  const where = `Tenant = {tenant:String} AND TimeUnix > fromUnixTimestamp64Milli({startMs:Int64})`;
+  const where = [
+    'Tenant = {tenant:String}',
+    ...metricTimeSql('fromUnixTimestamp64Milli({startMs:Int64})', undefined),
+  ].join(' AND ');
   const rows = await sql.query<{
     tbl: OtlpFamily['table'];
     MetricName: string;

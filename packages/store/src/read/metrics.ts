@@ -1,5 +1,6 @@
 import type { MetricBatch } from '@tracehouse/otlp';
 import type { Sql } from '../client';
+import { metricTimeSql } from '../schema/metricsLayout';
 import { metricTables } from '../schema/tables';
 import { tenantKey } from '../tenant';
 import { rowFixer, selectList } from './rows';
@@ -19,8 +20,7 @@ export interface MetricQuery {
 export async function queryMetrics(sql: Sql, q: MetricQuery): Promise<MetricBatch> {
   const where = [
     'Tenant = {tenant:String}',
-    'TimeUnix >= toDateTime64({start:Int64}, 9)',
-    'TimeUnix <= toDateTime64({end:Int64}, 9)',
+    ...metricTimeSql('toDateTime64({start:Int64}, 9)', 'toDateTime64({end:Int64}, 9)', true),
   ];
   const params: Record<string, unknown> = {
     tenant: tenantKey(q.tenant),

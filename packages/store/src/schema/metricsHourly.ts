@@ -14,6 +14,7 @@
  */
 import { HOUR_MS } from './derivedHourly';
 import { encodedValuesSql, intColumns, intsReadSql } from './hourValues';
+import { metricTimeSql } from './metricsLayout';
 
 export const METRICS_HOURLY_WATERMARK = 'metrics_hourly';
 
@@ -143,7 +144,7 @@ SELECT ${ms('{hourStartMs:Int64}')}, Tenant, '${m.table}', MetricName, MetricUni
   ${encoded('arrayMap(x -> x.2, _sorted)', '_v')},
   ${encoded(counts, '_c')}
 FROM ${m.table}
-WHERE TimeUnix > ${ms('{hourStartMs:Int64}')} AND TimeUnix <= ${ms(`{hourStartMs:Int64} + ${HOUR_MS}`)}
+WHERE ${metricTimeSql(ms('{hourStartMs:Int64}'), ms(`{hourStartMs:Int64} + ${HOUR_MS}`)).join(' AND ')}
   AND NOT Late
 GROUP BY Tenant, MetricName, MetricUnit, ${m.temporality ? 'AggregationTemporality, ' : ''}${m.monotonic ? 'IsMonotonic, ' : ''}SeriesId`;
 }
@@ -193,6 +194,6 @@ export function metricHoursSql(q: MetricHoursRead): string {
  * primary key, the Late index).
  */
 export const notRolledUpSql = (until: string): [string, string] => [
-  `TimeUnix > fromUnixTimestamp64Milli(${until})`,
+  metricTimeSql(ms(until), undefined).join(' AND '),
   `TimeUnix <= fromUnixTimestamp64Milli(${until}) AND Late`,
 ];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Store } from '../../src/index';
-import { METRICS_ORDER_BY } from '../../src/schema/metricsLayout';
+import { METRICS_ORDER_BY, metricTimeSql } from '../../src/schema/metricsLayout';
 import { relayoutTable } from '../../src/schema/relayout';
 import { metricTables } from '../../src/schema/tables';
 import { assertSameSeries, gaugePoint, histogramPoint, readSeries, storeOptions, tempDir } from '../fixtures';
@@ -107,6 +107,46 @@ test('migration 27 re-sorts metric tables of the old layout and keeps every poin
       `SELECT name FROM system.tables WHERE database = currentDatabase() AND (endsWith(name, '_relayout') OR endsWith(name, '_previous'))`,
     );
     assert.deepEqual(names, []);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a read of the last minutes of a metric takes the granules of its hour, not of its day', async () => {
+  const dir = tempDir();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await Store.open(storeOptions(dir));
+  try {
+    // Three whole hours of one metric, 20,000 points each (~2.5 granules an hour).
+    const hourStart = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 3 * HOUR_MS;
+    await store.sql.command(
+      `INSERT INTO metrics_gauge (Tenant, MetricName, TimeUnix, Value, Attributes)
+SELECT '', 'queue.depth', fromUnixTimestamp64Milli(toInt64({start:Int64} + intDiv(number, 20000) * ${HOUR_MS} + (number % 20000) * 180)),
+  number, map('queue', toString(number % 50))
+FROM numbers(60000)`,
+      { start: hourStart },
+    );
+    const granules = async (where: string[]) => {
+      const plan = await store.sql.query<{ explain: string }>(
+        `EXPLAIN indexes = 1 SELECT sum(Value) FROM metrics_gauge WHERE ${['Tenant = {tenant:String}', "MetricName = 'queue.depth'", ...where].join(' AND ')}`,
+        { tenant: '', from: hourStart + 2 * HOUR_MS + 600_000, to: hourStart + 3 * HOUR_MS },
+      );
+      const read = plan.map((r) => /Parts: \d+ \| Granules: (\d+)/.exec(r.explain)).find((m) => m);
+      assert.ok(read, plan.map((r) => r.explain).join('\n'));
+      return Number(read[1]);
+    };
+    const all = await granules([]);
+    const lastMinutes = await granules(
+      metricTimeSql('fromUnixTimestamp64Milli({from:Int64})', 'fromUnixTimestamp64Milli({to:Int64})'),
+    );
+    assert.ok(all >= 7, `granules of the three hours: ${all}`);
+    assert.ok(lastMinutes <= 4, `granules read for the last minutes: ${lastMinutes} of ${all}`);
+    // The same bounds on the time alone are not narrowed by the key (why metricTimeSql adds the hour's).
+    const timeOnly = await granules([
+      'TimeUnix > fromUnixTimestamp64Milli({from:Int64})',
+      'TimeUnix <= fromUnixTimestamp64Milli({to:Int64})',
+    ]);
+    assert.ok(timeOnly > lastMinutes, `time bounds alone read ${timeOnly} granules, with the hour's ${lastMinutes}`);
   } finally {
     await store.close();
   }
