@@ -70,7 +70,7 @@ export class ByteSink {
     const n = decimal.length;
     const negative = n > 0 && decimal.charCodeAt(0) === 45; /* - */
     const first = negative ? 1 : 0;
-    const split = n - 9 > first ? n - 9 : first;
+    const split = Math.max(first, n - 9);
     let head = 0;
     let tail = 0;
     // One loop per part, no branch per digit but the check, bytes written one by one: ~1.5x
