@@ -1004,16 +1004,8 @@ function readRows(
     const [len, hi, lo] = after ? columns.slice(valueColumn + 1).map((c) => c.values) : [];
     let from = 0;
     for (let i = 0; i < n; i++) {
-      let key: number;
-      let time: number;
-      if (times) {
-        key = first[i]!;
-        time = times[i]!;
-      } else {
-        const q = Math.floor(first[i]! / packing);
-        key = first[i]! - q * packing;
-        time = startMs + q;
-      }
+      const key = rowKey(first[i]!, packing);
+      const time = rowTime(first[i]!, times, i, startMs, packing);
       if (after) {
         if (key === 0) after.addUnknown(hi![i]!, lo![i]!, time, values[i]!, len![i]!);
         else after.add(key, len![i]!);
@@ -1043,20 +1035,22 @@ function pushEach(
   startMs: number,
   packing: number,
 ): void {
-  for (let i = 0; i < first.length; i++) {
-    let key: number;
-    let time: number;
-    if (times) {
-      key = first[i]!;
-      time = times[i]!;
-    } else {
-      const q = Math.floor(first[i]! / packing);
-      key = first[i]! - q * packing;
-      time = startMs + q;
-    }
-    byKey[key]?.pushNext(time, values[i]!);
-  }
+  for (let i = 0; i < first.length; i++)
+    byKey[rowKey(first[i]!, packing)]?.pushNext(rowTime(first[i]!, times, i, startMs, packing), values[i]!);
 }
+
+/** A row's stored series (key) from samplesSql's first column: the key, or with `packing` the time and key packed. */
+const rowKey = (first: number, packing: number): number =>
+  packing > 0 ? first - Math.floor(first / packing) * packing : first;
+
+/** Row i's time: unpacked from the first column (`packing`: the time from startMs), else its own column. */
+const rowTime = (
+  first: number,
+  times: NativeValues | undefined,
+  i: number,
+  startMs: number,
+  packing: number,
+): number => (packing > 0 ? startMs + Math.floor(first / packing) : times![i]!);
 
 /** A series the series statement did not know, from its intervals after the hours (AfterHours). */
 interface UnknownSeries {
