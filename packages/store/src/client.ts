@@ -57,9 +57,12 @@ const DEFAULT_LIMITS: Required<QueryLimits> = {
 /**
  * Statements handed to embedded chDB at once. It executes bound statements one at a time in
  * the process, so more only lengthens its own first-come queue, where priorities do not
- * apply; two keep the next statement ready while a result is parsed.
+ * apply. One, because a read that fails after its first rows were written leaves them in the
+ * connection, and chDB hands them to the next statement as the start of its result (another
+ * request's, perhaps another tenant's): a failed read is followed by a statement that takes
+ * them (see read), and none may be waiting in chDB's queue before it.
  */
-const EMBEDDED_CONCURRENCY = 2;
+const EMBEDDED_CONCURRENCY = 1;
 
 /** A query failed because it hit one of its limits (answered 503/422, never a crash). */
 export class QueryLimitError extends Error {
@@ -217,9 +220,22 @@ export class Sql {
     ].join(', ');
     try {
       // A statement that could not even start within its own time limit fails instead of piling up.
-      return await this.scheduler.run(l.priority, () => run(settings), l.maxExecutionSeconds * 1000);
+      return await this.scheduler.run(l.priority, () => this.drained(run(settings)), l.maxExecutionSeconds * 1000);
     } catch (err) {
       throw classify(err);
+    }
+  }
+
+  /**
+   * A read's result; embedded, when it fails, the output it left in the connection is taken by
+   * a statement of its own before the next read can start (see EMBEDDED_CONCURRENCY).
+   */
+  private async drained<T>(result: Promise<T>): Promise<T> {
+    try {
+      return await result;
+    } catch (err) {
+      if (this.engine === 'embedded') await this.client.command({ query: 'SELECT 1' }).catch(() => {});
+      throw err;
     }
   }
 
