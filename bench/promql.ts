@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
+import type { GaugePoint } from '@tracehouse/otlp';
 import { createPrometheusApi, loadConfig } from '@tracehouse/server';
 import {
   DEFAULT_TENANT,
@@ -115,14 +116,54 @@ function percentile(xs: number[], p: number): number {
 }
 
 /** p50/p95 latency and the largest memory growth of one run (the query's own memory, roughly). */
+/** A point of a gauge of its own (`bench.write.probe`) at `ms`, as an exporter sends it. */
+function probePoint(ms: number): GaugePoint {
+  return {
+    ServiceName: 'bench',
+    ResourceAttributes: { 'service.name': 'bench' },
+    ResourceAttributeTypes: {},
+    ResourceDroppedAttributesCount: 0,
+    ResourceSchemaUrl: '',
+    ScopeName: 'bench',
+    ScopeVersion: '',
+    ScopeAttributes: {},
+    ScopeAttributeTypes: {},
+    ScopeDroppedAttributesCount: 0,
+    ScopeSchemaUrl: '',
+    MetricName: 'bench.write.probe',
+    MetricDescription: '',
+    MetricUnit: '',
+    MetricMetadata: {},
+    MetricMetadataTypes: {},
+    Attributes: {},
+    AttributeTypes: {},
+    StartTimeUnix: '0',
+    TimeUnix: `${ms}000000`,
+    Flags: 0,
+    'Exemplars.FilteredAttributes': [],
+    'Exemplars.FilteredAttributeTypes': [],
+    'Exemplars.TimeUnix': [],
+    'Exemplars.Value': [],
+    'Exemplars.IntValue': [],
+    'Exemplars.SpanId': [],
+    'Exemplars.TraceId': [],
+    Value: 1,
+    IntValue: null,
+  };
+}
+
 async function timed(
   run: () => Promise<unknown>,
   iterations = ITERATIONS,
+  /** Done before each query, untimed. */
+  prepare: () => Promise<void> | void = () => {},
 ): Promise<{ p50: number; p95: number; heapMb: number }> {
+  await prepare();
   await run();
   const ms: number[] = [];
   let heap = 0;
   for (let i = 0; i < iterations; i++) {
+    await prepare();
     global.gc?.();
     // The JS heap and the buffers outside it (the samples' Native result): what one query holds.
     const held = () => {
@@ -160,9 +201,10 @@ try {
     process.exit(0);
   }
   const api = createPrometheusApi(store, loadConfig({}), () => nowS * 1000);
-  const engine = api.engine(DEFAULT_TENANT);
+  // An engine per query, as the API makes one per request: its probes (which tables and metric
+  // families have data) live as long as it does.
   const range = (q: string, fromS: number) => async () => {
-    const r = await engine.rangeQuery(q, fromS * 1000, nowS * 1000, 60_000);
+    const r = await api.engine(DEFAULT_TENANT).rangeQuery(q, fromS * 1000, nowS * 1000, 60_000);
     return r.resultType === 'matrix' && r.result.length > 0 ? r : undefined;
   };
   // The server rolls up every finished hour of the OTLP points (metricsHourlyProcessor): undone
@@ -183,6 +225,21 @@ try {
   const metricsRollupMsPerHour =
     ((performance.now() - metricsRollupStarted) * HOUR_MS) / (metricsHour - firstMetricsHour);
   const dashboardOtlp = await timed(otlpQuery);
+  // The same while metrics arrive: a point of another metric written before each query (every
+  // write used to drop the kept families, ~135 ms to read again over 24 h).
+  let written = 0;
+  const writingOtlp = await timed(otlpQuery, ITERATIONS, () =>
+    store.writeMetrics({
+      gauge: [probePoint((nowS - 60) * 1000 + (written++ % 60_000))],
+      sum: [],
+      histogram: [],
+      expHistogram: [],
+      summary: [],
+    }),
+  );
+  // The same with an empty series index (the first read of a metric after a start): its series
+  // statement builds every label set from the attribute maps.
+  const coldOtlp = await timed(otlpQuery, 10, () => store.seriesIndex.clear());
   // The derived processors sum every finished hour (HourlyRollupProcessor), so a read sums the
   // hours before its range from one row per series and hour: undone first, to time the read of
   // every interval of the history too, then done as the server does it.
@@ -230,6 +287,10 @@ try {
     dashboard_otlp_p50_ms: f(dashboardOtlp.p50),
     dashboard_otlp_p95_ms: f(dashboardOtlp.p95),
     dashboard_otlp_heap_mb: f(dashboardOtlp.heapMb),
+    dashboard_otlp_writing_p50_ms: f(writingOtlp.p50),
+    dashboard_otlp_writing_p95_ms: f(writingOtlp.p95),
+    dashboard_otlp_cold_index_p50_ms: f(coldOtlp.p50),
+    dashboard_otlp_cold_index_p95_ms: f(coldOtlp.p95),
     dashboard_otlp_unrolled_p50_ms: f(unrolledOtlp.p50),
     metrics_rollup_ms_per_hour: f(metricsRollupMsPerHour),
     dashboard_derived_p50_ms: f(dashboardDerived.p50),

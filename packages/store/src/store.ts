@@ -8,8 +8,10 @@ import { type ConnectOptions, DEFAULT_MAX_PARTITIONS_PER_INSERT, Sql } from './c
 import { type ContractFinding, type ContractRules, type ContractWindow, contractFindings } from './contract/findings';
 import { loadContractFirstSeen, saveContractFirstSeen } from './contract/firstSeen';
 import { DashboardStore } from './dashboards/dashboardStore';
+import { type TimedFamily, writtenFamilies } from './prometheus/families';
 import { FamilyCache } from './prometheus/familyCache';
 import { PromStore, type PromStoreOptions } from './prometheus/promStore';
+import { SeriesIndex } from './prometheus/seriesIndex';
 import { type LogQuery, logContext, logHistogram, queryLogs, queryLogsPage } from './read/logs';
 import { type MetricQuery, queryMetrics } from './read/metrics';
 import { TraceCache, type TraceCacheOptions } from './read/traceCache';
@@ -119,10 +121,10 @@ export class Store {
   /** Alert state and recording rules' series. */
   readonly alerting: AlertingStore;
   private readonly traces: TraceCache;
-  /** Completed metric writes: the PromQL reads' cache of metric families is valid until the next. */
-  private metricWrites = 0;
   private readonly metricWriteListeners: MetricWriteListener[] = [];
-  private readonly families = new FamilyCache(() => this.metricWrites);
+  private readonly families = new FamilyCache();
+  /** Label sets of stored OTLP series by id, for PromQL reads (they never change: see SeriesIndex). */
+  readonly seriesIndex = new SeriesIndex();
   private readonly tags: TagCache;
   /** Identical searches in flight at once share one (results are never kept: spans keep arriving). */
   private readonly searches = new QueryCache<{ traces: TraceSummary[] }>('search', {
@@ -240,7 +242,7 @@ export class Store {
     if (full) throw new QueueFullError(`write queue for ${this.metricWriters[full].table} is full`);
     const receipts = types.map((t) => this.metricWriters[t].write(batch[t], tenant, ack));
     // Even a failed write may have written some types' rows: what was read from them is stale.
-    const visible = this.metricsVisible(receipts, tenant, oldestPointMs(batch));
+    const visible = this.metricsVisible(receipts, tenant, oldestPointMs(batch), writtenFamilies(batch));
     await Promise.all(receipts.map((r) => r.durable));
     if (ack === 'visible') {
       await visible;
@@ -249,9 +251,14 @@ export class Store {
   }
 
   /** After the write's rows are visible (in a function of its own, as staleOnceVisible: not holding the batch). */
-  private metricsVisible(receipts: readonly WriteReceipt[], tenant: string, oldestMs: number): Promise<void> {
+  private metricsVisible(
+    receipts: readonly WriteReceipt[],
+    tenant: string,
+    oldestMs: number,
+    families: TimedFamily[],
+  ): Promise<void> {
     return Promise.allSettled(receipts.map((r) => r.visible)).then(() => {
-      this.metricWrites++;
+      this.families.written(tenant, families);
       for (const listener of this.metricWriteListeners) listener(tenant, oldestMs);
     });
   }
@@ -425,7 +432,7 @@ HAVING count() > 0`,
 
   /** The stored metrics and derived metrics as Prometheus series (the PromQL engine's source). */
   prometheus(options: PromStoreOptions): PromStore {
-    return new PromStore(this.sql, options, this.families, () => this.visible('metrics'));
+    return new PromStore(this.sql, options, this.families, () => this.visible('metrics'), this.seriesIndex);
   }
 
   async tableStats(): Promise<TableStats[]> {

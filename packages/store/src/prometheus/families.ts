@@ -1,3 +1,4 @@
+import type { MetricBatch } from '@tracehouse/otlp';
 import type { Sql } from '../client';
 import { metricTimeSql } from '../schema/metricsLayout';
 import { tenantKey } from '../tenant';
@@ -77,6 +78,52 @@ LIMIT ${FAMILY_LIMIT}`,
     };
   });
 }
+
+/** The tables of a MetricBatch's point types. */
+const TABLES: Record<keyof MetricBatch, OtlpFamily['table']> = {
+  gauge: 'metrics_gauge',
+  sum: 'metrics_sum',
+  histogram: 'metrics_histogram',
+  expHistogram: 'metrics_exp_histogram',
+  summary: 'metrics_summary',
+};
+
+/** The families a batch of points writes, each with the times of its oldest and newest point (as otlpFamilies gives them). */
+export function writtenFamilies(batch: MetricBatch): TimedFamily[] {
+  const out = new Map<string, TimedFamily>();
+  for (const type of Object.keys(TABLES) as (keyof MetricBatch)[])
+    for (const p of batch[type] as (MetricBatch[keyof MetricBatch][number] & {
+      IsMonotonic?: boolean;
+      AggregationTemporality?: number;
+    })[]) {
+      // Unix nanoseconds in decimal: the milliseconds are all but the last six digits.
+      const ms = p.TimeUnix.length > 6 ? Number(p.TimeUnix.slice(0, -6)) : 0;
+      const kind = kindOf(TABLES[type], p.IsMonotonic === true);
+      const delta = p.AggregationTemporality === DELTA;
+      const key = familyKey({ table: TABLES[type], metricName: p.MetricName, unit: p.MetricUnit, kind, delta });
+      const f = out.get(key);
+      if (f) {
+        f.firstMs = Math.min(f.firstMs, ms);
+        f.lastMs = Math.max(f.lastMs, ms);
+      } else
+        out.set(key, {
+          table: TABLES[type],
+          metricName: p.MetricName,
+          unit: p.MetricUnit,
+          kind,
+          delta,
+          baseName: prometheusMetricName(p.MetricName, p.MetricUnit, kind),
+          help: p.MetricDescription,
+          firstMs: ms,
+          lastMs: ms,
+        });
+    }
+  return [...out.values()];
+}
+
+/** What tells families apart (otlpFamilies' rows). */
+export const familyKey = (f: Pick<OtlpFamily, 'table' | 'metricName' | 'unit' | 'kind' | 'delta'>): string =>
+  JSON.stringify([f.table, f.metricName, f.unit, f.kind, f.delta]);
 
 function kindOf(table: OtlpFamily['table'], monotonic: boolean): OtlpKind {
   switch (table) {

@@ -9,31 +9,45 @@ import type { FamilyCache } from './familyCache';
  */
 export interface Probe {
   startMs: number;
-  /** Derived tables with rows in (start - stale, end], by their newest WindowEnd (ms). */
-  derivedLastMs: Map<string, number>;
+  /**
+   * Derived tables with rows in (start - stale, end], by their newest WindowEnd (ms): read when
+   * first asked for (a read of OTLP metrics only never asks: ~15-25 ms of a 24 h dashboard's).
+   */
+  derivedLastMs: () => Promise<Map<string, number>>;
   /** OTLP metric families with points in (start, end], with their newest point time (ms). */
   families: (OtlpFamily & { lastMs: number })[];
 }
 
 export type Prober = (tenant: string, startMs: number, endMs: number) => Promise<Probe>;
 
-/** The two probe statements, run together (the families' from the cache while it holds). */
+/** The families (from the cache while it holds), and a reader of the derived tables' newest rows. */
 export function prober(sql: Sql, staleMs: number, familyCache: FamilyCache): Prober {
   return async (tenant, startMs, endMs) => {
-    const [tables, families] = await Promise.all([
-      sql.query<{ tbl: string; last: number | string }>(
-        `SELECT 'span_metrics' AS tbl, toUnixTimestamp64Milli(max(WindowEnd)) AS last FROM span_metrics
+    const families = await familyCache.get(sql, tenant, Math.floor(startMs), Math.floor(endMs));
+    let derived: Promise<Map<string, number>> | undefined;
+    const derivedLastMs = () => {
+      if (!derived) {
+        const read = sql
+          .query<{ tbl: string; last: number | string }>(
+            `SELECT 'span_metrics' AS tbl, toUnixTimestamp64Milli(max(WindowEnd)) AS last FROM span_metrics
 WHERE Tenant = {tenant:String} AND WindowEnd > fromUnixTimestamp64Milli({from:Int64}) AND WindowEnd <= fromUnixTimestamp64Milli({endMs:Int64})
 HAVING count() > 0
 UNION ALL
 SELECT 'service_graph_edges', toUnixTimestamp64Milli(max(WindowEnd)) FROM service_graph_edges
 WHERE Tenant = {tenant:String} AND WindowEnd > fromUnixTimestamp64Milli({from:Int64}) AND WindowEnd <= fromUnixTimestamp64Milli({endMs:Int64})
 HAVING count() > 0`,
-        { tenant: tenantKey(tenant), from: Math.floor(startMs - staleMs), endMs: Math.floor(endMs) },
-      ),
-      familyCache.get(sql, tenant, Math.floor(startMs), Math.floor(endMs)),
-    ]);
-    return { startMs, derivedLastMs: new Map(tables.map((t) => [t.tbl, Number(t.last)])), families };
+            { tenant: tenantKey(tenant), from: Math.floor(startMs - staleMs), endMs: Math.floor(endMs) },
+          )
+          .then((tables) => new Map(tables.map((t) => [t.tbl, Number(t.last)])));
+        derived = read;
+        // A failed read is not remembered: the next one tries again.
+        read.catch(() => {
+          if (derived === read) derived = undefined;
+        });
+      }
+      return derived;
+    };
+    return { startMs, derivedLastMs, families };
   };
 }
 

@@ -5,6 +5,7 @@ import { componentExemplars, type SeriesExemplars } from './exemplars';
 import type { FamilyCache } from './familyCache';
 import { ProbeCache, type Prober, prober } from './probes';
 import { componentLabelSets, eachComponentSeries, type PromSelect, type PromSeries } from './select';
+import type { SeriesIndex } from './seriesIndex';
 
 export interface PromStoreOptions {
   /** Latency bucket bounds of the derived histograms, in seconds. */
@@ -44,6 +45,8 @@ export class PromStore {
     families: FamilyCache,
     /** Waits until the metric writes acknowledged so far are visible (Store.visible). */
     private readonly visible: () => Promise<void> = () => Promise.resolve(),
+    /** Label sets of stored series, kept between reads (see SeriesIndex). */
+    private readonly index?: SeriesIndex,
   ) {
     this.sql = options.priority ? sql.withPriority(options.priority) : sql;
     this.derived = derivedComponents(options.derivedBoundsSeconds);
@@ -78,7 +81,7 @@ export class PromStore {
     visit: (s: PromSeries) => void,
     reuse: boolean,
   ): Promise<void> {
-    const components = (await this.components(q.tenant, q.startMs, q.endMs, probes)).filter((c) => accept(c.name));
+    const components = await this.components(q.tenant, q.startMs, q.endMs, accept, probes);
     let series = 0;
     let samples = 0;
     const counted = (s: PromSeries) => {
@@ -89,13 +92,13 @@ export class PromStore {
     // One at a time: each read is bounded by what the previous ones left of the limits.
     for (const c of components) {
       const left = { ...q, maxSeries: q.maxSeries - series, maxSamples: q.maxSamples - samples };
-      await eachComponentSeries(this.sql, c, left, this.options.derivedStaleMs, counted, reuse);
+      await eachComponentSeries(this.sql, c, left, this.options.derivedStaleMs, counted, reuse, this.index);
     }
   }
 
   /** Label sets of the selected series with samples in (start, end] (for /series, /labels). */
   async labelSets(q: PromSelect, accept: NameFilter): Promise<Record<string, string>[]> {
-    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter((c) => accept(c.name));
+    const components = await this.components(q.tenant, q.startMs, q.endMs, accept);
     const out: Record<string, string>[] = [];
     for (const c of components) {
       out.push(...(await componentLabelSets(this.sql, c, { ...q, maxSeries: q.maxSeries - out.length })));
@@ -106,9 +109,7 @@ export class PromStore {
 
   /** Exemplars of the selected series with exemplar times in [start, end]. */
   async exemplars(q: PromSelect, accept: NameFilter): Promise<SeriesExemplars[]> {
-    const components = (await this.components(q.tenant, q.startMs, q.endMs)).filter(
-      (c) => c.exemplars && accept(c.name),
-    );
+    const components = (await this.components(q.tenant, q.startMs, q.endMs, accept)).filter((c) => c.exemplars);
     const out: SeriesExemplars[] = [];
     for (const c of components) out.push(...(await componentExemplars(this.sql, c, q)));
     return out;
@@ -136,16 +137,28 @@ export class PromStore {
   }
 
   /**
-   * The components with data: the derived ones of a table with rows in the range (or live
-   * within derived.staleAfter before it), every stored OTLP metric with points in it.
+   * The components `accept` names that have data: the derived ones of a table with rows in the
+   * range (or live within derived.staleAfter before it), every stored OTLP metric with points in it.
    */
-  private async components(tenant: string, startMs: number, endMs: number, probes?: ProbeCache): Promise<Component[]> {
+  private async components(
+    tenant: string,
+    startMs: number,
+    endMs: number,
+    accept: NameFilter = () => true,
+    probes?: ProbeCache,
+  ): Promise<Component[]> {
     await this.visible();
     const p = await (probes ? probes.get(tenant, startMs, endMs) : this.probe(tenant, startMs, endMs));
     const from = startMs - this.staleMs;
+    const derived = this.derived.filter((c) => accept(c.name));
+    // Which derived tables have rows is read only for a request that names a derived metric.
+    const derivedLastMs = derived.length > 0 ? await p.derivedLastMs() : new Map<string, number>();
     return [
-      ...this.derived.filter((c) => (p.derivedLastMs.get(c.table) ?? Number.NEGATIVE_INFINITY) > from),
-      ...p.families.filter((f) => f.lastMs > startMs).flatMap(otlpComponents),
+      ...derived.filter((c) => (derivedLastMs.get(c.table) ?? Number.NEGATIVE_INFINITY) > from),
+      ...p.families
+        .filter((f) => f.lastMs > startMs)
+        .flatMap(otlpComponents)
+        .filter((c) => accept(c.name)),
     ];
   }
 }

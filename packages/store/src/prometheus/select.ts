@@ -19,13 +19,10 @@ import { ProcessorState } from '../state';
 import { tenantKey } from '../tenant';
 import { type Component, OVERFLOW_LABELS } from './components';
 import { type NativeValues, readNative } from './nativeColumns';
+import { labelFilter, type PromMatcher, type SeriesIndex } from './seriesIndex';
 import { timeOrder } from './timeOrder';
 
-export interface PromMatcher {
-  name: string;
-  type: '=' | '!=' | '=~' | '!~';
-  value: string;
-}
+export type { PromMatcher } from './seriesIndex';
 
 export interface PromSelect {
   tenant: string;
@@ -453,7 +450,7 @@ function hourSamplesSql(hours: HourRows): string {
   arrayMap(e -> toFloat64(e), _t) AS t, if(_v32, CAST(_v, 'Array(Float32)'), []) AS floats, if(_v32, [], _v) AS doubles,
   toFloat64(_vfirst) AS vfirst, ${INT_WIDTHS.map((w) => `_i${w} AS i${w}`).join(', ')}
 FROM ${hours.hours}
-WHERE (${key} AS k) != 0`;
+WHERE (${key} AS k) != {skipped:UInt32}`;
 }
 
 /**
@@ -483,7 +480,7 @@ function samplesSql(
   toFloat64(if(k = 0, ${sid} % 4294967296, 0)) AS lo`
     : '';
   return `SELECT ${keyTime}, ${valuesSql(c)} AS val${more}
-FROM ${hours ? `${notRolledUp(c, where, hours)} WHERE 1` : `${tableSql(c)} WHERE ${where.join(' AND ')}`}${afterHours ? '' : ` AND ${key} != 0`}`;
+FROM ${hours ? `${notRolledUp(c, where, hours)} WHERE 1` : `${tableSql(c)} WHERE ${where.join(' AND ')}`}${afterHours ? '' : ` AND ${key} != {skipped:UInt32}`}`;
 }
 
 /** The rows of the component's table that match `where` and no hour's row holds, as a table (see HourRows). */
@@ -809,7 +806,9 @@ function integers(a: Float64Array | Float32Array, from: number, to: number): boo
  * Reads one component's series with their samples in (startMs, endMs] and gives each, in
  * order, to `visit`. With `reuse`, a series read from whole hours is built in one buffer that
  * the next one reuses (valid only during its visit): a day of 1,000 series is then never all
- * in memory at once, and each is folded while it is still in the CPU's cache.
+ * in memory at once, and each is folded while it is still in the CPU's cache. With `index`,
+ * a read of whole hours of stored OTLP series takes the series it knows from there instead of
+ * a series statement (see SeriesIndex).
  */
 export async function eachComponentSeries(
   sql: Sql,
@@ -818,12 +817,84 @@ export async function eachComponentSeries(
   staleMs: number,
   visit: (s: PromSeries) => void,
   reuse: boolean,
+  index?: SeriesIndex,
 ): Promise<void> {
   const params: Record<string, unknown> = {};
   const hours = await hourRows(sql, c, q, staleMs, params);
-  const read = await sql.query<SeriesRow>(seriesSql(c, q, params, false, hours), params, limits(q, q.maxSeries + 1));
-  let series = await labelsOf(sql, c, q, read, hours);
+  // Cumulative points of stored series read from their hours: no sums before the range, no array elements.
+  const indexed = index && hours && c.seriesId && !c.increments && !c.expand ? index : undefined;
+  const known = indexed?.known(q.tenant, c, q.matchers);
+  if (known && known.selected.length <= q.maxSeries) {
+    const series = known.selected.map(
+      (s): SeriesRow => ({
+        lbl: s.lbl,
+        ids: s.rsids.map((rsid) => [rsid, 0]),
+        base: 0,
+        lastBefore: 0,
+        step: 0,
+        firstStart: 0,
+        firstEnd: 0,
+        inRange: 0,
+      }),
+    );
+    if (await readSamples(sql, c, q, { ...params }, hours, series, visit, reuse, staleMs, known.dropped)) return;
+    indexed!.missed(q.tenant, c);
+  }
+  let series: SeriesRow[] | undefined;
+  // The index learns every series of the component, so that a read with other matchers finds
+  // none it does not know: read without the matchers, which then apply here (unless that is
+  // more series than a query may select: then read as usual, and learn nothing).
+  const selects = indexed && labelFilter(q.matchers);
+  if (selects) {
+    const all = await seriesRows(sql, c, { ...q, matchers: [] }, params, hours).catch((err) => {
+      if (err instanceof QueryLimitError) return undefined;
+      throw err;
+    });
+    if (all && all.length <= q.maxSeries) {
+      indexed!.learn(
+        q.tenant,
+        c,
+        all.map((s) => ({ lbl: s.lbl, rsids: s.ids.map(([rsid]) => rsid) })),
+      );
+      series = all.filter((s) => selects(s.lbl));
+    }
+  }
+  series ??= await seriesRows(sql, c, q, params, hours);
   checkLimits(series, q);
+  await readSamples(sql, c, q, params, hours, series, visit, reuse, staleMs);
+}
+
+/** The series statement's rows, each labelled (see labelsOf). */
+async function seriesRows(
+  sql: Sql,
+  c: Component,
+  q: PromSelect,
+  params: Record<string, unknown>,
+  hours: HourRows | undefined,
+): Promise<SeriesRow[]> {
+  const read = await sql.query<SeriesRow>(seriesSql(c, q, params, false, hours), params, limits(q, q.maxSeries + 1));
+  return labelsOf(sql, c, q, read, hours);
+}
+
+/**
+ * The samples of the series and what `visit` gets of them (see eachComponentSeries). With
+ * `dropped` (the stored series the index knows that the matchers drop), the series come from the
+ * index, without counts: the samples of a series it does not know go aside, and if there are any,
+ * nothing is visited and false returned (the caller reads the series statement).
+ */
+async function readSamples(
+  sql: Sql,
+  c: Component,
+  q: PromSelect,
+  params: Record<string, unknown>,
+  hours: HourRows | undefined,
+  series: SeriesRow[],
+  visit: (s: PromSeries) => void,
+  reuse: boolean,
+  staleMs: number,
+  dropped?: readonly string[],
+): Promise<boolean> {
+  const fromIndex = dropped !== undefined;
   const inRange = series.reduce((sum, s) => sum + num(s.inRange), 0);
   // A derived counter with ids: its series statement reads the hours' sums only, and the
   // samples complete the series (the intervals after the hours: AfterHours; the counts in the
@@ -837,7 +908,7 @@ export async function eachComponentSeries(
   const seriesOf: number[] = [];
   // One allocation for all series (a histogram's 5,000 bucket series each allocating two
   // arrays cost ~12 ms a query, and their collection more).
-  const slab = !hours || !reuse;
+  const slab = !fromIndex && (!hours || !reuse);
   const allTimes = new Float64Array(slab ? inRange : 0);
   const allValues = new Float64Array(slab ? inRange : 0);
   let offset = 0;
@@ -864,28 +935,52 @@ export async function eachComponentSeries(
     }
     return r;
   });
+  // From the index: the rows of a stored series it does not know (key 0) go to a series of
+  // their own after the others, so that they are found; those of one the matchers drop are
+  // left out by the statements.
+  const unknown = Rows.ofSize(0);
+  if (fromIndex) {
+    target[0] = [unknown];
+    seriesOf[0] = series.length;
+  }
   let hourRuns: HourRuns | undefined;
-  if (inRange > 0 || afterHours) {
+  if (inRange > 0 || afterHours || fromIndex) {
     const packing = keys.size + 1;
     const packed = (Math.floor(q.endMs) - Math.floor(q.startMs) + 1) * packing <= Number.MAX_SAFE_INTEGER;
     Object.assign(params, {
-      rsids: `[${[...keys.keys()].join(',')}]`,
-      keys: `[${[...keys.values()].join(',')}]`,
+      rsids: `[${[...keys.keys(), ...(dropped ?? [])].join(',')}]`,
+      keys: `[${[...keys.values(), ...(dropped ?? []).map(() => DROPPED)].join(',')}]`,
+      skipped: fromIndex ? DROPPED : 0,
       packing,
     });
-    // Both statements asked at once: one's result is read while the other runs (the rows go
-    // to their own places, so the order does not matter). Rows written after the series
-    // statement may come too: bounded by the query's samples, not by the count.
-    const points = sql.queryNative(samplesSql(c, q, params, packed, hours), params, limits(q, q.maxSamples + 1));
-    // One row per stored series and hour of the range.
-    const maxRows = keys.size * (Math.ceil((q.endMs - q.startMs) / HOUR_MS) + 1);
-    const hourBytes = hours ? sql.queryNative(hourSamplesSql(hours), params, limits(q, maxRows)) : undefined;
-    // Whichever fails first is thrown; the other's failure must not go unhandled.
-    hourBytes?.catch(() => {});
-    const after = afterHours ? new AfterHours(packing) : undefined;
-    readRows(await points, target, packed ? Math.floor(q.startMs) : 0, packed ? packing : 0, after);
-    if (hourBytes) hourRuns = new HourRuns(await hourBytes, q, seriesOf, series.length, afterHours);
-    if (after) series = await withAfterHours(sql, c, q, hours!, series, seriesOf, rowsAfter, after, hourRuns!);
+    try {
+      // Both statements asked at once: one's result is read while the other runs (the rows go
+      // to their own places, so the order does not matter). Rows written after the series
+      // statement may come too: bounded by the query's samples, not by the count.
+      const points = sql.queryNative(samplesSql(c, q, params, packed, hours), params, limits(q, q.maxSamples + 1));
+      // One row per stored series and hour of the range.
+      const maxRows = keys.size * (Math.ceil((q.endMs - q.startMs) / HOUR_MS) + 1);
+      const hourBytes = hours ? sql.queryNative(hourSamplesSql(hours), params, limits(q, maxRows)) : undefined;
+      // Whichever fails first is thrown; the other's failure must not go unhandled.
+      hourBytes?.catch(() => {});
+      const after = afterHours ? new AfterHours(packing) : undefined;
+      readRows(await points, target, packed ? Math.floor(q.startMs) : 0, packed ? packing : 0, after);
+      const outputs = series.length + (fromIndex ? 1 : 0);
+      if (hourBytes) hourRuns = new HourRuns(await hourBytes, q, seriesOf, outputs, afterHours);
+      if (after) series = await withAfterHours(sql, c, q, hours!, series, seriesOf, rowsAfter, after, hourRuns!);
+    } catch (err) {
+      // Over a limit with the rows of series the index does not know among them: the series
+      // statement judges the limits.
+      if (fromIndex && err instanceof QueryLimitError) return false;
+      throw err;
+    }
+    if (fromIndex) {
+      if (unknown.n > 0 || hourRuns?.holds(series.length)) return false;
+      series.forEach((s, i) => {
+        s.inRange = rowsAfter[i]!.n;
+      });
+      checkLimits(series, q, hourRuns);
+    }
   }
   const buffer = reuse && hours ? Rows.ofSize(largest) : undefined;
   const shapedBuffer = reuse && hours && c.increments ? Rows.ofSize(largest + 2) : undefined;
@@ -910,7 +1005,11 @@ export async function eachComponentSeries(
     if (shaped.t.length > 0)
       visit(new StoredSeries({ __name__: c.name, ...Object.fromEntries(s.lbl) }, shaped.t, shaped.v, shaped.monotonic));
   });
+  return true;
 }
+
+/** The key of a stored series the index knows whose rows the matchers drop (see samplesSql). */
+const DROPPED = 2 ** 32 - 1;
 
 /** `hourRuns`: samples in the range the series do not count (a derived counter's in its hours: hourSumsSql). */
 function checkLimits(series: readonly SeriesRow[], q: PromSelect, hourRuns?: HourRuns): void {
@@ -1296,6 +1395,11 @@ class HourRuns {
     const t0 = this.timesFrom[r]!;
     const last = this.timesTo[r] === t0 ? this.first[r]! + (k0 - 1) * this.step[r]! : block.times[t0 + k0 - 1]!;
     if (last > this.lastBefore) this.lastBefore = last;
+  }
+
+  /** Whether output series s has runs. */
+  holds(s: number): boolean {
+    return s < this.ends.length && this.ends[s]! > (s > 0 ? this.ends[s - 1]! : 0);
   }
 
   /** How many samples the runs hold, in the range or not. */
