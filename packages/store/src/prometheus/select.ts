@@ -821,8 +821,8 @@ export async function eachComponentSeries(
 ): Promise<void> {
   const params: Record<string, unknown> = {};
   const hours = await hourRows(sql, c, q, staleMs, params);
-  // Cumulative points of stored series read from their hours: no sums before the range, no array elements.
-  const indexed = index && hours && c.seriesId && !c.increments && !c.expand ? index : undefined;
+  // Cumulative points of stored series: no sums before the range, no array elements.
+  const indexed = index && c.seriesId && !c.increments && !c.expand ? index : undefined;
   const known = indexed?.known(q.tenant, c, q.matchers);
   if (known && known.selected.length <= q.maxSeries) {
     const series = known.selected.map(
@@ -918,9 +918,12 @@ async function readSamples(
   const rows = series.map((s, index) => {
     const n = num(s.inRange);
     largest = Math.max(largest, n);
+    // (From the index, without counts: rows that grow as they arrive.)
     const r = slab
       ? new Rows(allTimes.subarray(offset, offset + n), allValues.subarray(offset, offset + n))
-      : undefined;
+      : fromIndex && !hours
+        ? Rows.ofSize(0)
+        : undefined;
     offset += slab ? n : 0;
     rowsAfter[index] = hours ? Rows.ofSize(0) : r!;
     for (const [rsid, i] of s.ids) {

@@ -53,9 +53,9 @@ describe('PromQL reads through the series index', () => {
     );
   });
 
-  /** `requests_total` over the three hours: series by labels, with their values. */
-  const read = async (matchers: PromMatcher[] = [], tenant = DEFAULT_TENANT) => {
-    const q = { tenant, matchers, startMs: H0 + 10 * MIN, endMs: END, nowMs: END };
+  /** `requests_total` over the three hours (two of them rolled up): series by labels, with their values. */
+  const read = async (matchers: PromMatcher[] = [], tenant = DEFAULT_TENANT, startMs = H0 + 10 * MIN) => {
+    const q = { tenant, matchers, startMs, endMs: END, nowMs: END };
     const series = await loaded.prom.select(
       { ...q, maxSeries: 1_000, maxSamples: 1_000_000, timeoutMs: 30_000 },
       (name) => name === 'requests_total',
@@ -76,20 +76,23 @@ describe('PromQL reads through the series index', () => {
         { name: 'route', type: '!=', value: '/r1' },
       ],
     ];
-    for (const matchers of cases) {
-      loaded.store.seriesIndex.clear();
-      const before = seriesStatements;
-      const cold = await read(matchers);
-      assert.equal(seriesStatements, before + 1);
-      assert.ok(cold.size > 0);
-      const warm = await read(matchers);
-      assert.equal(seriesStatements, before + 1, `${JSON.stringify(matchers)}: answered from the index`);
-      assert.deepEqual(warm, cold, JSON.stringify(matchers));
-      // What a read without matchers learned answers the read with them too.
-      loaded.store.seriesIndex.clear();
-      await read();
-      assert.deepEqual(await read(matchers), cold, JSON.stringify(matchers));
-    }
+    // The three hours, and the last half hour (no hour of it rolled up: read from the points).
+    for (const startMs of [H0 + 10 * MIN, END - 30 * MIN])
+      for (const matchers of cases) {
+        const what = `${JSON.stringify(matchers)} from ${(startMs - H0) / MIN} min`;
+        loaded.store.seriesIndex.clear();
+        const before = seriesStatements;
+        const cold = await read(matchers, DEFAULT_TENANT, startMs);
+        assert.equal(seriesStatements, before + 1);
+        assert.ok(cold.size > 0);
+        const warm = await read(matchers, DEFAULT_TENANT, startMs);
+        assert.equal(seriesStatements, before + 1, `${what}: answered from the index`);
+        assert.deepEqual(warm, cold, what);
+        // What a read without matchers learned answers the read with them too.
+        loaded.store.seriesIndex.clear();
+        await read();
+        assert.deepEqual(await read(matchers, DEFAULT_TENANT, startMs), cold, what);
+      }
     assert.equal((await read()).size, 9);
   });
 
