@@ -51,7 +51,7 @@ export class PromStore {
     this.sql = options.priority ? sql.withPriority(options.priority) : sql;
     this.derived = derivedComponents(options.derivedBoundsSeconds);
     this.staleMs = options.derivedStaleMs || 86_400_000;
-    this.probe = prober(this.sql, this.staleMs, families);
+    this.probe = prober(this.sql, families);
   }
 
   /** The series selected by the name filter and label matchers, with their samples in (start, end]. */
@@ -149,12 +149,11 @@ export class PromStore {
   ): Promise<Component[]> {
     await this.visible();
     const p = await (probes ? probes.get(tenant, startMs, endMs) : this.probe(tenant, startMs, endMs));
-    const from = startMs - this.staleMs;
     const derived = this.derived.filter((c) => accept(c.name));
     // Which derived tables have rows is read only for a request that names a derived metric.
-    const derivedLastMs = derived.length > 0 ? await p.derivedLastMs() : new Map<string, number>();
+    const live = derived.length > 0 ? await p.derivedTables(startMs - this.staleMs) : new Set<string>();
     return [
-      ...derived.filter((c) => (derivedLastMs.get(c.table) ?? Number.NEGATIVE_INFINITY) > from),
+      ...derived.filter((c) => live.has(c.table)),
       ...p.families
         .filter((f) => f.lastMs > startMs)
         .flatMap(otlpComponents)

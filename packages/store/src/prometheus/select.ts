@@ -807,8 +807,8 @@ function integers(a: Float64Array | Float32Array, from: number, to: number): boo
  * order, to `visit`. With `reuse`, a series read from whole hours is built in one buffer that
  * the next one reuses (valid only during its visit): a day of 1,000 series is then never all
  * in memory at once, and each is folded while it is still in the CPU's cache. With `index`,
- * a read of whole hours of stored OTLP series takes the series it knows from there instead of
- * a series statement (see SeriesIndex).
+ * a read of cumulative stored OTLP points takes the series it knows from there instead of a
+ * series statement (see SeriesIndex).
  */
 export async function eachComponentSeries(
   sql: Sql,
@@ -843,14 +843,15 @@ export async function eachComponentSeries(
   let series: SeriesRow[] | undefined;
   // The index learns every series of the component, so that a read with other matchers finds
   // none it does not know: read without the matchers, which then apply here (unless that is
-  // more series than a query may select: then read as usual, and learn nothing).
-  const selects = indexed && labelFilter(q.matchers);
+  // more series than a query may select: then read as usual, and learn nothing, now or later).
+  const selects = indexed?.learns(q.tenant, c) && labelFilter(q.matchers);
   if (selects) {
     const all = await seriesRows(sql, c, { ...q, matchers: [] }, params, hours).catch((err) => {
       if (err instanceof QueryLimitError) return undefined;
       throw err;
     });
-    if (all && all.length <= q.maxSeries) {
+    if (!all || all.length > q.maxSeries) indexed!.tooMany(q.tenant, c);
+    else {
       indexed!.learn(
         q.tenant,
         c,

@@ -35,6 +35,8 @@ interface Scope {
   grouped?: IndexedSeries[];
   /** Reads left that skip the index (see COLD_AFTER_MISS). */
   cold: number;
+  /** The metric has more series than a query may select: the index does not try to learn them. */
+  tooMany?: boolean;
 }
 
 /**
@@ -79,14 +81,20 @@ export class SeriesIndex {
     return { selected, dropped };
   }
 
+  /** Whether a read should list every series of the component for the index (see tooMany). */
+  learns(tenant: string, c: Component): boolean {
+    return this.scopes.get(scopeKey(tenant, c))?.tooMany !== true;
+  }
+
+  /** The component has more series than a query may select: reads stop listing them all for the index. */
+  tooMany(tenant: string, c: Component): void {
+    this.scope(tenant, c).tooMany = true;
+  }
+
   /** Keeps the labels of the stored series a read found. */
   learn(tenant: string, c: Component, series: readonly { lbl: LabelPairs; rsids: readonly string[] }[]): void {
-    const key = scopeKey(tenant, c);
-    let scope = this.scopes.get(key);
-    if (!scope) {
-      scope = { labels: new Map(), cold: 0 };
-      this.scopes.set(key, scope);
-    }
+    const scope = this.scope(tenant, c);
+    scope.tooMany = false;
     for (const s of series)
       for (const rsid of s.rsids)
         if (!scope.labels.has(rsid)) {
@@ -112,6 +120,16 @@ export class SeriesIndex {
   clear(): void {
     this.scopes.clear();
     this.size = 0;
+  }
+
+  private scope(tenant: string, c: Component): Scope {
+    const key = scopeKey(tenant, c);
+    let scope = this.scopes.get(key);
+    if (!scope) {
+      scope = { labels: new Map(), cold: 0 };
+      this.scopes.set(key, scope);
+    }
+    return scope;
   }
 
   /** Makes the scope the most recently read. */

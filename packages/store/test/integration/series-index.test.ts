@@ -127,6 +127,37 @@ describe('PromQL reads through the series index', () => {
     assert.deepEqual(await read(), withLate);
   });
 
+  test('a metric with more series than a query may select is not learned, and not listed whole again', async () => {
+    const few = async () => {
+      const q = { tenant: DEFAULT_TENANT, matchers: [{ name: 'job', type: '=', value: 'cart' }] as PromMatcher[] };
+      const series = await loaded.prom.select(
+        {
+          ...q,
+          startMs: H0 + 10 * MIN,
+          endMs: END,
+          nowMs: END,
+          maxSeries: 5,
+          maxSamples: 1_000_000,
+          timeoutMs: 30_000,
+        },
+        (name) => name === 'requests_total',
+      );
+      return series.length;
+    };
+    const statements = async () => {
+      const before = seriesStatements;
+      assert.equal(await few(), 3);
+      return seriesStatements - before;
+    };
+    // More than 5 series: listed whole once (and refused), then read with the matchers; the
+    // next read with the matchers only.
+    const first = await statements();
+    const next = await statements();
+    assert.ok(next < first, `${next} statements, then ${first}`);
+    assert.equal(await statements(), next);
+    assert.equal(loaded.store.seriesIndex.series, 0);
+  });
+
   test('each tenant reads its own series, whatever the index learned from another', async () => {
     const mine = await read();
     const theirs = await read([], 'acme');
