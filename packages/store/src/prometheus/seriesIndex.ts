@@ -26,6 +26,8 @@ export interface KnownSeries {
 
 /** Series the index holds at most, over all tenants and metrics (the least recently read metric goes first). */
 const MAX_SERIES = 200_000;
+/** Metrics (per tenant) the index keeps at most, learned or not (the least recently read go first). */
+const MAX_SCOPES = 10_000;
 /** Reads of a metric that go to the store after one whose samples held a series the index did not know. */
 const COLD_AFTER_MISS = 8;
 
@@ -40,15 +42,15 @@ interface Scope {
 }
 
 /**
- * The label sets of stored OTLP series by their stored id, kept between queries, as a
- * Prometheus server keeps its series index in memory. A stored series' labels are a function
- * of its id (the id is a hash of the columns they come from, see schema/seriesId.ts), so what
- * is kept never goes stale; a series that has since ended only has no samples. A read of whole
- * hours then needs no series statement: it reads the samples of the series it knows, and one
- * that finds samples of a series it does not know (a new one) reads again the usual way, which
- * teaches the index that series. The series statement was ~40 ms of a ~165 ms dashboard of
- * 1,000 series over 24 h, most of it building labels from attribute maps (docs/performance.md,
- * PromQL session 22).
+ * The label sets of stored series by their stored id, kept between queries, as a Prometheus
+ * server keeps its series index in memory. A stored series' labels are a function of its id
+ * (the id is a hash of the columns they come from, see schema/seriesId.ts), so what is kept
+ * never goes stale; a series that has since ended only has no samples. A read then needs no
+ * series statement (a derived counter's, only its sums): it reads the samples of the series it
+ * knows, and one that finds samples of a series it does not know (a new one) reads again the
+ * usual way, which teaches the index that series. The series statement was ~40 ms of a ~165 ms
+ * dashboard of 1,000 series over 24 h, most of it building labels from attribute maps
+ * (docs/performance.md, PromQL session 22).
  */
 export class SeriesIndex {
   private readonly scopes = new Map<string, Scope>();
@@ -89,19 +91,24 @@ export class SeriesIndex {
   /** The component has more series than a query may select: reads stop listing them all for the index. */
   tooMany(tenant: string, c: Component): void {
     this.scope(tenant, c).tooMany = true;
+    this.evict();
   }
 
-  /** Keeps the labels of the stored series a read found. */
+  /**
+   * Keeps the labels of the stored series a read found (every series of the component in its
+   * range) with those known before; when the series known are then more than twice those found,
+   * only those found (series that ended are forgotten, so what a read hands its statements does
+   * not grow with churn, while reads of a wider range still find theirs).
+   */
   learn(tenant: string, c: Component, series: readonly { lbl: LabelPairs; rsids: readonly string[] }[]): void {
     const scope = this.scope(tenant, c);
+    const found = new Map(series.flatMap((s) => s.rsids.map((rsid) => [rsid, s.lbl] as const)));
+    const known = new Map([...scope.labels, ...found]);
+    this.size -= scope.labels.size;
+    scope.labels = known.size > 2 * found.size ? found : known;
+    scope.grouped = undefined;
     scope.tooMany = false;
-    for (const s of series)
-      for (const rsid of s.rsids)
-        if (!scope.labels.has(rsid)) {
-          scope.labels.set(rsid, s.lbl);
-          scope.grouped = undefined;
-          this.size++;
-        }
+    this.size += scope.labels.size;
     this.touch(tenant, c, scope);
     this.evict();
   }
@@ -141,7 +148,7 @@ export class SeriesIndex {
 
   private evict(): void {
     for (const [key, scope] of this.scopes) {
-      if (this.size <= this.maxSeries) return;
+      if (this.size <= this.maxSeries && this.scopes.size <= MAX_SCOPES) return;
       this.scopes.delete(key);
       this.size -= scope.labels.size;
     }
