@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LATENCY_BOUNDS_SECONDS } from '@tracehouse/derived';
-import type { GaugePoint } from '@tracehouse/otlp';
+import { type GaugePoint, noExemplars } from '@tracehouse/otlp';
 import { createPrometheusApi, loadConfig } from '@tracehouse/server';
 import {
   DEFAULT_TENANT,
@@ -140,13 +140,7 @@ function probePoint(ms: number): GaugePoint {
     StartTimeUnix: '0',
     TimeUnix: `${ms}000000`,
     Flags: 0,
-    'Exemplars.FilteredAttributes': [],
-    'Exemplars.FilteredAttributeTypes': [],
-    'Exemplars.TimeUnix': [],
-    'Exemplars.Value': [],
-    'Exemplars.IntValue': [],
-    'Exemplars.SpanId': [],
-    'Exemplars.TraceId': [],
+    ...noExemplars(),
     Value: 1,
     IntValue: null,
   };

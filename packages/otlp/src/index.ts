@@ -10,6 +10,7 @@ export {
   spansToTracesData,
 } from './encode';
 export { OtlpDecodeError } from './errors';
+export { noExemplars } from './exemplars';
 export * from './model';
 export { encodeExportResponse } from './response';
 export { encodeRetryStatus } from './rpc-status';

@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import type { GaugePoint, HistogramPoint, LogRecord, ResourceScopeColumns, SpanRecord } from '@tracehouse/otlp';
+import {
+  type GaugePoint,
+  type HistogramPoint,
+  type LogRecord,
+  noExemplars,
+  type ResourceScopeColumns,
+  type SpanRecord,
+} from '@tracehouse/otlp';
 import { DEFAULT_TENANT, type PromSeries, Store, type StoreOptions } from '../src/index';
 import { spanColumns } from '../src/schema/columns';
 
@@ -200,13 +207,7 @@ export function gaugePoint(over: Partial<GaugePoint> = {}): GaugePoint {
     StartTimeUnix: '0',
     TimeUnix: now,
     Flags: 0,
-    'Exemplars.FilteredAttributes': [],
-    'Exemplars.FilteredAttributeTypes': [],
-    'Exemplars.TimeUnix': [],
-    'Exemplars.Value': [],
-    'Exemplars.IntValue': [],
-    'Exemplars.SpanId': [],
-    'Exemplars.TraceId': [],
+    ...noExemplars(),
     Value: 2 ** 63,
     IntValue: '9223372036854775807',
     ...over,

@@ -1,9 +1,10 @@
-import type {
-  AttributeTypes,
-  AttributeValues,
-  MetricBatch,
-  MetricPointColumns,
-  ResourceScopeColumns,
+import {
+  type AttributeTypes,
+  type AttributeValues,
+  type MetricBatch,
+  type MetricPointColumns,
+  noExemplars,
+  type ResourceScopeColumns,
 } from '@tracehouse/otlp';
 import type { ServerCall } from '../template/unit';
 import type { Random } from '../workload/random';
@@ -97,13 +98,7 @@ export class MetricsModel {
       StartTimeUnix: start,
       TimeUnix: time,
       Flags: 0,
-      'Exemplars.FilteredAttributes': [],
-      'Exemplars.FilteredAttributeTypes': [],
-      'Exemplars.TimeUnix': [],
-      'Exemplars.Value': [],
-      'Exemplars.IntValue': [],
-      'Exemplars.SpanId': [],
-      'Exemplars.TraceId': [],
+      ...noExemplars(),
     });
     for (const s of this.series.values()) {
       batch.histogram.push({

@@ -1,6 +1,8 @@
 // Random records in the model's canonical form (what a decoder produces), built without the
 // package's own helpers so that round-trip tests check the code against an independent idea
 // of the stored format.
+
+import { noExemplars } from '../../src/exemplars';
 import type {
   AttributeTypes,
   AttributeValues,
@@ -293,13 +295,7 @@ export function randomMetricBatch(rnd: Random): MetricBatch {
         const quantiles = Array.from({ length: rnd.int(4) }, () => rnd.double());
         const s: SummaryPoint = {
           ...point,
-          'Exemplars.FilteredAttributes': [],
-          'Exemplars.FilteredAttributeTypes': [],
-          'Exemplars.TimeUnix': [],
-          'Exemplars.Value': [],
-          'Exemplars.IntValue': [],
-          'Exemplars.SpanId': [],
-          'Exemplars.TraceId': [],
+          ...noExemplars(),
           Count: rnd.uint64(),
           Sum: rnd.double(),
           'ValueAtQuantiles.Quantile': quantiles,
