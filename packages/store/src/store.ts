@@ -57,7 +57,7 @@ import {
 } from './write/batchWriter';
 import { replayJournal } from './write/journal';
 import { JournalWriter } from './write/journalWriter';
-import { type MetricWriteListener, oldestPointMs } from './write/oldestPoint';
+import type { MetricWriteListener } from './write/oldestPoint';
 
 export interface StoreOptions extends ConnectOptions {
   retention: Retention;
@@ -242,7 +242,9 @@ export class Store {
     if (full) throw new QueueFullError(`write queue for ${this.metricWriters[full].table} is full`);
     const receipts = types.map((t) => this.metricWriters[t].write(batch[t], tenant, ack));
     // Even a failed write may have written some types' rows: what was read from them is stale.
-    const visible = this.metricsVisible(receipts, tenant, oldestPointMs(batch), writtenFamilies(batch));
+    const families = writtenFamilies(batch);
+    const oldestMs = Math.min(...families.map((f) => f.firstMs));
+    const visible = this.metricsVisible(receipts, tenant, oldestMs, families);
     await Promise.all(receipts.map((r) => r.durable));
     if (ack === 'visible') {
       await visible;

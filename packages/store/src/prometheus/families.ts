@@ -1,6 +1,7 @@
 import type { MetricBatch } from '@tracehouse/otlp';
 import type { Sql } from '../client';
 import { metricTimeSql } from '../schema/metricsLayout';
+import { metricTables } from '../schema/tables';
 import { tenantKey } from '../tenant';
 import { type OtlpKind, prometheusMetricName } from './names';
 
@@ -79,35 +80,30 @@ LIMIT ${FAMILY_LIMIT}`,
   });
 }
 
-/** The tables of a MetricBatch's point types. */
-const TABLES: Record<keyof MetricBatch, OtlpFamily['table']> = {
-  gauge: 'metrics_gauge',
-  sum: 'metrics_sum',
-  histogram: 'metrics_histogram',
-  expHistogram: 'metrics_exp_histogram',
-  summary: 'metrics_summary',
-};
-
-/** The families a batch of points writes, each with the times of its oldest and newest point (as otlpFamilies gives them). */
+/**
+ * The families a batch of points writes, each with the times of its oldest and newest point (as
+ * otlpFamilies gives them): the batch's oldest point is the oldest of their first times.
+ */
 export function writtenFamilies(batch: MetricBatch): TimedFamily[] {
   const out = new Map<string, TimedFamily>();
-  for (const type of Object.keys(TABLES) as (keyof MetricBatch)[])
+  for (const type of Object.keys(metricTables) as (keyof MetricBatch)[]) {
+    const table = metricTables[type].name as OtlpFamily['table'];
     for (const p of batch[type] as (MetricBatch[keyof MetricBatch][number] & {
       IsMonotonic?: boolean;
       AggregationTemporality?: number;
     })[]) {
       // Unix nanoseconds in decimal: the milliseconds are all but the last six digits.
       const ms = p.TimeUnix.length > 6 ? Number(p.TimeUnix.slice(0, -6)) : 0;
-      const kind = kindOf(TABLES[type], p.IsMonotonic === true);
+      const kind = kindOf(table, p.IsMonotonic === true);
       const delta = p.AggregationTemporality === DELTA;
-      const key = familyKey({ table: TABLES[type], metricName: p.MetricName, unit: p.MetricUnit, kind, delta });
+      const key = familyKey({ table, metricName: p.MetricName, unit: p.MetricUnit, kind, delta });
       const f = out.get(key);
       if (f) {
         f.firstMs = Math.min(f.firstMs, ms);
         f.lastMs = Math.max(f.lastMs, ms);
       } else
         out.set(key, {
-          table: TABLES[type],
+          table,
           metricName: p.MetricName,
           unit: p.MetricUnit,
           kind,
@@ -118,6 +114,7 @@ export function writtenFamilies(batch: MetricBatch): TimedFamily[] {
           lastMs: ms,
         });
     }
+  }
   return [...out.values()];
 }
 

@@ -92,15 +92,15 @@ function merged(kept: readonly TimedFamily[], added: readonly TimedFamily[], sta
   if (added.length === 0) return kept as TimedFamily[];
   const byKey = new Map(kept.map((f) => [familyKey(f), f]));
   for (const f of added) {
-    const known = byKey.get(familyKey(f));
+    const key = familyKey(f);
+    const known = byKey.get(key);
     const firstMs = Math.max(f.firstMs, startMs + 1);
-    if (known)
-      byKey.set(familyKey(f), {
-        ...known,
-        firstMs: Math.min(known.firstMs, firstMs),
-        lastMs: Math.max(known.lastMs, f.lastMs),
-      });
-    else byKey.set(familyKey(f), { ...f, firstMs });
+    byKey.set(
+      key,
+      known
+        ? { ...known, firstMs: Math.min(known.firstMs, firstMs), lastMs: Math.max(known.lastMs, f.lastMs) }
+        : { ...f, firstMs },
+    );
   }
   return [...byKey.values()];
 }
